@@ -1,0 +1,49 @@
+"""`python -m geo`: gazetteer and point lookup from the command line. JSON on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from geo.admin import UnknownPlace, lookup, province_at, resolve_place
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        raise UnknownPlace(f"Lệnh không hợp lệ: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m geo", description="Địa danh và tỉnh các thời kỳ")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    place = sub.add_parser("place", help="tên địa danh mọi thời kỳ → tỉnh hiện nay")
+    place.add_argument("name")
+    at = sub.add_parser("province-at", help="tọa độ WGS84 (vĩ độ, kinh độ) → tỉnh")
+    at.add_argument("lat", type=float)
+    at.add_argument("lon", type=float)
+    return parser
+
+
+def run(argv: Sequence[str]) -> dict:
+    args = _parser().parse_args(argv)
+    if args.command == "place":
+        best = resolve_place(args.name)
+        others = [p.as_dict() for p in lookup(args.name)[1:]]
+        return {"query": args.name, **best.as_dict(), "other_matches": others}
+    found = province_at(args.lon, args.lat)
+    if found is None:
+        raise UnknownPlace(f"Điểm ({args.lat}, {args.lon}) không thuộc tỉnh nào của Việt Nam.")
+    return {"lat": args.lat, "lon": args.lon, **found}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        result = run(sys.argv[1:] if argv is None else argv)
+    except UnknownPlace as exc:
+        print(f"Lỗi: {exc.args[0]}", file=sys.stderr)
+        return 2
+    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0

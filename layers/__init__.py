@@ -1,0 +1,1 @@
+"""The campaign's data: layer declarations, the store, demo data, import and export."""

@@ -1,0 +1,327 @@
+"""Deterministic synthetic demo data: chapters, witness reports and search trips.
+
+Every record is flagged `is_demo` and the UI says "Dữ liệu mẫu". Reports cluster
+around the sourced battlefields and routes in data/battlefields.csv, with periods
+inside each site's years; names are assembled from common Vietnamese family, middle
+and given names, with a list of well-known real martyrs excluded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import LineString
+
+from geo.admin import places, province_table_34, province_table_63, provinces_at
+from layers.reference import battlefield_table
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+          "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Lương", "Mai", "Cao", "Tạ", "Hà", "Thái"]
+MIDDLE_M = ["Văn", "Đình", "Hữu", "Xuân", "Đức", "Minh", "Quang", "Công", "Thanh", "Bá", "Ngọc", "Trọng"]
+MIDDLE_F = ["Thị", "Thị", "Thị", "Ngọc", "Thanh", "Kim", "Hồng", "Thu"]
+GIVEN_M = ["Hùng", "Dũng", "Sơn", "Hải", "Tâm", "Bình", "An", "Hòa", "Thắng", "Lợi", "Tuấn", "Nam",
+           "Cường", "Tiến", "Phúc", "Lâm", "Quý", "Khoa", "Thành", "Trung", "Hiếu", "Long", "Vinh", "Toàn"]
+GIVEN_F = ["Lan", "Hoa", "Hương", "Mai", "Nga", "Hạnh", "Xuân", "Thủy", "Liên", "Yến", "Cúc", "Đào",
+           "Nhung", "Loan", "Huệ", "Vân", "Thảo", "Sen", "Phượng", "Tuyết"]
+# Well-known real martyrs whose names must never appear in demo data.
+REAL_MARTYRS = frozenset({
+    "Võ Thị Tần", "Hà Thị Xanh", "Nguyễn Thị Xuân", "Trần Thị Rạng", "Dương Thị Xuân", "Võ Thị Hà",
+    "Hồ Thị Cúc", "Nguyễn Thị Nhỏ", "Võ Thị Hợi", "Trần Thị Hường", "Đặng Thùy Trâm", "Võ Thị Sáu",
+    "Nguyễn Văn Trỗi", "Lý Tự Trọng", "Phan Đình Giót", "Tô Vĩnh Diện", "Bế Văn Đàn", "Cù Chính Lan",
+    "Nguyễn Viết Xuân", "La Thị Tám", "Trần Thị Lý", "Nguyễn Thị Định",
+})
+TNXP_UNITS = ["C552", "C317", "C217", "C100", "C202", "Đội 65", "Đội 241", "Đội 25", "Đội 163", "N300",
+              "Tổng đội TNXP Nghệ An", "Tổng đội TNXP Hà Tĩnh", "Tổng đội TNXP Quảng Bình",
+              "Tổng đội TNXP Thanh Hóa", "Tổng đội TNXP giải phóng miền Nam"]
+ARMY_UNITS = {
+    "us": ["Sư đoàn 304", "Sư đoàn 308", "Sư đoàn 320", "Sư đoàn 324", "Sư đoàn 325", "Sư đoàn 312",
+           "Sư đoàn 9", "Sư đoàn 5", "Sư đoàn 7", "Trung đoàn 27", "Trung đoàn 48", "Đoàn 559"],
+    "france": ["Đại đoàn 308", "Đại đoàn 312", "Đại đoàn 316", "Đại đoàn 304", "Trung đoàn 174", "Đội 34", "Đội 40"],
+    "north": ["Sư đoàn 313", "Sư đoàn 356", "Sư đoàn 316", "Sư đoàn 345", "Trung đoàn 876"],
+    "southwest": ["Sư đoàn 330", "Sư đoàn 341", "Sư đoàn 9", "Quân đoàn 4", "Trung đoàn 2"],
+}
+LANDMARKS = ["gốc cây đa", "bờ suối", "chân đồi", "trạm phẫu cũ", "hang đá", "ngã ba đường mòn",
+             "bãi bồi ven sông", "bìa rừng le", "nền nhà kho cũ", "khe núi", "ruộng bậc thang", "cầu tràn"]
+DIRECTIONS = ["bắc", "nam", "đông", "tây", "đông bắc", "tây nam", "đông nam", "tây bắc"]
+SEASONS = ["mùa khô {y}", "mùa mưa {y}", "khoảng năm {y}", "Tết Mậu Thân" , "cuối năm {y}", "đầu năm {y}"]
+RELATIONS = ["đồng đội", "người dân địa phương", "anh trai", "em gái", "con", "cháu", "cán bộ xã"]
+STATUS_P = {"new": 0.30, "verifying": 0.22, "verified": 0.15, "planned": 0.10, "searched_not_found": 0.10,
+            "remains_found": 0.07, "identified": 0.02, "duplicate": 0.04}
+CHANNEL_P = {"meeting": 0.35, "phone": 0.25, "letter": 0.10, "zalo": 0.20, "form": 0.10}
+CONFIDENCE_P = {"low": 0.4, "medium": 0.4, "high": 0.2}
+HOMETOWN_WEIGHT = {"Nghệ An": 6, "Hà Tĩnh": 5, "Thanh Hóa": 6, "Quảng Bình": 4, "Thái Bình": 4, "Nam Định": 3}
+REMAINS = [1, 1, 1, 1, 2, 2, 3, 5, 8, 12]
+SWEEPS = [15.0, 20.0, 25.0, 30.0, 40.0]
+# Trips already made (April – mid-November 2026) and trips planned (December 2026 – June 2027).
+DONE_START, DONE_DAYS = date(2026, 4, 1), 228
+PLAN_START, PLAN_DAYS = date(2026, 12, 1), 211
+EARTH_M_PER_DEG = 111_320.0
+
+
+@dataclass(frozen=True)
+class DemoData:
+    chapters: list[dict]
+    reports: list[dict]
+    trips: list[dict]
+
+
+def _uuids(rng: np.random.Generator, n: int) -> list[str]:
+    raw = rng.bytes(16 * n)
+    return [str(uuid.UUID(bytes=raw[16 * i : 16 * i + 16], version=4)) for i in range(n)]
+
+
+def _pick(rng: np.random.Generator, weights: dict[str, float], n: int) -> list[str]:
+    keys = list(weights)
+    p = np.array([weights[k] for k in keys], float)
+    return [keys[i] for i in rng.choice(len(keys), size=n, p=p / p.sum())]
+
+
+def _take(items: list[str], u: np.ndarray) -> list[str]:
+    """Items chosen by uniforms in [0, 1): one draw per element of u."""
+    return [items[i] for i in (u * len(items)).astype(int)]
+
+
+def person_names(rng: np.random.Generator, n: int) -> list[str]:
+    """n invented Vietnamese names (family + middle + given), none of them in REAL_MARTYRS."""
+    female = rng.random(n) < 0.3
+    u = rng.random((n, 3))
+    fam = _take(FAMILY, u[:, 0])
+    mid = [MIDDLE_F[int(x * len(MIDDLE_F))] if f else MIDDLE_M[int(x * len(MIDDLE_M))] for f, x in zip(female, u[:, 1], strict=True)]
+    giv = [GIVEN_F[int(x * len(GIVEN_F))] if f else GIVEN_M[int(x * len(GIVEN_M))] for f, x in zip(female, u[:, 2], strict=True)]
+    names = [f"{a} {b} {c}" for a, b, c in zip(fam, mid, giv, strict=True)]
+    for i, name in enumerate(names):
+        while name in REAL_MARTYRS:
+            name = person_names(rng, 1)[0]
+        names[i] = name
+    return names
+
+
+def chapters() -> list[dict]:
+    """One demo chapter per province of today (34)."""
+    out = []
+    for _, p in province_table_34().iterrows():
+        kind = "thành phố" if p["kind"] == "city" and not p["name"].startswith("Thành phố") else "tỉnh"
+        name = f"Hội Cựu TNXP {p['name']}" if p["name"].startswith("Thành phố") else f"Hội Cựu TNXP {kind} {p['name']}"
+        out.append({"id": f"chapter-{p['code'].lower()}", "name": name, "province_34": p["code"],
+                    "level": "province", "is_demo": True})
+    return out
+
+
+def _anchors() -> pd.DataFrame:
+    df = battlefield_table()
+    # Sites at sea (Cồn Cỏ island) would put every scattered report in the water.
+    offshore = provinces_at(df["lon"].fillna(0), df["lat"].fillna(0))["offshore_m"].fillna(1).to_numpy() > 0
+    df = df[df["lat"].notna() & ~offshore].copy()
+    df["war_code"] = df["war"].str.lower().map(
+        lambda w: "france" if "france" in w and "us" not in w else
+        "north" if "northern" in w else "southwest" if "southwest" in w else "us")
+    df["y0"] = pd.to_numeric(df["period_start"], errors="coerce").fillna(1965).astype(int)
+    df["y1"] = pd.to_numeric(df["period_end"], errors="coerce").fillna(df["y0"]).astype(int)
+    df["spread_m"] = np.where(df["kind"].str.contains("route"), 9000.0, 3500.0)
+    df["weight"] = np.where(df["province_34"] == "VN-25", 3.0, 1.0) * np.where(df["kind"] == "cemetery", 0.3, 1.0)
+    return df.reset_index(drop=True)
+
+
+def _scatter(rng, lon0, lat0, spread_m):
+    dist = rng.exponential(spread_m)
+    bearing = rng.uniform(0, 2 * np.pi, size=len(lon0))
+    dlat = dist * np.cos(bearing) / EARTH_M_PER_DEG
+    dlon = dist * np.sin(bearing) / (EARTH_M_PER_DEG * np.cos(np.radians(lat0)))
+    return lon0 + dlon, lat0 + dlat
+
+
+def _locate(rng, anchors, idx):
+    """Scatter points around their anchors; points that fall outside Vietnam are drawn again."""
+    a = anchors.iloc[idx]
+    lon0, lat0, spread = a["lon"].to_numpy(), a["lat"].to_numpy(), a["spread_m"].to_numpy()
+    lon, lat = _scatter(rng, lon0, lat0, spread)
+    where = provinces_at(lon, lat)
+    for _ in range(6):
+        bad = where["province_63"].isna().to_numpy() | (where["offshore_m"].fillna(0).to_numpy() > 0)
+        if not bad.any():
+            break
+        lon[bad], lat[bad] = _scatter(rng, lon0[bad], lat0[bad], spread[bad] / 2)
+        where.loc[bad] = provinces_at(lon[bad], lat[bad]).set_index(np.flatnonzero(bad))
+    bad = where["province_63"].isna().to_numpy()
+    lon[bad], lat[bad] = lon0[bad], lat0[bad]
+    where.loc[bad] = provinces_at(lon[bad], lat[bad]).set_index(np.flatnonzero(bad))
+    return lon, lat, where
+
+
+def _historical_names_by_province() -> dict[str, list[str]]:
+    codes = province_table_34().set_index("name")["code"]
+    out: dict[str, list[str]] = {}
+    for p in places():
+        if p.era.startswith(("34", "63")) or len(p.provinces_34) > 3:
+            continue
+        for name in p.provinces_34:
+            out.setdefault(codes[name], []).append((p.aliases or (p.name,))[0])
+    return out
+
+
+def _period(u: np.ndarray, y0: int, y1: int) -> tuple[int | None, int | None, str]:
+    """A period drawn from four uniforms: unknown, one year, a season, or a span."""
+    r = u[0]
+    if r < 0.12:
+        return None, None, "không nhớ năm"
+    year = y0 + int(u[1] * (y1 - y0 + 1))
+    if r < 0.55:
+        return year, year, str(year)
+    if r < 0.8:
+        text = SEASONS[int(u[2] * len(SEASONS))]
+        if text == "Tết Mậu Thân":
+            return 1968, 1968, "Tết Mậu Thân 1968"
+        return year, year, text.format(y=year)
+    end = min(y1, year + 1 + int(u[3] * 2))
+    return year, end, (f"{year}–{end}" if end > year else f"khoảng năm {year}")
+
+
+def _unit(u: np.ndarray, war: str) -> str:
+    """A unit name drawn from two uniforms, with real naming patterns."""
+    r, x = u
+    if r < 0.35:
+        return TNXP_UNITS[int(x * len(TNXP_UNITS))]
+    if r < 0.75:
+        units = ARMY_UNITS[war]
+        return units[int(x * len(units))]
+    if r < 0.9:
+        return f"C{100 + int(x * 900)}"
+    return f"Tiểu đoàn {1 + int(x * 19)}"
+
+
+def _dms(v: float) -> str:
+    d = int(v)
+    m = int((v - d) * 60)
+    return f"{d}°{m:02d}'{(v - d - m / 60) * 3600:04.1f}\""
+
+
+def _coord_text(as_dms: bool, lon: float, lat: float) -> tuple[str, str]:
+    if as_dms:
+        return f"{_dms(lat)}N {_dms(lon)}E", "wgs84_dms"
+    return f"{lat:.5f}, {lon:.5f}", "wgs84_decimal"
+
+
+def reports(rng: np.random.Generator, n: int, chapter_ids: dict[str, str]) -> list[dict]:
+    """n demo reports clustered around the sourced battlefields."""
+    anchors = _anchors()
+    idx = rng.choice(len(anchors), size=n, p=(anchors["weight"] / anchors["weight"].sum()).to_numpy())
+    lon, lat, where = _locate(rng, anchors, idx)
+    lon, lat = np.round(lon, 6), np.round(lat, 6)
+    points = shapely.points(lon, lat)
+    ids = _uuids(rng, n)
+    statuses = _pick(rng, STATUS_P, n)
+    channels = _pick(rng, CHANNEL_P, n)
+    confidence = _pick(rng, CONFIDENCE_P, n)
+    radius = np.round(np.exp(rng.uniform(np.log(20), np.log(3000), size=n)), 1).tolist()
+    located = (rng.random(n) >= 0.08).tolist()
+    hist = _historical_names_by_province()
+    hometowns = province_table_63()["name"].tolist()
+    home_w = np.array([HOMETOWN_WEIGHT.get(h, 1.0) for h in hometowns])
+    home = [hometowns[i] for i in rng.choice(len(hometowns), size=n, p=home_w / home_w.sum())]
+    u = rng.random((n, 16))
+    n_names = np.where(u[:, 0] < 0.2, 0, np.where(u[:, 1] < 0.1, 2, 1))
+    pool = iter(person_names(rng, int(n_names.sum()) + n))
+    anchor_rows = anchors[["name_vi", "war_code", "y0", "y1"]].to_dict("records")
+    p34s, p63s = where["province_34"].tolist(), where["province_63"].tolist()
+    out = []
+    for i in range(n):
+        a, row, p34 = anchor_rows[idx[i]], u[i], p34s[i]
+        y_from, y_to, period_text = _period(row[2:6], int(a["y0"]), int(a["y1"]))
+        names = "; ".join(next(pool) for _ in range(n_names[i])) or "Chưa rõ tên"
+        place = (f"Cách {LANDMARKS[int(row[6] * len(LANDMARKS))]} khoảng {20 + int(row[7] * 38) * 10} m "
+                 f"về phía {DIRECTIONS[int(row[8] * len(DIRECTIONS))]}, gần {a['name_vi']}")
+        coord_text, system = _coord_text(row[9] < 0.4, lon[i], lat[i]) if located[i] else ("", "")
+        places_here = hist.get(p34, [])
+        out.append({
+            "id": ids[i],
+            "martyr_names": names,
+            "hometown": home[i],
+            "birth_year": (y_from or 1968) - 17 - int(row[10] * 13) if n_names[i] and row[11] < 0.6 else None,
+            "unit": _unit(row[12:14], a["war_code"]),
+            "year_from": y_from,
+            "year_to": y_to,
+            "period_text": period_text,
+            "place_description": place,
+            "historical_place": places_here[int(row[14] * len(places_here))] if places_here and row[15] < 0.5 else "",
+            "province_34": p34,
+            "province_63": p63s[i],
+            "coord_text": coord_text,
+            "coord_system": system,
+            "coord_datum": "WGS84" if located[i] else "",
+            "uncertainty_m": radius[i] if located[i] else None,
+            "remains_count": REMAINS[int(row[1] * 97) % len(REMAINS)],
+            "witness_name": next(pool),
+            "witness_phone": f"0123 4{int(row[13] * 10**6):06d}",
+            "witness_address": f"Thôn {1 + int(row[7] * 14)}, {home[(i * 7919) % n]}",
+            "witness_relation": RELATIONS[int(row[8] * 7919) % len(RELATIONS)],
+            "source_channel": channels[i],
+            "chapter_id": chapter_ids.get(p34),
+            "status": statuses[i],
+            "confidence": confidence[i],
+            "notes": "Dữ liệu mẫu",
+            "private_notes": "",
+            "is_demo": True,
+            "geometry": points[i] if located[i] else None,
+        })
+    return out
+
+
+def _track(rng, lon0: float, lat0: float) -> LineString:
+    steps = int(rng.integers(60, 300))
+    heading = rng.uniform(0, 2 * np.pi) + np.cumsum(rng.normal(0, 0.25, steps))
+    step_m = rng.uniform(8, 25, steps)
+    lat = lat0 + np.cumsum(step_m * np.cos(heading)) / EARTH_M_PER_DEG
+    lon = lon0 + np.cumsum(step_m * np.sin(heading)) / (EARTH_M_PER_DEG * np.cos(np.radians(lat0)))
+    return LineString(np.round(np.column_stack([lon, lat]), 6))
+
+
+def trips(rng: np.random.Generator, report_list: list[dict], n: int) -> list[dict]:
+    """n demo search trips: GPS tracks starting near reports, dated April 2026 – June 2027."""
+    candidates = [r for r in report_list if r["geometry"] is not None and r["status"] in
+                  ("planned", "searched_not_found", "remains_found", "identified", "verified")]
+    out = []
+    for k in range(n):
+        r = candidates[int(rng.integers(len(candidates)))]
+        start = r["geometry"]
+        offset = _scatter(rng, np.array([start.x]), np.array([start.y]), np.array([400.0]))
+        found = r["status"] in ("remains_found", "identified")
+        done = found or r["status"] == "searched_not_found"
+        start_day, days = (DONE_START, DONE_DAYS) if done else (PLAN_START, PLAN_DAYS)
+        day = start_day + timedelta(days=int(rng.integers(0, days)))
+        trip_id = _uuids(rng, 1)[0]
+        outcome = "remains_found" if found else ("nothing_found" if done else "planned")
+        out.append({
+            "id": trip_id,
+            "name": f"Chuyến {k + 1:04d}",
+            "chapter_id": r["chapter_id"],
+            "team": f"Đội tìm kiếm số {int(rng.integers(1, 12))}",
+            "date_from": day,
+            "date_to": day + timedelta(days=int(rng.integers(0, 4))),
+            "sweep_width_m": SWEEPS[int(rng.integers(len(SWEEPS)))],
+            "outcome": outcome,
+            "remains_found": r["remains_count"] if found else 0,
+            "linked_report_ids": [r["id"]],
+            "province_34": r["province_34"],
+            "province_63": r["province_63"],
+            "notes": "Dữ liệu mẫu",
+            "is_demo": True,
+            "geometry": _track(rng, float(offset[0][0]), float(offset[1][0])),
+        })
+    return out
+
+
+def generate(n_reports: int = 2000, seed: int = 7) -> DemoData:
+    """The whole demo data set; the same (n_reports, seed) always gives the same records."""
+    if n_reports < 1:
+        raise ValueError("n_reports must be at least 1")
+    rng = np.random.default_rng(seed)
+    chapter_list = chapters()
+    chapter_ids = {c["province_34"]: c["id"] for c in chapter_list}
+    report_list = reports(rng, n_reports, chapter_ids)
+    trip_list = trips(rng, report_list, max(10, n_reports // 25))
+    return DemoData(chapter_list, report_list, trip_list)

@@ -1,0 +1,250 @@
+"""The layers: one declaration each, read generically by store, map, import and export.
+
+A new layer is one `Layer(...)` here plus its tests. Field types are a small closed
+set so that SQLite and PostgreSQL store them the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from layers.errors import UnknownLayer
+
+FIELD_TYPES = ("text", "int", "float", "date", "datetime", "bool", "json")
+GEOMETRY_KINDS = ("point", "line", "polygon", "any")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a controlled vocabulary: a stable code and its labels."""
+
+    code: str
+    label_vi: str
+    label_en: str
+    color: str = "#666666"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of a layer."""
+
+    name: str
+    type: str
+    label_vi: str
+    label_en: str
+    private: bool = False  # witness data: never in partner exports, logs or errors
+    indexed: bool = False  # a filter column
+    vocabulary: tuple[Term, ...] = ()
+    help_vi: str = ""
+
+    def __post_init__(self) -> None:
+        if self.type not in FIELD_TYPES:
+            raise ValueError(f"field {self.name}: type must be one of {FIELD_TYPES}, got {self.type!r}")
+
+    def codes(self) -> tuple[str, ...]:
+        return tuple(t.code for t in self.vocabulary)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A map layer: its fields, geometry and whether the app may write it."""
+
+    name: str
+    label_vi: str
+    label_en: str
+    geometry: str | None  # one of GEOMETRY_KINDS, or None for a table without geometry
+    fields: tuple[Field, ...]
+    stored: bool = True  # False: read-only boundary file under data/boundaries
+    color: str = "#3366cc"
+
+    def __post_init__(self) -> None:
+        if self.geometry is not None and self.geometry not in GEOMETRY_KINDS:
+            raise ValueError(f"layer {self.name}: geometry must be one of {GEOMETRY_KINDS}")
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"layer {self.name} has no field {name!r}")
+
+    @property
+    def private_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.private)
+
+
+STATUSES = (
+    Term("new", "Mới nhận", "New", "#1f77b4"),
+    Term("verifying", "Đang xác minh", "Being verified", "#17becf"),
+    Term("verified", "Đã xác minh", "Verified", "#9467bd"),
+    Term("planned", "Đã lên kế hoạch", "Search planned", "#ff7f0e"),
+    Term("searched_not_found", "Đã tìm – chưa thấy", "Searched, not found", "#7f7f7f"),
+    Term("remains_found", "Đã tìm thấy hài cốt", "Remains found", "#2ca02c"),
+    Term("identified", "Đã xác định danh tính", "Identified", "#006400"),
+    Term("duplicate", "Trùng lặp", "Duplicate", "#c7c7c7"),
+)
+CHANNELS = (
+    Term("meeting", "Gặp trực tiếp", "In person"),
+    Term("phone", "Điện thoại", "Phone"),
+    Term("letter", "Thư", "Letter"),
+    Term("zalo", "Zalo", "Zalo"),
+    Term("form", "Phiếu / biểu mẫu", "Form"),
+)
+CONFIDENCE = (
+    Term("low", "Thấp", "Low"),
+    Term("medium", "Trung bình", "Medium"),
+    Term("high", "Cao", "High"),
+)
+WARS = (
+    Term("france", "Kháng chiến chống Pháp (1945–1954)", "Resistance against France (1945–1954)"),
+    Term("us", "Kháng chiến chống Mỹ (1955–1975)", "Resistance against the US (1955–1975)"),
+    Term("southwest", "Biên giới Tây Nam – Campuchia (1975–1989)", "Southwest border, Cambodia (1975–1989)"),
+    Term("north", "Biên giới phía Bắc (1979–1989)", "Northern border (1979–1989)"),
+)
+CEMETERY_LEVELS = (
+    Term("national", "Quốc gia", "National"),
+    Term("provincial", "Tỉnh", "Provincial"),
+    Term("district", "Huyện", "District"),
+)
+TRIP_OUTCOMES = (
+    Term("planned", "Dự kiến", "Planned"),
+    Term("nothing_found", "Chưa tìm thấy", "Nothing found"),
+    Term("remains_found", "Tìm thấy hài cốt", "Remains found"),
+    Term("cancelled", "Hủy", "Cancelled"),
+)
+
+_PROVINCE_FIELDS = (
+    Field("province_34", "text", "Tỉnh (hiện nay)", "Province (today)", indexed=True),
+    Field("province_63", "text", "Tỉnh cũ (2008–2025)", "Province (2008–2025)", indexed=True),
+)
+_SOURCE_FIELDS = (
+    Field("source", "text", "Nguồn", "Source"),
+    Field("coord_status", "text", "Độ tin cậy tọa độ", "Coordinate status"),
+)
+
+REPORTS = Layer(
+    "reports",
+    "Tin báo mộ liệt sĩ",
+    "Burial reports",
+    "point",
+    (
+        Field("martyr_names", "text", "Họ tên liệt sĩ", "Martyr name(s)"),
+        Field("hometown", "text", "Quê quán", "Hometown"),
+        Field("birth_year", "int", "Năm sinh", "Birth year"),
+        Field("unit", "text", "Đơn vị", "Unit", indexed=True),
+        Field("year_from", "int", "Từ năm", "From year", indexed=True),
+        Field("year_to", "int", "Đến năm", "To year", indexed=True),
+        Field("period_text", "text", "Thời gian (lời kể)", "Period as told"),
+        Field("place_description", "text", "Mô tả vị trí (lời nhân chứng)", "Place as the witness said it"),
+        Field("historical_place", "text", "Địa danh lịch sử", "Historical place name"),
+        *_PROVINCE_FIELDS,
+        Field("coord_text", "text", "Tọa độ gốc", "Coordinates as written"),
+        Field("coord_system", "text", "Hệ tọa độ", "Coordinate system"),
+        Field("coord_datum", "text", "Hệ quy chiếu (datum)", "Datum"),
+        Field("uncertainty_m", "float", "Sai số (m)", "Uncertainty (m)"),
+        Field("remains_count", "int", "Số hài cốt", "Number of remains"),
+        Field("witness_name", "text", "Họ tên nhân chứng", "Witness name", private=True),
+        Field("witness_phone", "text", "Điện thoại nhân chứng", "Witness phone", private=True),
+        Field("witness_address", "text", "Địa chỉ nhân chứng", "Witness address", private=True),
+        Field("witness_relation", "text", "Quan hệ với liệt sĩ", "Witness relation", private=True),
+        Field("source_channel", "text", "Kênh tiếp nhận", "Source channel", vocabulary=CHANNELS),
+        Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
+        Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
+        Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
+        Field("notes", "text", "Ghi chú", "Notes"),
+        Field("private_notes", "text", "Ghi chú riêng", "Private notes", private=True),
+    ),
+    color="#d62728",
+)
+
+BATTLEFIELDS = Layer(
+    "battlefields",
+    "Chiến trường xưa",
+    "Former battlefields",
+    "any",
+    (
+        Field("name", "text", "Tên", "Name"),
+        Field("name_en", "text", "Tên tiếng Anh", "English name"),
+        Field("war", "text", "Cuộc chiến", "War", indexed=True, vocabulary=WARS),
+        Field("year_from", "int", "Từ năm", "From year", indexed=True),
+        Field("year_to", "int", "Đến năm", "To year", indexed=True),
+        Field("kind", "text", "Loại", "Kind"),
+        *_PROVINCE_FIELDS,
+        *_SOURCE_FIELDS,
+        Field("notes", "text", "Ghi chú", "Notes"),
+    ),
+    color="#8c564b",
+)
+
+CEMETERIES = Layer(
+    "cemeteries",
+    "Nghĩa trang liệt sĩ",
+    "Martyrs' cemeteries",
+    "point",
+    (
+        Field("name", "text", "Tên", "Name"),
+        Field("name_en", "text", "Tên tiếng Anh", "English name"),
+        Field("level", "text", "Cấp", "Level", indexed=True, vocabulary=CEMETERY_LEVELS),
+        *_PROVINCE_FIELDS,
+        *_SOURCE_FIELDS,
+        Field("notes", "text", "Ghi chú", "Notes"),
+    ),
+    color="#2ca02c",
+)
+
+TRIPS = Layer(
+    "trips",
+    "Chuyến tìm kiếm",
+    "Search trips",
+    "line",
+    (
+        Field("name", "text", "Tên chuyến", "Trip name"),
+        Field("chapter_id", "text", "Hội", "Chapter", indexed=True),
+        Field("team", "text", "Đội tìm kiếm", "Team"),
+        Field("date_from", "date", "Từ ngày", "From", indexed=True),
+        Field("date_to", "date", "Đến ngày", "To", indexed=True),
+        Field("sweep_width_m", "float", "Bề rộng dò tìm mỗi bên (m)", "Sweep width each side (m)"),
+        Field("outcome", "text", "Kết quả", "Outcome", indexed=True, vocabulary=TRIP_OUTCOMES),
+        Field("remains_found", "int", "Số hài cốt tìm thấy", "Remains found"),
+        Field("linked_report_ids", "json", "Tin báo liên quan", "Linked reports"),
+        *_PROVINCE_FIELDS,
+        Field("notes", "text", "Ghi chú", "Notes"),
+    ),
+    color="#ff7f0e",
+)
+
+CHAPTERS = Layer(
+    "chapters",
+    "Hội Cựu TNXP",
+    "Chapters",
+    None,
+    (
+        Field("name", "text", "Tên hội", "Chapter"),
+        Field("province_34", "text", "Tỉnh", "Province", indexed=True),
+        Field("level", "text", "Cấp", "Level"),
+        Field("contact", "text", "Liên hệ", "Contact", private=True),
+    ),
+)
+
+_BOUNDARY_FIELDS = (
+    Field("name", "text", "Tên", "Name"),
+)
+PROVINCES_34 = Layer("provinces_34", "Ranh giới 34 tỉnh", "34 provinces", "polygon",
+                     (Field("code", "text", "Mã", "Code"), *_BOUNDARY_FIELDS), stored=False, color="#555555")
+PROVINCES_63 = Layer("provinces_63", "Ranh giới 63 tỉnh cũ", "63 provinces (2008–2025)", "polygon",
+                     (Field("iso", "text", "Mã ISO", "ISO code"), *_BOUNDARY_FIELDS), stored=False, color="#888888")
+NEIGHBOURS = Layer("neighbours", "Lào, Campuchia", "Laos, Cambodia", "polygon",
+                   (Field("iso2", "text", "Mã", "Code"), *_BOUNDARY_FIELDS), stored=False, color="#aaaaaa")
+
+LAYERS: dict[str, Layer] = {
+    layer.name: layer
+    for layer in (REPORTS, BATTLEFIELDS, CEMETERIES, TRIPS, CHAPTERS, PROVINCES_34, PROVINCES_63, NEIGHBOURS)
+}
+STORED_LAYERS = tuple(layer for layer in LAYERS.values() if layer.stored)
+
+
+def get_layer(name: str) -> Layer:
+    """The declaration of a layer, or UnknownLayer naming the valid choices."""
+    try:
+        return LAYERS[name]
+    except KeyError:
+        raise UnknownLayer(f"Không có lớp «{name}». Các lớp: {', '.join(LAYERS)}.") from None

@@ -1,0 +1,19 @@
+"""Counts for the command line and the dashboard."""
+
+from __future__ import annotations
+
+from geo.admin import province_table_34
+from layers.schema import STORED_LAYERS
+from layers.store import Store
+
+
+def stats(store: Store) -> dict:
+    """Counts per layer, reports per status and per province of today (by name)."""
+    names = dict(zip(province_table_34()["code"], province_table_34()["name"], strict=True))
+    by_province = store.counts_by("reports", "province_34")
+    return {
+        "layers": {layer.name: store.count(layer.name) for layer in STORED_LAYERS},
+        "reports_by_status": store.counts_by("reports", "status"),
+        "reports_by_province": {names.get(code, code or "(chưa rõ)"): n for code, n in sorted(by_province.items())},
+        "demo": store.has_demo(),
+    }

@@ -1,0 +1,97 @@
+"""Vendor Leaflet and its plugins into static/vendor/ from the npm registry.
+
+Each package is fetched with `npm pack NAME@VERSION` (pinned), its sha512 integrity
+is checked against the value recorded here, and only the files the map needs are
+unpacked. static/vendor/ is git-ignored; this script is part of the set-up commands.
+Re-running it is cheap: packages already unpacked at the pinned version are skipped.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
+
+
+@dataclass(frozen=True)
+class Package:
+    name: str
+    version: str
+    integrity: str
+    files: tuple[str, ...]  # paths inside the tarball's package/ folder; a trailing / copies a folder
+
+
+PACKAGES = (
+    Package(
+        "leaflet",
+        "1.9.4",
+        "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
+        ("dist/leaflet.js", "dist/leaflet.css", "dist/images/"),
+    ),
+    Package(
+        "leaflet.markercluster",
+        "1.5.3",
+        "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
+        ("dist/leaflet.markercluster.js", "dist/MarkerCluster.css", "dist/MarkerCluster.Default.css"),
+    ),
+)
+
+
+def _verify(tgz: Path, integrity: str) -> None:
+    algo, expected = integrity.split("-", 1)
+    actual = base64.b64encode(hashlib.new(algo, tgz.read_bytes()).digest()).decode()
+    if actual != expected:
+        raise SystemExit(f"{tgz.name}: integrity mismatch (expected {integrity})")
+
+
+def _unpack(tgz: Path, package: Package, target: Path) -> None:
+    with tarfile.open(tgz) as tar, tempfile.TemporaryDirectory() as tmp:
+        tar.extractall(tmp, filter="data")
+        root = Path(tmp) / "package"
+        for item in package.files:
+            source = root / item
+            dest = target / Path(item.rstrip("/")).relative_to("dist")
+            if item.endswith("/"):
+                shutil.copytree(source, dest, dirs_exist_ok=True)
+            else:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, dest)
+
+
+def fetch(package: Package) -> bool:
+    """Vendor one package; False when the pinned version is already in place."""
+    target = VENDOR / package.name
+    stamp = target / ".version"
+    if stamp.exists() and stamp.read_text().strip() == f"{package.version} {package.integrity}":
+        return False
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = f"{package.name}@{package.version}"
+        subprocess.run(["npm", "pack", spec, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+        tgz = next(Path(tmp).glob("*.tgz"))
+        _verify(tgz, package.integrity)
+        shutil.rmtree(target, ignore_errors=True)
+        _unpack(tgz, package, target)
+    stamp.write_text(f"{package.version} {package.integrity}\n")
+    return True
+
+
+def main() -> int:
+    if shutil.which("npm") is None:
+        print("npm is needed to fetch Leaflet into static/vendor (apt-get install npm)", file=sys.stderr)
+        return 2
+    for package in PACKAGES:
+        state = "fetched" if fetch(package) else "up to date"
+        print(f"static/vendor/{package.name} {package.version}: {state}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Bản đồ Đi tìm đồng đội: entry point. Page config, language switch and navigation only."""
+
+import streamlit as st
+
+from layers.errors import LayersError
+from ui.i18n import LANGUAGES
+from ui.state import store, t
+
+st.set_page_config(page_title="Bản đồ Đi tìm đồng đội", page_icon="🕯️", layout="wide")
+
+with st.sidebar:
+    st.radio(
+        "Ngôn ngữ / Language", LANGUAGES, key="lang", horizontal=True,
+        format_func={"vi": "Tiếng Việt", "en": "English"}.get,
+    )
+
+st.title(t("app_title"))
+st.caption(t("app_subtitle"))
+
+try:
+    store()
+except LayersError as exc:
+    st.error(t("db_error", e=exc))
+    st.stop()
+
+pages = [st.Page("ui/pages/map.py", title=t("page_map"), icon="🗺️", url_path="ban-do", default=True)]
+st.navigation(pages).run()
