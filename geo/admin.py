@@ -173,13 +173,23 @@ def places() -> tuple[Place, ...]:
     for form, target in SHORT_FORMS.items():
         short.setdefault(target, []).append(form)
     out = [
-        Place(r["name"], ERA_34, (r["name"],), members[r["name"]],
-              aliases=(r["name_ascii"], *short.get(r["name"], ())))
+        Place(
+            r["name"],
+            ERA_34,
+            (r["name"],),
+            members[r["name"]],
+            aliases=(r["name_ascii"], *short.get(r["name"], ())),
+        )
         for _, r in t34.iterrows()
     ]
     out += [
-        Place(r["name"], ERA_63, (r["province_34"],), (r["name"],),
-              aliases=(r["name_ascii"], *short.get(r["name"], ())))
+        Place(
+            r["name"],
+            ERA_63,
+            (r["province_34"],),
+            (r["name"],),
+            aliases=(r["name_ascii"], *short.get(r["name"], ())),
+        )
         for _, r in t63.iterrows()
     ]
     with open(DATA / "historical_names.csv", encoding="utf-8", newline="") as f:

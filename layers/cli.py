@@ -30,9 +30,11 @@ def _positive(text: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m layers", description="Bản đồ Đi tìm đồng đội: dữ liệu")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, text in (("init", "tạo/cập nhật cơ sở dữ liệu và nạp lớp tham chiếu"),
-                       ("demo", "tạo dữ liệu mẫu (thay dữ liệu mẫu cũ)"),
-                       ("stats", "thống kê số bản ghi")):
+    for name, text in (
+        ("init", "tạo/cập nhật cơ sở dữ liệu và nạp lớp tham chiếu"),
+        ("demo", "tạo dữ liệu mẫu (thay dữ liệu mẫu cũ)"),
+        ("stats", "thống kê số bản ghi"),
+    ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--db", help="URL cơ sở dữ liệu (mặc định: SQLite trong data/local/)")
         if name == "demo":

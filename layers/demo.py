@@ -20,41 +20,184 @@ from shapely.geometry import LineString
 from geo.admin import places, province_table_34, province_table_63, provinces_at
 from layers.reference import battlefield_table
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-          "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Lương", "Mai", "Cao", "Tạ", "Hà", "Thái"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trịnh",
+    "Lương",
+    "Mai",
+    "Cao",
+    "Tạ",
+    "Hà",
+    "Thái",
+]
 MIDDLE_M = ["Văn", "Đình", "Hữu", "Xuân", "Đức", "Minh", "Quang", "Công", "Thanh", "Bá", "Ngọc", "Trọng"]
 MIDDLE_F = ["Thị", "Thị", "Thị", "Ngọc", "Thanh", "Kim", "Hồng", "Thu"]
-GIVEN_M = ["Hùng", "Dũng", "Sơn", "Hải", "Tâm", "Bình", "An", "Hòa", "Thắng", "Lợi", "Tuấn", "Nam",
-           "Cường", "Tiến", "Phúc", "Lâm", "Quý", "Khoa", "Thành", "Trung", "Hiếu", "Long", "Vinh", "Toàn"]
-GIVEN_F = ["Lan", "Hoa", "Hương", "Mai", "Nga", "Hạnh", "Xuân", "Thủy", "Liên", "Yến", "Cúc", "Đào",
-           "Nhung", "Loan", "Huệ", "Vân", "Thảo", "Sen", "Phượng", "Tuyết"]
+GIVEN_M = [
+    "Hùng",
+    "Dũng",
+    "Sơn",
+    "Hải",
+    "Tâm",
+    "Bình",
+    "An",
+    "Hòa",
+    "Thắng",
+    "Lợi",
+    "Tuấn",
+    "Nam",
+    "Cường",
+    "Tiến",
+    "Phúc",
+    "Lâm",
+    "Quý",
+    "Khoa",
+    "Thành",
+    "Trung",
+    "Hiếu",
+    "Long",
+    "Vinh",
+    "Toàn",
+]
+GIVEN_F = [
+    "Lan",
+    "Hoa",
+    "Hương",
+    "Mai",
+    "Nga",
+    "Hạnh",
+    "Xuân",
+    "Thủy",
+    "Liên",
+    "Yến",
+    "Cúc",
+    "Đào",
+    "Nhung",
+    "Loan",
+    "Huệ",
+    "Vân",
+    "Thảo",
+    "Sen",
+    "Phượng",
+    "Tuyết",
+]
 # Well-known real martyrs whose names must never appear in demo data.
-REAL_MARTYRS = frozenset({
-    "Võ Thị Tần", "Hà Thị Xanh", "Nguyễn Thị Xuân", "Trần Thị Rạng", "Dương Thị Xuân", "Võ Thị Hà",
-    "Hồ Thị Cúc", "Nguyễn Thị Nhỏ", "Võ Thị Hợi", "Trần Thị Hường", "Đặng Thùy Trâm", "Võ Thị Sáu",
-    "Nguyễn Văn Trỗi", "Lý Tự Trọng", "Phan Đình Giót", "Tô Vĩnh Diện", "Bế Văn Đàn", "Cù Chính Lan",
-    "Nguyễn Viết Xuân", "La Thị Tám", "Trần Thị Lý", "Nguyễn Thị Định",
-})
-TNXP_UNITS = ["C552", "C317", "C217", "C100", "C202", "Đội 65", "Đội 241", "Đội 25", "Đội 163", "N300",
-              "Tổng đội TNXP Nghệ An", "Tổng đội TNXP Hà Tĩnh", "Tổng đội TNXP Quảng Bình",
-              "Tổng đội TNXP Thanh Hóa", "Tổng đội TNXP giải phóng miền Nam"]
+REAL_MARTYRS = frozenset(
+    {
+        "Võ Thị Tần",
+        "Hà Thị Xanh",
+        "Nguyễn Thị Xuân",
+        "Trần Thị Rạng",
+        "Dương Thị Xuân",
+        "Võ Thị Hà",
+        "Hồ Thị Cúc",
+        "Nguyễn Thị Nhỏ",
+        "Võ Thị Hợi",
+        "Trần Thị Hường",
+        "Đặng Thùy Trâm",
+        "Võ Thị Sáu",
+        "Nguyễn Văn Trỗi",
+        "Lý Tự Trọng",
+        "Phan Đình Giót",
+        "Tô Vĩnh Diện",
+        "Bế Văn Đàn",
+        "Cù Chính Lan",
+        "Nguyễn Viết Xuân",
+        "La Thị Tám",
+        "Trần Thị Lý",
+        "Nguyễn Thị Định",
+    }
+)
+TNXP_UNITS = [
+    "C552",
+    "C317",
+    "C217",
+    "C100",
+    "C202",
+    "Đội 65",
+    "Đội 241",
+    "Đội 25",
+    "Đội 163",
+    "N300",
+    "Tổng đội TNXP Nghệ An",
+    "Tổng đội TNXP Hà Tĩnh",
+    "Tổng đội TNXP Quảng Bình",
+    "Tổng đội TNXP Thanh Hóa",
+    "Tổng đội TNXP giải phóng miền Nam",
+]
 ARMY_UNITS = {
-    "us": ["Sư đoàn 304", "Sư đoàn 308", "Sư đoàn 320", "Sư đoàn 324", "Sư đoàn 325", "Sư đoàn 312",
-           "Sư đoàn 9", "Sư đoàn 5", "Sư đoàn 7", "Trung đoàn 27", "Trung đoàn 48", "Đoàn 559"],
-    "france": ["Đại đoàn 308", "Đại đoàn 312", "Đại đoàn 316", "Đại đoàn 304", "Trung đoàn 174", "Đội 34", "Đội 40"],
+    "us": [
+        "Sư đoàn 304",
+        "Sư đoàn 308",
+        "Sư đoàn 320",
+        "Sư đoàn 324",
+        "Sư đoàn 325",
+        "Sư đoàn 312",
+        "Sư đoàn 9",
+        "Sư đoàn 5",
+        "Sư đoàn 7",
+        "Trung đoàn 27",
+        "Trung đoàn 48",
+        "Đoàn 559",
+    ],
+    "france": [
+        "Đại đoàn 308",
+        "Đại đoàn 312",
+        "Đại đoàn 316",
+        "Đại đoàn 304",
+        "Trung đoàn 174",
+        "Đội 34",
+        "Đội 40",
+    ],
     "north": ["Sư đoàn 313", "Sư đoàn 356", "Sư đoàn 316", "Sư đoàn 345", "Trung đoàn 876"],
     "southwest": ["Sư đoàn 330", "Sư đoàn 341", "Sư đoàn 9", "Quân đoàn 4", "Trung đoàn 2"],
 }
-LANDMARKS = ["gốc cây đa", "bờ suối", "chân đồi", "trạm phẫu cũ", "hang đá", "ngã ba đường mòn",
-             "bãi bồi ven sông", "bìa rừng le", "nền nhà kho cũ", "khe núi", "ruộng bậc thang", "cầu tràn"]
+LANDMARKS = [
+    "gốc cây đa",
+    "bờ suối",
+    "chân đồi",
+    "trạm phẫu cũ",
+    "hang đá",
+    "ngã ba đường mòn",
+    "bãi bồi ven sông",
+    "bìa rừng le",
+    "nền nhà kho cũ",
+    "khe núi",
+    "ruộng bậc thang",
+    "cầu tràn",
+]
 DIRECTIONS = ["bắc", "nam", "đông", "tây", "đông bắc", "tây nam", "đông nam", "tây bắc"]
-SEASONS = ["mùa khô {y}", "mùa mưa {y}", "khoảng năm {y}", "Tết Mậu Thân" , "cuối năm {y}", "đầu năm {y}"]
+SEASONS = ["mùa khô {y}", "mùa mưa {y}", "khoảng năm {y}", "Tết Mậu Thân", "cuối năm {y}", "đầu năm {y}"]
 RELATIONS = ["đồng đội", "người dân địa phương", "anh trai", "em gái", "con", "cháu", "cán bộ xã"]
-STATUS_P = {"new": 0.30, "verifying": 0.22, "verified": 0.15, "planned": 0.10, "searched_not_found": 0.10,
-            "remains_found": 0.07, "identified": 0.02, "duplicate": 0.04}
+STATUS_P = {
+    "new": 0.30,
+    "verifying": 0.22,
+    "verified": 0.15,
+    "planned": 0.10,
+    "searched_not_found": 0.10,
+    "remains_found": 0.07,
+    "identified": 0.02,
+    "duplicate": 0.04,
+}
 CHANNEL_P = {"meeting": 0.35, "phone": 0.25, "letter": 0.10, "zalo": 0.20, "form": 0.10}
 CONFIDENCE_P = {"low": 0.4, "medium": 0.4, "high": 0.2}
 HOMETOWN_WEIGHT = {"Nghệ An": 6, "Hà Tĩnh": 5, "Thanh Hóa": 6, "Quảng Bình": 4, "Thái Bình": 4, "Nam Định": 3}
+WAR_YEARS = {"france": (1946, 1954), "us": (1959, 1975), "southwest": (1975, 1989), "north": (1979, 1989)}
 REMAINS = [1, 1, 1, 1, 2, 2, 3, 5, 8, 12]
 SWEEPS = [15.0, 20.0, 25.0, 30.0, 40.0]
 # Trips already made (April – mid-November 2026) and trips planned (December 2026 – June 2027).
@@ -91,8 +234,14 @@ def person_names(rng: np.random.Generator, n: int) -> list[str]:
     female = rng.random(n) < 0.3
     u = rng.random((n, 3))
     fam = _take(FAMILY, u[:, 0])
-    mid = [MIDDLE_F[int(x * len(MIDDLE_F))] if f else MIDDLE_M[int(x * len(MIDDLE_M))] for f, x in zip(female, u[:, 1], strict=True)]
-    giv = [GIVEN_F[int(x * len(GIVEN_F))] if f else GIVEN_M[int(x * len(GIVEN_M))] for f, x in zip(female, u[:, 2], strict=True)]
+    mid = [
+        MIDDLE_F[int(x * len(MIDDLE_F))] if f else MIDDLE_M[int(x * len(MIDDLE_M))]
+        for f, x in zip(female, u[:, 1], strict=True)
+    ]
+    giv = [
+        GIVEN_F[int(x * len(GIVEN_F))] if f else GIVEN_M[int(x * len(GIVEN_M))]
+        for f, x in zip(female, u[:, 2], strict=True)
+    ]
     names = [f"{a} {b} {c}" for a, b, c in zip(fam, mid, giv, strict=True)]
     for i, name in enumerate(names):
         while name in REAL_MARTYRS:
@@ -106,9 +255,20 @@ def chapters() -> list[dict]:
     out = []
     for _, p in province_table_34().iterrows():
         kind = "thành phố" if p["kind"] == "city" and not p["name"].startswith("Thành phố") else "tỉnh"
-        name = f"Hội Cựu TNXP {p['name']}" if p["name"].startswith("Thành phố") else f"Hội Cựu TNXP {kind} {p['name']}"
-        out.append({"id": f"chapter-{p['code'].lower()}", "name": name, "province_34": p["code"],
-                    "level": "province", "is_demo": True})
+        name = (
+            f"Hội Cựu TNXP {p['name']}"
+            if p["name"].startswith("Thành phố")
+            else f"Hội Cựu TNXP {kind} {p['name']}"
+        )
+        out.append(
+            {
+                "id": f"chapter-{p['code'].lower()}",
+                "name": name,
+                "province_34": p["code"],
+                "level": "province",
+                "is_demo": True,
+            }
+        )
     return out
 
 
@@ -117,13 +277,31 @@ def _anchors() -> pd.DataFrame:
     # Sites at sea (Cồn Cỏ island) would put every scattered report in the water.
     offshore = provinces_at(df["lon"].fillna(0), df["lat"].fillna(0))["offshore_m"].fillna(1).to_numpy() > 0
     df = df[df["lat"].notna() & ~offshore].copy()
-    df["war_code"] = df["war"].str.lower().map(
-        lambda w: "france" if "france" in w and "us" not in w else
-        "north" if "northern" in w else "southwest" if "southwest" in w else "us")
+    df["war_code"] = (
+        df["war"]
+        .str.lower()
+        .map(
+            lambda w: (
+                "france"
+                if "france" in w and "us" not in w
+                else "north"
+                if "northern" in w
+                else "southwest"
+                if "southwest" in w
+                else "us"
+            )
+        )
+    )
     df["y0"] = pd.to_numeric(df["period_start"], errors="coerce").fillna(1965).astype(int)
     df["y1"] = pd.to_numeric(df["period_end"], errors="coerce").fillna(df["y0"]).astype(int)
+    # A cemetery's own years are when it was built; its dead fell in the war it serves.
+    built = df["kind"].str.contains("cemetery")
+    df.loc[built, "y0"] = df.loc[built, "war_code"].map(lambda w: WAR_YEARS[w][0])
+    df.loc[built, "y1"] = df.loc[built, "war_code"].map(lambda w: WAR_YEARS[w][1])
     df["spread_m"] = np.where(df["kind"].str.contains("route"), 9000.0, 3500.0)
-    df["weight"] = np.where(df["province_34"] == "VN-25", 3.0, 1.0) * np.where(df["kind"] == "cemetery", 0.3, 1.0)
+    df["weight"] = np.where(df["province_34"] == "VN-25", 3.0, 1.0) * np.where(
+        df["kind"] == "cemetery", 0.3, 1.0
+    )
     return df.reset_index(drop=True)
 
 
@@ -233,41 +411,49 @@ def reports(rng: np.random.Generator, n: int, chapter_ids: dict[str, str]) -> li
         a, row, p34 = anchor_rows[idx[i]], u[i], p34s[i]
         y_from, y_to, period_text = _period(row[2:6], int(a["y0"]), int(a["y1"]))
         names = "; ".join(next(pool) for _ in range(n_names[i])) or "Chưa rõ tên"
-        place = (f"Cách {LANDMARKS[int(row[6] * len(LANDMARKS))]} khoảng {20 + int(row[7] * 38) * 10} m "
-                 f"về phía {DIRECTIONS[int(row[8] * len(DIRECTIONS))]}, gần {a['name_vi']}")
+        place = (
+            f"Cách {LANDMARKS[int(row[6] * len(LANDMARKS))]} khoảng {20 + int(row[7] * 38) * 10} m "
+            f"về phía {DIRECTIONS[int(row[8] * len(DIRECTIONS))]}, gần {a['name_vi']}"
+        )
         coord_text, system = _coord_text(row[9] < 0.4, lon[i], lat[i]) if located[i] else ("", "")
         places_here = hist.get(p34, [])
-        out.append({
-            "id": ids[i],
-            "martyr_names": names,
-            "hometown": home[i],
-            "birth_year": (y_from or 1968) - 17 - int(row[10] * 13) if n_names[i] and row[11] < 0.6 else None,
-            "unit": _unit(row[12:14], a["war_code"]),
-            "year_from": y_from,
-            "year_to": y_to,
-            "period_text": period_text,
-            "place_description": place,
-            "historical_place": places_here[int(row[14] * len(places_here))] if places_here and row[15] < 0.5 else "",
-            "province_34": p34,
-            "province_63": p63s[i],
-            "coord_text": coord_text,
-            "coord_system": system,
-            "coord_datum": "WGS84" if located[i] else "",
-            "uncertainty_m": radius[i] if located[i] else None,
-            "remains_count": REMAINS[int(row[1] * 97) % len(REMAINS)],
-            "witness_name": next(pool),
-            "witness_phone": f"0123 4{int(row[13] * 10**6):06d}",
-            "witness_address": f"Thôn {1 + int(row[7] * 14)}, {home[(i * 7919) % n]}",
-            "witness_relation": RELATIONS[int(row[8] * 7919) % len(RELATIONS)],
-            "source_channel": channels[i],
-            "chapter_id": chapter_ids.get(p34),
-            "status": statuses[i],
-            "confidence": confidence[i],
-            "notes": "Dữ liệu mẫu",
-            "private_notes": "",
-            "is_demo": True,
-            "geometry": points[i] if located[i] else None,
-        })
+        out.append(
+            {
+                "id": ids[i],
+                "martyr_names": names,
+                "hometown": home[i],
+                "birth_year": (y_from or 1968) - 17 - int(row[10] * 13)
+                if n_names[i] and row[11] < 0.6
+                else None,
+                "unit": _unit(row[12:14], a["war_code"]),
+                "year_from": y_from,
+                "year_to": y_to,
+                "period_text": period_text,
+                "place_description": place,
+                "historical_place": places_here[int(row[14] * len(places_here))]
+                if places_here and row[15] < 0.5
+                else "",
+                "province_34": p34,
+                "province_63": p63s[i],
+                "coord_text": coord_text,
+                "coord_system": system,
+                "coord_datum": "WGS84" if located[i] else "",
+                "uncertainty_m": radius[i] if located[i] else None,
+                "remains_count": REMAINS[int(row[1] * 97) % len(REMAINS)],
+                "witness_name": next(pool),
+                "witness_phone": f"0123 4{int(row[13] * 10**6):06d}",
+                "witness_address": f"Thôn {1 + int(row[7] * 14)}, {home[(i * 7919) % n]}",
+                "witness_relation": RELATIONS[int(row[8] * 7919) % len(RELATIONS)],
+                "source_channel": channels[i],
+                "chapter_id": chapter_ids.get(p34),
+                "status": statuses[i],
+                "confidence": confidence[i],
+                "notes": "Dữ liệu mẫu",
+                "private_notes": "",
+                "is_demo": True,
+                "geometry": points[i] if located[i] else None,
+            }
+        )
     return out
 
 
@@ -282,8 +468,12 @@ def _track(rng, lon0: float, lat0: float) -> LineString:
 
 def trips(rng: np.random.Generator, report_list: list[dict], n: int) -> list[dict]:
     """n demo search trips: GPS tracks starting near reports, dated April 2026 – June 2027."""
-    candidates = [r for r in report_list if r["geometry"] is not None and r["status"] in
-                  ("planned", "searched_not_found", "remains_found", "identified", "verified")]
+    candidates = [
+        r
+        for r in report_list
+        if r["geometry"] is not None
+        and r["status"] in ("planned", "searched_not_found", "remains_found", "identified", "verified")
+    ]
     out = []
     for k in range(n):
         r = candidates[int(rng.integers(len(candidates)))]
@@ -295,23 +485,25 @@ def trips(rng: np.random.Generator, report_list: list[dict], n: int) -> list[dic
         day = start_day + timedelta(days=int(rng.integers(0, days)))
         trip_id = _uuids(rng, 1)[0]
         outcome = "remains_found" if found else ("nothing_found" if done else "planned")
-        out.append({
-            "id": trip_id,
-            "name": f"Chuyến {k + 1:04d}",
-            "chapter_id": r["chapter_id"],
-            "team": f"Đội tìm kiếm số {int(rng.integers(1, 12))}",
-            "date_from": day,
-            "date_to": day + timedelta(days=int(rng.integers(0, 4))),
-            "sweep_width_m": SWEEPS[int(rng.integers(len(SWEEPS)))],
-            "outcome": outcome,
-            "remains_found": r["remains_count"] if found else 0,
-            "linked_report_ids": [r["id"]],
-            "province_34": r["province_34"],
-            "province_63": r["province_63"],
-            "notes": "Dữ liệu mẫu",
-            "is_demo": True,
-            "geometry": _track(rng, float(offset[0][0]), float(offset[1][0])),
-        })
+        out.append(
+            {
+                "id": trip_id,
+                "name": f"Chuyến {k + 1:04d}",
+                "chapter_id": r["chapter_id"],
+                "team": f"Đội tìm kiếm số {int(rng.integers(1, 12))}",
+                "date_from": day,
+                "date_to": day + timedelta(days=int(rng.integers(0, 4))),
+                "sweep_width_m": SWEEPS[int(rng.integers(len(SWEEPS)))],
+                "outcome": outcome,
+                "remains_found": r["remains_count"] if found else 0,
+                "linked_report_ids": [r["id"]],
+                "province_34": r["province_34"],
+                "province_63": r["province_63"],
+                "notes": "Dữ liệu mẫu",
+                "is_demo": True,
+                "geometry": _track(rng, float(offset[0][0]), float(offset[1][0])),
+            }
+        )
     return out
 
 

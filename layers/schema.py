@@ -6,7 +6,7 @@ set so that SQLite and PostgreSQL store them the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from layers.errors import UnknownLayer
 
@@ -225,15 +225,34 @@ CHAPTERS = Layer(
     ),
 )
 
-_BOUNDARY_FIELDS = (
-    Field("name", "text", "Tên", "Name"),
+_BOUNDARY_FIELDS = (Field("name", "text", "Tên", "Name"),)
+PROVINCES_34 = Layer(
+    "provinces_34",
+    "Ranh giới 34 tỉnh",
+    "34 provinces",
+    "polygon",
+    (Field("code", "text", "Mã", "Code"), *_BOUNDARY_FIELDS),
+    stored=False,
+    color="#555555",
 )
-PROVINCES_34 = Layer("provinces_34", "Ranh giới 34 tỉnh", "34 provinces", "polygon",
-                     (Field("code", "text", "Mã", "Code"), *_BOUNDARY_FIELDS), stored=False, color="#555555")
-PROVINCES_63 = Layer("provinces_63", "Ranh giới 63 tỉnh cũ", "63 provinces (2008–2025)", "polygon",
-                     (Field("iso", "text", "Mã ISO", "ISO code"), *_BOUNDARY_FIELDS), stored=False, color="#888888")
-NEIGHBOURS = Layer("neighbours", "Lào, Campuchia", "Laos, Cambodia", "polygon",
-                   (Field("iso2", "text", "Mã", "Code"), *_BOUNDARY_FIELDS), stored=False, color="#aaaaaa")
+PROVINCES_63 = Layer(
+    "provinces_63",
+    "Ranh giới 63 tỉnh cũ",
+    "63 provinces (2008–2025)",
+    "polygon",
+    (Field("iso", "text", "Mã ISO", "ISO code"), *_BOUNDARY_FIELDS),
+    stored=False,
+    color="#888888",
+)
+NEIGHBOURS = Layer(
+    "neighbours",
+    "Lào, Campuchia",
+    "Laos, Cambodia",
+    "polygon",
+    (Field("iso2", "text", "Mã", "Code"), *_BOUNDARY_FIELDS),
+    stored=False,
+    color="#aaaaaa",
+)
 
 LAYERS: dict[str, Layer] = {
     layer.name: layer

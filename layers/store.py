@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 import sqlalchemy as sa
@@ -98,7 +97,9 @@ class Store:
         try:
             store = cls(_engine(url))
             store.migrate()
-        except sa.exc.SQLAlchemyError as exc:
+        except ImportError as exc:
+            raise StoreError(f"Thiếu trình điều khiển cho cơ sở dữ liệu này ({exc.name}).") from exc
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
             raise StoreError(f"Không mở được cơ sở dữ liệu ({type(exc).__name__}).") from exc
         return store
 
@@ -122,15 +123,15 @@ class Store:
 
     def _row(self, layer_name: str, record: dict, author: str, now: datetime) -> dict:
         table = self.table(layer_name)
-        row = {c: record.get(c) for c in table.columns.keys() if c in record}
+        row = {c.name: record[c.name] for c in table.columns if c.name in record}
         row.setdefault("id", str(uuid.uuid4()))
         row.update(created_at=record.get("created_at", now), updated_at=now, author=author, version=1)
         row["is_demo"] = bool(record.get("is_demo", False))
         if "geom" in table.columns:
             geom = record.get("geometry")
             row["geom"] = None if geom is None else shapely.to_wkb(geom)
-            bounds = (None,) * 4 if geom is None else shapely.bounds(geom)
-            row.update(zip(BBOX, (None if np.isnan(b) else float(b) for b in bounds) if geom is not None else bounds, strict=True))
+            bounds = [None] * 4 if geom is None or geom.is_empty else shapely.bounds(geom).tolist()
+            row.update(zip(BBOX, bounds, strict=True))
         return row
 
     def insert(self, layer_name: str, records: Iterable[dict], author: str = "system") -> int:
@@ -144,7 +145,9 @@ class Store:
                 count += len(batch)
         return count
 
-    def update(self, layer_name: str, record_id: str, changes: dict, author: str, expected_version: int) -> int:
+    def update(
+        self, layer_name: str, record_id: str, changes: dict, author: str, expected_version: int
+    ) -> int:
         """Change one record if nobody changed it since `expected_version`; returns the new version."""
         table = self.table(layer_name)
         values = {k: v for k, v in changes.items() if k in table.columns and k not in ("id", "version")}
@@ -186,7 +189,9 @@ class Store:
     def has_demo(self) -> bool:
         return any(self.count(name, METADATA.tables[name].c.is_demo) for name in METADATA.tables)
 
-    def frame(self, layer_name: str, where: sa.ColumnElement | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
+    def frame(
+        self, layer_name: str, where: sa.ColumnElement | None = None
+    ) -> gpd.GeoDataFrame | pd.DataFrame:
         """The layer's records as a GeoDataFrame in EPSG:4326 (a DataFrame for tables without geometry)."""
         table = self.table(layer_name)
         query = sa.select(table)

@@ -25,7 +25,7 @@ if [ -z "${VIRTUAL_ENV:-}" ]; then
   source .venv/bin/activate
 fi
 _reqs="requirements.txt ${BANDO_EXTRA_REQUIREMENTS:-}"
-_stamp="$VIRTUAL_ENV/.bando-requirements"
+_stamp="$VIRTUAL_ENV/.bando-$(echo "$_reqs" | sha256sum | cut -c1-8)"
 _want=$(cat $_reqs constraints.txt | sha256sum | cut -c1-16)
 if [ "$(cat "$_stamp" 2> /dev/null)" != "$_want" ]; then
   echo "Installing Python packages ..."

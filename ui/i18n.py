@@ -13,11 +13,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "language": ("Ngôn ngữ", "Language"),
     "page_map": ("Bản đồ", "Map"),
     "demo_banner": (
-        "Dữ liệu mẫu: mọi tin báo, tên người và chuyến đi trên bản đồ này là dữ liệu tạo ra để thử, không phải thông tin thật.",
+        "Dữ liệu mẫu: mọi tin báo, tên người và chuyến đi trên bản đồ này là dữ liệu tạo ra để thử, "
+        "không phải thông tin thật.",
         "Demo data: every report, name and trip on this map is synthetic test data, not real information.",
     ),
-    "reports_shown": ("{n} tin báo có tọa độ trên bản đồ · {u} tin báo chưa có tọa độ",
-                      "{n} located reports on the map · {u} reports not yet located"),
+    "reports_shown": (
+        "{n} tin báo có tọa độ trên bản đồ · {u} tin báo chưa có tọa độ",
+        "{n} located reports on the map · {u} reports not yet located",
+    ),
     "layer_reports": ("Tin báo mộ liệt sĩ", "Burial reports"),
     "layer_battlefields": ("Chiến trường xưa", "Former battlefields"),
     "layer_cemeteries": ("Nghĩa trang liệt sĩ", "Martyrs' cemeteries"),

@@ -70,7 +70,9 @@ def _basemap(m: folium.Map, provinces: gpd.GeoDataFrame, neighbours: gpd.GeoData
     group.add_to(m)
 
 
-def _point_layer(frame: gpd.GeoDataFrame, name: str, color: str, radius: int, tooltip_fields: list[str]) -> folium.FeatureGroup:
+def _point_layer(
+    frame: gpd.GeoDataFrame, name: str, color: str, radius: int, tooltip_fields: list[str]
+) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=name)
     located = frame[frame.geometry.notna()]
     for _, row in located.iterrows():
@@ -97,7 +99,10 @@ def report_features(reports: gpd.GeoDataFrame, province_names: dict[str, str], l
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [round(row.geometry.x, 6), round(row.geometry.y, 6)]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(row.geometry.x, 6), round(row.geometry.y, 6)],
+                },
                 "properties": {
                     "color": STATUS_COLORS.get(row["status"], "#666666"),
                     "martyrs": escape(row["martyr_names"]),
@@ -113,11 +118,23 @@ def report_features(reports: gpd.GeoDataFrame, province_names: dict[str, str], l
     return {"type": "FeatureCollection", "features": features}
 
 
-def _reports_layer(reports: gpd.GeoDataFrame, province_names: dict[str, str], lang: str) -> folium.FeatureGroup:
+def _reports_layer(
+    reports: gpd.GeoDataFrame, province_names: dict[str, str], lang: str
+) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=text("layer_reports", lang))
     fields = ["martyrs", "unit", "period", "place", "province", "status", "uncertainty"]
-    aliases = [text(k, lang) for k in ("field_martyr_names", "field_unit", "field_period", "field_place",
-                                       "field_province", "field_status", "field_uncertainty")]
+    aliases = [
+        text(k, lang)
+        for k in (
+            "field_martyr_names",
+            "field_unit",
+            "field_period",
+            "field_place",
+            "field_province",
+            "field_status",
+            "field_uncertainty",
+        )
+    ]
     folium.GeoJson(
         report_features(reports, province_names, lang),
         marker=folium.CircleMarker(radius=6, weight=1, color="#222222", fill=True, fill_opacity=0.9),
@@ -131,8 +148,12 @@ def _reports_layer(reports: gpd.GeoDataFrame, province_names: dict[str, str], la
 def _trips_layer(trips: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=text("layer_trips", lang))
     shown = trips[trips.geometry.notna()].copy()
-    shown["label"] = shown["name"].map(escape) + " · " + shown["team"].map(escape)
-    shown["dates"] = shown["date_from"].astype(str) + " → " + shown["date_to"].astype(str)
+    if shown.empty:
+        return group
+    shown["label"] = [f"{escape(n)} · {escape(t)}" for n, t in zip(shown["name"], shown["team"], strict=True)]
+    shown["dates"] = [
+        f"{escape(a)} → {escape(b)}" for a, b in zip(shown["date_from"], shown["date_to"], strict=True)
+    ]
     folium.GeoJson(
         shown[["label", "dates", "geometry"]].__geo_interface__,
         style_function=lambda _: {"color": "#ff7f0e", "weight": 3, "opacity": 0.9},
@@ -142,9 +163,9 @@ def _trips_layer(trips: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
 
 
 def _legend(lang: str) -> Element:
+    dot = "display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:6px"
     rows = "".join(
-        f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
-        f'background:{t.color};margin-right:6px"></span>{escape(t.label_en if lang == "en" else t.label_vi)}</div>'
+        f'<div><span style="{dot};background:{t.color}"></span>{escape(_status_label(t.code, lang))}</div>'
         for t in STATUSES
     )
     return Element(

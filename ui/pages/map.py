@@ -8,19 +8,26 @@ from ui.mapview import build_map
 from ui.state import data_version, lang, layer_frame, store, t
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _map_for(version: tuple, language: str):
-    frames = {name: layer_frame(name, version) for name in ("reports", "battlefields", "cemeteries", "trips")}
-    return build_map(
-        frames["reports"], frames["battlefields"], frames["cemeteries"], frames["trips"],
-        boundaries("34"), boundaries("neighbours"), language,
-    ), frames["reports"]
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 version = data_version()
+frames = {name: layer_frame(name, version) for name in ("reports", "battlefields", "cemeteries", "trips")}
 if store().has_demo():
     st.warning(t("demo_banner"), icon="⚠️")
-folium_map, reports = _map_for(version, lang())
+reports = frames["reports"]
 located = int(reports.geometry.notna().sum())
-st.caption(t("reports_shown", n=f"{located:,}".replace(",", "."), u=f"{len(reports) - located:,}".replace(",", ".")))
+st.caption(t("reports_shown", n=_number(located), u=_number(len(reports) - located)))
+# st_folium rewrites the map object it is given, so each run builds a fresh one;
+# the frames behind it are cached and shared.
+folium_map = build_map(
+    reports,
+    frames["battlefields"],
+    frames["cemeteries"],
+    frames["trips"],
+    boundaries("34"),
+    boundaries("neighbours"),
+    lang(),
+)
 st_folium(folium_map, key="main_map", height=640, use_container_width=True, returned_objects=[])
