@@ -11,7 +11,7 @@ from functools import lru_cache
 import pandas as pd
 from shapely.geometry import Point
 
-from geo.admin import DATA, lookup, provinces_at
+from geo.admin import DATA, lookup, province_table_34, provinces_at
 
 _WARS = {
     "resistance against france": "france",
@@ -48,8 +48,6 @@ def battlefield_table() -> pd.DataFrame:
 
 
 def _code_34(name: str) -> str:
-    from geo.admin import province_table_34
-
     table = province_table_34()
     return table.loc[table["name"] == name, "code"].iloc[0]
 

@@ -35,7 +35,6 @@ class Field:
     private: bool = False  # witness data: never in partner exports, logs or errors
     indexed: bool = False  # a filter column
     vocabulary: tuple[Term, ...] = ()
-    help_vi: str = ""
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -225,34 +224,16 @@ CHAPTERS = Layer(
     ),
 )
 
-_BOUNDARY_FIELDS = (Field("name", "text", "Tên", "Name"),)
-PROVINCES_34 = Layer(
-    "provinces_34",
-    "Ranh giới 34 tỉnh",
-    "34 provinces",
-    "polygon",
-    (Field("code", "text", "Mã", "Code"), *_BOUNDARY_FIELDS),
-    stored=False,
-    color="#555555",
-)
-PROVINCES_63 = Layer(
-    "provinces_63",
-    "Ranh giới 63 tỉnh cũ",
-    "63 provinces (2008–2025)",
-    "polygon",
-    (Field("iso", "text", "Mã ISO", "ISO code"), *_BOUNDARY_FIELDS),
-    stored=False,
-    color="#888888",
-)
-NEIGHBOURS = Layer(
-    "neighbours",
-    "Lào, Campuchia",
-    "Laos, Cambodia",
-    "polygon",
-    (Field("iso2", "text", "Mã", "Code"), *_BOUNDARY_FIELDS),
-    stored=False,
-    color="#aaaaaa",
-)
+
+def _boundary(name: str, label_vi: str, label_en: str, code_field: str, color: str) -> Layer:
+    """A read-only boundary layer drawn from data/boundaries/."""
+    fields = (Field(code_field, "text", "Mã", "Code"), Field("name", "text", "Tên", "Name"))
+    return Layer(name, label_vi, label_en, "polygon", fields, stored=False, color=color)
+
+
+PROVINCES_34 = _boundary("provinces_34", "Ranh giới 34 tỉnh", "34 provinces", "code", "#555555")
+PROVINCES_63 = _boundary("provinces_63", "Ranh giới 63 tỉnh cũ", "63 provinces (2008–2025)", "iso", "#888888")
+NEIGHBOURS = _boundary("neighbours", "Lào, Campuchia", "Laos, Cambodia", "iso2", "#aaaaaa")
 
 LAYERS: dict[str, Layer] = {
     layer.name: layer

@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import Element
 
-from layers.schema import STATUSES
+from layers.schema import BATTLEFIELDS, CEMETERIES, STATUSES, TRIPS
 from ui.i18n import text
 
 STATIC = "/app/static/vendor"
@@ -156,7 +156,7 @@ def _trips_layer(trips: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
     ]
     folium.GeoJson(
         shown[["label", "dates", "geometry"]].__geo_interface__,
-        style_function=lambda _: {"color": "#ff7f0e", "weight": 3, "opacity": 0.9},
+        style_function=lambda _: {"color": TRIPS.color, "weight": 3, "opacity": 0.9},
         tooltip=folium.GeoJsonTooltip(fields=["label", "dates"], labels=False),
     ).add_to(group)
     return group
@@ -191,8 +191,10 @@ def build_map(
     _basemap(m, provinces, neighbours, lang)
     names = dict(zip(provinces["code"], provinces["name"], strict=True))
     _trips_layer(trips, lang).add_to(m)
-    _point_layer(battlefields, text("layer_battlefields", lang), "#8c564b", 7, ["name", "notes"]).add_to(m)
-    _point_layer(cemeteries, text("layer_cemeteries", lang), "#2ca02c", 8, ["name"]).add_to(m)
+    _point_layer(
+        battlefields, text("layer_battlefields", lang), BATTLEFIELDS.color, 7, ["name", "notes"]
+    ).add_to(m)
+    _point_layer(cemeteries, text("layer_cemeteries", lang), CEMETERIES.color, 8, ["name"]).add_to(m)
     _reports_layer(reports, names, lang).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     m.get_root().html.add_child(_legend(lang))
