@@ -37,9 +37,7 @@ def measure(n: int) -> dict[str, float]:
         seed_reference(store)
         generate_s, _ = _timed(lambda: generate(n, seed=1))
         load_s, _ = _timed(lambda: load_demo(store, n, seed=1))
-        read_s, frames = _timed(
-            lambda: {k: store.frame(k) for k in ("reports", "battlefields", "cemeteries", "trips")}
-        )
+        read_s, frames = _timed(lambda: {k: store.frame(k) for k in ("reports", "battlefields", "cemeteries", "trips")})
         provinces, neighbours = boundaries("34"), boundaries("neighbours")
         build_s, html = _timed(
             lambda: (

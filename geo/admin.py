@@ -128,9 +128,7 @@ def provinces_at(lon: np.ndarray | list[float], lat: np.ndarray | list[float]) -
     offshore = pd.Series(0.0, index=points.index)
     missing = iso.isna()
     if missing.any():
-        near = gpd.sjoin_nearest(
-            points[missing], polys, how="left", max_distance=OFFSHORE_LIMIT_M, distance_col="d"
-        )
+        near = gpd.sjoin_nearest(points[missing], polys, how="left", max_distance=OFFSHORE_LIMIT_M, distance_col="d")
         near = near[~near.index.duplicated(keep="first")]
         iso.loc[near.index] = near["iso"]
         offshore.loc[near.index] = near["d"]

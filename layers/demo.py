@@ -255,11 +255,7 @@ def chapters() -> list[dict]:
     out = []
     for _, p in province_table_34().iterrows():
         kind = "thành phố" if p["kind"] == "city" and not p["name"].startswith("Thành phố") else "tỉnh"
-        name = (
-            f"Hội Cựu TNXP {p['name']}"
-            if p["name"].startswith("Thành phố")
-            else f"Hội Cựu TNXP {kind} {p['name']}"
-        )
+        name = f"Hội Cựu TNXP {p['name']}" if p["name"].startswith("Thành phố") else f"Hội Cựu TNXP {kind} {p['name']}"
         out.append(
             {
                 "id": f"chapter-{p['code'].lower()}",
@@ -299,9 +295,7 @@ def _anchors() -> pd.DataFrame:
     df.loc[built, "y0"] = df.loc[built, "war_code"].map(lambda w: WAR_YEARS[w][0])
     df.loc[built, "y1"] = df.loc[built, "war_code"].map(lambda w: WAR_YEARS[w][1])
     df["spread_m"] = np.where(df["kind"].str.contains("route"), 9000.0, 3500.0)
-    df["weight"] = np.where(df["province_34"] == "VN-25", 3.0, 1.0) * np.where(
-        df["kind"] == "cemetery", 0.3, 1.0
-    )
+    df["weight"] = np.where(df["province_34"] == "VN-25", 3.0, 1.0) * np.where(df["kind"] == "cemetery", 0.3, 1.0)
     return df.reset_index(drop=True)
 
 
@@ -422,9 +416,7 @@ def reports(rng: np.random.Generator, n: int, chapter_ids: dict[str, str]) -> li
                 "id": ids[i],
                 "martyr_names": names,
                 "hometown": home[i],
-                "birth_year": (y_from or 1968) - 17 - int(row[10] * 13)
-                if n_names[i] and row[11] < 0.6
-                else None,
+                "birth_year": (y_from or 1968) - 17 - int(row[10] * 13) if n_names[i] and row[11] < 0.6 else None,
                 "unit": _unit(row[12:14], a["war_code"]),
                 "year_from": y_from,
                 "year_to": y_to,

@@ -14,15 +14,11 @@ def seed_reference(store: Store) -> dict[str, int]:
     """Load battlefields and cemeteries from data/ into empty layers; returns rows added."""
     added = {}
     for name, records in (("battlefields", battlefield_records), ("cemeteries", cemetery_records)):
-        added[name] = (
-            0 if store.count(name) else store.insert(name, records(), author="data/battlefields.csv")
-        )
+        added[name] = 0 if store.count(name) else store.insert(name, records(), author="data/battlefields.csv")
     return added
 
 
-def load_demo(
-    store: Store, reports: int = DEFAULT_DEMO_REPORTS, seed: int = DEFAULT_DEMO_SEED
-) -> dict[str, int]:
+def load_demo(store: Store, reports: int = DEFAULT_DEMO_REPORTS, seed: int = DEFAULT_DEMO_SEED) -> dict[str, int]:
     """Replace all demo records by a freshly generated demo set; real records are untouched."""
     data = demo.generate(reports, seed)
     store.delete_demo()

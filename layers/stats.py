@@ -14,8 +14,6 @@ def stats(store: Store) -> dict:
     return {
         "layers": {layer.name: store.count(layer.name) for layer in STORED_LAYERS},
         "reports_by_status": store.counts_by("reports", "status"),
-        "reports_by_province": {
-            names.get(code, code or "(chưa rõ)"): n for code, n in sorted(by_province.items())
-        },
+        "reports_by_province": {names.get(code, code or "(chưa rõ)"): n for code, n in sorted(by_province.items())},
         "demo": store.has_demo(),
     }

@@ -145,18 +145,14 @@ class Store:
                 count += len(batch)
         return count
 
-    def update(
-        self, layer_name: str, record_id: str, changes: dict, author: str, expected_version: int
-    ) -> int:
+    def update(self, layer_name: str, record_id: str, changes: dict, author: str, expected_version: int) -> int:
         """Change one record if nobody changed it since `expected_version`; returns the new version."""
         table = self.table(layer_name)
         values = {k: v for k, v in changes.items() if k in table.columns and k not in ("id", "version")}
         values.update(updated_at=_now(), author=author, version=expected_version + 1)
         with self.engine.begin() as connection:
             result = connection.execute(
-                table.update()
-                .where(table.c.id == record_id, table.c.version == expected_version)
-                .values(**values)
+                table.update().where(table.c.id == record_id, table.c.version == expected_version).values(**values)
             )
         if result.rowcount != 1:
             raise StoreError("Bản ghi đã bị người khác sửa hoặc không còn tồn tại; hãy tải lại.")
@@ -189,9 +185,7 @@ class Store:
     def has_demo(self) -> bool:
         return any(self.count(name, METADATA.tables[name].c.is_demo) for name in METADATA.tables)
 
-    def frame(
-        self, layer_name: str, where: sa.ColumnElement | None = None
-    ) -> gpd.GeoDataFrame | pd.DataFrame:
+    def frame(self, layer_name: str, where: sa.ColumnElement | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
         """The layer's records as a GeoDataFrame in EPSG:4326 (a DataFrame for tables without geometry)."""
         table = self.table(layer_name)
         query = sa.select(table)

@@ -26,7 +26,8 @@ class Package:
     name: str
     version: str
     integrity: str
-    files: tuple[str, ...]  # paths inside the tarball's package/ folder; a trailing / copies a folder
+    files: tuple[str, ...]  # paths inside the tarball's package/ folder; a trailing / copies a folder.
+    # Files land in static/vendor/NAME/ with a leading dist/ or src/ dropped.
 
 
 PACKAGES = (
@@ -41,6 +42,36 @@ PACKAGES = (
         "1.5.3",
         "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
         ("dist/leaflet.markercluster.js", "dist/MarkerCluster.css", "dist/MarkerCluster.Default.css"),
+    ),
+    Package(
+        "leaflet.fullscreen",
+        "3.0.0",
+        "sha512-81wWSUXz1ZtdneR0v5eJDWXUSx+Zo5J50WXWeydG/UcILfIEAgz/iOjZSi3p00Z9MJ/FC/P5i3CgdYuEAos0yQ==",
+        ("Control.FullScreen.js", "Control.FullScreen.css", "icon-fullscreen.svg"),
+    ),
+    Package(
+        "leaflet-mouse-position",
+        "1.2.0",
+        "sha512-iKS25GZDRdoKZn0O5sjTyNcBYrq/wenLiOidj4jJ5iD4SfhyqVj+bJHgBwuMxOlf8Vc/9B1ZPlqYV4QA97nyFg==",
+        ("src/L.Control.MousePosition.js", "src/L.Control.MousePosition.css"),
+    ),
+    Package(
+        "leaflet-measure",
+        "2.1.7",
+        "sha512-IvoHIoVTIQSXUgaNnAMF17qXFB+dF5ICdwmY8BHyq/Hh33/xeGqQUUYlz0pRMzFN9NUcjsT6JBhCr1ia0CG5ug==",
+        ("dist/leaflet-measure.js", "dist/leaflet-measure.css", "dist/images/"),
+    ),
+    Package(
+        "leaflet-draw",
+        "1.0.4",
+        "sha512-rsQ6saQO5ST5Aj6XRFylr5zvarWgzWnrg46zQ1MEOEIHsppdC/8hnN8qMoFvACsPvTioAuysya/TVtog15tyAQ==",
+        ("dist/leaflet.draw.js", "dist/leaflet.draw.css", "dist/images/"),
+    ),
+    Package(
+        "leaflet.heat",
+        "0.2.0",
+        "sha512-Cd5PbAA/rX3X3XKxfDoUGi9qp78FyhWYurFg3nsfhntcM/MCNK08pRkf4iEenO1KNqwVPKCmkyktjW3UD+h9bQ==",
+        ("dist/leaflet-heat.js",),
     ),
 )
 
@@ -58,7 +89,10 @@ def _unpack(tgz: Path, package: Package, target: Path) -> None:
         root = Path(tmp) / "package"
         for item in package.files:
             source = root / item
-            dest = target / Path(item.rstrip("/")).relative_to("dist")
+            relative = Path(item.rstrip("/"))
+            if relative.parts[0] in ("dist", "src"):
+                relative = relative.relative_to(relative.parts[0])
+            dest = target / relative
             if item.endswith("/"):
                 shutil.copytree(source, dest, dirs_exist_ok=True)
             else:

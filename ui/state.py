@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import streamlit as st
 
+from layers import query
 from layers.seed import ensure_ready
 from layers.store import Store
 from ui.i18n import text
@@ -21,14 +23,30 @@ def store() -> Store:
 def data_version() -> tuple:
     """Changes whenever a stored layer changes; keys the frame caches."""
     s = store()
-    return tuple((name, s.count(name)) for name in ("reports", "battlefields", "cemeteries", "trips"))
+    return tuple((name, s.count(name)) for name in ("reports", "battlefields", "cemeteries", "trips", "chapters"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def layer_frame(name: str, version: tuple) -> gpd.GeoDataFrame:
-    """A stored layer as a read-only GeoDataFrame, shared by every session."""
+    """A stored layer as a read-only frame, shared by every session."""
     del version  # only part of the cache key
     return store().frame(name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def prepared_reports(version: tuple) -> gpd.GeoDataFrame:
+    """The reports with the folded search columns FilterSpec needs."""
+    return query.prepare(layer_frame("reports", version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _selected_rows(version: tuple, spec: query.FilterSpec) -> np.ndarray:
+    return np.flatnonzero(query.mask(prepared_reports(version), spec).to_numpy())
+
+
+def filtered_reports(version: tuple, spec: query.FilterSpec) -> gpd.GeoDataFrame:
+    """The reports a FilterSpec selects; cached by the (hashable) spec."""
+    return prepared_reports(version).iloc[_selected_rows(version, spec)]
 
 
 def lang() -> str:

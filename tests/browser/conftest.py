@@ -44,28 +44,13 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"the app did not start in {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> str:
-    """The app as `bash scripts/run.sh` starts it, on a fresh SQLite file."""
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs it")
-    tmp = tmp_path_factory.mktemp("app")
+def _start_app(db_url: str, log: Path):
+    """Start the app exactly as the README's run command does; yield its URL, then stop it."""
     port = _free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "ADDRESS": "127.0.0.1",
-        "BANDO_DB_URL": f"sqlite:///{tmp / 'campaign.sqlite'}",
-    }
-    log = tmp / "app.log"
+    env = {**os.environ, "PORT": str(port), "ADDRESS": "127.0.0.1", "BANDO_DB_URL": db_url}
     with open(log, "w") as out:
         process = subprocess.Popen(
-            ["bash", "scripts/run.sh"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            ["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -74,6 +59,60 @@ def app_url(tmp_path_factory) -> str:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def _need_chromium() -> None:
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs it")
+
+
+@pytest.fixture(scope="session")
+def fresh_app_url(tmp_path_factory):
+    """The app on an empty SQLite file: it seeds the demo data on first start."""
+    _need_chromium()
+    tmp = tmp_path_factory.mktemp("fresh")
+    yield from _start_app(f"sqlite:///{tmp / 'campaign.sqlite'}", tmp / "app.log")
+
+
+XSS_PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
+XSS_MARKER = "XSSPROBE"
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The app on 2,000 demo reports plus one report whose witness text is hostile HTML."""
+    _need_chromium()
+    from shapely.geometry import Point
+
+    from layers.seed import load_demo, seed_reference
+    from layers.store import Store
+
+    tmp = tmp_path_factory.mktemp("app")
+    db_url = f"sqlite:///{tmp / 'campaign.sqlite'}"
+    store = Store.open(db_url)
+    seed_reference(store)
+    load_demo(store, reports=2000, seed=7)
+    store.insert(
+        "reports",
+        [
+            {
+                "martyr_names": f"{XSS_MARKER} {XSS_PAYLOADS[0]}",
+                "unit": XSS_PAYLOADS[1],
+                "place_description": f"{XSS_PAYLOADS[0]} {XSS_PAYLOADS[1]}",
+                "notes": XSS_PAYLOADS[1],
+                "province_34": "VN-25",
+                "province_63": "VN-25",
+                "year_from": 1968,
+                "year_to": 1968,
+                "status": "new",
+                "uncertainty_m": 100.0,
+                "geometry": Point(106.95, 16.95),
+            }
+        ],
+        author="test",
+    )
+    store.engine.dispose()
+    yield from _start_app(db_url, tmp / "app.log")
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +151,8 @@ def offline_page(browser):
     context.route("**/*", route)
     page = context.new_page()
     page.blocked = blocked
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     yield page
     context.close()
 

@@ -1,40 +1,28 @@
-"""The first map, in a real browser, with the network blocked."""
-
-import time
+"""The first start: the README's run command seeds demo data and the map draws with no internet."""
 
 from tests.browser.conftest import save_screenshot
-
-MAP_FRAME = "streamlit_folium"
-
-
-def _map_frame(page, min_markers: int, timeout_s: float = 90):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if MAP_FRAME in frame.url and frame.locator("path.leaflet-interactive").count() >= min_markers:
-                return frame
-        page.wait_for_timeout(500)  # lets Playwright serve the route handlers meanwhile
-    shot = save_screenshot(page, "no_map")
-    raise AssertionError(f"no map with {min_markers} markers after {timeout_s} s; see {shot}")
+from tests.browser.helpers import map_count, map_frame, only_tiles_were_blocked
 
 
-def test_the_demo_map_draws_markers_with_no_internet(app_url, offline_page):
+def test_first_start_seeds_demo_data_and_draws_it_offline(fresh_app_url, offline_page):
     page = offline_page
-    page.goto(app_url)
-    frame = _map_frame(page, min_markers=1000)
-    assert frame.locator(".leaflet-container").count() == 1
-    # The offline basemap: province outlines drawn from the shipped boundaries.
-    assert frame.locator(".leaflet-overlay-pane path").count() > 1000
+    page.goto(fresh_app_url)
+    frame = map_frame(page, lambda f: f.locator(".report-count").count() == 1, what="the report count")
+    assert map_count(frame) == 2000
+    # Markers or clusters are drawn, and the offline basemap took over from the blocked tiles.
+    map_frame(page, lambda f: f.locator(".leaflet-marker-icon, path.leaflet-interactive").count() > 5)
+    map_frame(page, lambda f: f.locator(".leaflet-overlay-pane path").count() > 100, what="the offline basemap")
     assert page.get_by_text("Dữ liệu mẫu").count() >= 1
     page.wait_for_timeout(1000)
     save_screenshot(page, "first_map")
-    assert page.blocked == [], f"the page asked the internet for {page.blocked[:5]}"
+    assert only_tiles_were_blocked(page) == []
 
 
-def test_the_english_switch_translates_the_page(app_url, offline_page):
+def test_the_english_switch_translates_the_page(fresh_app_url, offline_page):
     page = offline_page
-    page.goto(app_url)
-    _map_frame(page, min_markers=1000)
+    page.goto(fresh_app_url)
+    map_frame(page, lambda f: f.locator(".report-count").count() == 1)
     page.get_by_text("English").click()
     page.get_by_text("Demo data").first.wait_for(timeout=30_000)
     assert page.get_by_text("Finding Comrades map").count() == 1
+    map_frame(page, lambda f: "reports" in f.locator(".report-count").inner_text())

@@ -56,11 +56,7 @@ def test_opening_a_new_database_migrates_it_to_the_newest_revision(store):
 
 
 def test_every_filter_column_has_an_index(store):
-    indexed = {
-        column
-        for index in sa.inspect(store.engine).get_indexes("reports")
-        for column in index["column_names"]
-    }
+    indexed = {column for index in sa.inspect(store.engine).get_indexes("reports") for column in index["column_names"]}
     assert {
         "province_34",
         "province_63",

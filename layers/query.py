@@ -1,0 +1,218 @@
+"""FilterSpec: one description of "what is shown", shared by map, table and exports.
+
+The sidebar builds it, the URL carries it (`to_params` / `from_params`), and
+`apply` narrows a reports frame to it. A spec is frozen and hashable, so caches can
+be keyed by it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.admin import UnknownPlace, province_table_34, province_table_63, resolve_place
+from geo.text import fold
+from layers.schema import REPORTS
+
+YEAR_MIN, YEAR_MAX = 1945, 1989
+WAR_PRESETS = {
+    "france": (1945, 1954),
+    "us": (1955, 1975),
+    "southwest": (1975, 1989),
+    "north": (1979, 1989),
+}
+NOT_YET_SEARCHED = ("new", "verifying", "verified", "planned")
+TEXT_FIELDS = ("martyr_names", "place_description", "notes", "historical_place", "period_text", "hometown")
+
+# Unit words and their short military letters: Đại đội 552 = C552, Sư đoàn 304 = F304.
+_UNIT_WORDS = [
+    (r"\bdai doi\s*", "c"),
+    (r"\bdd\s*c?\s*(?=\d)", "c"),
+    (r"\btieu doan\s*", "d"),
+    (r"\btrung doan\s*", "e"),
+    (r"\b(?:su|dai) doan\s*", "f"),
+    (r"\b([cdef])\s+(?=\d)", r"\1"),
+]
+
+
+def unit_key(text: str) -> str:
+    """A unit name folded so that its spellings compare equal.
+
+    >>> {unit_key(u) for u in ["C552", "c 552", "Đại đội 552", "ĐĐ C552"]}
+    {'c552'}
+    >>> unit_key("Sư đoàn 304") == unit_key("f304")
+    True
+    """
+    key = fold(text or "")
+    for pattern, repl in _UNIT_WORDS:
+        key = re.sub(pattern, repl, key)
+    return key
+
+
+def unit_matches(unit_keys: pd.Series, query: str) -> pd.Series:
+    """Which folded units contain the query's unit as whole words ('c552' is in 'tieu doi 4 c552')."""
+    key = unit_key(query)
+    if not key:
+        return pd.Series(True, index=unit_keys.index)
+    return unit_keys.str.contains(rf"(?:^| ){re.escape(key)}(?: |$)", regex=True)
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """What the user asked to see. Empty tuples and blank text mean "no restriction"."""
+
+    provinces_34: tuple[str, ...] = ()  # codes of today's provinces
+    provinces_63: tuple[str, ...] = ()  # ISO codes of the 2008–2025 provinces
+    place: str = ""  # any era's name, resolved through the gazetteer
+    units: tuple[str, ...] = ()  # unit names; a report matches any of them
+    year_from: int = YEAR_MIN
+    year_to: int = YEAR_MAX
+    include_unknown_period: bool = True
+    statuses: tuple[str, ...] = ()
+    chapters: tuple[str, ...] = ()
+    confidence: tuple[str, ...] = ()
+    has_coordinates: bool | None = None
+    text: str = ""
+    area: tuple[tuple[float, float], ...] = ()  # a lon/lat ring drawn on the map
+
+    def __post_init__(self) -> None:
+        if self.year_from > self.year_to:
+            raise ValueError("year_from must not be after year_to")
+
+    # -- URL ------------------------------------------------------------------
+
+    def to_params(self) -> dict[str, str | list[str]]:
+        """Query-string parameters for the values that differ from the defaults."""
+        default = FilterSpec()
+        params: dict[str, str | list[str]] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value == getattr(default, f.name):
+                continue
+            if f.name == "area":
+                params["area"] = ";".join(f"{x:.6f},{y:.6f}" for x, y in value)
+            elif isinstance(value, tuple):
+                params[f.name] = list(value)
+            elif isinstance(value, bool):
+                params[f.name] = "1" if value else "0"
+            else:
+                params[f.name] = str(value)
+        return params
+
+    @classmethod
+    def from_params(cls, params: dict[str, str | list[str]]) -> FilterSpec:
+        """A spec from query parameters; values that do not parse are ignored, never fatal."""
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name not in params:
+                continue
+            raw = params[f.name]
+            items = raw if isinstance(raw, list) else [raw]
+            try:
+                if f.name == "area":
+                    values["area"] = _parse_ring(str(items[0]))
+                elif f.name in ("year_from", "year_to"):
+                    values[f.name] = min(max(int(items[0]), YEAR_MIN), YEAR_MAX)
+                elif f.name == "include_unknown_period":
+                    values[f.name] = items[0] != "0"
+                elif f.name == "has_coordinates":
+                    values[f.name] = None if items[0] == "" else items[0] == "1"
+                elif f.name in ("place", "text"):
+                    values[f.name] = str(items[0])[:200]
+                else:
+                    values[f.name] = tuple(str(i)[:100] for i in items if str(i))
+            except (ValueError, IndexError):
+                continue
+        if values.get("year_from", YEAR_MIN) > values.get("year_to", YEAR_MAX):
+            values.pop("year_from", None)
+            values.pop("year_to", None)
+        return cls(**values)
+
+    def with_area(self, ring: tuple[tuple[float, float], ...]) -> FilterSpec:
+        return replace(self, area=ring)
+
+    # -- meaning --------------------------------------------------------------
+
+    def province_codes(self) -> set[str] | None:
+        """Today's province codes this spec allows, or None for all. Raises UnknownPlace."""
+        codes: set[str] | None = None
+        t63 = province_table_63().set_index("iso")
+        by_name = dict(zip(province_table_34()["name"], province_table_34()["code"], strict=True))
+        if self.provinces_34:
+            codes = set(self.provinces_34)
+        if self.place.strip():
+            named = {by_name[n] for n in resolve_place(self.place).provinces_34}
+            codes = named if codes is None else codes & named
+        if self.provinces_63:
+            wanted = {by_name[t63.loc[i, "province_34"]] for i in self.provinces_63 if i in t63.index}
+            codes = wanted if codes is None else codes & wanted
+        return codes
+
+
+def _parse_ring(text: str) -> tuple[tuple[float, float], ...]:
+    ring = tuple(tuple(float(v) for v in pair.split(",")) for pair in text.split(";") if pair)
+    if len(ring) < 3 or any(len(p) != 2 or not (-180 <= p[0] <= 180 and -90 <= p[1] <= 90) for p in ring):
+        raise ValueError("not a ring")
+    return ring  # type: ignore[return-value]
+
+
+def prepare(reports: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add the folded columns `apply` searches; done once per loaded frame."""
+    out = reports.copy()
+    out["_unit_key"] = out["unit"].fillna("").map(unit_key)
+    columns = [out[name].fillna("").astype(str).tolist() for name in TEXT_FIELDS]
+    out["_text"] = [fold(" ".join(parts)) for parts in zip(*columns, strict=True)]
+    located = out.geometry.notna()
+    out["_lon"] = np.where(located, out.geometry.x.where(located), np.nan)
+    out["_lat"] = np.where(located, out.geometry.y.where(located), np.nan)
+    return out
+
+
+def mask(reports: gpd.GeoDataFrame, spec: FilterSpec) -> pd.Series:
+    """Which rows of a `prepare`d frame the spec selects."""
+    keep = pd.Series(True, index=reports.index)
+    codes = spec.province_codes()
+    if codes is not None:
+        keep &= reports["province_34"].isin(codes)
+    if spec.provinces_63:
+        keep &= reports["province_63"].isin(spec.provinces_63)
+    if spec.units:
+        any_unit = pd.Series(False, index=reports.index)
+        for unit in spec.units:
+            any_unit |= unit_matches(reports["_unit_key"], unit)
+        keep &= any_unit
+    unknown = reports["year_from"].isna() | reports["year_to"].isna()
+    overlaps = (reports["year_from"] <= spec.year_to) & (reports["year_to"] >= spec.year_from)
+    keep &= overlaps.fillna(False) | (unknown & spec.include_unknown_period)
+    if spec.statuses:
+        keep &= reports["status"].isin(spec.statuses)
+    if spec.chapters:
+        keep &= reports["chapter_id"].isin(spec.chapters)
+    if spec.confidence:
+        keep &= reports["confidence"].isin(spec.confidence)
+    if spec.has_coordinates is not None:
+        keep &= reports.geometry.notna() == spec.has_coordinates
+    if spec.text.strip():
+        keep &= reports["_text"].str.contains(fold(spec.text), regex=False)
+    if spec.area:
+        polygon = shapely.Polygon(spec.area)
+        inside = shapely.contains_xy(polygon, reports["_lon"].to_numpy(), reports["_lat"].to_numpy())
+        keep &= pd.Series(inside, index=reports.index)
+    return keep
+
+
+def apply(reports: gpd.GeoDataFrame, spec: FilterSpec) -> gpd.GeoDataFrame:
+    """The reports a spec selects, from a `prepare`d frame."""
+    return reports[mask(reports, spec)]
+
+
+def status_codes() -> tuple[str, ...]:
+    return REPORTS.field("status").codes()
+
+
+__all__ = ["FilterSpec", "UnknownPlace", "WAR_PRESETS", "apply", "mask", "prepare", "unit_key"]

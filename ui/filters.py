@@ -1,0 +1,205 @@
+"""The sidebar filters: widgets in, one FilterSpec and the map options out.
+
+Widget values start from the URL (st.query_params) once per session, and the
+resulting spec is written back to the URL so a view can be shared as a link.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.admin import UnknownPlace, province_table_34, province_table_63, resolve_place
+from layers.query import NOT_YET_SEARCHED, WAR_PRESETS, YEAR_MAX, YEAR_MIN, FilterSpec
+from layers.schema import CONFIDENCE, STATUSES, WARS
+from ui.i18n import text
+from ui.mapview import ALL_LAYERS, DEFAULT_LAYERS, MapOptions
+from ui.state import lang, t
+
+LAYER_KEYS = ("reports", "circles", "heat", "battlefields", "cemeteries", "trips", "boundaries")
+LAYER_LABELS = {
+    "reports": "layer_reports",
+    "circles": "layer_circles",
+    "heat": "layer_heat",
+    "battlefields": "layer_battlefields",
+    "cemeteries": "layer_cemeteries",
+    "trips": "layer_trips",
+}
+
+
+def _labels(terms) -> dict[str, str]:
+    return {term.code: (term.label_en if lang() == "en" else term.label_vi) for term in terms}
+
+
+def _load_url_once() -> None:
+    """Seed the widgets from the URL the first time a session runs."""
+    if st.session_state.get("_filters_from_url"):
+        return
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    spec = FilterSpec.from_params(params)
+    st.session_state.update(
+        f_level="63" if spec.provinces_63 else "34",
+        f_p34=list(spec.provinces_34),
+        f_p63=list(spec.provinces_63),
+        f_place=spec.place,
+        f_units=[],
+        f_unit_text="; ".join(spec.units),
+        f_years=(spec.year_from, spec.year_to),
+        f_unknown=spec.include_unknown_period,
+        f_status=list(spec.statuses),
+        f_chapters=list(spec.chapters),
+        f_conf=list(spec.confidence),
+        f_coords={None: "any", True: "yes", False: "no"}[spec.has_coordinates],
+        f_text=spec.text,
+        area=spec.area,
+        _filters_from_url=True,
+    )
+
+
+def _apply_preset() -> None:
+    preset = st.session_state.get("f_preset")
+    st.session_state.f_years = WAR_PRESETS.get(preset, (YEAR_MIN, YEAR_MAX))
+
+
+def _not_searched() -> None:
+    st.session_state.f_status = list(NOT_YET_SEARCHED)
+
+
+def _reset() -> None:
+    st.query_params.clear()
+    for key in [k for k in st.session_state if k.startswith("f_") or k in ("area", "_filters_from_url")]:
+        del st.session_state[key]
+
+
+def _place_widget() -> str:
+    place = st.text_input(t("f_place"), key="f_place", help=t("f_place_help"), max_chars=200)
+    if place.strip():
+        try:
+            found = resolve_place(place)
+            provinces = ", ".join(found.provinces_34) or ", ".join(found.countries)
+            st.caption(t("f_place_found", q=place.strip(), name=found.name, era=found.era, provinces=provinces))
+        except UnknownPlace as exc:
+            st.warning(str(exc.args[0]))
+            return ""
+    return place
+
+
+def _units(reports: gpd.GeoDataFrame) -> tuple[str, ...]:
+    choices = sorted(u for u in reports["unit"].dropna().unique() if u)
+    chosen = st.multiselect(t("f_units"), choices, key="f_units", placeholder=t("choose"))
+    typed = st.text_input(t("f_unit_text"), key="f_unit_text", help=t("f_unit_help"), max_chars=200)
+    return tuple(chosen) + tuple(u.strip() for u in typed.split(";") if u.strip())
+
+
+def _period() -> tuple[int, int, bool]:
+    presets = {"": t("f_preset_all"), **_labels(WARS)}
+    st.selectbox(t("f_preset"), list(presets), format_func=presets.get, key="f_preset", on_change=_apply_preset)
+    years = st.slider(t("f_years"), YEAR_MIN, YEAR_MAX, key="f_years")
+    unknown = st.checkbox(t("f_unknown"), key="f_unknown")
+    return int(years[0]), int(years[1]), unknown
+
+
+def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[FilterSpec, MapOptions]:
+    """Draw the filter widgets in the sidebar and return what they select."""
+    _load_url_once()
+    st.session_state.setdefault("f_years", (YEAR_MIN, YEAR_MAX))
+    st.session_state.setdefault("f_unknown", True)
+    with st.sidebar:
+        st.header(t("filters"))
+        level = st.radio(
+            t("f_level"), ["34", "63"], key="f_level", horizontal=True, format_func=lambda v: t(f"f_level_{v}")
+        )
+        if level == "34":
+            names = dict(zip(province_table_34()["code"], province_table_34()["name"], strict=True))
+            p34, p63 = (
+                tuple(
+                    st.multiselect(
+                        t("f_provinces"), list(names), format_func=names.get, placeholder=t("choose"), key="f_p34"
+                    )
+                ),
+                (),
+            )
+        else:
+            names = dict(zip(province_table_63()["iso"], province_table_63()["name"], strict=True))
+            p34, p63 = (
+                (),
+                tuple(
+                    st.multiselect(
+                        t("f_provinces"), list(names), format_func=names.get, placeholder=t("choose"), key="f_p63"
+                    )
+                ),
+            )
+        place = _place_widget()
+        units = _units(reports)
+        year_from, year_to, unknown = _period()
+        statuses = _labels(STATUSES)
+        status = st.multiselect(
+            t("f_status"), list(statuses), format_func=statuses.get, key="f_status", placeholder=t("choose")
+        )
+        st.button(t("f_not_searched"), on_click=_not_searched, width="stretch")
+        chapter_names = dict(zip(chapters["id"], chapters["name"], strict=True))
+        chosen_chapters = st.multiselect(
+            t("f_chapters"),
+            list(chapter_names),
+            format_func=chapter_names.get,
+            key="f_chapters",
+            placeholder=t("choose"),
+        )
+        levels = _labels(CONFIDENCE)
+        confidence = st.multiselect(
+            t("f_confidence"), list(levels), format_func=levels.get, key="f_conf", placeholder=t("choose")
+        )
+        coords = st.radio(
+            t("f_coords"),
+            ["any", "yes", "no"],
+            key="f_coords",
+            horizontal=True,
+            format_func=lambda v: t(f"f_coords_{v}"),
+        )
+        search = st.text_input(t("f_text"), key="f_text", max_chars=200)
+        area = st.session_state.get("area", ())
+        if area:
+            st.info(t("f_area"))
+            st.button(t("f_area_clear"), on_click=lambda: st.session_state.update(area=()))
+        st.subheader(t("f_layers"))
+        layers = {
+            key
+            for key in LAYER_KEYS[:-1]
+            if st.checkbox(t(LAYER_LABELS[key]), value=key in DEFAULT_LAYERS, key=f"f_layer_{key}")
+        }
+        if st.checkbox(t(f"layer_provinces_{level}"), value=True, key="f_layer_boundaries"):
+            layers.add("boundaries")
+        contacts = st.toggle(t("f_contacts"), key="f_contacts", value=False)
+        st.button(t("f_reset"), on_click=_reset, width="stretch")
+    spec = FilterSpec(
+        provinces_34=p34,
+        provinces_63=p63,
+        place=place,
+        units=units,
+        year_from=year_from,
+        year_to=year_to,
+        include_unknown_period=unknown,
+        statuses=tuple(status),
+        chapters=tuple(chosen_chapters),
+        confidence=tuple(confidence),
+        has_coordinates={"any": None, "yes": True, "no": False}[coords],
+        text=search,
+        area=tuple(area),
+    )
+    options = MapOptions(
+        layers=frozenset(layers) & ALL_LAYERS, boundary_level=level, show_contacts=contacts, lang=lang()
+    )
+    _write_url(spec)
+    return spec, options
+
+
+def _write_url(spec: FilterSpec) -> None:
+    params = spec.to_params()
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
+    if current != wanted:
+        st.query_params.from_dict(params)
+
+
+__all__ = ["sidebar_filters", "text"]
