@@ -6,16 +6,10 @@ from layers.errors import LayersError
 from ui.i18n import LANGUAGES
 from ui.state import store, t
 
-st.set_page_config(page_title="Bản đồ Đi tìm đồng đội", page_icon="🕯️", layout="wide")
+st.set_page_config(page_title=t("app_title"), page_icon="🕯️", layout="wide")
 
 with st.sidebar:
-    st.radio(
-        "Ngôn ngữ / Language",
-        LANGUAGES,
-        key="lang",
-        horizontal=True,
-        format_func={"vi": "Tiếng Việt", "en": "English"}.get,
-    )
+    st.radio(t("language"), LANGUAGES, key="lang", horizontal=True, format_func=lambda code: t(f"language_{code}"))
 
 st.title(t("app_title"))
 st.caption(t("app_subtitle"))

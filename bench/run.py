@@ -17,9 +17,10 @@ from pathlib import Path
 
 from geo.admin import boundaries
 from layers.demo import generate
+from layers.query import FilterSpec, mask, prepare
 from layers.seed import load_demo, seed_reference
 from layers.store import Store
-from ui.mapview import build_map
+from ui.mapview import MapOptions, build_map
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -38,16 +39,20 @@ def measure(n: int) -> dict[str, float]:
         generate_s, _ = _timed(lambda: generate(n, seed=1))
         load_s, _ = _timed(lambda: load_demo(store, n, seed=1))
         read_s, frames = _timed(lambda: {k: store.frame(k) for k in ("reports", "battlefields", "cemeteries", "trips")})
+        prepare_s, reports = _timed(lambda: prepare(frames["reports"]))
+        spec = FilterSpec(place="Quảng Trị", units=("C552",), year_from=1968, year_to=1972)
+        query_s = statistics.median(_timed(lambda: mask(reports, spec))[0] for _ in range(5))
         provinces, neighbours = boundaries("34"), boundaries("neighbours")
         build_s, html = _timed(
             lambda: (
                 build_map(
-                    frames["reports"],
+                    reports,
                     frames["battlefields"],
                     frames["cemeteries"],
                     frames["trips"],
                     provinces,
                     neighbours,
+                    MapOptions(),
                 )
                 .get_root()
                 .render()
@@ -58,6 +63,8 @@ def measure(n: int) -> dict[str, float]:
         "generate_s": generate_s,
         "generate_and_insert_s": load_s,
         "read_layers_s": read_s,
+        "prepare_filters_s": prepare_s,
+        "filter_query_s": query_s,
         "map_build_s": build_s,
         "map_bytes": float(len(html.encode())),
     }
@@ -74,7 +81,10 @@ def main() -> None:
         "runs": args.repeat,
         "sizes": {},
     }
-    print(f"{'reports':>8} {'generate':>9} {'gen+insert':>10} {'read':>7} {'map build':>9} {'map MB':>7}")
+    print(
+        f"{'reports':>8} {'generate':>9} {'gen+insert':>10} {'read':>7} {'prepare':>8} {'query':>8} "
+        f"{'map build':>9} {'map MB':>7}"
+    )
     for n in (int(s) for s in args.sizes.split(",")):
         runs = [measure(n) for _ in range(args.repeat)]
         median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
@@ -82,7 +92,8 @@ def main() -> None:
         m = median
         print(
             f"{n:>8} {m['generate_s']:>8.2f}s {m['generate_and_insert_s']:>9.2f}s "
-            f"{m['read_layers_s']:>6.2f}s {m['map_build_s']:>8.2f}s {m['map_bytes'] / 1e6:>7.2f}"
+            f"{m['read_layers_s']:>6.2f}s {m['prepare_filters_s']:>7.2f}s {m['filter_query_s'] * 1000:>6.1f}ms "
+            f"{m['map_build_s']:>8.2f}s {m['map_bytes'] / 1e6:>7.2f}"
         )
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
 

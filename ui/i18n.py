@@ -10,7 +10,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Hội Cựu Thanh niên xung phong Việt Nam · Chiến dịch 500 ngày đêm tìm kiếm, quy tập hài cốt liệt sĩ",
         "Vietnam Former Youth Volunteers Association · 500-day campaign to find and gather martyrs' remains",
     ),
-    "language": ("Ngôn ngữ", "Language"),
+    "language": ("Ngôn ngữ / Language", "Ngôn ngữ / Language"),
+    "language_vi": ("Tiếng Việt", "Tiếng Việt"),
+    "language_en": ("English", "English"),
     "page_map": ("Bản đồ", "Map"),
     "demo_banner": (
         "Dữ liệu mẫu: mọi tin báo, tên người và chuyến đi trên bản đồ này là dữ liệu tạo ra để thử, "

@@ -212,6 +212,22 @@ def report_rows(reports: gpd.GeoDataFrame, options: MapOptions) -> dict:
     }
 
 
+class JsonData(Element):
+    """A JSON payload placed in the page as an inert <script type="application/json">.
+
+    Large data lives here rather than inside a MacroElement's script, because folium
+    compiles every rendered script as a Jinja template (seconds for megabytes).
+    """
+
+    _template = Template('<script type="application/json" id="{{ this.element_id }}">{{ this.payload }}</script>')
+
+    def __init__(self, element_id: str, data: object) -> None:
+        super().__init__()
+        self.element_id = element_id
+        # "<" never occurs unescaped in the data, but "</script" must not end the element early.
+        self.payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
 class ReportsLayer(JSCSSMixin, MacroElement):
     """Reports as status-coloured circle markers, clustered when zoomed out, with
     uncertainty circles in metres when zoomed in and a count of what is drawn."""
@@ -219,9 +235,12 @@ class ReportsLayer(JSCSSMixin, MacroElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-(function () {
+(function start() {
+  // The page may add its HTML (where the data sits) after running this script: wait for it.
+  var source = document.getElementById({{ this.data_id|tojson }});
+  if (!source) { setTimeout(start, 20); return; }
   var map = {{ this._parent.get_name() }};
-  var data = {{ this.data_json }};
+  var data = JSON.parse(source.textContent);
   var rows = data.rows, info = data.info;
   var labels = {{ this.labels_json }};
   var colors = {{ this.colors_json }};
@@ -246,7 +265,7 @@ class ReportsLayer(JSCSSMixin, MacroElement):
     return html + '</table>';
   }
   var cluster = L.markerClusterGroup({chunkedLoading: true, disableClusteringAtZoom: 12, maxClusterRadius: 45});
-  var markers = [], circles = [];
+  var markers = [];
   for (var i = 0; i < rows.length; i++) {
     var r = rows[i];
     var m = L.circleMarker([r[0], r[1]], {radius: 6, color: '#222', weight: 1,
@@ -254,18 +273,26 @@ class ReportsLayer(JSCSSMixin, MacroElement):
     m.bindTooltip(info[i][0] + ' · ' + data.statuses[r[2]] + ' · ' + r[4]);
     m.bindPopup(popup.bind(null, i), {maxWidth: 380});
     markers.push(m);
-    if (circlesGroup && r[3] > 0) {
-      circles.push(L.circle([r[0], r[1]], {radius: r[3], color: colors[r[2]], weight: 1,
-                                            fillOpacity: 0.08, interactive: false}));
-    }
   }
   cluster.addLayers(markers);
   markersGroup.addLayer(cluster);
   if (circlesGroup) {
-    var inner = L.layerGroup(circles);
+    // Circles are made the first time the map is zoomed in far enough to show them.
+    var inner = null;
     var sync = function () {
-      if (map.getZoom() >= {{ this.circle_zoom }}) { circlesGroup.addLayer(inner); }
-      else { circlesGroup.removeLayer(inner); }
+      if (map.getZoom() < {{ this.circle_zoom }}) { if (inner) { circlesGroup.removeLayer(inner); } return; }
+      if (!inner) {
+        var circles = [];
+        for (var j = 0; j < rows.length; j++) {
+          var c = rows[j];
+          if (c[3] > 0) {
+            circles.push(L.circle([c[0], c[1]], {radius: c[3], color: colors[c[2]], weight: 1,
+                                                 fillOpacity: 0.08, interactive: false}));
+          }
+        }
+        inner = L.layerGroup(circles);
+      }
+      circlesGroup.addLayer(inner);
     };
     map.on('zoomend', sync);
     sync();
@@ -293,7 +320,9 @@ class ReportsLayer(JSCSSMixin, MacroElement):
         super().__init__()
         self.total = int(total)
         self._name = "ReportsLayer"
-        self.data_json = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        # A fixed id: streamlit-folium renames folium's generated names inside scripts only.
+        self.data_id = "bando-report-data"
+        self.data = JsonData(self.data_id, data)
         self.labels_json = json.dumps(labels, ensure_ascii=False)
         self.colors_json = json.dumps([t.color for t in STATUSES])
         self.count_html_json = json.dumps(count_html, ensure_ascii=False)
@@ -492,7 +521,9 @@ def build_map(
                 u=_number(len(reports) - len(rows)),
             )
         )
-        m.add_child(ReportsLayer(data, labels, markers, circles, count_html, len(reports)))
+        layer = ReportsLayer(data, labels, markers, circles, count_html, len(reports))
+        m.get_root().header.add_child(layer.data)
+        m.add_child(layer)
     folium.LayerControl(collapsed=True).add_to(m)
     _Fullscreen(position="topleft").add_to(m)
     _Measure(

@@ -66,7 +66,7 @@ def _need_chromium() -> None:
         pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs it")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def fresh_app_url(tmp_path_factory):
     """The app on an empty SQLite file: it seeds the demo data on first start."""
     _need_chromium()

@@ -54,3 +54,15 @@ def wait_for_counts(page, changed_from: int | None = None, timeout_s: float = 60
 def only_tiles_were_blocked(page) -> list[str]:
     """Blocked requests that were not online basemap tiles (these fall back to the offline basemap)."""
     return [url for url in page.blocked if not any(host in url for host in TILE_HOSTS)]
+
+
+def wait_until_idle(page, timeout_s: float = 60) -> None:
+    """Wait until Streamlit is not running the script (its status widget is gone)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+            page.wait_for_timeout(300)
+            if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+                return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the app was still running after {timeout_s} s")

@@ -1,12 +1,13 @@
 """The map explorer in a real browser with the network blocked: filters, counts, escaping."""
 
 from tests.browser.conftest import XSS_MARKER, XSS_PAYLOADS, save_screenshot
-from tests.browser.helpers import map_frame, only_tiles_were_blocked, wait_for_counts
+from tests.browser.helpers import map_frame, only_tiles_were_blocked, wait_for_counts, wait_until_idle
 
 TOTAL = 2001
 
 
 def _sidebar_multiselect(page, label: str, option: str) -> None:
+    wait_until_idle(page)
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
     box.locator("input").first.click()
     page.keyboard.type(option)
@@ -31,6 +32,7 @@ def test_the_period_slider_narrows_map_and_table(app_url, offline_page):
     page = offline_page
     page.goto(app_url)
     wait_for_counts(page)
+    wait_until_idle(page)
     thumb = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]').first
     thumb.focus()
     for _ in range(23):  # 1945 -> 1968
@@ -69,3 +71,43 @@ def test_hostile_witness_text_shows_as_text_and_runs_nothing(app_url, offline_pa
     page.wait_for_timeout(1500)
     save_screenshot(page, "explorer_xss")
     assert page.dialogs == []
+
+
+def test_drawing_a_rectangle_narrows_to_the_area(app_url, offline_page):
+    page = offline_page
+    page.goto(f"{app_url}/?place=Qu%E1%BA%A3ng+Tr%E1%BB%8B")
+    before, _ = wait_for_counts(page, changed_from=TOTAL)
+    frame = map_frame(page, lambda f: f.locator(".leaflet-draw-draw-rectangle").count() == 1)
+    page.wait_for_timeout(2000)  # the zoom to Quảng Trị settles
+    wait_until_idle(page)
+    frame = map_frame(page, lambda f: f.locator(".leaflet-draw-draw-rectangle").count() == 1)
+    frame.locator(".leaflet-draw-draw-rectangle").click()
+    box = frame.locator(".leaflet-container").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx - 120, cy - 120)
+    page.mouse.down()
+    page.mouse.move(cx, cy, steps=5)
+    page.mouse.move(cx + 120, cy + 120, steps=5)
+    page.mouse.up()
+    after, table = wait_for_counts(page, changed_from=before)
+    assert after == table < before
+    assert "area=" in page.url
+    page.get_by_text("Đang lọc theo vùng vẽ trên bản đồ").wait_for(timeout=10_000)
+
+
+def test_selecting_a_table_row_opens_its_details(app_url, offline_page):
+    page = offline_page
+    page.goto(f"{app_url}/?text={XSS_MARKER}")
+    wait_for_counts(page, changed_from=TOTAL)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=30_000)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 52)  # the row selector of the first data row
+    page.wait_for_timeout(1500)
+    save_screenshot(page, "table_click")
+    page.get_by_text("Mã: #").first.wait_for(timeout=30_000)
+    frame = map_frame(page, lambda f: f.locator(".leaflet-container").count() == 1)
+    zoom = frame.evaluate("() => map.getZoom()")
+    assert zoom >= 13  # the map moved to the selected report

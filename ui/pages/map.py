@@ -114,7 +114,7 @@ def _table(shown: pd.DataFrame, options: MapOptions) -> None:
         on_select="rerun",
         selection_mode="single-row",
         key="report_table",
-        height=360,
+        height=min(360, 40 + 35 * max(len(table), 1)),
     )
     st.caption(t("table_hint"))
     picked = event.selection.rows if event and event.selection else []
