@@ -15,11 +15,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.admin import UnknownPlace, province_table_34, province_table_63, resolve_place
+from geo.admin import Place, UnknownPlace, boundaries, province_table_34, province_table_63, resolve_place
 from geo.text import fold
 from layers.schema import REPORTS
 
 YEAR_MIN, YEAR_MAX = 1945, 1989
+MAX_LIST = 50  # values per URL parameter: a link is typed by people, not a bulk query
+MAX_RING = 1000  # vertices of a drawn area
 WAR_PRESETS = {
     "france": (1945, 1954),
     "us": (1955, 1975),
@@ -119,14 +121,14 @@ class FilterSpec:
                 elif f.name in ("year_from", "year_to"):
                     values[f.name] = min(max(int(items[0]), YEAR_MIN), YEAR_MAX)
                 elif f.name == "include_unknown_period":
-                    values[f.name] = items[0] != "0"
+                    values[f.name] = {"1": True, "0": False}[items[0]]
                 elif f.name == "has_coordinates":
-                    values[f.name] = None if items[0] == "" else items[0] == "1"
+                    values[f.name] = {"": None, "1": True, "0": False}[items[0]]
                 elif f.name in ("place", "text"):
                     values[f.name] = str(items[0])[:200]
                 else:
-                    values[f.name] = tuple(str(i)[:100] for i in items if str(i))
-            except (ValueError, IndexError):
+                    values[f.name] = tuple(str(i)[:100] for i in items[:MAX_LIST] if str(i))
+            except (ValueError, IndexError, KeyError):
                 continue
         if values.get("year_from", YEAR_MIN) > values.get("year_to", YEAR_MAX):
             values.pop("year_from", None)
@@ -138,24 +140,16 @@ class FilterSpec:
 
     # -- meaning --------------------------------------------------------------
 
-    def province_codes(self) -> set[str] | None:
-        """Today's province codes this spec allows, or None for all. Raises UnknownPlace."""
-        codes: set[str] | None = None
-        t63 = province_table_63().set_index("iso")
-        by_name = dict(zip(province_table_34()["name"], province_table_34()["code"], strict=True))
-        if self.provinces_34:
-            codes = set(self.provinces_34)
-        if self.place.strip():
-            named = {by_name[n] for n in resolve_place(self.place).provinces_34}
-            codes = named if codes is None else codes & named
-        if self.provinces_63:
-            wanted = {by_name[t63.loc[i, "province_34"]] for i in self.provinces_63 if i in t63.index}
-            codes = wanted if codes is None else codes & wanted
-        return codes
+    def resolved_place(self) -> Place | None:
+        """The gazetteer's best match for `place`, None when blank. Raises UnknownPlace."""
+        return resolve_place(self.place) if self.place.strip() else None
 
 
 def _parse_ring(text: str) -> tuple[tuple[float, float], ...]:
-    ring = tuple(tuple(float(v) for v in pair.split(",")) for pair in text.split(";") if pair)
+    pairs = [pair for pair in text.split(";") if pair]
+    if len(pairs) > MAX_RING:
+        raise ValueError("too many vertices")
+    ring = tuple(tuple(float(v) for v in pair.split(",")) for pair in pairs)
     if len(ring) < 3 or any(len(p) != 2 or not (-180 <= p[0] <= 180 and -90 <= p[1] <= 90) for p in ring):
         raise ValueError("not a ring")
     return ring  # type: ignore[return-value]
@@ -173,22 +167,48 @@ def prepare(reports: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+def _place_mask(reports: gpd.GeoDataFrame, place: Place) -> pd.Series:
+    """Reports in the place: its provinces of 2008–2025 when they account for all of its
+    provinces of today (finer), else today's,
+    or, for zones abroad (Laos, Cambodia), the reports located inside those countries."""
+    inside = pd.Series(False, index=reports.index)
+    t63 = province_table_63()
+    successors = set(t63.loc[t63["name"].isin(place.provinces_63), "province_34"])
+    if place.provinces_63 and successors == set(place.provinces_34):  # the old list is complete
+        by_name = dict(zip(t63["name"], t63["iso"], strict=True))
+        inside |= reports["province_63"].isin({by_name[n] for n in place.provinces_63})
+    elif place.provinces_34:
+        by_name = dict(zip(province_table_34()["name"], province_table_34()["code"], strict=True))
+        inside |= reports["province_34"].isin({by_name[n] for n in place.provinces_34})
+    if place.countries:
+        outlines = boundaries("neighbours")
+        country = shapely.union_all(outlines[outlines["iso2"].isin(place.countries)].geometry.values)
+        inside |= pd.Series(
+            shapely.contains_xy(country, reports["_lon"].to_numpy(), reports["_lat"].to_numpy()), index=reports.index
+        )
+    return inside
+
+
 def mask(reports: gpd.GeoDataFrame, spec: FilterSpec) -> pd.Series:
-    """Which rows of a `prepare`d frame the spec selects."""
+    """Which rows of a `prepare`d frame the spec selects. Raises UnknownPlace for an unknown place."""
     keep = pd.Series(True, index=reports.index)
-    codes = spec.province_codes()
-    if codes is not None:
-        keep &= reports["province_34"].isin(codes)
+    if spec.provinces_34:
+        keep &= reports["province_34"].isin(spec.provinces_34)
     if spec.provinces_63:
         keep &= reports["province_63"].isin(spec.provinces_63)
+    place = spec.resolved_place()
+    if place is not None:
+        keep &= _place_mask(reports, place)
     if spec.units:
         any_unit = pd.Series(False, index=reports.index)
         for unit in spec.units:
             any_unit |= unit_matches(reports["_unit_key"], unit)
         keep &= any_unit
-    unknown = reports["year_from"].isna() | reports["year_to"].isna()
-    overlaps = (reports["year_from"] <= spec.year_to) & (reports["year_to"] >= spec.year_from)
-    keep &= overlaps.fillna(False) | (unknown & spec.include_unknown_period)
+    # A report with one known year is taken to span that year only.
+    first = reports["year_from"].fillna(reports["year_to"])
+    last = reports["year_to"].fillna(reports["year_from"])
+    overlaps = (first <= spec.year_to) & (last >= spec.year_from)
+    keep &= overlaps.fillna(False) | (first.isna() & spec.include_unknown_period)
     if spec.statuses:
         keep &= reports["status"].isin(spec.statuses)
     if spec.chapters:

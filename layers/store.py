@@ -32,17 +32,25 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 CHUNK = 5_000
 
 
+def _secrets() -> dict:
+    return tomllib.loads(SECRETS.read_text(encoding="utf-8")) if SECRETS.exists() else {}
+
+
+def contacts_allowed() -> bool:
+    """Whether this installation may show witness contacts at all ($BANDO_SHOW_CONTACTS=1 or
+    `show_witness_contacts = true` in .streamlit/secrets.toml). Off by default; roles come later."""
+    if os.environ.get("BANDO_SHOW_CONTACTS") is not None:
+        return os.environ["BANDO_SHOW_CONTACTS"] == "1"
+    return bool(_secrets().get("show_witness_contacts", False))
+
+
 def database_url(explicit: str | None = None) -> str:
     """The database URL: the argument, else $BANDO_DB_URL, else secrets.toml `db_url`, else SQLite."""
     if explicit:
         return explicit
     if os.environ.get(URL_ENV):
         return os.environ[URL_ENV]
-    if SECRETS.exists():
-        url = tomllib.loads(SECRETS.read_text(encoding="utf-8")).get("db_url")
-        if url:
-            return url
-    return DEFAULT_URL
+    return _secrets().get("db_url") or DEFAULT_URL
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -181,6 +189,17 @@ class Store:
         query = sa.select(table.c[column], sa.func.count()).group_by(table.c[column])
         with self.engine.connect() as connection:
             return {("" if k is None else str(k)): int(n) for k, n in connection.execute(query)}
+
+    def version_token(self) -> tuple:
+        """Changes whenever any stored layer changes: row counts and the latest update time."""
+        parts = []
+        with self.engine.connect() as connection:
+            for name, table in METADATA.tables.items():
+                count, latest = connection.execute(
+                    sa.select(sa.func.count(), sa.func.max(table.c.updated_at)).select_from(table)
+                ).one()
+                parts.append((name, int(count), str(latest)))
+        return tuple(parts)
 
     def has_demo(self) -> bool:
         return any(self.count(name, METADATA.tables[name].c.is_demo) for name in METADATA.tables)

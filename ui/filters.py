@@ -13,9 +13,10 @@ import streamlit as st
 from geo.admin import UnknownPlace, province_table_34, province_table_63, resolve_place
 from layers.query import NOT_YET_SEARCHED, WAR_PRESETS, YEAR_MAX, YEAR_MIN, FilterSpec
 from layers.schema import CONFIDENCE, STATUSES, WARS
+from layers.store import contacts_allowed
 from ui.i18n import text
 from ui.mapview import ALL_LAYERS, DEFAULT_LAYERS, MapOptions
-from ui.state import lang, t
+from ui.state import lang, plain, t
 
 LAYER_KEYS = ("reports", "circles", "heat", "battlefields", "cemeteries", "trips", "boundaries")
 LAYER_LABELS = {
@@ -78,9 +79,17 @@ def _place_widget() -> str:
         try:
             found = resolve_place(place)
             provinces = ", ".join(found.provinces_34) or ", ".join(found.countries)
-            st.caption(t("f_place_found", q=place.strip(), name=found.name, era=found.era, provinces=provinces))
+            st.caption(
+                t(
+                    "f_place_found",
+                    q=plain(place.strip()),
+                    name=plain(found.name),
+                    era=plain(found.era),
+                    provinces=plain(provinces),
+                )
+            )
         except UnknownPlace as exc:
-            st.warning(str(exc.args[0]))
+            st.warning(plain(exc.args[0]))
             return ""
     return place
 
@@ -170,7 +179,7 @@ def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[
         }
         if st.checkbox(t(f"layer_provinces_{level}"), value=True, key="f_layer_boundaries"):
             layers.add("boundaries")
-        contacts = st.toggle(t("f_contacts"), key="f_contacts", value=False)
+        contacts = contacts_allowed() and st.toggle(t("f_contacts"), key="f_contacts", value=False)
         st.button(t("f_reset"), on_click=_reset, width="stretch")
     spec = FilterSpec(
         provinces_34=p34,

@@ -96,11 +96,22 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+# Beyond HTML's own characters: folium renders layer scripts a second time as Jinja
+# templates ("{{", "{%") and puts tooltips in JavaScript template strings ("`", "${").
+_TEMPLATE_CHARS = str.maketrans({"{": "&#123;", "}": "&#125;", "`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
 def escape(value: object) -> str:
-    """Text safe to put inside HTML: None and NaN become an empty string."""
+    """Text safe inside HTML, a JavaScript template string and a Jinja template.
+
+    None and NaN become an empty string.
+
+    >>> escape("<b>{{ 6*7 }}</b> `${x}`")
+    '&lt;b&gt;&#123;&#123; 6*7 &#125;&#125;&lt;/b&gt; &#96;&#36;&#123;x&#125;&#96;'
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return html.escape(str(value))
+    return html.escape(str(value)).translate(_TEMPLATE_CHARS)
 
 
 def status_label(code: str, lang: str) -> str:
@@ -122,8 +133,8 @@ def period_text(row) -> str:
 
 
 def short_id(report_id: str) -> str:
-    """The tag shown in tooltips and used to find a clicked report again."""
-    return f"#{str(report_id)[:8]}"
+    """The tag shown at the end of tooltips and used to find a clicked report again."""
+    return f"#{escape(str(report_id)[:8])}"
 
 
 POPUP_FIELDS = (
@@ -183,7 +194,7 @@ def report_rows(reports: gpd.GeoDataFrame, options: MapOptions) -> dict:
             [
                 lats[i],
                 lons[i],
-                index.get(row["status"], 0),
+                index.get(row["status"], len(STATUSES)),
                 0 if radius is None else round(float(radius)),
                 short_id(report_id),
             ]
@@ -208,7 +219,7 @@ def report_rows(reports: gpd.GeoDataFrame, options: MapOptions) -> dict:
         "units": units.values,
         "provinces": provinces.values,
         "chapters": chapters.values,
-        "statuses": [escape(status_label(t.code, options.lang)) for t in STATUSES],
+        "statuses": [escape(status_label(t.code, options.lang)) for t in STATUSES] + ["?"],
     }
 
 
@@ -324,7 +335,7 @@ class ReportsLayer(JSCSSMixin, MacroElement):
         self.data_id = "bando-report-data"
         self.data = JsonData(self.data_id, data)
         self.labels_json = json.dumps(labels, ensure_ascii=False)
-        self.colors_json = json.dumps([t.color for t in STATUSES])
+        self.colors_json = json.dumps([t.color for t in STATUSES] + ["#000000"])
         self.count_html_json = json.dumps(count_html, ensure_ascii=False)
         self.markers = markers
         self.circles = circles
@@ -492,7 +503,7 @@ def build_map(
     )
     m.options["maxZoom"] = MAX_ZOOM  # marker clustering needs it when tiles=None
     m.get_root().header.add_child(Element(_CSS))
-    _basemaps(m, boundary if options.boundary_level == "34" else boundary, neighbours, lang)
+    _basemaps(m, boundary, neighbours, lang)
     if "boundaries" in layers:
         _boundaries(boundary, options.boundary_level, lang).add_to(m)
     if "trips" in layers:

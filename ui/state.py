@@ -21,9 +21,8 @@ def store() -> Store:
 
 
 def data_version() -> tuple:
-    """Changes whenever a stored layer changes; keys the frame caches."""
-    s = store()
-    return tuple((name, s.count(name)) for name in ("reports", "battlefields", "cemeteries", "trips", "chapters"))
+    """Changes whenever a stored layer changes (counts and latest edit); keys the frame caches."""
+    return store().version_token()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -47,6 +46,11 @@ def _selected_rows(version: tuple, spec: query.FilterSpec) -> np.ndarray:
 def filtered_reports(version: tuple, spec: query.FilterSpec) -> gpd.GeoDataFrame:
     """The reports a FilterSpec selects; cached by the (hashable) spec."""
     return prepared_reports(version).iloc[_selected_rows(version, spec)]
+
+
+def plain(text: str) -> str:
+    """User text made safe for st.markdown-based widgets: no links, images or formatting."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
 
 
 def lang() -> str:

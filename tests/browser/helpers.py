@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import time
 
+from playwright.sync_api import Error as PlaywrightError
+
 from tests.browser.conftest import save_screenshot
 
 MAP_FRAME = "streamlit_folium"
@@ -45,8 +47,8 @@ def wait_for_counts(page, changed_from: int | None = None, timeout_s: float = 60
             last = (map_count(frame), table_count(page))
             if last[0] == last[1] and last[0] != changed_from:
                 return last
-        except (AssertionError, ValueError, TypeError):
-            pass
+        except (AssertionError, ValueError, TypeError, PlaywrightError):
+            pass  # a rerun replaced the map frame while we read it: look again
         page.wait_for_timeout(500)
     raise AssertionError(f"map and table counts did not settle: last seen {last}")
 

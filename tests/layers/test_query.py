@@ -49,13 +49,35 @@ def test_no_filter_keeps_everything():
     assert _ids(FilterSpec()) == set("abcdef")
 
 
-@pytest.mark.parametrize("name", ["Quảng Trị", "quang tri", "Vĩnh Linh", "B5", "Quảng Bình"])
-def test_province_by_any_eras_name(name):
-    assert _ids(FilterSpec(place=name)) == {"a", "b", "f"}
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Quảng Trị", {"a", "b", "f"}),  # today's province: old Quảng Trị and Quảng Bình
+        ("quang tri", {"a", "b", "f"}),
+        ("Vĩnh Linh", {"a", "f"}),  # wartime zone within old Quảng Trị
+        ("B5", {"a", "f"}),
+        ("Quảng Bình", {"b"}),  # a 2008–2025 province is narrower than today's
+    ],
+)
+def test_province_by_any_eras_name(name, expected):
+    assert _ids(FilterSpec(place=name)) == expected
 
 
 def test_wartime_name_spanning_two_provinces():
     assert _ids(FilterSpec(place="Bình Trị Thiên")) == {"a", "b", "c", "f"}
+
+
+def test_a_front_abroad_selects_reports_located_in_that_country():
+    frame = _frame()
+    frame.loc[frame["id"] == "e", ["_lon", "_lat"]] = [106.35, 16.60]  # Sepon, Laos: "Chiến trường C"
+    assert set(apply(frame, FilterSpec(place="Chiến trường C"))["id"]) == {"e"}
+
+
+def test_a_report_with_one_known_year_spans_that_year():
+    frame = _frame()
+    frame.loc[frame["id"] == "c", "year_from"] = 1970
+    assert "c" in set(apply(frame, FilterSpec(year_from=1969, year_to=1971, include_unknown_period=False))["id"])
+    assert "c" not in set(apply(frame, FilterSpec(year_from=1975, year_to=1980))["id"])
 
 
 def test_province_by_old_63_code():
@@ -132,6 +154,20 @@ def test_bad_url_params_are_ignored_not_fatal():
     assert (spec.year_from, spec.year_to) == (1945, 1945)
     assert spec.area == () and spec.statuses == ("new",)
     assert FilterSpec.from_params({"year_from": ["1980"], "year_to": ["1950"]}) == FilterSpec()
+
+
+def test_url_flags_accept_only_their_own_values():
+    assert FilterSpec.from_params({"include_unknown_period": ["false"]}).include_unknown_period is True
+    assert FilterSpec.from_params({"include_unknown_period": ["0"]}).include_unknown_period is False
+    assert FilterSpec.from_params({"has_coordinates": ["true"]}).has_coordinates is None
+    assert FilterSpec.from_params({"has_coordinates": ["1"]}).has_coordinates is True
+
+
+def test_url_lists_and_areas_are_capped():
+    spec = FilterSpec.from_params({"units": [f"C{i}" for i in range(10_000)]})
+    assert len(spec.units) == 50
+    ring = ";".join(f"{106 + i * 1e-4:.4f},16.0" for i in range(5000))
+    assert FilterSpec.from_params({"area": [ring]}).area == ()
 
 
 def test_specs_are_hashable_for_caching():

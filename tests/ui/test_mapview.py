@@ -1,9 +1,8 @@
-import json
 import re
 
 import geopandas as gpd
+import pandas as pd
 import pytest
-from shapely.geometry import Point
 
 from geo.admin import boundaries
 from layers.store import Store
@@ -53,32 +52,67 @@ def test_every_located_report_is_a_row_and_the_count_covers_all(frames):
     assert f"data-count', {len(frames['reports'])}" in _html(frames).replace('"', "'")
 
 
-def test_witness_text_is_escaped_before_it_reaches_the_page(frames):
-    reports = frames["reports"].copy()
-    reports.loc[0, ["martyr_names", "unit", "place_description"]] = PAYLOADS + [PAYLOADS[0]]
-    reports.loc[0, "geometry"] = Point(107.0, 16.7)
-    hostile = gpd.GeoDataFrame(reports, geometry="geometry", crs=4326)
-    data = report_rows(hostile, MapOptions())
-    assert data["rows"][0][:2] == [16.7, 107.0]
-    payload_text = json.dumps(data, ensure_ascii=False)
-    for payload in PAYLOADS:
-        assert payload not in payload_text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in data["info"][0][0]
-    html = _html({**frames, "reports": hostile})
-    for payload in PAYLOADS:
-        assert payload not in html
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "{{ 6*7 }} {{ lipsum.__globals__.os.getcwd() }}",
+    "{% for x in range(3) %}loop{% endfor %}",
+    "`+alert(1)+`",
+    "${alert(2)}",
+    "\\`</script><b>x</b>",
+]
+
+
+def _hostile_frames(frames):
+    """Every text field a user can fill, in reports, battlefields, cemeteries and trips."""
+    out = {}
+    for name, frame in frames.items():
+        frame = frame.copy()
+        rows = frame.index[frame.geometry.notna()][: len(HOSTILE)]
+        text_columns = [
+            c for c in frame.columns if c not in ("id", "geometry", "status") and pd.api.types.is_string_dtype(frame[c])
+        ]
+        assert text_columns, name
+        for i, column in enumerate(text_columns):
+            frame[column] = frame[column].astype(object)
+            for k, row in enumerate(rows):
+                frame.at[row, column] = HOSTILE[(i + k) % len(HOSTILE)]
+        out[name] = gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
+    return out
+
+
+def test_no_user_text_reaches_the_page_as_markup_script_or_template(frames):
+    hostile = _hostile_frames(frames)
+    options = MapOptions(
+        layers=ALL_LAYERS,
+        chapter_names={c: HOSTILE[0] for c in frames["reports"]["chapter_id"].dropna().unique()},
+    )
+    html = _html(hostile, options)
+    for payload in HOSTILE:
+        assert payload not in html, payload
+    assert "/work" not in html and "looploop" not in html  # no template ran on the server
+    data = report_rows(hostile["reports"], options)
+    strings = [v for rows in (data["rows"], data["info"]) for row in rows for v in row if isinstance(v, str)]
+    strings += data["units"] + data["provinces"] + data["chapters"]
+    assert any("&#123;" in v for v in strings)
+    assert not any(ch in v for v in strings for ch in "<>`{}$")  # every string arrives as entities
 
 
 def test_witness_contacts_stay_out_unless_allowed(frames):
-    phones = [p for p in frames["reports"]["witness_phone"].dropna()]
+    located = frames["reports"][frames["reports"].geometry.notna()]
+    private = [located[f].dropna().tolist()[:50] for f in ("witness_name", "witness_phone", "witness_address")]
     hidden = _html(frames)
-    assert not any(p in hidden for p in phones[:50])
+    for values in private:
+        assert not any(v in hidden for v in values)
     shown = _html(frames, MapOptions(show_contacts=True))
-    assert any(p in shown for p in phones[:50])
+    for values in private:
+        assert any(v in shown for v in values)
 
 
 def test_layer_switches_leave_layers_out(frames):
     html = _html(frames, MapOptions(layers=frozenset({"reports"})))
-    assert "★" not in html.split("map-legend")[0]  # no battlefield symbols outside the legend
+    everything = _html(frames, MapOptions(layers=ALL_LAYERS))
+    assert 'site-symbol\\"' not in html and "site-symbol" in everything.split("map-legend")[0]
+    assert html.count("site-symbol") < everything.count("site-symbol")
     assert "leaflet-heat.js" not in html
-    assert "leaflet-heat.js" in _html(frames, MapOptions(layers=ALL_LAYERS))
+    assert "leaflet-heat.js" in everything

@@ -23,8 +23,8 @@ def _report_data(version: tuple, spec: FilterSpec, lang: str, contacts: bool, _o
     return report_rows(filtered_reports(version, spec), _options)
 
 
-ID_TAG = re.compile(r"#([0-9a-f]{8})")
-RETURNED = ["last_object_clicked_tooltip", "last_active_drawing"]
+ID_TAG = re.compile(r"#([0-9a-f]{8})$")  # the short id ends every report tooltip
+RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing"]
 
 
 def _number(n: int) -> str:
@@ -52,11 +52,17 @@ def _take_drawing(result: dict) -> None:
 
 
 def _take_click(result: dict, shown: pd.DataFrame) -> None:
-    match = ID_TAG.search(result.get("last_object_clicked_tooltip") or "")
-    if match:
-        hits = shown[shown["id"].str.startswith(match.group(1))]
-        if len(hits):
-            st.session_state["selected_id"] = hits.iloc[0]["id"]
+    """The clicked report: its short id, and among reports sharing it the nearest to the click."""
+    match = ID_TAG.search((result.get("last_object_clicked_tooltip") or "").strip())
+    if not match:
+        return
+    hits = shown[shown["id"].str.startswith(match.group(1)) & shown.geometry.notna()]
+    clicked = result.get("last_object_clicked") or {}
+    if len(hits) > 1 and "lat" in clicked and "lng" in clicked:
+        distance = (hits.geometry.y - clicked["lat"]) ** 2 + (hits.geometry.x - clicked["lng"]) ** 2
+        hits = hits.loc[[distance.idxmin()]]
+    if len(hits):
+        st.session_state["selected_id"] = hits.iloc[0]["id"]
 
 
 def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
@@ -129,7 +135,7 @@ def _table(shown: pd.DataFrame, options: MapOptions) -> None:
 def _usable(spec: FilterSpec) -> FilterSpec:
     """The spec without a place name the gazetteer does not know (the sidebar has said so)."""
     try:
-        spec.province_codes()
+        spec.resolved_place()
     except UnknownPlace:
         return replace(spec, place="")
     return spec
