@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
 from geo.admin import UnknownPlace, lookup, province_at, resolve_place
+from geo.output import write_json
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,6 +44,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnknownPlace as exc:
         print(f"Lỗi: {exc.args[0]}", file=sys.stderr)
         return 2
-    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-    print()
-    return 0
+    return write_json(result)

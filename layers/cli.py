@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
 from sqlalchemy.engine import make_url
 
+from geo.output import write_json
 from layers.errors import LayersError
 from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed_reference
 from layers.stats import stats
@@ -68,6 +68,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
         print(f"Lỗi không mong đợi ({type(exc).__name__}); dữ liệu không bị thay đổi.", file=sys.stderr)
         return 2
-    json.dump(result, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    print()
-    return 0
+    return write_json(result)

@@ -42,3 +42,16 @@ def test_an_unreachable_database_is_one_line_without_the_password():
     assert result.returncode == 2
     assert "s3cret" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_output_cut_short_by_the_reader_prints_no_traceback(db_url):
+    _run("demo", "--reports", "50", db_url=db_url)
+    result = subprocess.run(
+        f"{sys.executable} -m layers stats --db {db_url} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == "{"
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr

@@ -1,0 +1,19 @@
+"""Printing command-line results: JSON on stdout, quiet when the reader stops early."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def write_json(result: object) -> int:
+    """Print `result` as JSON and return exit code 0, also when stdout is closed (`| head`)."""
+    try:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        print()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader has gone; send the rest nowhere instead of printing a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
