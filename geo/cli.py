@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from geo.admin import UnknownPlace, lookup, province_at, resolve_place
+from geo.coords import CoordinateError, parse
+from geo.datums import DATUMS
 from geo.output import write_json
 
 
@@ -20,6 +22,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     place = sub.add_parser("place", help="tên địa danh mọi thời kỳ → tỉnh hiện nay")
     place.add_argument("name")
+    coord = sub.add_parser("parse-coord", help="chuỗi tọa độ mọi dạng → WGS84")
+    coord.add_argument("text")
+    coord.add_argument("--datum", choices=sorted(DATUMS), help="hệ quy chiếu khi chuỗi không ghi")
+    coord.add_argument("--province", help="tên tỉnh (mọi thời kỳ) để suy ra múi lưới hoặc kinh tuyến trục")
     at = sub.add_parser("province-at", help="tọa độ WGS84 (vĩ độ, kinh độ) → tỉnh")
     at.add_argument("lat", type=float)
     at.add_argument("lon", type=float)
@@ -28,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str]) -> dict:
     args = _parser().parse_args(argv)
+    if args.command == "parse-coord":
+        return {"text": args.text, **parse(args.text, args.datum, args.province).as_dict()}
     if args.command == "place":
         best = resolve_place(args.name)
         others = [p.as_dict() for p in lookup(args.name)[1:]]
@@ -41,7 +49,7 @@ def run(argv: Sequence[str]) -> dict:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = run(sys.argv[1:] if argv is None else argv)
-    except UnknownPlace as exc:
+    except (UnknownPlace, CoordinateError) as exc:
         print(f"Lỗi: {exc.args[0]}", file=sys.stderr)
         return 2
     return write_json(result)
