@@ -278,6 +278,8 @@ def _parse_geographic(text: str, datum: datums.Datum | None) -> Position | None:
     lat_text, lon_text, swapped = halves
     lat, lat_precision, kind = _angle(lat_text)
     lon, lon_precision, _ = _angle(lon_text)
+    if abs(lat) > 90 and abs(lon) > 90 or abs(lat) > 180 or abs(lon) > 180:
+        raise CoordinateError(f"«{text.strip()[:60]}»: số quá lớn cho vĩ độ (±90°) và kinh độ (±180°).")
     if re.search(r"[S]\b", text) or (vietnamese and re.search(r"(?<![A-Z])N\b", text)):
         lat = -lat  # south: Vietnamese "N" is Nam
     if re.search(r"(?<![A-Z])W\b", text) or (vietnamese and re.search(r"(?<![A-Z])T\b", text)):

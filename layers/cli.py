@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from geo.admin import UnknownPlace, province_table_34, resolve_place
+from geo.datums import DATUMS
 from geo.output import write_json
+from geo.text import fold
 from layers.errors import LayersError
+from layers.importers.errors import UnreadableFile
+from layers.importers.reports import import_reports, rejected_csv
 from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed_reference
 from layers.stats import stats
 from layers.store import Store, database_url
@@ -40,7 +46,62 @@ def _parser() -> argparse.ArgumentParser:
         if name == "demo":
             cmd.add_argument("--reports", type=_positive, default=DEFAULT_DEMO_REPORTS)
             cmd.add_argument("--seed", type=int, default=DEFAULT_DEMO_SEED)
+    importer = sub.add_parser("import", help="nhập tin báo từ tệp CSV, XLSX, GeoJSON, KML/KMZ")
+    importer.add_argument("layer", choices=["reports"])
+    importer.add_argument("file")
+    importer.add_argument("--chapter", help="Hội tiếp nhận: mã, tên hội hoặc tên tỉnh")
+    importer.add_argument("--datum", choices=sorted(DATUMS), help="hệ quy chiếu của tọa độ không ghi rõ")
+    importer.add_argument("--sheet", help="trang tính (XLSX)")
+    importer.add_argument("--db", help="URL cơ sở dữ liệu")
     return parser
+
+
+def _chapter_id(store: Store, text: str | None) -> str | None:
+    """A chapter by id, by name, or by the province it serves (a place name of any era)."""
+    if not text:
+        return None
+    chapters = store.frame("chapters")
+    for column in ("id", "name"):
+        hit = chapters[chapters[column].map(fold) == fold(text)]
+        if len(hit):
+            return hit.iloc[0]["id"]
+    try:
+        place = resolve_place(text)
+    except UnknownPlace:
+        place = None
+    codes = dict(zip(province_table_34()["name"], province_table_34()["code"], strict=True))
+    wanted = {codes[n] for n in place.provinces_34} if place else set()
+    hit = chapters[chapters["province_34"].isin(wanted)]
+    if len(hit):
+        return hit.iloc[0]["id"]
+    raise LayersError(f"Không tìm thấy Hội «{text}».")
+
+
+def _import(args: argparse.Namespace, store: Store) -> dict:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(f"Không mở được tệp «{path.name}» ({exc.strerror}).") from None
+    result = import_reports(
+        store,
+        path.name,
+        data,
+        chapter_id=_chapter_id(store, args.chapter),
+        datum=args.datum,
+        sheet=args.sheet,
+        author="command line",
+    )
+    rejects_file = None
+    if result.rejected_rows:
+        target = path.with_name(f"{path.stem}.rejected.csv")
+        try:
+            target.write_bytes(rejected_csv(result.rejected_rows))
+        except OSError:
+            target = Path.cwd() / target.name
+            target.write_bytes(rejected_csv(result.rejected_rows))
+        rejects_file = str(target)
+    return {**result.summary(), "rejects_file": rejects_file}
 
 
 def _safe_url(url: str) -> str:
@@ -53,6 +114,8 @@ def run(argv: Sequence[str]) -> dict:
     if args.command == "init":
         added = seed_reference(store)
         return {"database": _safe_url(database_url(args.db)), "revision": store.revision(), "added": added}
+    if args.command == "import":
+        return _import(args, store)
     if args.command == "demo":
         seed_reference(store)
         return {"added": load_demo(store, args.reports, args.seed), "seed": args.seed}

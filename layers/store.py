@@ -21,7 +21,7 @@ from alembic import command
 from alembic.config import Config
 
 from layers.errors import StoreError
-from layers.schema import get_layer
+from layers.schema import STORED_LAYERS, get_layer
 from layers.tables import BBOX, METADATA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +78,10 @@ def _alembic_config(connection: sa.Connection) -> Config:
     return cfg
 
 
+def _layer_tables() -> dict[str, sa.Table]:
+    return {layer.name: METADATA.tables[layer.name] for layer in STORED_LAYERS}
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -131,8 +135,8 @@ class Store:
 
     def _row(self, layer_name: str, record: dict, author: str, now: datetime) -> dict:
         table = self.table(layer_name)
-        row = {c.name: record[c.name] for c in table.columns if c.name in record}
-        row.setdefault("id", str(uuid.uuid4()))
+        row = {c.name: record.get(c.name) for c in table.columns}  # every row the same keys
+        row["id"] = row["id"] or str(uuid.uuid4())
         row.update(created_at=record.get("created_at", now), updated_at=now, author=author, version=1)
         row["is_demo"] = bool(record.get("is_demo", False))
         if "geom" in table.columns:
@@ -142,16 +146,37 @@ class Store:
             row.update(zip(BBOX, bounds, strict=True))
         return row
 
-    def insert(self, layer_name: str, records: Iterable[dict], author: str = "system") -> int:
-        """Insert records (dicts with field names and an optional shapely `geometry`) in one transaction."""
+    def insert(
+        self, layer_name: str, records: Iterable[dict], author: str = "system", connection: sa.Connection | None = None
+    ) -> int:
+        """Insert records (dicts with field names and an optional shapely `geometry`).
+
+        In one transaction of its own, or inside the caller's when `connection` is given.
+        """
+        if connection is None:
+            with self.engine.begin() as own:
+                return self.insert(layer_name, records, author, own)
         table = self.table(layer_name)
         now = _now()
         count = 0
-        with self.engine.begin() as connection:
-            for batch in _chunks(records, CHUNK):
-                connection.execute(table.insert(), [self._row(layer_name, r, author, now) for r in batch])
-                count += len(batch)
+        for batch in _chunks(records, CHUNK):
+            connection.execute(table.insert(), [self._row(layer_name, r, author, now) for r in batch])
+            count += len(batch)
         return count
+
+    def row_hashes(self, layer_name: str) -> set[str]:
+        """Row hashes already stored in a layer and among its rejected rows (to refuse duplicates)."""
+        table = self.table(layer_name)
+        rejected = METADATA.tables["rejected_rows"]
+        imports = METADATA.tables["imports"]
+        with self.engine.connect() as connection:
+            stored = connection.execute(sa.select(table.c.row_hash).where(table.c.row_hash.is_not(None))).scalars()
+            refused = connection.execute(
+                sa.select(rejected.c.row_hash)
+                .join(imports, imports.c.id == rejected.c.import_id)
+                .where(imports.c.layer == layer_name)
+            ).scalars()
+            return set(stored) | set(refused)
 
     def update(self, layer_name: str, record_id: str, changes: dict, author: str, expected_version: int) -> int:
         """Change one record if nobody changed it since `expected_version`; returns the new version."""
@@ -170,7 +195,7 @@ class Store:
         """Remove every demo record from every stored layer."""
         removed = {}
         with self.engine.begin() as connection:
-            for name, table in METADATA.tables.items():
+            for name, table in _layer_tables().items():
                 removed[name] = connection.execute(table.delete().where(table.c.is_demo)).rowcount
         return removed
 
@@ -194,7 +219,7 @@ class Store:
         """Changes whenever any stored layer changes: row counts and the latest update time."""
         parts = []
         with self.engine.connect() as connection:
-            for name, table in METADATA.tables.items():
+            for name, table in _layer_tables().items():
                 count, latest = connection.execute(
                     sa.select(sa.func.count(), sa.func.max(table.c.updated_at)).select_from(table)
                 ).one()
@@ -202,7 +227,7 @@ class Store:
         return tuple(parts)
 
     def has_demo(self) -> bool:
-        return any(self.count(name, METADATA.tables[name].c.is_demo) for name in METADATA.tables)
+        return any(self.count(name, table.c.is_demo) for name, table in _layer_tables().items())
 
     def frame(self, layer_name: str, where: sa.ColumnElement | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
         """The layer's records as a GeoDataFrame in EPSG:4326 (a DataFrame for tables without geometry)."""

@@ -21,7 +21,7 @@ _TYPES = {
     "json": sa.JSON,
 }
 BBOX = ("minx", "miny", "maxx", "maxy")
-SYSTEM = ("id", "created_at", "updated_at", "author", "version", "is_demo")
+SYSTEM = ("id", "created_at", "updated_at", "author", "version", "is_demo", "import_id", "row_hash")
 
 
 def _column(f: Field) -> sa.Column:
@@ -36,9 +36,12 @@ def _table(layer: Layer, metadata: sa.MetaData) -> sa.Table:
         sa.Column("author", sa.Text, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("is_demo", sa.Boolean, nullable=False),
+        # Rows that came from a file: which import, and a hash of the row to refuse duplicates.
+        sa.Column("import_id", sa.String(36), nullable=True),
+        sa.Column("row_hash", sa.String(64), nullable=True),
     ]
     columns += [_column(f) for f in layer.fields]
-    indexes = [sa.Index(f"ix_{layer.name}_is_demo", "is_demo")]
+    indexes = [sa.Index(f"ix_{layer.name}_is_demo", "is_demo"), sa.Index(f"ix_{layer.name}_row_hash", "row_hash")]
     indexes += [sa.Index(f"ix_{layer.name}_{f.name}", f.name) for f in layer.fields if f.indexed]
     if layer.geometry:
         columns.append(sa.Column("geom", sa.LargeBinary, nullable=True))
@@ -47,11 +50,39 @@ def _table(layer: Layer, metadata: sa.MetaData) -> sa.Table:
     return sa.Table(layer.name, metadata, *columns, *indexes)
 
 
+def _import_tables(metadata: sa.MetaData) -> None:
+    """Every file imported, and every row of it that could not be accepted (kept to fix and re-import)."""
+    sa.Table(
+        "imports",
+        metadata,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("layer", sa.Text, nullable=False),
+        sa.Column("file_name", sa.Text, nullable=False),
+        sa.Column("file_hash", sa.String(64), nullable=False, index=True),
+        sa.Column("chapter_id", sa.Text, nullable=True),
+        sa.Column("author", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("summary", sa.JSON, nullable=False),
+    )
+    sa.Table(
+        "rejected_rows",
+        metadata,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("import_id", sa.String(36), nullable=False, index=True),
+        sa.Column("row_number", sa.Integer, nullable=False),
+        sa.Column("row_hash", sa.String(64), nullable=False, index=True),
+        sa.Column("raw", sa.JSON, nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
 def build_metadata() -> sa.MetaData:
-    """Metadata with one table per stored layer."""
+    """Metadata with one table per stored layer, plus the import bookkeeping tables."""
     metadata = sa.MetaData()
     for layer in STORED_LAYERS:
         _table(layer, metadata)
+    _import_tables(metadata)
     return metadata
 
 

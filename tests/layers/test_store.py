@@ -50,7 +50,7 @@ def test_lines_keep_their_vertices_and_bounding_box(store):
 
 
 def test_opening_a_new_database_migrates_it_to_the_newest_revision(store):
-    assert store.revision() == "0001"
+    assert store.revision() == "0002"
     tables = set(sa.inspect(store.engine).get_table_names())
     assert {"reports", "battlefields", "cemeteries", "trips", "chapters", "alembic_version"} <= tables
 
@@ -119,3 +119,23 @@ def test_a_database_that_cannot_be_opened_gives_a_store_error(tmp_path):
     with pytest.raises(StoreError) as err:
         Store.open(f"sqlite:///{blocker / 'db.sqlite'}")
     assert "\n" not in str(err.value)
+
+
+def test_a_database_from_the_first_release_is_migrated_with_its_data(db_url):
+    from alembic import command
+
+    from layers.store import _alembic_config, _engine
+
+    engine = _engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0001")
+        connection.execute(
+            sa.text(
+                "INSERT INTO reports (id, created_at, updated_at, author, version, is_demo, martyr_names) "
+                "VALUES ('old', '2026-01-01', '2026-01-01', 'v1', 1, 0, 'Nguyễn Văn Cũ')"
+            )
+        )
+    store = Store.open(db_url)
+    assert store.revision() == "0002"
+    assert store.frame("reports").iloc[0]["martyr_names"] == "Nguyễn Văn Cũ"
+    assert "rejected_rows" in sa.inspect(store.engine).get_table_names()

@@ -1,0 +1,1 @@
+"""Files in: chapters' spreadsheets and map files → validated records and rejected rows."""

@@ -1,0 +1,167 @@
+"""Reading the files chapters have into rows: (row number, {column: text}, geometry or None).
+
+CSV (UTF-8 with or without BOM, UTF-16, Windows-1258; "," ";" or tab), XLSX (one sheet),
+GeoJSON and KML/KMZ placemarks. Values come back as text exactly as written; nothing is
+interpreted here.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from layers.importers.errors import UnreadableFile
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_CELL = 10_000  # characters kept from one cell; longer cells are rejected by validation
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+EXCEL_SUFFIXES = (".xlsx",)
+GEO_SUFFIXES = (".geojson", ".json", ".kml", ".kmz")
+SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES + GEO_SUFFIXES
+FORMULA = "\x00formula:"  # marks an Excel formula cell; validation rejects the row
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # as the user sees it: the spreadsheet row, or the placemark's position
+    values: dict[str, str]
+    geometry: object | None = None  # shapely geometry from map files
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[str]
+    rows: list[Row]
+    sheets: tuple[str, ...] = ()
+
+
+def read_table(name: str, data: bytes, sheet: str | None = None) -> Table:
+    """Rows of a file given its name (for the extension) and its bytes. Raises UnreadableFile."""
+    suffix = Path(name).suffix.lower()
+    if not data:
+        raise UnreadableFile("Tệp rỗng.")
+    if len(data) > MAX_BYTES:
+        raise UnreadableFile(f"Tệp quá lớn ({len(data) / 1e6:.0f} MB, tối đa {MAX_BYTES // 2**20} MB).")
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(data)
+    if suffix in EXCEL_SUFFIXES:
+        return _read_xlsx(data, sheet)
+    if suffix in GEO_SUFFIXES:
+        return _read_geo(data, suffix)
+    raise UnreadableFile(f"Không đọc được tệp đuôi «{suffix or '(không có)'}»; nhận: {', '.join(SUFFIXES)}.")
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile("Tệp không phải là văn bản CSV (có byte 0: có lẽ là tệp nhị phân).")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1258", errors="replace")  # what Vietnamese Excel on Windows writes
+
+
+def _read_csv(data: bytes) -> Table:
+    # Windows-1258 writes many Vietnamese letters as a base letter plus a combining tone mark.
+    text = unicodedata.normalize("NFC", _decode(data))
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = max(",;\t", key=sample.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise UnreadableFile(f"CSV hỏng: {exc}.") from None
+    return _from_records(records, first_data_row=2)
+
+
+def _from_records(records: list[list[str]], first_data_row: int) -> Table:
+    records = [r for r in records if any(str(c).strip() for c in r)] if records else []
+    if not records:
+        raise UnreadableFile("Tệp không có dòng nào.")
+    header = [str(h).strip() or f"Cột {i + 1}" for i, h in enumerate(records[0])]
+    if len(set(header)) != len(header):
+        raise UnreadableFile("Hàng tiêu đề có tên cột trùng nhau.")
+    rows = []
+    for offset, record in enumerate(records[1:]):
+        cells = [str(c)[: MAX_CELL + 1] for c in record] + [""] * (len(header) - len(record))
+        values = dict(zip(header, cells[: len(header)], strict=True))
+        if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+            values["_extra_cells"] = " | ".join(record[len(header) :])
+        rows.append(Row(first_data_row + offset, values))
+    return Table(header, rows)
+
+
+def _read_xlsx(data: bytes, sheet: str | None) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
+        raise UnreadableFile("Tệp không phải là bảng tính Excel .xlsx hợp lệ.") from None
+    names = tuple(book.sheetnames)
+    if sheet is not None and sheet not in names:
+        raise UnreadableFile(f"Không có trang «{sheet}»; các trang: {', '.join(names)}.")
+    ws = book[sheet or names[0]]
+    records = []
+    for row in ws.iter_rows():
+        cells = []
+        for cell in row:
+            value = cell.value
+            if getattr(cell, "data_type", None) == "f":
+                cells.append(f"{FORMULA}{value}")
+            else:
+                cells.append("" if value is None else _excel_text(value))
+        records.append(cells)
+    book.close()
+    table = _from_records(records, first_data_row=2)
+    return Table(table.columns, table.rows, names)
+
+
+def _excel_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_geo(data: bytes, suffix: str) -> Table:
+    import pyogrio
+
+    if suffix == ".kmz":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                kml = next((n for n in archive.namelist() if n.lower().endswith(".kml")), None)
+                if kml is None:
+                    raise UnreadableFile("Tệp KMZ không chứa tệp KML nào.")
+                data, suffix = archive.read(kml), ".kml"
+        except zipfile.BadZipFile:
+            raise UnreadableFile("Tệp KMZ hỏng (không phải tệp nén zip).") from None
+    try:
+        # KML folders are layers; their names change with every in-memory open, so go by index.
+        count = len(pyogrio.list_layers(io.BytesIO(data))) if suffix == ".kml" else 1
+        frames = [pyogrio.read_dataframe(io.BytesIO(data), layer=index) for index in range(count)]
+    except Exception as exc:  # noqa: BLE001 - GDAL reports malformed files with its own errors
+        raise UnreadableFile(f"Không đọc được tệp bản đồ ({type(exc).__name__}).") from None
+    columns: list[str] = []
+    rows = []
+    for frame in frames:
+        for column in frame.columns:
+            if column != "geometry" and column not in columns:
+                columns.append(column)
+        for values, geometry in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
+            text = {k: "" if v is None or v != v else str(v)[: MAX_CELL + 1] for k, v in values.items()}
+            rows.append(Row(len(rows) + 1, text, geometry))
+    if not rows:
+        raise UnreadableFile("Tệp bản đồ không có đối tượng nào.")
+    return Table(columns, rows)

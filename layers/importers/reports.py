@@ -1,0 +1,312 @@
+"""Importing witness reports: every row of a file ends up accepted, unlocated, rejected
+(with its raw values and a reason naming the row and column) or counted as a duplicate.
+A file is written in one transaction: all of it or nothing."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import shapely
+import sqlalchemy as sa
+from shapely.geometry import Point
+
+from geo.admin import UnknownPlace, province_at, province_table_34, resolve_place
+from geo.coords import CoordinateError, parse
+from geo.datums import get_datum
+from geo.text import fold
+from layers.importers.files import FORMULA, Row, read_table
+from layers.importers.mapping import auto_map
+from layers.schema import REPORTS, Field
+from layers.store import Store
+from layers.tables import METADATA
+
+MAX_TEXT = 2000
+RANGES = {
+    "birth_year": (1850, 1995),
+    "year_from": (1930, 1995),
+    "year_to": (1930, 1995),
+    "remains_count": (0, 1000),
+}
+
+
+@dataclass
+class ImportResult:
+    rows_read: int = 0
+    accepted: int = 0
+    unlocated: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    import_id: str = ""
+    rejected_rows: list[dict] = field(default_factory=list)  # {"row", "values", "reason"}
+
+    def summary(self) -> dict:
+        return {k: getattr(self, k) for k in ("rows_read", "accepted", "rejected", "unlocated", "duplicates")}
+
+
+class RowProblem(ValueError):
+    """One reason a row cannot be accepted, already phrased for the user."""
+
+
+def row_hash(values: dict[str, str], geometry: object | None) -> str:
+    """The same row, from the same or another file, always hashes the same."""
+    canonical = {k: str(v).strip() for k, v in values.items() if str(v).strip()}
+    if geometry is not None:
+        canonical["_geometry"] = shapely.to_wkt(geometry, rounding_precision=7)
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _where(row: Row, column: str) -> str:
+    return f"Dòng {row.number}, cột «{column}»"
+
+
+def _terms(f: Field) -> dict[str, str]:
+    terms = {}
+    for term in f.vocabulary:
+        for spelling in (term.code, term.label_vi, term.label_en):
+            terms[fold(spelling)] = term.code
+    return terms
+
+
+def _value(f: Field, text: str, row: Row, column: str):
+    if text.startswith(FORMULA):
+        raise RowProblem(f"{_where(row, column)}: ô chứa công thức Excel; hãy dán giá trị thay cho công thức.")
+    if len(text) > MAX_TEXT:
+        raise RowProblem(f"{_where(row, column)}: dài {_thousands(len(text))} ký tự, tối đa {_thousands(MAX_TEXT)}.")
+    if f.vocabulary:
+        code = _terms(f).get(fold(text))
+        if code is None:
+            allowed = ", ".join(t.label_vi for t in f.vocabulary)
+            raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải giá trị hợp lệ ({allowed}).")
+        return code
+    if f.type == "int":
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải là số.") from None
+        low, high = RANGES.get(f.name, (-(10**9), 10**9))
+        if not number.is_integer() or not low <= number <= high:
+            raise RowProblem(f"{_where(row, column)}: {text[:20]} phải là số nguyên từ {low} đến {high}.")
+        return int(number)
+    if f.type == "float":
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải là số.") from None
+        if not 0 < number <= 100_000:
+            raise RowProblem(f"{_where(row, column)}: {text[:20]} phải lớn hơn 0 và không quá 100.000 m.")
+        return number
+    return text
+
+
+def _province_code(text: str) -> str | None:
+    codes = dict(zip(province_table_34()["name"], province_table_34()["code"], strict=True))
+    try:
+        place = resolve_place(text)
+    except UnknownPlace:
+        return None
+    return codes.get(place.provinces_34[0]) if place.provinces_34 else None
+
+
+def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) -> None:
+    """Fill geometry, coordinate fields and provinces; raises RowProblem for a bad coordinate."""
+    notes: list[str] = []
+    if row.geometry is not None:
+        geometry = row.geometry
+        if not geometry.is_valid or geometry.is_empty:
+            raise RowProblem(f"Dòng {row.number}: hình học không hợp lệ.")
+        if geometry.geom_type != "Point":
+            raise RowProblem(f"Dòng {row.number}: tin báo phải là một điểm, không phải {geometry.geom_type}.")
+        record.update(geometry=Point(geometry.x, geometry.y), coord_system="wgs84_decimal", coord_datum="wgs84")
+        record.setdefault("coord_text", f"{geometry.y:.7f}, {geometry.x:.7f}")
+    elif record.get("coord_text"):
+        row_datum = record.pop("coord_datum", None) or datum
+        try:
+            if row_datum:
+                get_datum(row_datum)
+            position = parse(
+                record["coord_text"], row_datum, record.get("province_34") or record.get("historical_place")
+            )
+        except (CoordinateError, ValueError) as exc:
+            raise RowProblem(f"{_where(row, columns.get('coord_text', 'coord_text'))}: {exc.args[0]}") from None
+        record.update(
+            geometry=Point(position.lon, position.lat), coord_system=position.system, coord_datum=position.datum
+        )
+        given = record.get("uncertainty_m")
+        record["uncertainty_m"] = max(given or 0.0, position.precision_m)
+        notes += [f"[Tọa độ] {w}" for w in position.warnings]
+    named = record.pop("province_34", None)
+    if record.get("geometry") is not None:
+        where = province_at(record["geometry"].x, record["geometry"].y)
+        record["province_34"] = where["province_34"] if where else None
+        record["province_63"] = where["province_63"] if where else None
+    else:
+        record["province_34"] = _province_code(named) if named else None
+        if record["province_34"] is None and record.get("historical_place"):
+            record["province_34"] = _province_code(record["historical_place"])
+        if named and record["province_34"] is None:
+            notes.append(f"[Tỉnh] Không nhận ra «{named}».")
+    if notes:
+        record["notes"] = "\n".join(filter(None, [record.get("notes"), *notes]))
+
+
+def validate(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
+    """A report record from one row; raises RowProblem naming the row and column."""
+    if "_extra_cells" in row.values:
+        raise RowProblem(f"Dòng {row.number}: có nhiều ô hơn số cột của hàng tiêu đề.")
+    record: dict = {}
+    columns = {f: c for c, f in mapping.items()}
+    unmapped = []
+    for column, text in row.values.items():
+        text = str(text).strip()
+        if not text:
+            continue
+        name = mapping.get(column)
+        if name is None:
+            if text.startswith(FORMULA) or len(text) > MAX_TEXT:
+                _value(REPORTS.field("notes"), text, row, column)  # the same checks, the same message
+            unmapped.append(f"{column}: {text}")
+            continue
+        if name == "coord_datum":
+            record[name] = text
+            continue
+        record[name] = _value(REPORTS.field(name), text, row, column)
+    if record.get("year_from") and record.get("year_to") and record["year_from"] > record["year_to"]:
+        raise RowProblem(f"{_where(row, columns['year_to'])}: năm kết thúc trước năm bắt đầu.")
+    if unmapped:  # nothing a witness said is lost: unmapped columns go to the notes
+        record["notes"] = "\n".join(filter(None, [record.get("notes"), *unmapped]))
+    if (
+        not any(
+            record.get(k)
+            for k in ("martyr_names", "place_description", "coord_text", "historical_place", "province_34")
+        )
+        and row.geometry is None
+    ):
+        raise RowProblem(f"Dòng {row.number}: không có tên liệt sĩ, mô tả vị trí hay tọa độ nào.")
+    record.setdefault("status", "new")
+    _locate(record, row, columns, datum)
+    return record
+
+
+def import_reports(
+    store: Store,
+    name: str,
+    data: bytes,
+    *,
+    chapter_id: str | None = None,
+    datum: str | None = None,
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+    author: str = "import",
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Read, validate and store a file of reports. Raises UnreadableFile if it cannot be read at all."""
+    if datum:
+        get_datum(datum)
+    table = read_table(name, data, sheet)
+    mapping = auto_map(table.columns, REPORTS) if mapping is None else mapping
+    result = ImportResult(rows_read=len(table.rows), import_id=str(uuid.uuid4()))
+    known = store.row_hashes("reports")
+    reports, rejected = [], []
+    for i, row in enumerate(table.rows):
+        digest = row_hash(row.values, row.geometry)
+        if digest in known:
+            result.duplicates += 1
+            continue
+        known.add(digest)
+        try:
+            record = validate(row, mapping, datum)
+        except RowProblem as problem:
+            values = {k: v for k, v in row.values.items() if k != "_extra_cells"}
+            rejected.append({"row": row.number, "values": values, "reason": str(problem), "row_hash": digest})
+        else:
+            record.update(
+                chapter_id=chapter_id or record.get("chapter_id"), import_id=result.import_id, row_hash=digest
+            )
+            reports.append(record)
+            if record.get("geometry") is None:
+                result.unlocated += 1
+            else:
+                result.accepted += 1
+        if progress and (i % 200 == 0 or i == len(table.rows) - 1):
+            progress(i + 1, len(table.rows))
+    result.rejected = len(rejected)
+    result.rejected_rows = rejected
+    _write(store, result, reports, rejected, name, data, chapter_id, author)
+    return result
+
+
+def _write(store, result, reports, rejected, name, data, chapter_id, author) -> None:
+    now = datetime.now(UTC)
+    with store.engine.begin() as connection:  # the whole file or nothing
+        connection.execute(
+            METADATA.tables["imports"].insert(),
+            [
+                {
+                    "id": result.import_id,
+                    "layer": "reports",
+                    "file_name": name[:500],
+                    "file_hash": hashlib.sha256(data).hexdigest(),
+                    "chapter_id": chapter_id,
+                    "author": author,
+                    "created_at": now,
+                    "summary": result.summary(),
+                }
+            ],
+        )
+        store.insert("reports", reports, author=author, connection=connection)
+        if rejected:
+            connection.execute(
+                METADATA.tables["rejected_rows"].insert(),
+                [
+                    {
+                        "id": str(uuid.uuid4()),
+                        "import_id": result.import_id,
+                        "row_number": r["row"],
+                        "row_hash": r["row_hash"],
+                        "raw": r["values"],
+                        "reason": r["reason"],
+                        "created_at": now,
+                    }
+                    for r in rejected
+                ],
+            )
+
+
+def _neutral(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def rejected_csv(rows: list[dict]) -> bytes:
+    """The rejected rows as a CSV to fix and re-import: original columns, then row number and reason."""
+    columns: list[str] = []
+    for r in rows:
+        columns += [c for c in r["values"] if c not in columns]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*columns, "Dòng", "Lý do"])
+    for r in rows:
+        cells = [str(r["values"].get(c, "")).replace(FORMULA, "") for c in columns]
+        writer.writerow([_neutral(v) for v in cells] + [r["row"], r["reason"]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def stored_rejections(store: Store, import_id: str | None = None) -> list[dict]:
+    """Rejected rows kept in the database (all, or one import's)."""
+    table = METADATA.tables["rejected_rows"]
+    query = sa.select(table).order_by(table.c.created_at, table.c.row_number)
+    if import_id:
+        query = query.where(table.c.import_id == import_id)
+    with store.engine.connect() as connection:
+        return [{"row": r.row_number, "values": r.raw, "reason": r.reason} for r in connection.execute(query)]
