@@ -16,6 +16,7 @@ from geo.text import fold
 from layers.errors import LayersError
 from layers.importers.errors import UnreadableFile
 from layers.importers.reports import import_reports, rejected_csv
+from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
 from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed_reference
 from layers.stats import stats
 from layers.store import Store, database_url
@@ -46,12 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         if name == "demo":
             cmd.add_argument("--reports", type=_positive, default=DEFAULT_DEMO_REPORTS)
             cmd.add_argument("--seed", type=int, default=DEFAULT_DEMO_SEED)
-    importer = sub.add_parser("import", help="nhập tin báo từ tệp CSV, XLSX, GeoJSON, KML/KMZ")
-    importer.add_argument("layer", choices=["reports"])
+    importer = sub.add_parser("import", help="nhập tin báo (CSV, XLSX, GeoJSON, KML/KMZ) hoặc chuyến đi (GPX, KML)")
+    importer.add_argument("layer", choices=["reports", "trips"])
     importer.add_argument("file")
     importer.add_argument("--chapter", help="Hội tiếp nhận: mã, tên hội hoặc tên tỉnh")
     importer.add_argument("--datum", choices=sorted(DATUMS), help="hệ quy chiếu của tọa độ không ghi rõ")
     importer.add_argument("--sheet", help="trang tính (XLSX)")
+    importer.add_argument("--team", help="đội tìm kiếm (chuyến đi)")
+    importer.add_argument("--sweep-width", type=float, default=DEFAULT_SWEEP_M, help="bề rộng dò tìm mỗi bên, m")
     importer.add_argument("--db", help="URL cơ sở dữ liệu")
     return parser
 
@@ -83,6 +86,17 @@ def _import(args: argparse.Namespace, store: Store) -> dict:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"Không mở được tệp «{path.name}» ({exc.strerror}).") from None
+    if args.layer == "trips":
+        trips = import_trips(
+            store,
+            path.name,
+            data,
+            chapter_id=_chapter_id(store, args.chapter),
+            team=args.team,
+            sweep_width_m=args.sweep_width,
+            author="command line",
+        )
+        return {**trips.summary(), "problems": trips.reasons}
     result = import_reports(
         store,
         path.name,
