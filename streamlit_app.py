@@ -20,5 +20,8 @@ except LayersError as exc:
     st.error(t("db_error", e=exc))
     st.stop()
 
-pages = [st.Page("ui/pages/map.py", title=t("page_map"), icon="🗺️", url_path="ban-do", default=True)]
+pages = [
+    st.Page("ui/pages/map.py", title=t("page_map"), icon=":material/map:", url_path="ban-do", default=True),
+    st.Page("ui/pages/import_page.py", title=t("page_import"), icon=":material/upload_file:", url_path="nhap-du-lieu"),
+]
 st.navigation(pages).run()

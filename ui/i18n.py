@@ -97,6 +97,55 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "detail_no_location": ("Chưa có tọa độ", "Not located yet"),
     "col_code": ("Mã", "Code"),
+    "page_import": ("Nhập dữ liệu", "Import"),
+    "imp_what": ("Nhập gì?", "What to import"),
+    "imp_reports": ("Tin báo (CSV, Excel, GeoJSON, KML/KMZ)", "Reports (CSV, Excel, GeoJSON, KML/KMZ)"),
+    "imp_trips": ("Chuyến tìm kiếm (GPX, KML/KMZ)", "Search trips (GPX, KML/KMZ)"),
+    "imp_template": (
+        "Mẫu nhập liệu: tiêu đề tiếng Việt, có hai dòng ví dụ. Tên cột có dấu hay không dấu, tiếng Việt hay "
+        "tiếng Anh đều được nhận; cột không nhận ra thì chọn ở bước ghép cột, hoặc để nguyên: giá trị được giữ "
+        "trong Ghi chú.",
+        "Import template: Vietnamese headers and two example rows. Headers with or without diacritics, in "
+        "Vietnamese or English, are recognised; map any other column below, or leave it: its values are kept in "
+        "the notes.",
+    ),
+    "imp_template_csv": ("Tải mẫu CSV", "Download CSV template"),
+    "imp_template_xlsx": ("Tải mẫu Excel", "Download Excel template"),
+    "imp_file": ("Chọn tệp", "Choose a file"),
+    "imp_sheet": ("Trang tính", "Sheet"),
+    "imp_chapter": ("Hội tiếp nhận", "Chapter"),
+    "imp_no_chapter": ("(không ghi)", "(none)"),
+    "imp_datum": ("Hệ quy chiếu của tọa độ không ghi rõ", "Datum of coordinates that do not say"),
+    "imp_datum_auto": (
+        "Tự nhận (GPS là WGS84, lưới không múi là Indian 1960)",
+        "Automatic (GPS is WGS84, grid squares without zone are Indian 1960)",
+    ),
+    "imp_mapping": ("Ghép cột", "Column mapping"),
+    "imp_skip": ("(không dùng — giữ trong Ghi chú)", "(not used — kept in the notes)"),
+    "imp_preview": ("Xem trước {n} dòng đầu", "Preview of the first {n} rows"),
+    "imp_col_row": ("Dòng", "Row"),
+    "imp_col_raw": ("Tọa độ gốc", "Coordinates as written"),
+    "imp_col_lat": ("Vĩ độ", "Latitude"),
+    "imp_col_lon": ("Kinh độ", "Longitude"),
+    "imp_col_problem": ("Vấn đề", "Problem"),
+    "imp_go": ("Nhập vào cơ sở dữ liệu", "Import into the database"),
+    "imp_progress": ("Đang nhập {done}/{total} dòng…", "Importing {done}/{total} rows…"),
+    "imp_done": (
+        "Đã đọc {rows} dòng: {accepted} nhận có tọa độ, {unlocated} chưa có tọa độ, {rejected} bị loại, "
+        "{duplicates} trùng đã có.",
+        "Read {rows} rows: {accepted} accepted with coordinates, {unlocated} without coordinates, "
+        "{rejected} rejected, {duplicates} already present.",
+    ),
+    "imp_trips_done": (
+        "Đã đọc {rows} đường đi: {accepted} chuyến mới, {duplicates} trùng, {rejected} lỗi.",
+        "Read {rows} tracks: {accepted} new trips, {duplicates} duplicates, {rejected} invalid.",
+    ),
+    "imp_rejected": ("Các dòng bị loại: sửa rồi nhập lại tệp này", "Rejected rows: fix them and import this file"),
+    "imp_rejected_download": ("Tải các dòng bị loại (CSV)", "Download the rejected rows (CSV)"),
+    "imp_all_rejected": ("Mọi dòng bị loại đã lưu ({n})", "All stored rejected rows ({n})"),
+    "imp_team": ("Đội tìm kiếm", "Team"),
+    "imp_sweep": ("Bề rộng dò tìm mỗi bên (m)", "Sweep width each side (m)"),
+    "imp_unreadable": ("Không đọc được tệp: {e}", "The file could not be read: {e}"),
     "db_error": ("Không mở được cơ sở dữ liệu: {e}", "The database could not be opened: {e}"),
     "unexpected_error": (
         "Đã có lỗi không mong đợi; dữ liệu không bị thay đổi. Hãy tải lại trang.",

@@ -21,6 +21,7 @@ from geo.admin import UnknownPlace, province_at, province_table_34, resolve_plac
 from geo.coords import CoordinateError, parse
 from geo.datums import get_datum
 from geo.text import fold
+from layers.importers.errors import UnreadableFile
 from layers.importers.files import FORMULA, Row, read_table
 from layers.importers.mapping import auto_map
 from layers.schema import REPORTS, Field
@@ -198,6 +199,32 @@ def validate(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
     return record
 
 
+def preview(rows: list[Row], mapping: dict[str, str], datum: str | None) -> list[dict]:
+    """What each row would become, without writing: raw coordinate, parsed point or the reason."""
+    columns = {f: c for c, f in mapping.items()}
+    out = []
+    for row in rows:
+        raw = row.values.get(columns.get("coord_text", ""), "")
+        try:
+            record = validate(row, mapping, datum)
+        except RowProblem as problem:
+            out.append({"row": row.number, "raw": raw, "lat": None, "lon": None, "problem": str(problem)})
+            continue
+        point = record.get("geometry")
+        out.append(
+            {
+                "row": row.number,
+                "raw": raw,
+                "lat": None if point is None else round(point.y, 6),
+                "lon": None if point is None else round(point.x, 6),
+                "datum": record.get("coord_datum"),
+                "name": record.get("martyr_names", ""),
+                "problem": "",
+            }
+        )
+    return out
+
+
 def import_reports(
     store: Store,
     name: str,
@@ -215,6 +242,9 @@ def import_reports(
         get_datum(datum)
     table = read_table(name, data, sheet)
     mapping = auto_map(table.columns, REPORTS) if mapping is None else mapping
+    unknown = set(mapping.values()) - {f.name for f in REPORTS.fields}
+    if unknown:
+        raise UnreadableFile(f"Cột được gán cho trường không có: {', '.join(sorted(unknown))}.")
     result = ImportResult(rows_read=len(table.rows), import_id=str(uuid.uuid4()))
     known = store.row_hashes("reports")
     reports, rejected = [], []

@@ -1,0 +1,210 @@
+"""Nhập dữ liệu: upload, preview with raw and parsed coordinates, column mapping, confirm, summary."""
+
+from __future__ import annotations
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.admin import boundaries
+from geo.datums import DATUMS
+from layers.errors import LayersError
+from layers.importers.files import SUFFIXES, read_table
+from layers.importers.mapping import auto_map
+from layers.importers.reports import import_reports, preview, rejected_csv, stored_rejections
+from layers.importers.template import template_csv, template_xlsx
+from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
+from layers.schema import REPORTS
+from ui.mapview import OfflineMap, escape
+from ui.state import data_version, lang, layer_frame, plain, store, t
+
+PREVIEW_ROWS = 200
+SKIP = ""
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _table(name: str, data: bytes, sheet: str | None):
+    return read_table(name, data, sheet)
+
+
+def _chapter_choice() -> str | None:
+    chapters = layer_frame("chapters", data_version())
+    names = {"": t("imp_no_chapter"), **dict(zip(chapters["id"], chapters["name"], strict=True))}
+    return st.selectbox(t("imp_chapter"), list(names), format_func=names.get, key="imp_chapter") or None
+
+
+def _mapping(columns: list[str]) -> dict[str, str]:
+    st.subheader(t("imp_mapping"))
+    fields = {SKIP: t("imp_skip"), **{f.name: (f.label_en if lang() == "en" else f.label_vi) for f in REPORTS.fields}}
+    guessed = auto_map(columns, REPORTS)
+    mapping: dict[str, str] = {}
+    grid = st.columns(3)
+    for i, column in enumerate(columns):
+        default = list(fields).index(guessed.get(column, SKIP))
+        chosen = grid[i % 3].selectbox(column, list(fields), index=default, format_func=fields.get, key=f"map_{column}")
+        if chosen:
+            mapping[column] = chosen
+    return mapping
+
+
+def _preview_map(rows: list[dict]) -> None:
+    located = [r for r in rows if r["lat"] is not None]
+    if not located:
+        return
+    m = OfflineMap(tiles=None, control_scale=True)
+    m.options["maxZoom"] = 18
+    folium.GeoJson(  # the boundaries-only basemap: works with no internet
+        boundaries("34")[["name", "geometry"]].__geo_interface__,
+        style_function=lambda _: {"color": "#9a8c7a", "weight": 1, "fillColor": "#fbf8f1", "fillOpacity": 1},
+        interactive=False,
+    ).add_to(m)
+    for r in located:
+        folium.CircleMarker(
+            (r["lat"], r["lon"]),
+            radius=5,
+            color="#d62728",
+            fill=True,
+            tooltip=folium.Tooltip(f"{t('imp_col_row')} {r['row']}: {escape(r['name'])} · {escape(r['raw'])}"),
+        ).add_to(m)
+    m.fit_bounds(
+        [
+            [min(r["lat"] for r in located), min(r["lon"] for r in located)],
+            [max(r["lat"] for r in located), max(r["lon"] for r in located)],
+        ],
+        max_zoom=14,
+    )
+    st_folium(m, key="import_preview_map", height=320, use_container_width=True, returned_objects=[])
+
+
+def _show_rejected(rows: list[dict], key: str) -> None:
+    st.dataframe(
+        pd.DataFrame({t("imp_col_row"): [r["row"] for r in rows], t("imp_col_problem"): [r["reason"] for r in rows]}),
+        hide_index=True,
+        width="stretch",
+    )
+    st.download_button(t("imp_rejected_download"), rejected_csv(rows), "dong-bi-loai.csv", "text/csv", key=key)
+
+
+def _reports(upload) -> None:
+    data = upload.getvalue()
+    sheet = None
+    try:
+        table = _table(upload.name, data, None)
+        if len(table.sheets) > 1:
+            sheet = st.selectbox(t("imp_sheet"), table.sheets, key="imp_sheet")
+            table = _table(upload.name, data, sheet)
+    except LayersError as exc:
+        st.error(plain(t("imp_unreadable", e=exc)))
+        return
+    chapter = _chapter_choice()
+    datums = {"": t("imp_datum_auto"), **{code: d.label for code, d in DATUMS.items()}}
+    datum = st.selectbox(t("imp_datum"), list(datums), format_func=datums.get, key="imp_datum") or None
+    mapping = _mapping(table.columns)
+    rows = preview(table.rows[:PREVIEW_ROWS], mapping, datum)
+    st.subheader(t("imp_preview", n=len(rows)))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("imp_col_row"): [r["row"] for r in rows],
+                t("imp_col_raw"): [r["raw"] for r in rows],
+                t("imp_col_lat"): [r["lat"] for r in rows],
+                t("imp_col_lon"): [r["lon"] for r in rows],
+                t("imp_col_problem"): [r["problem"] for r in rows],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        height=240,
+    )
+    _preview_map(rows)
+    if st.button(t("imp_go"), type="primary", key="imp_go"):
+        bar = st.progress(0.0) if len(table.rows) > 1000 else None
+
+        def progress(done: int, total: int) -> None:
+            if bar is not None:
+                bar.progress(done / total, text=t("imp_progress", done=done, total=total))
+
+        try:
+            result = import_reports(
+                store(),
+                upload.name,
+                data,
+                chapter_id=chapter,
+                datum=datum,
+                mapping=mapping,
+                sheet=sheet,
+                author="app",
+                progress=progress,
+            )
+        except LayersError as exc:
+            st.error(plain(t("imp_unreadable", e=exc)))
+            return
+        st.success(
+            t(
+                "imp_done",
+                rows=result.rows_read,
+                accepted=result.accepted,
+                unlocated=result.unlocated,
+                rejected=result.rejected,
+                duplicates=result.duplicates,
+            )
+        )
+        if result.rejected_rows:
+            st.subheader(t("imp_rejected"))
+            _show_rejected(result.rejected_rows, "imp_rejected_now")
+
+
+def _trips(upload) -> None:
+    chapter = _chapter_choice()
+    team = st.text_input(t("imp_team"), key="imp_team", max_chars=200)
+    sweep = st.number_input(t("imp_sweep"), min_value=1.0, max_value=500.0, value=DEFAULT_SWEEP_M, key="imp_sweep")
+    if st.button(t("imp_go"), type="primary", key="imp_go_trips"):
+        try:
+            result = import_trips(
+                store(),
+                upload.name,
+                upload.getvalue(),
+                chapter_id=chapter,
+                team=team or None,
+                sweep_width_m=sweep,
+                author="app",
+            )
+        except LayersError as exc:
+            st.error(plain(t("imp_unreadable", e=exc)))
+            return
+        st.success(
+            t(
+                "imp_trips_done",
+                rows=result.rows_read,
+                accepted=result.accepted,
+                duplicates=result.duplicates,
+                rejected=result.rejected,
+            )
+        )
+        for reason in result.reasons:
+            st.warning(plain(reason))
+
+
+what = st.radio(t("imp_what"), ["reports", "trips"], format_func=lambda v: t(f"imp_{v}"), horizontal=True)
+if what == "reports":
+    st.caption(t("imp_template"))
+    left, right = st.columns(2)
+    left.download_button(t("imp_template_csv"), template_csv(), "mau-nhap-tin-bao.csv", "text/csv")
+    right.download_button(
+        t("imp_template_xlsx"),
+        template_xlsx(),
+        "mau-nhap-tin-bao.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    upload = st.file_uploader(t("imp_file"), type=[s.lstrip(".") for s in SUFFIXES], key="imp_upload_reports")
+    if upload is not None:
+        _reports(upload)
+    kept = stored_rejections(store())
+    if kept:
+        with st.expander(t("imp_all_rejected", n=len(kept))):
+            _show_rejected(kept, "imp_rejected_all")
+else:
+    upload = st.file_uploader(t("imp_file"), type=["gpx", "kml", "kmz"], key="imp_upload_trips")
+    if upload is not None:
+        _trips(upload)
