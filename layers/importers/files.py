@@ -40,13 +40,30 @@ class Table:
     sheets: tuple[str, ...] = ()
 
 
-def read_table(name: str, data: bytes, sheet: str | None = None) -> Table:
-    """Rows of a file given its name (for the extension) and its bytes. Raises UnreadableFile."""
-    suffix = Path(name).suffix.lower()
+def check_size(data: bytes) -> None:
+    """Refuse empty files and files over the size limit, before reading anything."""
     if not data:
         raise UnreadableFile("Tệp rỗng.")
     if len(data) > MAX_BYTES:
         raise UnreadableFile(f"Tệp quá lớn ({len(data) / 1e6:.0f} MB, tối đa {MAX_BYTES // 2**20} MB).")
+
+
+def kml_of_kmz(data: bytes) -> bytes:
+    """The KML document inside a KMZ archive."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            kml = next((n for n in archive.namelist() if n.lower().endswith(".kml")), None)
+            if kml is None:
+                raise UnreadableFile("Tệp KMZ không chứa tệp KML nào.")
+            return archive.read(kml)
+    except zipfile.BadZipFile:
+        raise UnreadableFile("Tệp KMZ hỏng (không phải tệp nén zip).") from None
+
+
+def read_table(name: str, data: bytes, sheet: str | None = None) -> Table:
+    """Rows of a file given its name (for the extension) and its bytes. Raises UnreadableFile."""
+    suffix = Path(name).suffix.lower()
+    check_size(data)
     if suffix in CSV_SUFFIXES:
         return _read_csv(data)
     if suffix in EXCEL_SUFFIXES:
@@ -139,14 +156,7 @@ def _read_geo(data: bytes, suffix: str) -> Table:
     import pyogrio
 
     if suffix == ".kmz":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                kml = next((n for n in archive.namelist() if n.lower().endswith(".kml")), None)
-                if kml is None:
-                    raise UnreadableFile("Tệp KMZ không chứa tệp KML nào.")
-                data, suffix = archive.read(kml), ".kml"
-        except zipfile.BadZipFile:
-            raise UnreadableFile("Tệp KMZ hỏng (không phải tệp nén zip).") from None
+        data, suffix = kml_of_kmz(data), ".kml"
     try:
         # KML folders are layers; their names change with every in-memory open, so go by index.
         count = len(pyogrio.list_layers(io.BytesIO(data))) if suffix == ".kml" else 1

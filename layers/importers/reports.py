@@ -23,6 +23,7 @@ from geo.datums import get_datum
 from geo.text import fold
 from layers.importers.errors import UnreadableFile
 from layers.importers.files import FORMULA, Row, read_table
+from layers.importers.ledger import record_import
 from layers.importers.mapping import auto_map
 from layers.schema import REPORTS, Field
 from layers.store import Store
@@ -279,21 +280,7 @@ def import_reports(
 def _write(store, result, reports, rejected, name, data, chapter_id, author) -> None:
     now = datetime.now(UTC)
     with store.engine.begin() as connection:  # the whole file or nothing
-        connection.execute(
-            METADATA.tables["imports"].insert(),
-            [
-                {
-                    "id": result.import_id,
-                    "layer": "reports",
-                    "file_name": name[:500],
-                    "file_hash": hashlib.sha256(data).hexdigest(),
-                    "chapter_id": chapter_id,
-                    "author": author,
-                    "created_at": now,
-                    "summary": result.summary(),
-                }
-            ],
-        )
+        record_import(connection, result.import_id, "reports", name, data, chapter_id, author, result.summary())
         store.insert("reports", reports, author=author, connection=connection)
         if rejected:
             connection.execute(

@@ -11,18 +11,16 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import pandas as pd
 import pyogrio
 import shapely
 
 from layers.importers.errors import UnreadableFile
-from layers.importers.files import MAX_BYTES
+from layers.importers.files import check_size, kml_of_kmz
+from layers.importers.ledger import record_import
 from layers.store import Store
-from layers.tables import METADATA
 
 DEFAULT_SWEEP_M = 25.0
 
@@ -52,19 +50,6 @@ def _layers(data: bytes) -> dict[str, pd.DataFrame]:
         }
     except Exception as exc:  # noqa: BLE001 - GDAL reports malformed files with its own errors
         raise UnreadableFile(f"Không đọc được tệp GPS ({type(exc).__name__}).") from None
-
-
-def _kml_bytes(name: str, data: bytes) -> bytes:
-    if not name.lower().endswith(".kmz"):
-        return data
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            kml = next((n for n in archive.namelist() if n.lower().endswith(".kml")), None)
-            if kml is None:
-                raise UnreadableFile("Tệp KMZ không chứa tệp KML nào.")
-            return archive.read(kml)
-    except zipfile.BadZipFile:
-        raise UnreadableFile("Tệp KMZ hỏng (không phải tệp nén zip).") from None
 
 
 def _times(points: pd.DataFrame | None, key: str, fid: int) -> tuple[object, object]:
@@ -125,15 +110,12 @@ def import_trips(
 ) -> TripImportResult:
     """Read a GPX or KML/KMZ file into the trips layer. Raises UnreadableFile if it cannot be read."""
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    if not data:
-        raise UnreadableFile("Tệp rỗng.")
-    if len(data) > MAX_BYTES:
-        raise UnreadableFile(f"Tệp quá lớn (tối đa {MAX_BYTES // 2**20} MB).")
+    check_size(data)
     if suffix not in ("gpx", "kml", "kmz"):
         raise UnreadableFile(f"Chuyến tìm kiếm nhận tệp .gpx, .kml hoặc .kmz, không nhận «.{suffix}».")
     if not 0 < sweep_width_m <= 500:
         raise UnreadableFile("Bề rộng dò tìm phải lớn hơn 0 và không quá 500 m.")
-    layers = _layers(_kml_bytes(name, data))
+    layers = _layers(kml_of_kmz(data) if suffix == "kmz" else data)
     lines, waypoints = _lines(layers), _waypoints(layers)
     result = TripImportResult(rows_read=len(lines), waypoints=len(waypoints), import_id=str(uuid.uuid4()))
     if not lines:
@@ -166,21 +148,7 @@ def import_trips(
             }
         )
     result.accepted = len(trips)
-    with store.engine.begin() as connection:
-        connection.execute(
-            METADATA.tables["imports"].insert(),
-            [
-                {
-                    "id": result.import_id,
-                    "layer": "trips",
-                    "file_name": name[:500],
-                    "file_hash": hashlib.sha256(data).hexdigest(),
-                    "chapter_id": chapter_id,
-                    "author": author,
-                    "created_at": datetime.now(UTC),
-                    "summary": result.summary(),
-                }
-            ],
-        )
+    with store.engine.begin() as connection:  # the whole file or nothing
+        record_import(connection, result.import_id, "trips", name, data, chapter_id, author, result.summary())
         store.insert("trips", trips, author=author, connection=connection)
     return result
