@@ -1,5 +1,7 @@
 """Bản đồ Đi tìm đồng đội: entry point. Page config, language switch and navigation only."""
 
+import logging
+
 import streamlit as st
 
 from layers.errors import LayersError
@@ -24,4 +26,8 @@ pages = [
     st.Page("ui/pages/map.py", title=t("page_map"), icon=":material/map:", url_path="ban-do", default=True),
     st.Page("ui/pages/import_page.py", title=t("page_import"), icon=":material/upload_file:", url_path="nhap-du-lieu"),
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except Exception:  # noqa: BLE001 - no traceback reaches a user; st.rerun and st.stop are not Exceptions
+    logging.getLogger("bando").exception("page failed")
+    st.error(t("unexpected_error"))

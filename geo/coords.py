@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
+import warnings as warnings_module
 from dataclasses import dataclass, field
 
 import mgrs
 
 from geo import datums
 from geo.admin import UnknownPlace, province_table_34, province_table_63, resolve_place
-from geo.text import fold
 
 VIETNAM = (102.0, 6.5, 117.5, 23.5)  # lon/lat box of the mainland, islands and archipelagos
 METRES_PER_DEGREE = 111_320.0
@@ -116,6 +117,27 @@ def _normalise(text: str) -> str:
 _GRID = re.compile(r"^(?:(\d{1,2})\s*([C-HJ-NP-X])\s*)?([A-HJ-NP-Z]{2})\s*(\d+)\s*(\d*)$")
 
 
+# 100-km column letters repeat every three zones: S–Z in zone 48, A–H in 49, J–R in 50.
+_ZONE_OF_COLUMN = {**dict.fromkeys("STUVWXYZ", 48), **dict.fromkeys("ABCDEFGH", 49), **dict.fromkeys("JKLMNPQR", 50)}
+_BANDS = {"P": (8.0, 16.0), "Q": (16.0, 24.0), "N": (0.0, 8.0)}
+
+
+def _grid_point(zone: int, band: str, square: str, digits: str, datum: datums.Datum) -> tuple[float, float, float]:
+    """lon, lat on `datum` and the cell size in metres of one grid reference."""
+    half = len(digits) // 2
+    reference = f"{zone}{band}{square}{digits[:half]}{digits[half:]}"
+    with warnings_module.catch_warnings():
+        warnings_module.simplefilter("ignore")  # the mgrs library warns instead of failing on odd bands
+        try:
+            utm_zone, _, easting, northing = mgrs.MGRS().MGRSToUTM(reference)
+        except Exception:  # noqa: BLE001 - the mgrs library raises bare errors for impossible squares
+            raise CoordinateError(f"Lưới tọa độ: ô {square} không có ở múi {zone}{band}.") from None
+    cell = 10 ** (5 - half)
+    # The reference names the south-west corner of its cell: the point is the cell's centre.
+    lon, lat = datums.unproject(easting + cell / 2, northing + cell / 2, datums.utm_proj(utm_zone, datum))
+    return lon, lat, cell
+
+
 def _parse_grid(text: str, datum: datums.Datum | None, province: str | None) -> Position | None:
     match = _GRID.match(text)
     if not match:
@@ -126,30 +148,39 @@ def _parse_grid(text: str, datum: datums.Datum | None, province: str | None) -> 
         raise CoordinateError(f"Lưới tọa độ «{text}»: hai nhóm số phải dài bằng nhau.")
     if len(digits) % 2 or not 4 <= len(digits) <= 10:
         raise CoordinateError(f"Lưới tọa độ «{text}» cần 4, 6, 8 hoặc 10 chữ số.")
-    warnings: list[str] = []
-    if zone is None:
-        row = _province_row(province)
-        if row is None:
-            raise CoordinateError(f"Lưới tọa độ «{text}» thiếu múi (48Q, 49P…): hãy cho biết tỉnh.")
-        zone = "48" if float(row["capital_lon"]) < 108 else "49"
-        band = "P" if float(row["capital_lat"]) < 16 else "Q"
-        warnings.append(f"Múi {zone}{band} suy ra từ tỉnh {row['name']}.")
+    notes: list[str] = []
     if datum is None:
-        # A bare square + digits is how wartime US/RVN maps were read; a full MGRS comes from a GPS.
-        datum = datums.INDIAN1960 if match.group(1) is None else datums.WGS84
-        warnings.append(f"Không ghi hệ quy chiếu: coi là {datum.label}.")
-    half = len(digits) // 2
-    reference = f"{int(zone)}{band}{square}{digits[:half]}{digits[half:]}"
-    try:
-        utm_zone, hemisphere, easting, northing = mgrs.MGRS().MGRSToUTM(reference)
-    except Exception:  # noqa: BLE001 - the mgrs library raises bare errors for impossible squares
-        raise CoordinateError(f"Lưới tọa độ «{text}» không tồn tại (ô {square} không có ở múi {zone}{band}).") from None
-    cell = 10 ** (5 - half)
-    # The reference names the south-west corner of its cell: the point is the cell's centre.
-    easting, northing = easting + cell / 2, northing + cell / 2
-    lon, lat = datums.unproject(easting, northing, datums.utm_proj(utm_zone, datum))
+        # Grid references in witnesses' papers are copied from wartime US/RVN maps; GPS units give degrees.
+        datum = datums.INDIAN1960
+        notes.append(f"Không ghi hệ quy chiếu: coi là {datum.label}; nếu lấy từ máy GPS, hãy chọn WGS84.")
+    if zone is None:
+        zone = _ZONE_OF_COLUMN.get(square[0])
+        if zone is None:
+            raise CoordinateError(f"Lưới tọa độ «{text}»: ô {square} không thuộc múi nào của Việt Nam.")
+        row = _province_row(province)
+        bands = ["P" if float(row["capital_lat"]) < 16 else "Q"] if row is not None else ["P", "Q"]
+        candidates = []
+        for b in bands:
+            try:
+                lon, lat, cell = _grid_point(int(zone), b, square, digits, datum)
+            except CoordinateError:
+                continue
+            x0, y0, x1, y1 = VIETNAM
+            if x0 <= lon <= x1 and y0 <= lat <= y1:
+                candidates.append((b, lon, lat, cell))
+        if len(candidates) != 1:
+            raise CoordinateError(f"Lưới tọa độ «{text}» thiếu múi (48Q, 49P…): hãy cho biết tỉnh.")
+        band, lon, lat, cell = candidates[0]
+        notes.append(
+            f"Múi {zone}{band} suy ra từ ô {square}" + (f" và tỉnh {row['name']}." if row is not None else ".")
+        )
+    else:
+        lon, lat, cell = _grid_point(int(zone), band, square, digits, datum)
+    low, high = _BANDS.get(band, (-90.0, 90.0))
+    if not low - 0.1 <= lat <= high + 0.1:
+        raise CoordinateError(f"Lưới tọa độ «{text}»: điểm ở vĩ độ {lat:.2f}°, không thuộc băng {band}.")
     # Writers truncate to the cell's corner and readers may not: allow the cell's diagonal.
-    return _finish(lon, lat, "mgrs", datum, cell * math.sqrt(2), warnings)
+    return _finish(lon, lat, "mgrs", datum, cell * math.sqrt(2), notes)
 
 
 # -- UTM -----------------------------------------------------------------------------------
@@ -164,6 +195,8 @@ def _parse_utm(text: str, datum: datums.Datum | None) -> Position | None:
     if not match:
         return None
     zone, band, easting, northing = match.groups()
+    if not 47 <= int(zone) <= 50:
+        raise CoordinateError(f"UTM «{text}»: múi {zone} không phủ Việt Nam (48, 49; 50 ở Trường Sa).")
     if band and band not in "NPQ":
         raise CoordinateError(f"UTM «{text}»: vùng {zone}{band} không ở Việt Nam.")
     datum = datum or datums.WGS84
@@ -175,7 +208,9 @@ def _parse_utm(text: str, datum: datums.Datum | None) -> Position | None:
 # -- projected X/Y (VN-2000 TM-3, Hà Nội 1972 Gauss–Krüger) -------------------------------
 
 _XY = re.compile(r"X\s*[:=]?\s*(\d{6,7}(?:[.,]\d+)?)\s*M?\s*[,;]?\s*Y\s*[:=]?\s*(\d{6,8}(?:[.,]\d+)?)\s*M?")
-_MERIDIAN = re.compile(r"(?:KTT|KINH TUYEN TRUC|CM|MERIDIAN)\s*[:=]?\s*(\d{3})(?:\s*°\s*(\d{1,2})\s*'?)?")
+_MERIDIAN = re.compile(
+    r"(?:KTT|KINH TUYEN TRUC|CM|MERIDIAN)\s*[:=]?\s*(\d{3})(?:[.,](\d+))?(?:\s*(?:°|DO)?\s*(\d{1,2})\s*'?)?"
+)
 
 
 def _number(text: str) -> float:
@@ -194,9 +229,13 @@ def _parse_xy(text: str, datum: datums.Datum | None, province: str | None) -> Po
             raise CoordinateError(f"Y = {match.group(2)}: tiền tố múi phải là 18 hoặc 19 (HN-72).")
         lon, lat = datums.unproject(y, x, datums.gauss_kruger_proj(zone))
         return _finish(lon, lat, "hanoi1972_gk", datums.HANOI1972, 0.5, warnings)
-    stated = _MERIDIAN.search(fold(text).upper())
+    stated = _MERIDIAN.search(_without_marks(text))
     if stated:
-        meridian = int(stated.group(1)) + int(stated.group(2) or 0) / 60
+        degrees, decimals, minutes = stated.groups()
+        meridian = float(f"{degrees}.{decimals}") if decimals else int(degrees) + int(minutes or 0) / 60
+        allowed = set(province_table_63()["tm3_meridian"].astype(float)) | {102.0, 105.0, 108.0, 111.0}
+        if not any(abs(meridian - m) < 1e-6 for m in allowed):
+            raise CoordinateError(f"Kinh tuyến trục {_dm(meridian)} không phải kinh tuyến VN-2000 nào.")
     else:
         row = _province_row(province)
         if row is None:
@@ -207,6 +246,12 @@ def _parse_xy(text: str, datum: datums.Datum | None, province: str | None) -> Po
         warnings.append("Tọa độ X/Y theo múi 3° là của VN-2000; bỏ qua hệ quy chiếu đã chọn.")
     lon, lat = datums.unproject(y, x, datums.tm3_proj(meridian))
     return _finish(lon, lat, "vn2000_tm3", datums.VN2000, 0.5, warnings)
+
+
+def _without_marks(text: str) -> str:
+    """Upper case without Vietnamese diacritics, punctuation kept (106.25 stays a decimal)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).upper()
 
 
 def _dm(meridian: float) -> str:
@@ -265,7 +310,8 @@ def _angle(text: str) -> tuple[float, float, str]:
 def _parse_geographic(text: str, datum: datums.Datum | None) -> Position | None:
     warnings: list[str] = []
     halves = _split_halves(text)
-    vietnamese = bool(re.search(r"[BD]$|\bVD\b|\bKD\b|^[BD]\b", text)) or " B" in text or "D " in text
+    letters = set(re.findall(r"(?<![A-Z])([NSEWBDT])(?![A-Z])", text))
+    vietnamese = bool(letters & {"B", "D", "T"}) or bool(re.search(r"\bVD\b|\bKD\b", text))
     if halves is None:
         numbers = re.match(r"^([+-]?\d+(?:\.\d+)?)\s*[,;\s]\s*([+-]?\d+(?:\.\d+)?)$", text) or re.match(
             r"^([+-]?\d+,\d+)\s*[;\s]\s*([+-]?\d+,\d+)$", text

@@ -165,18 +165,21 @@ class Store:
         return count
 
     def row_hashes(self, layer_name: str) -> set[str]:
-        """Row hashes already stored in a layer and among its rejected rows (to refuse duplicates)."""
+        """Hashes of the rows already stored in a layer (to refuse duplicates)."""
         table = self.table(layer_name)
-        rejected = METADATA.tables["rejected_rows"]
-        imports = METADATA.tables["imports"]
         with self.engine.connect() as connection:
-            stored = connection.execute(sa.select(table.c.row_hash).where(table.c.row_hash.is_not(None))).scalars()
-            refused = connection.execute(
-                sa.select(rejected.c.row_hash)
-                .join(imports, imports.c.id == rejected.c.import_id)
-                .where(imports.c.layer == layer_name)
-            ).scalars()
-            return set(stored) | set(refused)
+            return set(connection.execute(sa.select(table.c.row_hash).where(table.c.row_hash.is_not(None))).scalars())
+
+    def rejected_hashes(self, layer_name: str) -> set[str]:
+        """Hashes of the rows of a layer's imports that were rejected and kept."""
+        rejected, imports = METADATA.tables["rejected_rows"], METADATA.tables["imports"]
+        query = (
+            sa.select(rejected.c.row_hash)
+            .join(imports, imports.c.id == rejected.c.import_id)
+            .where(imports.c.layer == layer_name)
+        )
+        with self.engine.connect() as connection:
+            return set(connection.execute(query).scalars())
 
     def update(self, layer_name: str, record_id: str, changes: dict, author: str, expected_version: int) -> int:
         """Change one record if nobody changed it since `expected_version`; returns the new version."""

@@ -100,23 +100,24 @@ def _read_csv(data: bytes) -> Table:
         records = list(reader)
     except csv.Error as exc:
         raise UnreadableFile(f"CSV hỏng: {exc}.") from None
-    return _from_records(records, first_data_row=2)
+    return _from_records(records)
 
 
-def _from_records(records: list[list[str]], first_data_row: int) -> Table:
-    records = [r for r in records if any(str(c).strip() for c in r)] if records else []
-    if not records:
+def _from_records(records: list[list[str]]) -> Table:
+    """The first non-blank record is the header; rows keep the numbers the user sees (1-based)."""
+    numbered = [(i + 1, r) for i, r in enumerate(records) if any(str(c).strip() for c in r)]
+    if not numbered:
         raise UnreadableFile("Tệp không có dòng nào.")
-    header = [str(h).strip() or f"Cột {i + 1}" for i, h in enumerate(records[0])]
+    header = [str(h).strip() or f"Cột {i + 1}" for i, h in enumerate(numbered[0][1])]
     if len(set(header)) != len(header):
         raise UnreadableFile("Hàng tiêu đề có tên cột trùng nhau.")
     rows = []
-    for offset, record in enumerate(records[1:]):
+    for number, record in numbered[1:]:
         cells = [str(c)[: MAX_CELL + 1] for c in record] + [""] * (len(header) - len(record))
         values = dict(zip(header, cells[: len(header)], strict=True))
         if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
             values["_extra_cells"] = " | ".join(record[len(header) :])
-        rows.append(Row(first_data_row + offset, values))
+        rows.append(Row(number, values))
     return Table(header, rows)
 
 
@@ -131,6 +132,16 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
     if sheet is not None and sheet not in names:
         raise UnreadableFile(f"Không có trang «{sheet}»; các trang: {', '.join(names)}.")
     ws = book[sheet or names[0]]
+    try:
+        records = _sheet_records(ws)
+    except Exception:  # noqa: BLE001 - sheets are parsed lazily; a damaged one fails here
+        raise UnreadableFile(f"Trang tính «{ws.title}» bị hỏng, không đọc được.") from None
+    book.close()
+    table = _from_records(records)
+    return Table(table.columns, table.rows, names)
+
+
+def _sheet_records(ws) -> list[list[str]]:
     records = []
     for row in ws.iter_rows():
         cells = []
@@ -141,15 +152,19 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
             else:
                 cells.append("" if value is None else _excel_text(value))
         records.append(cells)
-    book.close()
-    table = _from_records(records, first_data_row=2)
-    return Table(table.columns, table.rows, names)
+    return records
 
 
 def _excel_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)[: MAX_CELL + 1]
 
 
 def _read_geo(data: bytes, suffix: str) -> Table:
@@ -166,11 +181,13 @@ def _read_geo(data: bytes, suffix: str) -> Table:
     columns: list[str] = []
     rows = []
     for frame in frames:
+        if frame.crs is not None and frame.crs.to_epsg() != 4326:
+            frame = frame.to_crs(4326)  # a GeoJSON with a "crs" member, or KML in another system
         for column in frame.columns:
             if column != "geometry" and column not in columns:
                 columns.append(column)
         for values, geometry in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
-            text = {k: "" if v is None or v != v else str(v)[: MAX_CELL + 1] for k, v in values.items()}
+            text = {k: _cell_text(v) for k, v in values.items()}
             rows.append(Row(len(rows) + 1, text, geometry))
     if not rows:
         raise UnreadableFile("Tệp bản đồ không có đối tượng nào.")

@@ -33,9 +33,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Filled by the importer itself (from the coordinates, the chosen chapter), never from a column.
+DERIVED = frozenset({"province_63", "coord_system", "chapter_id"})
+
+
+def mappable(layer: Layer) -> list:
+    """The fields a file's column may be mapped to."""
+    return [f for f in layer.fields if f.name not in DERIVED]
+
+
 def _keys(layer: Layer) -> dict[str, str]:
     keys: dict[str, str] = {}
-    for f in layer.fields:
+    for f in mappable(layer):
         for spelling in (f.label_vi, f.label_en, f.name, *ALIASES.get(f.name, ())):
             keys.setdefault(fold(spelling), f.name)
     return keys
@@ -54,5 +63,5 @@ def auto_map(columns: list[str], layer: Layer) -> dict[str, str]:
 
 def template_columns(layer: Layer) -> list[str]:
     """The Vietnamese headers of the import template: every non-derived field of the layer."""
-    skip = {"province_63", "coord_system", "chapter_id", "private_notes"}
+    skip = DERIVED | {"private_notes"}
     return [f.label_vi for f in layer.fields if f.name not in skip]

@@ -18,13 +18,13 @@ import sqlalchemy as sa
 from shapely.geometry import Point
 
 from geo.admin import UnknownPlace, province_at, province_table_34, resolve_place
-from geo.coords import CoordinateError, parse
+from geo.coords import VIETNAM, CoordinateError, parse
 from geo.datums import get_datum
 from geo.text import fold
 from layers.importers.errors import UnreadableFile
 from layers.importers.files import FORMULA, Row, read_table
 from layers.importers.ledger import record_import
-from layers.importers.mapping import auto_map
+from layers.importers.mapping import auto_map, mappable
 from layers.schema import REPORTS, Field
 from layers.store import Store
 from layers.tables import METADATA
@@ -129,6 +129,11 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
             raise RowProblem(f"Dòng {row.number}: hình học không hợp lệ.")
         if geometry.geom_type != "Point":
             raise RowProblem(f"Dòng {row.number}: tin báo phải là một điểm, không phải {geometry.geom_type}.")
+        x0, y0, x1, y1 = VIETNAM
+        if not (x0 <= geometry.x <= x1 and y0 <= geometry.y <= y1):
+            raise RowProblem(
+                f"Dòng {row.number}: điểm ({geometry.y:.5f}, {geometry.x:.5f}) nằm ngoài lãnh thổ Việt Nam."
+            )
         record.update(geometry=Point(geometry.x, geometry.y), coord_system="wgs84_decimal", coord_datum="wgs84")
         record.setdefault("coord_text", f"{geometry.y:.7f}, {geometry.x:.7f}")
     elif record.get("coord_text"):
@@ -180,13 +185,16 @@ def validate(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
             unmapped.append(f"{column}: {text}")
             continue
         if name == "coord_datum":
-            record[name] = text
+            try:
+                record[name] = get_datum(text).code
+            except ValueError:
+                raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải hệ quy chiếu đã biết.") from None
             continue
         record[name] = _value(REPORTS.field(name), text, row, column)
     if record.get("year_from") and record.get("year_to") and record["year_from"] > record["year_to"]:
         raise RowProblem(f"{_where(row, columns['year_to'])}: năm kết thúc trước năm bắt đầu.")
-    if unmapped:  # nothing a witness said is lost: unmapped columns go to the notes
-        record["notes"] = "\n".join(filter(None, [record.get("notes"), *unmapped]))
+    if unmapped:  # nothing is lost; private notes, since an unknown column may hold a witness's phone
+        record["private_notes"] = "\n".join(filter(None, [record.get("private_notes"), *unmapped]))
     if (
         not any(
             record.get(k)
@@ -243,11 +251,12 @@ def import_reports(
         get_datum(datum)
     table = read_table(name, data, sheet)
     mapping = auto_map(table.columns, REPORTS) if mapping is None else mapping
-    unknown = set(mapping.values()) - {f.name for f in REPORTS.fields}
+    unknown = set(mapping.values()) - {f.name for f in mappable(REPORTS)}
     if unknown:
         raise UnreadableFile(f"Cột được gán cho trường không có: {', '.join(sorted(unknown))}.")
     result = ImportResult(rows_read=len(table.rows), import_id=str(uuid.uuid4()))
-    known = store.row_hashes("reports")
+    known = store.row_hashes("reports")  # rows already stored; rejected rows are tried again
+    refused_before = store.rejected_hashes("reports")
     reports, rejected = [], []
     for i, row in enumerate(table.rows):
         digest = row_hash(row.values, row.geometry)
@@ -259,7 +268,15 @@ def import_reports(
             record = validate(row, mapping, datum)
         except RowProblem as problem:
             values = {k: v for k, v in row.values.items() if k != "_extra_cells"}
-            rejected.append({"row": row.number, "values": values, "reason": str(problem), "row_hash": digest})
+            rejected.append(
+                {
+                    "row": row.number,
+                    "values": values,
+                    "reason": str(problem),
+                    "row_hash": digest,
+                    "stored_before": digest in refused_before,
+                }
+            )
         else:
             record.update(
                 chapter_id=chapter_id or record.get("chapter_id"), import_id=result.import_id, row_hash=digest
@@ -282,7 +299,8 @@ def _write(store, result, reports, rejected, name, data, chapter_id, author) -> 
     with store.engine.begin() as connection:  # the whole file or nothing
         record_import(connection, result.import_id, "reports", name, data, chapter_id, author, result.summary())
         store.insert("reports", reports, author=author, connection=connection)
-        if rejected:
+        new_rejections = [r for r in rejected if not r["stored_before"]]
+        if new_rejections:
             connection.execute(
                 METADATA.tables["rejected_rows"].insert(),
                 [

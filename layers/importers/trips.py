@@ -52,6 +52,11 @@ def _layers(data: bytes) -> dict[str, pd.DataFrame]:
         raise UnreadableFile(f"Không đọc được tệp GPS ({type(exc).__name__}).") from None
 
 
+def _label(value: object) -> str:
+    """A name from GDAL, where a missing one may come back as None or NaN."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
 def _times(points: pd.DataFrame | None, key: str, fid: int) -> tuple[object, object]:
     if points is None or "time" not in points or key not in points:
         return None, None
@@ -93,7 +98,7 @@ def _waypoints(layers: dict[str, pd.DataFrame]) -> list[str]:
     for frame in frames:
         for row in frame.itertuples():
             if row.geometry is not None and row.geometry.geom_type == "Point":
-                label = getattr(row, "name", None) or getattr(row, "Name", None) or ""
+                label = _label(getattr(row, "name", None)) or _label(getattr(row, "Name", None))
                 points.append(f"{label} ({row.geometry.y:.6f}, {row.geometry.x:.6f})".strip())
     return points
 
@@ -135,7 +140,7 @@ def import_trips(
         known.add(digest)
         trips.append(
             {
-                "name": (line["name"] or f"{name} #{number}")[:200],
+                "name": (_label(line["name"]) or f"{name} #{number}")[:200],
                 "chapter_id": chapter_id,
                 "team": team,
                 "date_from": line["date_from"],

@@ -182,3 +182,31 @@ def test_command_line_prints_json_and_exits_2_on_nonsense():
         [sys.executable, "-m", "geo", "parse-coord", "xin chào"], capture_output=True, text=True, check=False
     )
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and bad.stdout == ""
+
+
+def test_a_grid_without_zone_takes_it_from_its_square_letters():
+    position = parse("YA941012", province="Gia Lai")  # LZ X-Ray, the reference's example, zone 48
+    assert position.datum == "indian1960" and 13.4 < position.lat < 13.7 and 107.6 < position.lon < 107.8
+    assert parse("YA941012").lat == position.lat  # only one band puts it in Vietnam
+
+
+def test_a_zoned_grid_without_datum_is_read_as_a_wartime_map():
+    assert parse("48P YA 941 012").datum == "indian1960"
+
+
+@pytest.mark.parametrize("text", ["49P BB 123 456", "00 123456 1234567", "61 712345 1852345", "16°45'B 107°11'T"])
+def test_impossible_bands_zones_and_west_longitudes_are_refused(text):
+    with pytest.raises(CoordinateError):
+        parse(text)
+
+
+@pytest.mark.parametrize("meridian", ["KTT 106.25", "KTT 106°15'", "KTT 106 15", "KTT 106 độ 15"])
+def test_a_stated_meridian_in_any_notation(meridian):
+    expected = parse("X = 1851234, Y = 571234", province="Quảng Trị")
+    position = parse(f"X = 1851234, Y = 571234 {meridian}")
+    assert _metres((expected.lat, expected.lon), position) < 0.01
+
+
+def test_a_meridian_that_is_no_vn2000_meridian_is_refused():
+    with pytest.raises(CoordinateError):
+        parse("X = 1851234, Y = 571234 KTT 106.3")

@@ -11,11 +11,12 @@ from geo.admin import boundaries
 from geo.datums import DATUMS
 from layers.errors import LayersError
 from layers.importers.files import SUFFIXES, read_table
-from layers.importers.mapping import auto_map
+from layers.importers.mapping import auto_map, mappable
 from layers.importers.reports import import_reports, preview, rejected_csv, stored_rejections
 from layers.importers.template import template_csv, template_xlsx
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
 from layers.schema import REPORTS
+from layers.store import contacts_allowed
 from ui.mapview import OfflineMap, escape
 from ui.state import data_version, lang, layer_frame, plain, store, t
 
@@ -36,7 +37,10 @@ def _chapter_choice() -> str | None:
 
 def _mapping(columns: list[str]) -> dict[str, str]:
     st.subheader(t("imp_mapping"))
-    fields = {SKIP: t("imp_skip"), **{f.name: (f.label_en if lang() == "en" else f.label_vi) for f in REPORTS.fields}}
+    fields = {
+        SKIP: t("imp_skip"),
+        **{f.name: (f.label_en if lang() == "en" else f.label_vi) for f in mappable(REPORTS)},
+    }
     guessed = auto_map(columns, REPORTS)
     mapping: dict[str, str] = {}
     grid = st.columns(3)
@@ -77,13 +81,15 @@ def _preview_map(rows: list[dict]) -> None:
     st_folium(m, key="import_preview_map", height=320, use_container_width=True, returned_objects=[])
 
 
-def _show_rejected(rows: list[dict], key: str) -> None:
+def _show_rejected(rows: list[dict], key: str, with_values: bool) -> None:
+    """Row numbers and reasons; the raw values (which may hold witnesses' contacts) only when allowed."""
     st.dataframe(
         pd.DataFrame({t("imp_col_row"): [r["row"] for r in rows], t("imp_col_problem"): [r["reason"] for r in rows]}),
         hide_index=True,
         width="stretch",
     )
-    st.download_button(t("imp_rejected_download"), rejected_csv(rows), "dong-bi-loai.csv", "text/csv", key=key)
+    if with_values:
+        st.download_button(t("imp_rejected_download"), rejected_csv(rows), "dong-bi-loai.csv", "text/csv", key=key)
 
 
 def _reports(upload) -> None:
@@ -152,7 +158,7 @@ def _reports(upload) -> None:
         )
         if result.rejected_rows:
             st.subheader(t("imp_rejected"))
-            _show_rejected(result.rejected_rows, "imp_rejected_now")
+            _show_rejected(result.rejected_rows, "imp_rejected_now", with_values=True)  # the user's own file
 
 
 def _trips(upload) -> None:
@@ -203,7 +209,7 @@ if what == "reports":
     kept = stored_rejections(store())
     if kept:
         with st.expander(t("imp_all_rejected", n=len(kept))):
-            _show_rejected(kept, "imp_rejected_all")
+            _show_rejected(kept, "imp_rejected_all", with_values=contacts_allowed())
 else:
     upload = st.file_uploader(t("imp_file"), type=["gpx", "kml", "kmz"], key="imp_upload_trips")
     if upload is not None:

@@ -65,7 +65,8 @@ def test_a_messy_spreadsheet_is_accounted_for_row_by_row(store):
     stored = store.frame("reports").set_index("martyr_names")
     assert stored.loc["Trần Văn C", "coord_datum"] == "indian1960"
     assert stored.loc["Lê Thị D"].geometry is None and stored.loc["Lê Thị D", "province_34"] == "VN-22"
-    assert stored.loc["Nguyễn Văn A", "notes"] == "Cột lạ: abc"  # unmapped columns are kept
+    # Unmapped columns are kept, in the private notes: an unknown column may hold a phone number.
+    assert stored.loc["Nguyễn Văn A", "private_notes"] == "Cột lạ: abc"
     assert stored.loc["Nguyễn Văn A", "witness_name"] == "Lê B"
     assert len(stored_rejections(store, result.import_id)) == 3
 
@@ -73,8 +74,10 @@ def test_a_messy_spreadsheet_is_accounted_for_row_by_row(store):
 def test_importing_the_same_rows_again_adds_nothing(store):
     first = import_reports(store, "messy.csv", MESSY)
     again = import_reports(store, "messy-copy.csv", MESSY)
-    assert again.duplicates == first.rows_read and again.accepted == again.rejected == 0
+    assert again.duplicates == first.accepted + first.unlocated and again.accepted == again.unlocated == 0
+    assert again.rejected == first.rejected  # tried again (the mapping may have been fixed), kept once
     assert store.count("reports") == first.accepted + first.unlocated
+    assert len(stored_rejections(store)) == first.rejected
 
 
 @pytest.mark.parametrize(
@@ -273,3 +276,52 @@ def test_command_line_import_prints_the_summary_and_writes_the_rejects(tmp_path,
         check=False,
     )
     assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_map_file_points_outside_vietnam_or_swapped_are_rejected_and_other_crs_reprojected(store):
+    swapped = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [16.75, 107.18]},
+        "properties": {"Họ tên liệt sĩ": "Đảo", "tags": [1, 2]},
+    }
+    result = import_reports(
+        store, "a.geojson", json.dumps({"type": "FeatureCollection", "features": [swapped]}).encode()
+    )
+    assert result.rejected == 1 and "ngoài lãnh thổ" in result.rejected_rows[0]["reason"]
+    metres = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32648"}},
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [733938, 1852847]},
+                "properties": {"Họ tên liệt sĩ": "UTM"},
+            }
+        ],
+    }
+    result = import_reports(store, "b.geojson", json.dumps(metres).encode())
+    point = store.frame("reports").iloc[0].geometry
+    assert result.accepted == 1 and abs(point.y - 16.7469) < 1e-4 and abs(point.x - 107.1944) < 1e-4
+
+
+def test_row_numbers_are_the_spreadsheets_own_after_blank_rows(store):
+    data = _xlsx([[], [], ["Họ tên liệt sĩ", "Năm hy sinh"], [], ["A", "19x8"]])
+    result = import_reports(store, "a.xlsx", data, sheet="Tin báo")
+    assert result.rejected_rows[0]["reason"].startswith("Dòng 5, cột «Năm hy sinh»")
+
+
+def test_rejected_rows_can_be_imported_again_once_the_mapping_is_fixed(store):
+    data = "Họ tên liệt sĩ;Trạng thái;Tọa độ\nA;chờ;16.7469, 107.1944\n".encode()
+    first = import_reports(store, "a.csv", data)
+    assert first.rejected == 1
+    again = import_reports(store, "a.csv", data)
+    assert again.rejected == 1 and again.duplicates == 0
+    assert len(stored_rejections(store)) == 1  # the same rejected row is kept once
+    fixed = import_reports(store, "a.csv", data, mapping={"Họ tên liệt sĩ": "martyr_names", "Tọa độ": "coord_text"})
+    assert fixed.accepted == 1
+
+
+def test_an_unknown_datum_in_a_row_is_rejected(store):
+    data = "Họ tên liệt sĩ;Hệ quy chiếu\nA;hệ lạ\n".encode()
+    result = import_reports(store, "a.csv", data)
+    assert result.rejected == 1 and "hệ quy chiếu" in result.rejected_rows[0]["reason"]

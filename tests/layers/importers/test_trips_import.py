@@ -86,3 +86,10 @@ def test_command_line_imports_trips(tmp_path, db_url):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["accepted"] == 2
+
+
+def test_unnamed_tracks_get_the_file_name(store):
+    unnamed = GPX.replace(b"<rte><name>Duong vao</name>", b"<rte>")
+    result = import_trips(store, "garmin.gpx", unnamed)
+    assert result.accepted == 2
+    assert "garmin.gpx #2" in set(store.frame("trips")["name"])
