@@ -229,7 +229,23 @@ def _parse_xy(text: str, datum: datums.Datum | None, province: str | None) -> Po
             raise CoordinateError(f"Y = {match.group(2)}: tiền tố múi phải là 18 hoặc 19 (HN-72).")
         lon, lat = datums.unproject(y, x, datums.gauss_kruger_proj(zone))
         return _finish(lon, lat, "hanoi1972_gk", datums.HANOI1972, 0.5, warnings)
-    stated = _MERIDIAN.search(_without_marks(text))
+    plain_text = _without_marks(text)
+    if re.search(r"\bUTM\b|MUI\s*6", plain_text):  # VN-2000 topographic maps: UTM, 6° zones, k 0.9996
+        zone_match = re.search(r"(?:MUI|ZONE)\s*(48|49)\b", plain_text)
+        stated_cm = _MERIDIAN.search(plain_text)
+        if zone_match:
+            zone = int(zone_match.group(1))
+        elif stated_cm and stated_cm.group(1) in ("105", "111"):
+            zone = 48 if stated_cm.group(1) == "105" else 49
+        else:
+            row = _province_row(province)
+            if row is None:
+                raise CoordinateError("Tọa độ X/Y VN-2000 UTM cần múi (48, 49) hoặc tên tỉnh.")
+            zone = 48 if float(row["capital_lon"]) < 108 else 49
+            warnings.append(f"Múi UTM {zone} suy ra từ tỉnh {row['name']}.")
+        lon, lat = datums.unproject(y, x, datums.utm_proj(zone, datums.VN2000))
+        return _finish(lon, lat, "vn2000_utm", datums.VN2000, 0.5, warnings)
+    stated = _MERIDIAN.search(plain_text)
     if stated:
         degrees, decimals, minutes = stated.groups()
         meridian = float(f"{degrees}.{decimals}") if decimals else int(degrees) + int(minutes or 0) / 60

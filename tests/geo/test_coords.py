@@ -210,3 +210,12 @@ def test_a_stated_meridian_in_any_notation(meridian):
 def test_a_meridian_that_is_no_vn2000_meridian_is_refused():
     with pytest.raises(CoordinateError):
         parse("X = 1851234, Y = 571234 KTT 106.3")
+
+
+def test_vn2000_utm_xy_is_not_read_as_tm3():
+    # VN-2000 / UTM zone 48N is EPSG:3405; the same numbers as TM-3 on 105° would land ~550 m away.
+    lon, lat = Transformer.from_crs(3405, 4326, always_xy=True).transform(712345.0, 1852345.0)
+    for text in ("X = 1852345, Y = 712345 (VN-2000 UTM múi 48)", "X = 1852345, Y = 712345 UTM KTT 105"):
+        position = parse(text)
+        assert position.system == "vn2000_utm"
+        assert _metres((lat, lon), position) < 1
