@@ -287,20 +287,19 @@ def _split_halves(text: str) -> tuple[str, str, bool] | None:
     if labelled:
         a_label, a, _, b = labelled.groups()
         return (a, b, False) if a_label == "VD" else (b, a, True)
-    hemi = re.match(r"^(.+?)\s*([BNSDEWT])\s*[,;]?\s*(.+?)\s*([BNSDEWT])$", text)
-    if hemi:
-        a, a_h, b, b_h = hemi.groups()
-        if a_h in "BNS" and b_h in "DEWT":
-            return a, b, False
-        if a_h in "DEWT" and b_h in "BNS":
-            return b, a, True
-    prefixed = re.match(r"^([BNSDEWT])\s*(.+?)\s*[,;]?\s*([BNSDEWT])\s*(.+)$", text)
-    if prefixed:
-        a_h, a, b_h, b = prefixed.groups()
-        if a_h in "BNS" and b_h in "DEWT":
-            return a, b, False
-        if a_h in "DEWT" and b_h in "BNS":
-            return b, a, True
+    # Hemisphere letters after each number ("16 45 B, 107 11 Đ") or before it ("B 16 45 Đ 107 11").
+    for pattern, order in (
+        (r"^(.+?)\s*([BNSDEWT])\s*[,;]?\s*(.+?)\s*([BNSDEWT])$", (0, 1, 2, 3)),
+        (r"^([BNSDEWT])\s*(.+?)\s*[,;]?\s*([BNSDEWT])\s*(.+)$", (1, 0, 3, 2)),
+    ):
+        found = re.match(pattern, text)
+        if found:
+            groups = found.groups()
+            a, a_h, b, b_h = (groups[i] for i in order)
+            if a_h in "BNS" and b_h in "DEWT":
+                return a, b, False
+            if a_h in "DEWT" and b_h in "BNS":
+                return b, a, True
     return None
 
 

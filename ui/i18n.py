@@ -131,14 +131,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imp_go": ("Nhập vào cơ sở dữ liệu", "Import into the database"),
     "imp_progress": ("Đang nhập {done}/{total} dòng…", "Importing {done}/{total} rows…"),
     "imp_done": (
-        "Đã đọc {rows} dòng: {accepted} nhận có tọa độ, {unlocated} chưa có tọa độ, {rejected} bị loại, "
+        "Đã đọc {rows_read} dòng: {accepted} nhận có tọa độ, {unlocated} chưa có tọa độ, {rejected} bị loại, "
         "{duplicates} trùng đã có.",
-        "Read {rows} rows: {accepted} accepted with coordinates, {unlocated} without coordinates, "
+        "Read {rows_read} rows: {accepted} accepted with coordinates, {unlocated} without coordinates, "
         "{rejected} rejected, {duplicates} already present.",
     ),
     "imp_trips_done": (
-        "Đã đọc {rows} đường đi: {accepted} chuyến mới, {duplicates} trùng, {rejected} lỗi.",
-        "Read {rows} tracks: {accepted} new trips, {duplicates} duplicates, {rejected} invalid.",
+        "Đã đọc {rows_read} đường đi: {accepted} chuyến mới, {duplicates} trùng, {rejected} lỗi.",
+        "Read {rows_read} tracks: {accepted} new trips, {duplicates} duplicates, {rejected} invalid.",
     ),
     "imp_rejected": ("Các dòng bị loại: sửa rồi nhập lại tệp này", "Rejected rows: fix them and import this file"),
     "imp_rejected_download": ("Tải các dòng bị loại (CSV)", "Download the rejected rows (CSV)"),

@@ -146,16 +146,7 @@ def _reports(upload) -> None:
         except LayersError as exc:
             st.error(plain(t("imp_unreadable", e=exc)))
             return
-        st.success(
-            t(
-                "imp_done",
-                rows=result.rows_read,
-                accepted=result.accepted,
-                unlocated=result.unlocated,
-                rejected=result.rejected,
-                duplicates=result.duplicates,
-            )
-        )
+        st.success(t("imp_done", **result.summary()))
         if result.rejected_rows:
             st.subheader(t("imp_rejected"))
             _show_rejected(result.rejected_rows, "imp_rejected_now", with_values=True)  # the user's own file
@@ -179,15 +170,7 @@ def _trips(upload) -> None:
         except LayersError as exc:
             st.error(plain(t("imp_unreadable", e=exc)))
             return
-        st.success(
-            t(
-                "imp_trips_done",
-                rows=result.rows_read,
-                accepted=result.accepted,
-                duplicates=result.duplicates,
-                rejected=result.rejected,
-            )
-        )
+        st.success(t("imp_trips_done", **result.summary()))
         for reason in result.reasons:
             st.warning(plain(reason))
 
