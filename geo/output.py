@@ -8,10 +8,13 @@ import sys
 
 
 def write_json(result: object) -> int:
-    """Print `result` as JSON and return exit code 0, also when stdout is closed (`| head`)."""
+    """Print `result` as JSON (text as it is) and return 0, also when stdout is closed (`| head`)."""
     try:
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        print()
+        if isinstance(result, str):
+            sys.stdout.write(result)
+        else:
+            json.dump(result, sys.stdout, ensure_ascii=False, indent=2, default=str)
+            print()
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader has gone; send the rest nowhere instead of printing a traceback.

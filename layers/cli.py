@@ -14,9 +14,13 @@ from geo.datums import DATUMS
 from geo.output import write_json
 from geo.text import fold
 from layers.errors import LayersError
+from layers.exporters.geojson import write_geojson
+from layers.exporters.schema_doc import render_markdown
 from layers.importers.errors import UnreadableFile
 from layers.importers.reports import import_reports, rejected_csv
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
+from layers.query import YEAR_MAX, YEAR_MIN, FilterSpec, apply, prepare
+from layers.schema import REPORTS, get_layer
 from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed_reference
 from layers.stats import stats
 from layers.store import Store, database_url
@@ -56,7 +60,62 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--team", help="đội tìm kiếm (chuyến đi)")
     importer.add_argument("--sweep-width", type=float, default=DEFAULT_SWEEP_M, help="bề rộng dò tìm mỗi bên, m")
     importer.add_argument("--db", help="URL cơ sở dữ liệu")
+    exporter = sub.add_parser("export", help="xuất một lớp theo bộ lọc")
+    exporter.add_argument("layer", choices=["reports", "battlefields", "cemeteries", "trips"])
+    exporter.add_argument("--format", required=True, choices=["geojson"])
+    exporter.add_argument("--out", required=True)
+    exporter.add_argument("--audience", choices=["partner", "team"], default="partner")
+    exporter.add_argument("--province", help="tên tỉnh mọi thời kỳ")
+    exporter.add_argument("--unit", action="append", default=[], help="đơn vị (lặp lại được)")
+    exporter.add_argument("--period", help="khoảng năm, ví dụ 1965-1975")
+    exporter.add_argument("--status", action="append", default=[], help="mã trạng thái (lặp lại được)")
+    exporter.add_argument("--db", help="URL cơ sở dữ liệu")
+    sub.add_parser("schema-doc", help="in tài liệu trường GeoJSON cho đối tác (Markdown)")
     return parser
+
+
+def _spec(args: argparse.Namespace) -> FilterSpec:
+    """The command line's filters as the same FilterSpec the app builds."""
+    years = (YEAR_MIN, YEAR_MAX)
+    if args.period:
+        parts = args.period.replace("–", "-").split("-")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            raise LayersError(f"--period phải có dạng 1965-1975, không phải «{args.period}».")
+        years = (int(parts[0]), int(parts[1]))
+        if not YEAR_MIN <= years[0] <= years[1] <= YEAR_MAX:
+            raise LayersError(f"--period phải nằm trong {YEAR_MIN}-{YEAR_MAX} và năm đầu không sau năm cuối.")
+    valid = set(REPORTS.field("status").codes())
+    wrong = [s for s in args.status if s not in valid]
+    if wrong:
+        raise LayersError(f"Mã trạng thái không có: {', '.join(wrong)}; dùng: {', '.join(sorted(valid))}.")
+    spec = FilterSpec(
+        place=args.province or "",
+        units=tuple(args.unit),
+        year_from=years[0],
+        year_to=years[1],
+        statuses=tuple(args.status),
+    )
+    try:
+        spec.resolved_place()
+    except UnknownPlace as exc:
+        raise LayersError(exc.args[0]) from None
+    return spec
+
+
+def _export(args: argparse.Namespace, store: Store) -> dict:
+    layer = get_layer(args.layer)
+    frame = store.frame(args.layer)
+    if args.layer == "reports":
+        frame = apply(prepare(frame), _spec(args))
+    data = write_geojson(frame, layer, args.audience)
+    Path(args.out).write_bytes(data)
+    return {
+        "layer": args.layer,
+        "format": args.format,
+        "audience": args.audience,
+        "features": len(frame),
+        "out": args.out,
+    }
 
 
 def _chapter_id(store: Store, text: str | None) -> str | None:
@@ -122,9 +181,13 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def run(argv: Sequence[str]) -> dict:
+def run(argv: Sequence[str]) -> dict | str:
     args = _parser().parse_args(argv)
+    if args.command == "schema-doc":
+        return render_markdown()
     store = Store.open(args.db)
+    if args.command == "export":
+        return _export(args, store)
     if args.command == "init":
         added = seed_reference(store)
         return {"database": _safe_url(database_url(args.db)), "revision": store.revision(), "added": added}

@@ -1,0 +1,1 @@
+"""Layers out: files for field teams and partner agencies, always from one FilterSpec."""

@@ -1,0 +1,57 @@
+"""docs/geojson-schema.md, written from the layer declarations so it cannot drift from the code."""
+
+from __future__ import annotations
+
+from layers.exporters.audience import exported_fields
+from layers.schema import STORED_LAYERS
+
+_TYPES = {
+    "text": "string",
+    "int": "integer",
+    "float": "number",
+    "date": "string (ISO 8601 date)",
+    "datetime": "string (ISO 8601)",
+    "bool": "boolean",
+    "json": "string (JSON)",
+}
+_SYSTEM = [
+    ("id", "string (UUID)", "Mã bản ghi", "Record id, stable across exports"),
+    ("created_at", "string (ISO 8601)", "Thời điểm tạo", "Created at (UTC)"),
+    ("updated_at", "string (ISO 8601)", "Thời điểm sửa", "Last updated at (UTC)"),
+    ("version", "integer", "Phiên bản", "Increases with every edit"),
+    ("is_demo", "boolean", "Dữ liệu mẫu", "True for synthetic demo records"),
+]
+
+
+def render_markdown() -> str:
+    """The partner GeoJSON schema: every field a partner file may hold, with labels and vocabularies."""
+    lines = [
+        "# GeoJSON for partners: schema",
+        "",
+        "Files follow RFC 7946: WGS84 longitude/latitude, no `crs` member, right-hand polygon winding,",
+        "at most 7 decimals, media type `application/geo+json`. Field names are stable snake_case English;",
+        "vocabularies are stored as codes (labels below). Partner files never contain witnesses' names,",
+        "phones, addresses or relations, nor private notes. This page is generated from `layers/schema.py`",
+        "(`python -m layers schema-doc`); a test keeps it in step with the code.",
+    ]
+    for layer in STORED_LAYERS:
+        if layer.geometry is None:
+            continue
+        lines += [
+            "",
+            f"## `{layer.name}`: {layer.label_vi} / {layer.label_en}",
+            "",
+            f"Geometry: {layer.geometry}.",
+            "",
+            "| field | type | nhãn | label |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| `{n}` | {t} | {vi} | {en} |" for n, t, vi, en in _SYSTEM]
+        for name in exported_fields(layer, "partner"):
+            f = layer.field(name)
+            lines.append(f"| `{f.name}` | {_TYPES[f.type]} | {f.label_vi} | {f.label_en} |")
+        for f in layer.fields:
+            if f.vocabulary and not f.private:
+                terms = "; ".join(f"`{t.code}` {t.label_vi} ({t.label_en})" for t in f.vocabulary)
+                lines += ["", f"`{f.name}` codes: {terms}."]
+    return "\n".join(lines) + "\n"
