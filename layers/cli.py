@@ -145,12 +145,13 @@ def _import(args: argparse.Namespace, store: Store) -> dict:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"Không mở được tệp «{path.name}» ({exc.strerror}).") from None
+    chapter_id = _chapter_id(store, args.chapter)
     if args.layer == "trips":
         trips = import_trips(
             store,
             path.name,
             data,
-            chapter_id=_chapter_id(store, args.chapter),
+            chapter_id=chapter_id,
             team=args.team,
             sweep_width_m=args.sweep_width,
             author="command line",
@@ -160,7 +161,7 @@ def _import(args: argparse.Namespace, store: Store) -> dict:
         store,
         path.name,
         data,
-        chapter_id=_chapter_id(store, args.chapter),
+        chapter_id=chapter_id,
         datum=args.datum,
         sheet=args.sheet,
         author="command line",

@@ -1,10 +1,11 @@
 import json
 import subprocess
-import sys
+
+from tests.cli_helpers import run_module
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, check=False)
+    return run_module("geo", *args)
 
 
 def test_place_prints_today_provinces_as_json():

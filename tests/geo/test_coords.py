@@ -2,8 +2,6 @@
 
 import json
 import math
-import subprocess
-import sys
 
 import mgrs
 import pytest
@@ -12,6 +10,7 @@ from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 
 from geo.coords import CoordinateError, Position, format_position, parse
+from tests.cli_helpers import run_module
 
 GEOD = Geod(ellps="WGS84")
 CITADEL = (16.7469, 107.1944)  # Quảng Trị citadel
@@ -170,17 +169,10 @@ def test_dms_rounding_never_writes_60_seconds():
 
 
 def test_command_line_prints_json_and_exits_2_on_nonsense():
-    ok = subprocess.run(
-        [sys.executable, "-m", "geo", "parse-coord", "XD 845 421", "--province", "Quảng Trị"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    ok = run_module("geo", "parse-coord", "XD 845 421", "--province", "Quảng Trị")
     data = json.loads(ok.stdout)
     assert data["datum"] == "indian1960" and data["system"] == "mgrs" and data["warnings"]
-    bad = subprocess.run(
-        [sys.executable, "-m", "geo", "parse-coord", "xin chào"], capture_output=True, text=True, check=False
-    )
+    bad = run_module("geo", "parse-coord", "xin chào")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and bad.stdout == ""
 
 

@@ -2,11 +2,11 @@ import json
 import subprocess
 import sys
 
+from tests.cli_helpers import run_module
+
 
 def _run(*args: str, db_url: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "layers", *args, "--db", db_url], capture_output=True, text=True, check=False
-    )
+    return run_module("layers", *args, "--db", db_url)
 
 
 def test_init_demo_stats_print_counts(db_url):

@@ -2,8 +2,6 @@
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pyogrio
@@ -15,6 +13,7 @@ from layers.query import FilterSpec, apply, prepare
 from layers.schema import REPORTS, TRIPS
 from layers.seed import load_demo, seed_reference
 from layers.store import Store
+from tests.cli_helpers import run_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,50 +79,36 @@ def test_the_schema_document_matches_the_code():
 def test_command_line_export_uses_the_same_filters(tmp_path, demo_store):
     url = str(demo_store.engine.url)
     out = tmp_path / "qt.geojson"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "layers",
-            "export",
-            "reports",
-            "--format",
-            "geojson",
-            "--out",
-            str(out),
-            "--province",
-            "Quảng Trị",
-            "--period",
-            "1965-1972",
-            "--db",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    done = run_module(
+        "layers",
+        "export",
+        "reports",
+        "--format",
+        "geojson",
+        "--out",
+        str(out),
+        "--province",
+        "Quảng Trị",
+        "--period",
+        "1965-1972",
+        "--db",
+        url,
     )
     assert done.returncode == 0, done.stderr
     expected = apply(prepare(demo_store.frame("reports")), FilterSpec(place="Quảng Trị", year_from=1965, year_to=1972))
     assert json.loads(done.stdout)["features"] == len(expected)
     assert len(json.loads(out.read_text())["features"]) == len(expected)
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "layers",
-            "export",
-            "reports",
-            "--format",
-            "geojson",
-            "--out",
-            str(out),
-            "--status",
-            "nope",
-            "--db",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    bad = run_module(
+        "layers",
+        "export",
+        "reports",
+        "--format",
+        "geojson",
+        "--out",
+        str(out),
+        "--status",
+        "nope",
+        "--db",
+        url,
     )
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

@@ -106,7 +106,10 @@ def _table(shown: pd.DataFrame, options: MapOptions) -> None:
             t("col_code"): shown["id"].map(short_id),
             t("field_martyr_names"): shown["martyr_names"],
             t("field_unit"): shown["unit"],
-            t("field_period"): [period_text(r) for _, r in shown.iterrows()],
+            # Column records, not iterrows: this runs on every rerun for every shown report.
+            t("field_period"): [
+                period_text(r) for r in shown[["year_from", "year_to", "period_text"]].to_dict("records")
+            ],
             t("field_province"): shown["province_34"].map(options.province_names),
             t("field_status"): shown["status"].map(lambda c: status_label(c, options.lang)),
             t("field_uncertainty"): shown["uncertainty_m"],

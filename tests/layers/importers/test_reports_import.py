@@ -20,6 +20,7 @@ from layers.importers.errors import UnreadableFile
 from layers.importers.files import MAX_BYTES
 from layers.importers.reports import import_reports, rejected_csv, stored_rejections
 from layers.store import Store
+from tests.cli_helpers import run_module
 
 HEADER = "Họ tên liệt sĩ;Đơn vị;Năm hy sinh;Tọa độ;Hệ quy chiếu;Tỉnh;Mô tả vị trí;Trạng thái;Người cung cấp;Cột lạ"
 ROWS = [
@@ -257,24 +258,14 @@ def test_a_killed_import_leaves_the_database_as_it_was(tmp_path, db_url):
 def test_command_line_import_prints_the_summary_and_writes_the_rejects(tmp_path, db_url):
     source = tmp_path / "hoi.csv"
     source.write_bytes(MESSY)
-    done = subprocess.run(
-        [sys.executable, "-m", "layers", "import", "reports", str(source), "--db", db_url, "--datum", "wgs84"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_module("layers", "import", "reports", str(source), "--db", db_url, "--datum", "wgs84")
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert set(summary) == {"rows_read", "accepted", "rejected", "unlocated", "duplicates", "rejects_file"}
     assert summary["accepted"] + summary["rejected"] + summary["unlocated"] + summary["duplicates"] == 8
     with open(summary["rejects_file"], encoding="utf-8-sig") as rejects:
         assert "Dòng 6" in rejects.read()
-    missing = subprocess.run(
-        [sys.executable, "-m", "layers", "import", "reports", str(tmp_path / "none.csv"), "--db", db_url],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    missing = run_module("layers", "import", "reports", str(tmp_path / "none.csv"), "--db", db_url)
     assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
 
 

@@ -2,8 +2,6 @@
 
 import io
 import json
-import subprocess
-import sys
 import zipfile
 
 import pytest
@@ -11,6 +9,7 @@ import shapely
 
 from layers.importers.errors import UnreadableFile
 from layers.importers.trips import import_trips
+from tests.cli_helpers import run_module
 
 GPX = b"""<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="OsmAnd" xmlns="http://www.topografix.com/GPX/1/1">
@@ -78,12 +77,7 @@ def test_unreadable_gps_files_say_why(store, name, data, says):
 def test_command_line_imports_trips(tmp_path, db_url):
     path = tmp_path / "track.gpx"
     path.write_bytes(GPX)
-    done = subprocess.run(
-        [sys.executable, "-m", "layers", "import", "trips", str(path), "--db", db_url, "--team", "Đội 1"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_module("layers", "import", "trips", str(path), "--db", db_url, "--team", "Đội 1")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["accepted"] == 2
 

@@ -1,0 +1,11 @@
+"""Running the project's command lines as a user would: a real process, output captured."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def run_module(module: str, *args: str) -> subprocess.CompletedProcess:
+    """`python -m MODULE ARGS…` from the repository root; never raises on a non-zero exit."""
+    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, check=False)
