@@ -8,9 +8,11 @@ data/historical_names.csv. Every table here is read from data/ (see SOURCES.md).
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import geopandas as gpd
 import numpy as np
@@ -95,6 +97,20 @@ def province_table_63() -> pd.DataFrame:
 def province_table_34() -> pd.DataFrame:
     """Today's 34 provinces; `code` is the ISO code of the 2008–2025 namesake."""
     return pd.read_csv(DATA / "provinces_34.csv", dtype=str)
+
+
+@lru_cache(maxsize=2)
+def province_names(era: str) -> Mapping[str, str]:
+    """Code → name: era "34" for today's provinces, "63" for the 2008–2025 ones (ISO codes)."""
+    table = province_table_34() if era == "34" else province_table_63()
+    codes = table["code"] if era == "34" else table["iso"]
+    return MappingProxyType(dict(zip(codes, table["name"], strict=True)))
+
+
+@lru_cache(maxsize=2)
+def province_codes(era: str) -> Mapping[str, str]:
+    """Name → code, the inverse of province_names."""
+    return MappingProxyType({name: code for code, name in province_names(era).items()})
 
 
 @lru_cache(maxsize=4)

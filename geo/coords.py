@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 import warnings as warnings_module
 from dataclasses import dataclass, field
 
 import mgrs
+from numpy.typing import ArrayLike
 
 from geo import datums
 from geo.admin import UnknownPlace, province_table_34, province_table_63, resolve_place
+from geo.text import strip_marks
 
 VIETNAM = (102.0, 6.5, 117.5, 23.5)  # lon/lat box of the mainland, islands and archipelagos
 METRES_PER_DEGREE = 111_320.0
@@ -251,13 +252,13 @@ def _parse_xy(text: str, datum: datums.Datum | None, province: str | None) -> Po
         meridian = float(f"{degrees}.{decimals}") if decimals else int(degrees) + int(minutes or 0) / 60
         allowed = set(province_table_63()["tm3_meridian"].astype(float)) | {102.0, 105.0, 108.0, 111.0}
         if not any(abs(meridian - m) < 1e-6 for m in allowed):
-            raise CoordinateError(f"Kinh tuyến trục {_dm(meridian)} không phải kinh tuyến VN-2000 nào.")
+            raise CoordinateError(f"Kinh tuyến trục {meridian_text(meridian)} không phải kinh tuyến VN-2000 nào.")
     else:
         row = _province_row(province)
         if row is None:
             raise CoordinateError("Tọa độ X/Y VN-2000 cần kinh tuyến trục (KTT) hoặc tên tỉnh.")
         meridian = float(row["tm3_meridian"])
-        warnings.append(f"Kinh tuyến trục {_dm(meridian)} của tỉnh {row['name']} (TM-3).")
+        warnings.append(f"Kinh tuyến trục {meridian_text(meridian)} của tỉnh {row['name']} (TM-3).")
     if datum is not None and datum.code != "vn2000":
         warnings.append("Tọa độ X/Y theo múi 3° là của VN-2000; bỏ qua hệ quy chiếu đã chọn.")
     lon, lat = datums.unproject(y, x, datums.tm3_proj(meridian))
@@ -266,11 +267,11 @@ def _parse_xy(text: str, datum: datums.Datum | None, province: str | None) -> Po
 
 def _without_marks(text: str) -> str:
     """Upper case without Vietnamese diacritics, punctuation kept (106.25 stays a decimal)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).upper()
+    return strip_marks(text).upper()
 
 
-def _dm(meridian: float) -> str:
+def meridian_text(meridian: float) -> str:
+    """A central meridian as Vietnamese maps write it: 105°45'."""
     degrees = int(meridian)
     return f"{degrees}°{round((meridian - degrees) * 60):02d}'"
 
@@ -404,6 +405,18 @@ def dms(value: float, positive: str, negative: str) -> str:
     return f"{degrees}°{minutes:02d}'{tenths / 10:04.1f}\"{hemisphere}"
 
 
+def vn2000_xy(lat: ArrayLike, lon: ArrayLike, meridian: float) -> tuple:
+    """WGS84 points as VN-2000 TM-3 X (northing) and Y (easting) in metres on a central meridian.
+
+    >>> x, y = vn2000_xy(16.75, 107.18, 106.25)
+    >>> round(x), round(y)
+    (1852798, 598960)
+    """
+    vlon, vlat = datums.from_wgs84(lon, lat, datums.VN2000)
+    easting, northing = datums.project(vlon, vlat, datums.tm3_proj(meridian))
+    return northing, easting
+
+
 def format_position(lat: float, lon: float, system: str, province: str | None = None) -> str:
     """A WGS84 point written in `system`: wgs84_decimal, dms, mgrs, utm or vn2000_tm3."""
     if system == "wgs84_decimal":
@@ -422,7 +435,6 @@ def format_position(lat: float, lon: float, system: str, province: str | None = 
         if row is None:
             raise CoordinateError("Cần tên tỉnh để viết tọa độ VN-2000 theo kinh tuyến trục.")
         meridian = float(row["tm3_meridian"])
-        vlon, vlat = datums.from_wgs84(lon, lat, datums.VN2000)
-        easting, northing = datums.project(vlon, vlat, datums.tm3_proj(meridian))
-        return f"X = {northing:.2f} m, Y = {easting:.2f} m (VN-2000, KTT {_dm(meridian)})"
+        x, y = vn2000_xy(lat, lon, meridian)
+        return f"X = {x:.2f} m, Y = {y:.2f} m (VN-2000, KTT {meridian_text(meridian)})"
     raise ValueError(f"system must be wgs84_decimal, dms, mgrs, utm or vn2000_tm3, got {system!r}")

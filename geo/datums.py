@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+from numpy.typing import ArrayLike
 from pyproj import Transformer
 
 
@@ -94,11 +96,12 @@ def to_wgs84(lon: float, lat: float, datum: Datum) -> tuple[float, float]:
     return x, y
 
 
-def from_wgs84(lon: float, lat: float, datum: Datum) -> tuple[float, float]:
-    """WGS84 lon/lat to geographic lon/lat on `datum` (the inverse of to_wgs84)."""
+def from_wgs84(lon: ArrayLike, lat: ArrayLike, datum: Datum) -> tuple:
+    """WGS84 lon/lat to geographic lon/lat on `datum` (the inverse of to_wgs84); scalars or arrays."""
     if datum.code == "wgs84":
         return lon, lat
-    x, y, _ = _to_wgs84(datum.code).transform(lon, lat, 0.0, direction="INVERSE")
+    height = 0.0 if np.isscalar(lon) else np.zeros(np.shape(lon))
+    x, y, _ = _to_wgs84(datum.code).transform(lon, lat, height, direction="INVERSE")
     return x, y
 
 
@@ -114,8 +117,8 @@ def _projection(proj: str) -> Transformer:
     return Transformer.from_pipeline(f"+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step {proj}")
 
 
-def project(lon: float, lat: float, proj: str) -> tuple[float, float]:
-    """Geographic lon/lat to easting/northing with a PROJ projection string."""
+def project(lon: ArrayLike, lat: ArrayLike, proj: str) -> tuple:
+    """Geographic lon/lat to easting/northing with a PROJ projection string; scalars or arrays."""
     return _projection(proj).transform(lon, lat)
 
 

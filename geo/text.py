@@ -8,6 +8,24 @@ import unicodedata
 _SEPARATORS = re.compile(r"[\s\-–—_/.,;:()\"'’`]+")
 
 
+_ASCII_PUNCTUATION = str.maketrans({"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "°": "d"})
+
+
+def strip_marks(text: str) -> str:
+    """Text without Vietnamese diacritics, case and punctuation kept: Đồng Lộc → Dong Loc."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def ascii_only(text: str) -> str:
+    """Text an ASCII-only device can show: no diacritics, common punctuation replaced, the rest dropped.
+
+    >>> ascii_only("Nghĩa trang Trường Sơn – Quảng Trị")
+    'Nghia trang Truong Son - Quang Tri'
+    """
+    return "".join(ch for ch in strip_marks(text).translate(_ASCII_PUNCTUATION) if ord(ch) < 128)
+
+
 def fold(text: str) -> str:
     """Fold Vietnamese text for matching: no diacritics, đ→d, lower case, single spaces.
 
@@ -16,9 +34,7 @@ def fold(text: str) -> str:
     >>> fold("ĐỒNG LỘC")
     'dong loc'
     """
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _SEPARATORS.sub(" ", text.casefold()).strip()
+    return _SEPARATORS.sub(" ", strip_marks(text).casefold()).strip()
 
 
 def compact(text: str) -> str:
@@ -28,3 +44,12 @@ def compact(text: str) -> str:
     True
     """
     return fold(text).replace(" ", "")
+
+
+def slug(text: str) -> str:
+    """Text for a file name: folded, words joined by hyphens.
+
+    >>> slug("Thừa Thiên – Huế")
+    'thua-thien-hue'
+    """
+    return fold(text).replace(" ", "-")

@@ -9,18 +9,20 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from geo.admin import UnknownPlace, province_table_34, resolve_place
+from geo.admin import UnknownPlace, province_codes, resolve_place
 from geo.datums import DATUMS
 from geo.output import write_json
 from geo.text import fold
 from layers.errors import LayersError
-from layers.exporters.geojson import write_geojson
+from layers.exporters.audience import AUDIENCES
+from layers.exporters.formats import FORMATS, ExportOptions, export
 from layers.exporters.schema_doc import render_markdown
+from layers.exporters.selection import EXPORTABLE, layer_names, select
 from layers.importers.errors import UnreadableFile
 from layers.importers.reports import import_reports, rejected_csv
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
-from layers.query import YEAR_MAX, YEAR_MIN, FilterSpec, apply, prepare
-from layers.schema import REPORTS, get_layer
+from layers.query import YEAR_MAX, YEAR_MIN, FilterSpec
+from layers.schema import REPORTS
 from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed_reference
 from layers.stats import stats
 from layers.store import Store, database_url
@@ -60,11 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--team", help="đội tìm kiếm (chuyến đi)")
     importer.add_argument("--sweep-width", type=float, default=DEFAULT_SWEEP_M, help="bề rộng dò tìm mỗi bên, m")
     importer.add_argument("--db", help="URL cơ sở dữ liệu")
-    exporter = sub.add_parser("export", help="xuất một lớp theo bộ lọc")
-    exporter.add_argument("layer", choices=["reports", "battlefields", "cemeteries", "trips"])
-    exporter.add_argument("--format", required=True, choices=["geojson"])
-    exporter.add_argument("--out", required=True)
-    exporter.add_argument("--audience", choices=["partner", "team"], default="partner")
+    exporter = sub.add_parser("export", help="xuất một lớp (hoặc tất cả) theo bộ lọc")
+    exporter.add_argument("layer", choices=["all", *EXPORTABLE])
+    exporter.add_argument("--format", required=True, choices=list(FORMATS))
+    exporter.add_argument("--out", required=True, help="tệp, hoặc thư mục để dùng tên tệp tự đặt")
+    exporter.add_argument(
+        "--audience", choices=list(AUDIENCES), default="partner", help="partner: không có thông tin nhân chứng"
+    )
+    exporter.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ nhãn và tiêu đề cột")
+    exporter.add_argument("--ascii", action="store_true", help="GPX: tên không dấu cho máy GPS đời cũ")
     exporter.add_argument("--province", help="tên tỉnh mọi thời kỳ")
     exporter.add_argument("--unit", action="append", default=[], help="đơn vị (lặp lại được)")
     exporter.add_argument("--period", help="khoảng năm, ví dụ 1965-1975")
@@ -103,18 +109,23 @@ def _spec(args: argparse.Namespace) -> FilterSpec:
 
 
 def _export(args: argparse.Namespace, store: Store) -> dict:
-    layer = get_layer(args.layer)
-    frame = store.frame(args.layer)
-    if args.layer == "reports":
-        frame = apply(prepare(frame), _spec(args))
-    data = write_geojson(frame, layer, args.audience)
-    Path(args.out).write_bytes(data)
+    selection = select(store, layer_names(args.layer), _spec(args))
+    options = ExportOptions(audience=args.audience, lang=args.lang, ascii=args.ascii)
+    result = export(selection, args.format, options)
+    target = Path(args.out)
+    if target.is_dir():
+        target = target / result.filename
+    try:
+        target.write_bytes(result.data)
+    except OSError as exc:
+        raise LayersError(f"Không ghi được tệp «{target}» ({exc.strerror}).") from None
     return {
         "layer": args.layer,
         "format": args.format,
         "audience": args.audience,
-        "features": len(frame),
-        "out": args.out,
+        "features": result.written,
+        "out": str(target),
+        "bytes": len(result.data),
     }
 
 
@@ -131,7 +142,7 @@ def _chapter_id(store: Store, text: str | None) -> str | None:
         place = resolve_place(text)
     except UnknownPlace:
         place = None
-    codes = dict(zip(province_table_34()["name"], province_table_34()["code"], strict=True))
+    codes = province_codes("34")
     wanted = {codes[n] for n in place.provinces_34} if place else set()
     hit = chapters[chapters["province_34"].isin(wanted)]
     if len(hit):

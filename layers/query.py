@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.admin import Place, UnknownPlace, boundaries, province_table_34, province_table_63, resolve_place
+from geo.admin import (
+    Place,
+    UnknownPlace,
+    boundaries,
+    province_codes,
+    province_table_63,
+    resolve_place,
+)
 from geo.text import fold
 from layers.schema import REPORTS
 
@@ -29,7 +36,7 @@ WAR_PRESETS = {
     "north": (1979, 1989),
 }
 NOT_YET_SEARCHED = ("new", "verifying", "verified", "planned")
-TEXT_FIELDS = ("martyr_names", "place_description", "notes", "historical_place", "period_text", "hometown")
+TEXT_FIELDS = ("martyr_names", "place_description", "notes", "historical_place", "period_text", "hometown", "name")
 
 # Unit words and their short military letters: Đại đội 552 = C552, Sư đoàn 304 = F304.
 _UNIT_WORDS = [
@@ -155,15 +162,18 @@ def _parse_ring(text: str) -> tuple[tuple[float, float], ...]:
     return ring  # type: ignore[return-value]
 
 
-def prepare(reports: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add the folded columns `apply` searches; done once per loaded frame."""
-    out = reports.copy()
-    out["_unit_key"] = out["unit"].fillna("").map(unit_key)
-    columns = [out[name].fillna("").astype(str).tolist() for name in TEXT_FIELDS]
-    out["_text"] = [fold(" ".join(parts)) for parts in zip(*columns, strict=True)]
-    located = out.geometry.notna()
-    out["_lon"] = np.where(located, out.geometry.x.where(located), np.nan)
-    out["_lat"] = np.where(located, out.geometry.y.where(located), np.nan)
+def prepare(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add the folded columns `apply` searches; done once per loaded frame.
+
+    Works for every stored layer: a column a layer lacks is simply not searched, and a
+    line or polygon is placed by its representative point."""
+    out = frame.copy()
+    out["_unit_key"] = out["unit"].fillna("").map(unit_key) if "unit" in out else ""
+    columns = [out[name].fillna("").astype(str).tolist() for name in TEXT_FIELDS if name in out]
+    out["_text"] = [fold(" ".join(parts)) for parts in zip(*columns, strict=True)] if columns else ""
+    points = shapely.point_on_surface(out.geometry.values)
+    out["_lon"] = shapely.get_x(points)
+    out["_lat"] = shapely.get_y(points)
     return out
 
 
@@ -175,10 +185,10 @@ def _place_mask(reports: gpd.GeoDataFrame, place: Place) -> pd.Series:
     t63 = province_table_63()
     successors = set(t63.loc[t63["name"].isin(place.provinces_63), "province_34"])
     if place.provinces_63 and successors == set(place.provinces_34):  # the old list is complete
-        by_name = dict(zip(t63["name"], t63["iso"], strict=True))
+        by_name = province_codes("63")
         inside |= reports["province_63"].isin({by_name[n] for n in place.provinces_63})
     elif place.provinces_34:
-        by_name = dict(zip(province_table_34()["name"], province_table_34()["code"], strict=True))
+        by_name = province_codes("34")
         inside |= reports["province_34"].isin({by_name[n] for n in place.provinces_34})
     if place.countries:
         outlines = boundaries("neighbours")
@@ -189,46 +199,67 @@ def _place_mask(reports: gpd.GeoDataFrame, place: Place) -> pd.Series:
     return inside
 
 
-def mask(reports: gpd.GeoDataFrame, spec: FilterSpec) -> pd.Series:
-    """Which rows of a `prepare`d frame the spec selects. Raises UnknownPlace for an unknown place."""
-    keep = pd.Series(True, index=reports.index)
-    if spec.provinces_34:
-        keep &= reports["province_34"].isin(spec.provinces_34)
-    if spec.provinces_63:
-        keep &= reports["province_63"].isin(spec.provinces_63)
+def _column_in(frame: gpd.GeoDataFrame, column: str, values: tuple[str, ...]) -> pd.Series:
+    """Rows whose column holds one of the values; a layer without the column is not narrowed."""
+    if not values or column not in frame:
+        return pd.Series(True, index=frame.index)
+    return frame[column].isin(values)
+
+
+def _period_mask(frame: gpd.GeoDataFrame, spec: FilterSpec) -> pd.Series:
+    """Rows whose years overlap the spec's; one known year is taken to span that year only."""
+    if "year_from" not in frame:
+        return pd.Series(True, index=frame.index)
+    first = frame["year_from"].fillna(frame["year_to"])
+    last = frame["year_to"].fillna(frame["year_from"])
+    overlaps = (first <= spec.year_to) & (last >= spec.year_from)
+    return overlaps.fillna(False) | (first.isna() & spec.include_unknown_period)
+
+
+def _area_mask(frame: gpd.GeoDataFrame, ring: tuple[tuple[float, float], ...]) -> pd.Series:
+    """Points inside the drawn area; lines and polygons that touch it."""
+    polygon = shapely.Polygon(ring)
+    geometry = frame.geometry.values
+    is_point = shapely.get_type_id(geometry) == 0
+    inside = np.where(
+        is_point,
+        shapely.contains_xy(polygon, frame["_lon"].to_numpy(), frame["_lat"].to_numpy()),
+        shapely.intersects(polygon, geometry),
+    )
+    return pd.Series(inside.astype(bool), index=frame.index)
+
+
+def mask(frame: gpd.GeoDataFrame, spec: FilterSpec) -> pd.Series:
+    """Which rows of a `prepare`d frame the spec selects. Raises UnknownPlace for an unknown place.
+
+    Reports use every criterion; other layers only those whose columns they have (a unit
+    or status filter does not hide the battlefields and cemeteries of the chosen province)."""
+    keep = _column_in(frame, "province_34", spec.provinces_34)
+    keep &= _column_in(frame, "province_63", spec.provinces_63)
     place = spec.resolved_place()
     if place is not None:
-        keep &= _place_mask(reports, place)
-    if spec.units:
-        any_unit = pd.Series(False, index=reports.index)
+        keep &= _place_mask(frame, place)
+    if spec.units and "unit" in frame:
+        any_unit = pd.Series(False, index=frame.index)
         for unit in spec.units:
-            any_unit |= unit_matches(reports["_unit_key"], unit)
+            any_unit |= unit_matches(frame["_unit_key"], unit)
         keep &= any_unit
-    # A report with one known year is taken to span that year only.
-    first = reports["year_from"].fillna(reports["year_to"])
-    last = reports["year_to"].fillna(reports["year_from"])
-    overlaps = (first <= spec.year_to) & (last >= spec.year_from)
-    keep &= overlaps.fillna(False) | (first.isna() & spec.include_unknown_period)
-    if spec.statuses:
-        keep &= reports["status"].isin(spec.statuses)
-    if spec.chapters:
-        keep &= reports["chapter_id"].isin(spec.chapters)
-    if spec.confidence:
-        keep &= reports["confidence"].isin(spec.confidence)
+    keep &= _period_mask(frame, spec)
+    keep &= _column_in(frame, "status", spec.statuses)
+    keep &= _column_in(frame, "chapter_id", spec.chapters)
+    keep &= _column_in(frame, "confidence", spec.confidence)
     if spec.has_coordinates is not None:
-        keep &= reports.geometry.notna() == spec.has_coordinates
+        keep &= frame.geometry.notna() == spec.has_coordinates
     if spec.text.strip():
-        keep &= reports["_text"].str.contains(fold(spec.text), regex=False)
+        keep &= frame["_text"].str.contains(fold(spec.text), regex=False)
     if spec.area:
-        polygon = shapely.Polygon(spec.area)
-        inside = shapely.contains_xy(polygon, reports["_lon"].to_numpy(), reports["_lat"].to_numpy())
-        keep &= pd.Series(inside, index=reports.index)
+        keep &= _area_mask(frame, spec.area)
     return keep
 
 
-def apply(reports: gpd.GeoDataFrame, spec: FilterSpec) -> gpd.GeoDataFrame:
-    """The reports a spec selects, from a `prepare`d frame."""
-    return reports[mask(reports, spec)]
+def apply(frame: gpd.GeoDataFrame, spec: FilterSpec) -> gpd.GeoDataFrame:
+    """The rows a spec selects, from a `prepare`d frame."""
+    return frame[mask(frame, spec)]
 
 
 def status_codes() -> tuple[str, ...]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from geo.admin import province_table_34
+from geo.admin import province_names
 from layers.schema import STORED_LAYERS
 from layers.store import Store
 
 
 def stats(store: Store) -> dict:
     """Counts per layer, reports per status and per province of today (by name)."""
-    names = dict(zip(province_table_34()["code"], province_table_34()["name"], strict=True))
+    names = province_names("34")
     by_province = store.counts_by("reports", "province_34")
     return {
         "layers": {layer.name: store.count(layer.name) for layer in STORED_LAYERS},

@@ -1,4 +1,4 @@
-"""Vendor Leaflet and its plugins into static/vendor/ from the npm registry.
+"""Vendor Leaflet, its plugins and the PDF font into static/vendor/ from the npm registry.
 
 Each package is fetched with `npm pack NAME@VERSION` (pinned), its sha512 integrity
 is checked against the value recorded here, and only the files the map needs are
@@ -72,6 +72,12 @@ PACKAGES = (
         "0.2.0",
         "sha512-Cd5PbAA/rX3X3XKxfDoUGi9qp78FyhWYurFg3nsfhntcM/MCNK08pRkf4iEenO1KNqwVPKCmkyktjW3UD+h9bQ==",
         ("dist/leaflet-heat.js",),
+    ),
+    Package(  # the field sheet PDF embeds these (Vietnamese diacritics); not used by the map
+        "dejavu-fonts-ttf",
+        "2.37.3",
+        "sha512-f1hd7jJbeQa1VWcw+K2KrTXS50zTMaHpVC4XIKJpNcDeYR5ajMtj/iLlQDYNvLOKamUB3ARVVCf79lNwNVztSQ==",
+        ("ttf/DejaVuSans.ttf", "ttf/DejaVuSans-Bold.ttf", "LICENSE"),
     ),
 )
 

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.admin import UnknownPlace, province_table_34, province_table_63, resolve_place
+from geo.admin import UnknownPlace, province_names, resolve_place
 from layers.query import NOT_YET_SEARCHED, WAR_PRESETS, YEAR_MAX, YEAR_MIN, FilterSpec
 from layers.schema import CONFIDENCE, STATUSES, WARS
 from layers.store import contacts_allowed
@@ -120,7 +120,7 @@ def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[
             t("f_level"), ["34", "63"], key="f_level", horizontal=True, format_func=lambda v: t(f"f_level_{v}")
         )
         if level == "34":
-            names = dict(zip(province_table_34()["code"], province_table_34()["name"], strict=True))
+            names = province_names("34")
             p34, p63 = (
                 tuple(
                     st.multiselect(
@@ -130,7 +130,7 @@ def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[
                 (),
             )
         else:
-            names = dict(zip(province_table_63()["iso"], province_table_63()["name"], strict=True))
+            names = province_names("63")
             p34, p63 = (
                 (),
                 tuple(

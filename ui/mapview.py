@@ -21,7 +21,8 @@ from folium import plugins
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from layers.schema import BATTLEFIELDS, CEMETERIES, STATUSES, TRIPS
+from layers.labels import period_text, short_code, term_label
+from layers.schema import BATTLEFIELDS, CEMETERIES, REPORTS, STATUSES, TRIPS
 from ui.i18n import text
 
 STATIC = "/app/static/vendor"
@@ -115,26 +116,12 @@ def escape(value: object) -> str:
 
 
 def status_label(code: str, lang: str) -> str:
-    for term in STATUSES:
-        if term.code == code:
-            return term.label_en if lang == "en" else term.label_vi
-    return code or ""
-
-
-def period_text(row) -> str:
-    """The years of a report and, when different, how the witness put it."""
-    told = row.get("period_text")
-    told = "" if told is None or (isinstance(told, float) and pd.isna(told)) else str(told)
-    if pd.notna(row.get("year_from")) and pd.notna(row.get("year_to")):
-        y0, y1 = int(row["year_from"]), int(row["year_to"])
-        years = str(y0) if y0 == y1 else f"{y0}–{y1}"
-        return years if told in ("", years) else f"{years} ({told})"
-    return told
+    return term_label(REPORTS.field("status"), code, lang)
 
 
 def short_id(report_id: str) -> str:
     """The tag shown at the end of tooltips and used to find a clicked report again."""
-    return f"#{escape(str(report_id)[:8])}"
+    return f"#{escape(short_code(report_id))}"
 
 
 POPUP_FIELDS = (

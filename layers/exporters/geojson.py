@@ -17,13 +17,15 @@ MEDIA_TYPE = "application/geo+json"
 
 
 def partner_frame(frame: gpd.GeoDataFrame, layer: Layer, audience: str) -> gpd.GeoDataFrame:
-    """Only the fields the audience may receive, with dates as ISO text and JSON as text."""
+    """Only the fields the audience may receive: dates as ISO text, JSON as text, whole numbers as integers."""
     columns = [c for c in (*SYSTEM_FIELDS, *exported_fields(layer, audience)) if c in frame.columns]
     out = frame[columns].copy()
     for name in columns:
         kind = layer.field(name).type if name not in SYSTEM_FIELDS else None
         if kind in ("date", "datetime") or name in ("created_at", "updated_at"):
             out[name] = out[name].map(lambda v: None if v is None or pd.isna(v) else pd.Timestamp(v).isoformat())
+        elif kind == "int":
+            out[name] = pd.to_numeric(out[name]).round().astype("Int64")
         elif kind == "json":
             out[name] = out[name].map(lambda v: None if v is None else json.dumps(v, ensure_ascii=False))
     return gpd.GeoDataFrame(out, geometry=frame.geometry, crs=4326)

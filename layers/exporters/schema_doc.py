@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from layers.exporters.audience import exported_fields
+from layers.exporters.ogr import shapefile_name
 from layers.schema import STORED_LAYERS
 
 _TYPES = {
@@ -26,13 +27,19 @@ _SYSTEM = [
 def render_markdown() -> str:
     """The partner GeoJSON schema: every field a partner file may hold, with labels and vocabularies."""
     lines = [
-        "# GeoJSON for partners: schema",
+        "# GeoJSON, GeoPackage and Shapefile for partners: schema",
         "",
         "Files follow RFC 7946: WGS84 longitude/latitude, no `crs` member, right-hand polygon winding,",
         "at most 7 decimals, media type `application/geo+json`. Field names are stable snake_case English;",
         "vocabularies are stored as codes (labels below). Partner files never contain witnesses' names,",
         "phones, addresses or relations, nor private notes. This page is generated from `layers/schema.py`",
         "(`python -m layers schema-doc`); a test keeps it in step with the code.",
+        "",
+        "The same fields, with the same names, are in the GeoPackage export (one table per layer).",
+        "A Shapefile allows at most 10 characters per field name: the `Shapefile` column gives the",
+        "short name used there, and a layer holding both points and areas is split into",
+        "`LAYER_point.shp` and `LAYER_polygon.shp`. Shapefile text fields hold at most 254 bytes;",
+        "longer descriptions are cut there, so prefer GeoJSON or GeoPackage.",
     ]
     for layer in STORED_LAYERS:
         if layer.geometry is None:
@@ -43,13 +50,14 @@ def render_markdown() -> str:
             "",
             f"Geometry: {layer.geometry}.",
             "",
-            "| field | type | nhãn | label |",
-            "|---|---|---|---|",
+            "| field | Shapefile | type | nhãn | label |",
+            "|---|---|---|---|---|",
         ]
-        lines += [f"| `{n}` | {t} | {vi} | {en} |" for n, t, vi, en in _SYSTEM]
+        lines += [f"| `{n}` | `{shapefile_name(n)}` | {t} | {vi} | {en} |" for n, t, vi, en in _SYSTEM]
         for name in exported_fields(layer, "partner"):
             f = layer.field(name)
-            lines.append(f"| `{f.name}` | {_TYPES[f.type]} | {f.label_vi} | {f.label_en} |")
+            short = shapefile_name(f.name)
+            lines.append(f"| `{f.name}` | `{short}` | {_TYPES[f.type]} | {f.label_vi} | {f.label_en} |")
         for f in layer.fields:
             if f.vocabulary and not f.private:
                 terms = "; ".join(f"`{t.code}` {t.label_vi} ({t.label_en})" for t in f.vocabulary)

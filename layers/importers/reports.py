@@ -17,7 +17,7 @@ import shapely
 import sqlalchemy as sa
 from shapely.geometry import Point
 
-from geo.admin import UnknownPlace, province_at, province_table_34, resolve_place
+from geo.admin import UnknownPlace, province_at, province_codes, resolve_place
 from geo.coords import VIETNAM, CoordinateError, parse
 from geo.datums import get_datum
 from geo.text import fold
@@ -25,6 +25,7 @@ from layers.importers.errors import UnreadableFile
 from layers.importers.files import FORMULA, Row, read_table
 from layers.importers.ledger import record_import
 from layers.importers.mapping import auto_map, mappable
+from layers.labels import neutralise
 from layers.schema import REPORTS, Field
 from layers.store import Store
 from layers.tables import METADATA
@@ -112,7 +113,7 @@ def _value(f: Field, text: str, row: Row, column: str):
 
 
 def _province_code(text: str) -> str | None:
-    codes = dict(zip(province_table_34()["name"], province_table_34()["code"], strict=True))
+    codes = province_codes("34")
     try:
         place = resolve_place(text)
     except UnknownPlace:
@@ -318,11 +319,6 @@ def _write(store, result, reports, rejected, name, data, chapter_id, author) -> 
             )
 
 
-def _neutral(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def rejected_csv(rows: list[dict]) -> bytes:
     """The rejected rows as a CSV to fix and re-import: original columns, then row number and reason."""
     columns: list[str] = []
@@ -333,7 +329,7 @@ def rejected_csv(rows: list[dict]) -> bytes:
     writer.writerow([*columns, "Dòng", "Lý do"])
     for r in rows:
         cells = [str(r["values"].get(c, "")).replace(FORMULA, "") for c in columns]
-        writer.writerow([_neutral(v) for v in cells] + [r["row"], r["reason"]])
+        writer.writerow([neutralise(v) for v in cells] + [r["row"], r["reason"]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

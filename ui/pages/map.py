@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.admin import UnknownPlace, boundaries, province_table_34
+from geo.admin import UnknownPlace, boundaries, province_names
+from geo.coords import format_position
 from layers.query import FilterSpec
-from ui.coords_format import lat_lon_decimal, lat_lon_dms
 from ui.filters import sidebar_filters
 from ui.mapview import MapOptions, build_map, period_text, report_rows, short_id, status_label
 from ui.state import data_version, filtered_reports, layer_frame, store, t
@@ -65,6 +65,10 @@ def _take_click(result: dict, shown: pd.DataFrame) -> None:
         st.session_state["selected_id"] = hits.iloc[0]["id"]
 
 
+def _written(row: pd.Series, system: str) -> str:
+    return format_position(row.geometry.y, row.geometry.x, system)
+
+
 def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
     st.subheader(t("detail_title"))
     selected = st.session_state.get("selected_id")
@@ -83,8 +87,11 @@ def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
         (t("field_historical_place"), row["historical_place"]),
         (t("field_province"), province),
         (t("field_status"), status_label(row["status"], options.lang)),
-        (t("field_coords"), lat_lon_dms(row.geometry.y, row.geometry.x) if located else t("detail_no_location")),
-        ("", lat_lon_decimal(row.geometry.y, row.geometry.x) if located else ""),
+        (
+            t("field_coords"),
+            format_position(row.geometry.y, row.geometry.x, "dms") if located else t("detail_no_location"),
+        ),
+        ("", format_position(row.geometry.y, row.geometry.x, "wgs84_decimal") if located else ""),
         (t("field_coords_raw"), row["coord_text"]),
         (t("field_chapter"), options.chapter_names.get(row["chapter_id"], row["chapter_id"])),
         (t("col_code"), short_id(row["id"])),
@@ -191,7 +198,7 @@ spec, options = sidebar_filters(layer_frame("reports", version), chapters)
 options = MapOptions(
     **{
         **options.__dict__,
-        "province_names": dict(zip(province_table_34()["code"], province_table_34()["name"], strict=True)),
+        "province_names": province_names("34"),
         "chapter_names": dict(zip(chapters["id"], chapters["name"], strict=True)),
     }
 )

@@ -1,0 +1,154 @@
+"""GPX 1.1 for handheld GPS units and phone apps: waypoints for places, tracks for trips.
+
+Above MAX_WAYPOINTS a selection is split by province (today's 34, then the 2008–2025
+province when one is still too big, then numbered parts) and zipped, because older
+Garmin units hold 1,000 waypoints at most.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import gpxpy.gpx
+import pandas as pd
+import shapely
+
+from geo.admin import province_names
+from geo.text import ascii_only, slug
+from layers.exporters.audience import exported_fields
+from layers.exporters.kml import placemark_name
+from layers.exporters.selection import Selection
+from layers.labels import display_value, field_label
+from layers.schema import Layer, get_layer
+
+MAX_WAYPOINTS = 1000
+CREATOR = "Ban do Di tim dong doi"
+
+
+def _details(layer: Layer, row: pd.Series, audience: str, lang: str) -> str:
+    lines = []
+    for name in exported_fields(layer, audience):
+        field = layer.field(name)
+        value = display_value(field, row.get(name), lang)
+        if value:
+            lines.append(f"{field_label(field, lang)}: {value}")
+    return "\n".join(lines)
+
+
+def _waypoint(layer: Layer, row: pd.Series, audience: str, lang: str, ascii: bool) -> gpxpy.gpx.GPXWaypoint:
+    point = shapely.point_on_surface(row.geometry)
+    name, desc = placemark_name(layer, row), _details(layer, row, audience, lang)
+    kind = display_value(layer.field("status"), row["status"], lang) if "status" in row else layer.label_vi
+    if ascii:
+        name, desc, kind = ascii_only(name), ascii_only(desc), ascii_only(kind)
+    return gpxpy.gpx.GPXWaypoint(
+        latitude=round(point.y, 7), longitude=round(point.x, 7), name=name, description=desc, type=kind
+    )
+
+
+def _track(layer: Layer, row: pd.Series, audience: str, lang: str, ascii: bool) -> gpxpy.gpx.GPXTrack:
+    name, desc = placemark_name(layer, row), _details(layer, row, audience, lang)
+    if ascii:
+        name, desc = ascii_only(name), ascii_only(desc)
+    track = gpxpy.gpx.GPXTrack(name=name, description=desc)
+    lines = getattr(row.geometry, "geoms", [row.geometry])
+    for line in lines:
+        segment = gpxpy.gpx.GPXTrackSegment()
+        segment.points = [gpxpy.gpx.GPXTrackPoint(round(y, 7), round(x, 7)) for x, y in line.coords]
+        track.segments.append(segment)
+    return track
+
+
+def document(selection: Selection, audience: str, lang: str, ascii: bool) -> gpxpy.gpx.GPX:
+    """One GPX: every located record of a point or polygon layer as a waypoint, trips as tracks."""
+    gpx = gpxpy.gpx.GPX()
+    gpx.creator = CREATOR
+    gpx.name = "Ban do Di tim dong doi" if ascii else "Bản đồ Đi tìm đồng đội"
+    for layer in selection.layers():
+        for _, row in selection.frames[layer.name].iterrows():
+            if row.geometry is None or row.geometry.is_empty:
+                continue
+            if layer.geometry == "line":
+                gpx.tracks.append(_track(layer, row, audience, lang, ascii))
+            else:
+                gpx.waypoints.append(_waypoint(layer, row, audience, lang, ascii))
+    return gpx
+
+
+def waypoint_count(selection: Selection) -> int:
+    return sum(
+        int(frame.geometry.notna().sum())
+        for name, frame in selection.frames.items()
+        if get_layer(name).geometry != "line"
+    )
+
+
+def _split(selection: Selection, column: str) -> list[tuple[str, Selection]]:
+    """The selection cut by the values of a province column (rows without one together)."""
+    keys = sorted({str(v) for frame in selection.frames.values() for v in frame.get(column, pd.Series()).dropna()})
+    parts = []
+    for key in [*keys, ""]:
+        frames = {}
+        for name, frame in selection.frames.items():
+            values = frame[column] if column in frame else pd.Series(pd.NA, index=frame.index)
+            frames[name] = frame[values.isna()] if key == "" else frame[values == key]
+        part = Selection(selection.spec, frames)
+        if part.total():
+            parts.append((key, part))
+    return parts
+
+
+def _label(column: str, key: str) -> str:
+    if not key:
+        return "chua-ro-tinh"
+    names = province_names("34" if column == "province_34" else "63")
+    return slug(names.get(key, key))
+
+
+def parts(selection: Selection) -> list[tuple[str, Selection]]:
+    """Pieces of at most MAX_WAYPOINTS waypoints, each named for the place it covers."""
+    if waypoint_count(selection) <= MAX_WAYPOINTS:
+        return [("", selection)]
+    out = []
+    for key, part in _split(selection, "province_34"):
+        label = _label("province_34", key)
+        if waypoint_count(part) <= MAX_WAYPOINTS:
+            out.append((label, part))
+            continue
+        for key63, piece in _split(part, "province_63"):
+            out += [(f"{label}_{_label('province_63', key63)}{suffix}", p) for suffix, p in _chunks(piece)]
+    return out
+
+
+def _chunks(selection: Selection) -> list[tuple[str, Selection]]:
+    """A last resort: numbered parts of MAX_WAYPOINTS waypoints (trips go with the first)."""
+    if waypoint_count(selection) <= MAX_WAYPOINTS:
+        return [("", selection)]
+    chunks = []
+    offsets = dict.fromkeys(selection.frames, 0)
+    number = 1
+    while any(offsets[n] < len(f) for n, f in selection.frames.items()):
+        room, frames = MAX_WAYPOINTS, {}
+        for name, frame in selection.frames.items():
+            if get_layer(name).geometry == "line":
+                frames[name] = frame if number == 1 else frame.iloc[0:0]
+                offsets[name] = len(frame)
+                continue
+            take = frame.iloc[offsets[name] : offsets[name] + room]
+            frames[name], offsets[name], room = take, offsets[name] + len(take), room - len(take)
+        chunks.append((f"_{number}", Selection(selection.spec, frames)))
+        number += 1
+    return chunks
+
+
+def gpx_bytes(selection: Selection, audience: str, lang: str, ascii: bool = False) -> bytes:
+    return document(selection, audience, lang, ascii).to_xml(version="1.1").encode("utf-8")
+
+
+def gpx_zip_bytes(pieces: list[tuple[str, Selection]], stem: str, audience: str, lang: str, ascii: bool) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for label, piece in pieces:
+            archive.writestr(f"{stem}_{label}.gpx", gpx_bytes(piece, audience, lang, ascii))
+    return buffer.getvalue()

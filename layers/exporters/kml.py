@@ -1,0 +1,164 @@
+"""KML 2.2 and KMZ for Google Earth, Organic Maps and OsmAnd.
+
+Document → a folder per layer → a folder per province (today's 34) → placemarks, styled
+by status; reports' uncertainty circles are polygons in their own folder, trips are lines.
+A KMZ carries its marker icon, so it shows the same with no internet.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pygeoif
+import shapely
+from fastkml import containers, features, kml, styles
+from fastkml.styles import StyleUrl
+from PIL import Image, ImageDraw
+from pyproj import Geod
+
+from geo.admin import province_names
+from layers.exporters.audience import exported_fields
+from layers.exporters.selection import Selection
+from layers.labels import blank, display_value, field_label, layer_label, short_code
+from layers.schema import REPORTS, Layer
+
+ONLINE_ICON = "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
+KMZ_ICON = "files/dot.png"
+CIRCLE_VERTICES = 48
+_GEOD = Geod(ellps="WGS84")
+UNKNOWN_PROVINCE = {"vi": "Chưa rõ tỉnh", "en": "Province unknown"}
+CIRCLES = {"vi": "Vùng sai số vị trí", "en": "Position uncertainty"}
+
+
+def kml_color(hex_color: str, alpha: int = 255) -> str:
+    """#rrggbb as KML's aabbggrr.
+
+    >>> kml_color("#d62728", 128)
+    '802827d6'
+    """
+    r, g, b = hex_color[1:3], hex_color[3:5], hex_color[5:7]
+    return f"{alpha:02x}{b}{g}{r}".lower()
+
+
+def placemark_name(layer: Layer, row: pd.Series) -> str:
+    """A report's short code and martyr; any other record's name."""
+    if layer.name == REPORTS.name:
+        names = "" if blank(row.get("martyr_names")) else f" {row['martyr_names']}"
+        return f"{short_code(row['id'])}{names}"
+    return "" if blank(row.get("name")) else str(row["name"])
+
+
+def description(layer: Layer, row: pd.Series, audience: str, lang: str) -> str:
+    """The record's details as a small HTML table; every value escaped."""
+    cells = []
+    for name in exported_fields(layer, audience):
+        field = layer.field(name)
+        value = display_value(field, row.get(name), lang)
+        if value:
+            cells.append(f"<tr><th>{html.escape(field_label(field, lang))}</th><td>{html.escape(value)}</td></tr>")
+    return f"<table>{''.join(cells)}</table>"
+
+
+def circle(lon: float, lat: float, radius_m: float) -> list[tuple[float, float]]:
+    """A geodesic circle as a closed counter-clockwise ring of lon/lat pairs."""
+    azimuths = np.linspace(0, -360, CIRCLE_VERTICES, endpoint=False)
+    lons, lats, _ = _GEOD.fwd(
+        np.full(CIRCLE_VERTICES, lon), np.full(CIRCLE_VERTICES, lat), azimuths, np.full(CIRCLE_VERTICES, radius_m)
+    )
+    ring = [(round(float(x), 7), round(float(y), 7)) for x, y in zip(lons, lats, strict=True)]
+    return [*ring, ring[0]]
+
+
+def _styles(layer: Layer, icon: str) -> dict[str, styles.Style]:
+    """One shared style per status (reports) or one for the layer, keyed by status code."""
+    terms = REPORTS.field("status").vocabulary if layer.name == REPORTS.name else ()
+    colors = {t.code: t.color for t in terms} or {"": layer.color}
+    return {
+        code: styles.Style(
+            id=f"{layer.name}-{code or 'all'}".replace("_", "-"),
+            styles=[
+                styles.IconStyle(color=kml_color(color), scale=1.0, icon_href=icon),
+                styles.LineStyle(color=kml_color(color), width=3),
+                styles.PolyStyle(color=kml_color(color, 64)),
+            ],
+        )
+        for code, color in colors.items()
+    }
+
+
+def _rounded(geometry: shapely.Geometry) -> pygeoif.types.GeoType:
+    return pygeoif.shape(shapely.transform(geometry, lambda c: np.round(c, 7)))
+
+
+def _placemark(geometry: shapely.Geometry, name: str, text: str, style: styles.Style) -> features.Placemark:
+    return features.Placemark(
+        name=name, description=text, style_url=StyleUrl(url=f"#{style.id}"), geometry=_rounded(geometry)
+    )
+
+
+def _layer_folder(layer: Layer, frame: pd.DataFrame, audience: str, lang: str, style: dict) -> containers.Folder:
+    """The layer's folder: a sub-folder per province, then the uncertainty circles."""
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]  # nothing to show without a place
+    names = province_names("34")
+    province = (
+        located["province_34"].map(names).fillna(UNKNOWN_PROVINCE[lang])
+        if "province_34" in located
+        else pd.Series(UNKNOWN_PROVINCE[lang], index=located.index)
+    )
+    default = next(iter(style.values()))
+    children, circles = [], []
+    for province_name, rows in located.groupby(province, sort=True):
+        marks = []
+        for _, row in rows.iterrows():
+            look = style.get(row.get("status", ""), default)
+            name = placemark_name(layer, row)
+            marks.append(_placemark(row.geometry, name, description(layer, row, audience, lang), look))
+            radius = row.get("uncertainty_m")
+            if layer.name == REPORTS.name and not blank(radius) and float(radius) > 0:
+                ring = shapely.Polygon(circle(row.geometry.x, row.geometry.y, float(radius)))
+                circles.append(_placemark(ring, name, "", look))
+        children.append(containers.Folder(name=f"{province_name} ({len(rows)})", features=marks))
+    if circles:
+        children.append(containers.Folder(name=CIRCLES[lang], features=circles))
+    return containers.Folder(name=f"{layer_label(layer, lang)} ({len(located)})", features=children)
+
+
+def build(selection: Selection, audience: str, lang: str, icon: str) -> kml.KML:
+    all_styles, folders = [], []
+    for layer in selection.layers():
+        style = _styles(layer, icon)
+        all_styles += list(style.values())
+        folders.append(_layer_folder(layer, selection.frames[layer.name], audience, lang, style))
+    document = containers.Document(name="Bản đồ Đi tìm đồng đội", styles=all_styles, features=folders)
+    return kml.KML(features=[document])
+
+
+def kml_bytes(selection: Selection, audience: str, lang: str) -> bytes:
+    return _serialise(build(selection, audience, lang, ONLINE_ICON))
+
+
+def _serialise(document: kml.KML) -> bytes:
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + document.to_string(prettyprint=True).encode("utf-8")
+
+
+def _dot_png() -> bytes:
+    """A white marker that styles tint by status (KML multiplies the icon by its colour)."""
+    image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((3, 3, 28, 28), fill=(255, 255, 255, 255), outline=(40, 40, 40, 255), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def kmz_bytes(selection: Selection, audience: str, lang: str) -> bytes:
+    """doc.kml first, then the icon it uses, zipped."""
+    document = _serialise(build(selection, audience, lang, KMZ_ICON))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("doc.kml", document)
+        archive.writestr(KMZ_ICON, _dot_png())
+    return buffer.getvalue()

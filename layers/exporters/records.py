@@ -1,0 +1,102 @@
+"""Rows written for people: labelled attributes and a point's coordinates in every system
+a field team uses (WGS84 decimal and DMS, MGRS, VN-2000 TM-3 on the province's meridian)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.admin import province_table_63
+from geo.coords import format_position, meridian_text, vn2000_xy
+from layers.exporters.audience import exported_fields
+from layers.labels import display_value, field_label, short_code
+from layers.schema import Layer
+
+COORDINATE_HEADERS = {
+    "vi": (
+        "Vĩ độ (WGS84)",
+        "Kinh độ (WGS84)",
+        "Độ-phút-giây (WGS84)",
+        "MGRS",
+        "VN-2000 X (m)",
+        "VN-2000 Y (m)",
+        "Kinh tuyến trục VN-2000",
+    ),
+    "en": (
+        "Latitude (WGS84)",
+        "Longitude (WGS84)",
+        "DMS (WGS84)",
+        "MGRS",
+        "VN-2000 X (m)",
+        "VN-2000 Y (m)",
+        "VN-2000 central meridian",
+    ),
+}
+CODE_HEADER = {"vi": "Mã", "en": "Code"}
+GEOMETRY_HEADER = {"vi": "Hình học (WKT)", "en": "Geometry (WKT)"}
+
+
+def anchor_points(geometry: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of each geometry's point on surface (NaN where there is none)."""
+    points = shapely.point_on_surface(np.asarray(geometry.values, dtype=object))
+    return shapely.get_y(points), shapely.get_x(points)
+
+
+def _written(lat: np.ndarray, lon: np.ndarray, located: np.ndarray, system: str) -> list[str]:
+    return [format_position(a, o, system) if ok else "" for a, o, ok in zip(lat, lon, located, strict=True)]
+
+
+def _meridians(province_63: pd.Series) -> pd.Series:
+    table = province_table_63().set_index("iso")["tm3_meridian"]
+    return province_63.map(table).astype(float)
+
+
+def coordinate_frame(frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    """One row per record: the anchor point in decimal degrees, DMS, MGRS and VN-2000 X/Y."""
+    lat, lon = anchor_points(frame.geometry)
+    located = ~np.isnan(lat)
+    meridian = _meridians(frame["province_63"]) if "province_63" in frame else pd.Series(np.nan, index=frame.index)
+    x = np.full(len(frame), np.nan)
+    y = np.full(len(frame), np.nan)
+    for value in meridian[located].dropna().unique():
+        rows = located & (meridian.to_numpy() == value)
+        x[rows], y[rows] = vn2000_xy(lat[rows], lon[rows], float(value))
+    headers = COORDINATE_HEADERS[lang]
+    return pd.DataFrame(
+        {
+            headers[0]: np.round(lat, 7),
+            headers[1]: np.round(lon, 7),
+            headers[2]: _written(lat, lon, located, "dms"),
+            headers[3]: _written(lat, lon, located, "mgrs"),
+            headers[4]: np.round(x, 2),
+            headers[5]: np.round(y, 2),
+            headers[6]: [meridian_text(m) if not np.isnan(m) else "" for m in meridian],
+        },
+        index=frame.index,
+    )
+
+
+def labelled_frame(frame: gpd.GeoDataFrame, layer: Layer, audience: str, lang: str) -> pd.DataFrame:
+    """The fields the audience may see, headed by their labels: numbers stay numbers, codes become labels."""
+    columns = {CODE_HEADER[lang]: frame["id"].map(short_code)}
+    for name in exported_fields(layer, audience):
+        field = layer.field(name)
+        if field.type == "int":
+            columns[field_label(field, lang)] = pd.to_numeric(frame[name]).round().astype("Int64")
+        elif field.type == "float":
+            columns[field_label(field, lang)] = pd.to_numeric(frame[name])
+        else:
+            columns[field_label(field, lang)] = frame[name].map(lambda v, f=field: display_value(f, v, lang))
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def table(frame: gpd.GeoDataFrame, layer: Layer, audience: str, lang: str) -> pd.DataFrame:
+    """What CSV and XLSX hold: labelled fields, coordinates, and WKT for lines and polygons."""
+    parts = [labelled_frame(frame, layer, audience, lang), coordinate_frame(frame, lang)]
+    if layer.geometry != "point":
+        parts.append(pd.DataFrame({GEOMETRY_HEADER[lang]: frame.geometry.to_wkt(rounding_precision=7)}))
+    out = pd.concat(parts, axis=1)
+    out.insert(len(out.columns), "id", frame["id"].astype(str))
+    return out.reset_index(drop=True)

@@ -1,0 +1,90 @@
+"""Values written for people: vocabulary labels, periods and short report codes.
+
+Shared by the map (ui/) and the human-readable exports (KML, GPX, CSV/XLSX, PDF).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from geo.admin import province_names
+from layers.schema import Field, Layer
+
+PROVINCE_ERAS = {"province_34": "34", "province_63": "63"}  # fields holding a province code
+
+
+def blank(value: object) -> bool:
+    """None, NaN and empty text."""
+    if value is None:
+        return True
+    if isinstance(value, float) and pd.isna(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def field_label(field: Field, lang: str) -> str:
+    return field.label_en if lang == "en" else field.label_vi
+
+
+def layer_label(layer: Layer, lang: str) -> str:
+    return layer.label_en if lang == "en" else layer.label_vi
+
+
+def term_label(field: Field, code: object, lang: str) -> str:
+    """A vocabulary code's label; an unknown code is shown as it is."""
+    for term in field.vocabulary:
+        if term.code == code:
+            return term.label_en if lang == "en" else term.label_vi
+    return "" if blank(code) else str(code)
+
+
+def display_value(field: Field, value: object, lang: str) -> str:
+    """One attribute as text for people: labels for codes, province names for their codes,
+    whole numbers without '.0'."""
+    if blank(value):
+        return ""
+    if field.vocabulary:
+        return term_label(field, value, lang)
+    if field.name in PROVINCE_ERAS:
+        return province_names(PROVINCE_ERAS[field.name]).get(str(value), str(value))
+    if field.type == "int" or (field.type == "float" and float(value).is_integer()):
+        return str(int(float(value)))
+    if field.type in ("date", "datetime"):
+        return pd.Timestamp(value).date().isoformat() if field.type == "date" else pd.Timestamp(value).isoformat()
+    return str(value)
+
+
+def period_text(row: Mapping) -> str:
+    """The years of a report and, when different, how the witness put it.
+
+    >>> period_text({"year_from": 1968, "year_to": 1968, "period_text": "Tết Mậu Thân"})
+    '1968 (Tết Mậu Thân)'
+    """
+    told = row.get("period_text")
+    told = "" if blank(told) else str(told)
+    if not blank(row.get("year_from")) and not blank(row.get("year_to")):
+        y0, y1 = int(row["year_from"]), int(row["year_to"])
+        years = str(y0) if y0 == y1 else f"{y0}–{y1}"
+        return years if told in ("", years) else f"{years} ({told})"
+    return told
+
+
+def short_code(record_id: object) -> str:
+    """The first 8 characters of a record's id: what the map's tooltips end with (#3f2a9c1d)."""
+    return str(record_id)[:8]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; other values pass.
+
+    >>> neutralise("=HYPERLINK(1)"), neutralise("-5 m"), neutralise(-5.0), neutralise("Khe Sanh")
+    ("'=HYPERLINK(1)", "'-5 m", -5.0, 'Khe Sanh')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

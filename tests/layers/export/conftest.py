@@ -1,0 +1,58 @@
+"""One demo database for the export tests, plus a hostile report, and the XML schemas."""
+
+from __future__ import annotations
+
+import pytest
+from shapely.geometry import Point
+
+from layers.exporters.selection import EXPORTABLE, Selection, select
+from layers.query import FilterSpec
+from layers.seed import load_demo, seed_reference
+from layers.store import Store
+from tests.layers.export.schemas import xml_schema
+
+HOSTILE = {
+    "martyr_names": '=HYPERLINK("http://x") <script>alert(1)</script> & Đỗ Văn Ấn',
+    "unit": "+Tiểu đoàn 8 {{7*7}}",
+    "place_description": "-Cạnh gốc đa ]]> <b>bờ suối</b>",
+    "province_34": "VN-30",
+    "province_63": "VN-30",
+    "status": "verified",
+    "uncertainty_m": 300.0,
+    "witness_name": "Nhân Chứng Bí Mật",
+    "witness_phone": "0999 111222",
+    "witness_address": "Số 7 ngõ Kín",
+    "witness_relation": "người giữ bí mật",
+    "private_notes": "ghi chú riêng không ra ngoài",
+    "year_from": 1968,
+    "year_to": 1968,
+}
+
+
+@pytest.fixture(scope="package")
+def demo_store(tmp_path_factory) -> Store:
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('export') / 'e.sqlite'}")
+    seed_reference(store)
+    load_demo(store, reports=400, seed=9)
+    store.insert("reports", [{**HOSTILE, "geometry": Point(107.1, 16.8)}], author="test")
+    return store
+
+
+@pytest.fixture(scope="package")
+def everything(demo_store) -> Selection:
+    return select(demo_store, EXPORTABLE, FilterSpec())
+
+
+@pytest.fixture(scope="package")
+def quang_tri(demo_store) -> Selection:
+    return select(demo_store, EXPORTABLE, FilterSpec(place="Quảng Trị", year_from=1965, year_to=1972))
+
+
+@pytest.fixture(scope="package")
+def gpx_schema():
+    return xml_schema("gpx")
+
+
+@pytest.fixture(scope="package")
+def kml_schema():
+    return xml_schema("kml")

@@ -1,0 +1,115 @@
+"""Every export holds exactly what the FilterSpec selects: the rows the table shows, in every format."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+from shapely.geometry import Polygon
+
+from layers.exporters.formats import ExportOptions, export, file_stem
+from layers.exporters.selection import EXPORTABLE, select
+from layers.query import FilterSpec, apply, prepare
+from tests.cli_helpers import run_module
+
+AREA = ((106.9, 16.6), (107.3, 16.6), (107.3, 17.0), (106.9, 17.0), (106.9, 16.6))
+
+
+def test_the_reports_selected_are_the_rows_the_table_shows(demo_store):
+    spec = FilterSpec(place="Quảng Trị", units=("Sư đoàn 325",), statuses=("new", "verified"))
+    table = apply(prepare(demo_store.frame("reports")), spec)  # what ui.state.filtered_reports shows
+    assert len(table) > 0
+    assert list(select(demo_store, ("reports",), spec).frames["reports"]["id"]) == list(table["id"])
+
+
+def test_other_layers_follow_the_place_and_the_drawn_area(demo_store):
+    spec = FilterSpec(area=AREA)
+    chosen = select(demo_store, EXPORTABLE, spec)
+    for name, frame in chosen.frames.items():
+        for geometry in frame.geometry:
+            assert geometry.intersects(Polygon(AREA)), name
+    assert len(chosen.frames["trips"]) < len(demo_store.frame("trips"))
+    in_province = select(demo_store, ("cemeteries",), FilterSpec(place="Quảng Trị")).frames["cemeteries"]
+    assert len(in_province) > 0 and set(in_province["province_34"]) == {"VN-25"}
+
+
+@pytest.mark.parametrize("format_name", ["geojson", "gpkg", "csv", "xlsx"])
+def test_a_filtered_export_holds_the_same_ids_in_every_table_format(format_name, demo_store, tmp_path):
+    spec = FilterSpec(place="Quảng Trị", year_from=1968, year_to=1968)
+    selection = select(demo_store, ("reports",), spec)
+    expected = sorted(selection.frames["reports"]["id"])
+    path = tmp_path / f"x.{format_name}"
+    path.write_bytes(export(selection, format_name, ExportOptions()).data)
+    if format_name == "csv":
+        ids = pd.read_csv(path, encoding="utf-8-sig")["id"]
+    elif format_name == "xlsx":
+        rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+        ids = [r[rows[0].index("id")] for r in rows[1:]]
+    else:
+        ids = pyogrio.read_dataframe(path)["id"]
+    assert sorted(ids) == expected
+
+
+def test_file_names_say_layer_place_and_day(demo_store):
+    spec = FilterSpec(place="Quảng Trị", area=AREA)
+    stem = file_stem(select(demo_store, ("reports",), spec), ExportOptions().today)
+    assert stem == f"tin-bao_quang-tri_vung-ve_{ExportOptions().today.isoformat()}"
+    assert file_stem(select(demo_store, EXPORTABLE, FilterSpec()), ExportOptions().today).startswith(
+        "tat-ca_toan-quoc_"
+    )
+
+
+@pytest.mark.parametrize("format_name", ["kml", "kmz", "gpx", "gpkg", "shp", "csv", "xlsx", "pdf"])
+def test_command_line_exports_every_format_with_the_ui_filters(format_name, demo_store, tmp_path):
+    done = run_module(
+        "layers",
+        "export",
+        "all",
+        "--format",
+        format_name,
+        "--out",
+        str(tmp_path),
+        "--province",
+        "Quảng Trị",
+        "--unit",
+        "Sư đoàn 325",
+        "--period",
+        "1965-1972",
+        "--audience",
+        "team",
+        "--db",
+        str(demo_store.engine.url),
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    spec = FilterSpec(place="Quảng Trị", units=("Sư đoàn 325",), year_from=1965, year_to=1972)
+    chosen = select(demo_store, EXPORTABLE, spec)
+    reports = chosen.frames["reports"]
+    expected = reports.geometry.notna().sum() if format_name in ("kml", "kmz", "gpx") else len(reports)
+    assert summary["features"]["reports"] == expected
+    written = tmp_path / summary["out"].split("/")[-1]
+    assert written.exists() and written.stat().st_size == summary["bytes"]
+
+
+def test_command_line_export_errors_are_one_line(demo_store, tmp_path):
+    bad = run_module(
+        "layers", "export", "all", "--format", "docx", "--out", str(tmp_path), "--db", str(demo_store.engine.url)
+    )
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    unknown = run_module(
+        "layers",
+        "export",
+        "reports",
+        "--format",
+        "gpx",
+        "--out",
+        str(tmp_path),
+        "--province",
+        "Atlantis",
+        "--db",
+        str(demo_store.engine.url),
+    )
+    assert unknown.returncode == 2 and "Atlantis" in unknown.stderr and "Traceback" not in unknown.stderr
