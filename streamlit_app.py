@@ -25,6 +25,7 @@ except LayersError as exc:
 pages = [
     st.Page("ui/pages/map.py", title=t("page_map"), icon=":material/map:", url_path="ban-do", default=True),
     st.Page("ui/pages/import_page.py", title=t("page_import"), icon=":material/upload_file:", url_path="nhap-du-lieu"),
+    st.Page("ui/pages/export_page.py", title=t("page_export"), icon=":material/download:", url_path="xuat-du-lieu"),
 ]
 try:
     st.navigation(pages).run()

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from geo.admin import province_names
-from layers.schema import Field, Layer
+from layers.query import FilterSpec
+from layers.schema import REPORTS, Field, Layer
 
 PROVINCE_ERAS = {"province_34": "34", "province_63": "63"}  # fields holding a province code
 
@@ -88,3 +89,30 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+_SCOPE_WORDS = {
+    "vi": ("vùng vẽ trên bản đồ", "toàn quốc", "năm", "không rõ năm", "tìm"),
+    "en": ("area drawn on the map", "whole country", "years", "without a year", "search"),
+}
+
+
+def describe_spec(spec: FilterSpec, lang: str) -> str:
+    """What a FilterSpec selects, in a line people read: place, units, years, statuses, area."""
+    area, country, years, unknown, search = _SCOPE_WORDS["en" if lang == "en" else "vi"]
+    parts = [spec.place.strip()] if spec.place.strip() else []
+    parts += [province_names("34").get(c, c) for c in spec.provinces_34]
+    parts += [province_names("63").get(c, c) for c in spec.provinces_63]
+    parts += list(spec.units)
+    default = FilterSpec()
+    if (spec.year_from, spec.year_to) != (default.year_from, default.year_to):
+        parts.append(f"{years} {spec.year_from}–{spec.year_to}")
+        if not spec.include_unknown_period:
+            parts.append(f"({unknown} ✗)")
+    parts += [term_label(REPORTS.field("status"), s, lang) for s in spec.statuses]
+    parts += [term_label(REPORTS.field("confidence"), c, lang) for c in spec.confidence]
+    if spec.text.strip():
+        parts.append(f"{search}: {spec.text.strip()}")
+    if spec.area:
+        parts.append(area)
+    return "; ".join(parts) or country

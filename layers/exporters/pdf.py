@@ -18,11 +18,11 @@ import pandas as pd
 import shapely
 from fpdf import FPDF
 
-from geo.admin import boundaries, province_names
+from geo.admin import boundaries
 from layers.errors import LayersError
 from layers.exporters.records import coordinate_frame
 from layers.exporters.selection import Selection
-from layers.labels import blank, display_value, field_label, period_text, short_code
+from layers.labels import blank, describe_spec, display_value, field_label, period_text, short_code
 from layers.schema import REPORTS, TRIPS
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "dejavu-fonts-ttf" / "ttf"
@@ -165,20 +165,6 @@ def _rgb(hex_color: str) -> tuple[int, int, int]:
     return int(hex_color[1:3], 16), int(hex_color[3:5], 16), int(hex_color[5:7], 16)
 
 
-def _scope(selection: Selection, lang: str) -> str:
-    spec = selection.spec
-    parts = []
-    if spec.place:
-        parts.append(spec.place)
-    if spec.provinces_34:
-        names = province_names("34")
-        parts.append(", ".join(names.get(c, c) for c in spec.provinces_34))
-    parts += list(spec.units)
-    if spec.area:
-        parts.append("vùng vẽ trên bản đồ" if lang == "vi" else "area drawn on the map")
-    return "; ".join(parts) or ("toàn quốc" if lang == "vi" else "whole country")
-
-
 def _row(pdf: Sheet, label: str, value: str) -> None:
     if not value:
         return
@@ -252,7 +238,7 @@ def pdf_bytes(selection: Selection, audience: str, lang: str, today: date) -> by
     pdf.cell(
         0, 5, text["made"].format(day=today.isoformat(), n=len(reports), trips=trips), new_x="LMARGIN", new_y="NEXT"
     )
-    pdf.multi_cell(0, 5, f"{text['filters']}: {_scope(selection, lang)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, f"{text['filters']}: {describe_spec(selection.spec, lang)}", new_x="LMARGIN", new_y="NEXT")
     if "is_demo" in reports and reports["is_demo"].fillna(False).astype(bool).any():
         pdf.set_text_color(200, 0, 0)
         pdf.cell(0, 5, text["demo"], new_x="LMARGIN", new_y="NEXT")

@@ -11,10 +11,12 @@ from streamlit_folium import st_folium
 
 from geo.admin import UnknownPlace, boundaries, province_names
 from geo.coords import format_position
+from layers.labels import describe_spec
 from layers.query import FilterSpec
+from ui.export_form import export_form
 from ui.filters import sidebar_filters
 from ui.mapview import MapOptions, build_map, period_text, report_rows, short_id, status_label
-from ui.state import data_version, filtered_reports, layer_frame, store, t
+from ui.state import data_version, filtered_reports, lang, layer_frame, store, t
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -151,11 +153,19 @@ def _usable(spec: FilterSpec) -> FilterSpec:
     return spec
 
 
+@st.dialog(t("exp_view_title"), width="large")
+def export_dialog(spec: FilterSpec) -> None:
+    """The export form for exactly the reports, area and layers now on the map."""
+    st.text(describe_spec(spec, lang()))
+    export_form(spec, "view_export")
+
+
 @st.fragment
 def explorer(spec: FilterSpec, options: MapOptions) -> None:
     """Map, detail panel and table: reruns on its own when the user clicks or selects."""
     version = data_version()
     spec = _usable(spec)
+    st.session_state["current_spec"] = spec  # the Export page exports what the map shows
     shown = filtered_reports(version, spec)
     center, zoom = None, None
     target = st.session_state.pop("center_on", None)
@@ -187,6 +197,8 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
         _take_click(result, shown)
     with detail_col:
         _detail(shown, options)
+        if st.button(t("exp_view_button"), key="export_view", icon=":material/download:", width="stretch"):
+            export_dialog(spec)
     _table(shown, options)
 
 

@@ -1,0 +1,75 @@
+"""Exports in a real browser: the map's "Xuất vùng đang xem" and the Export page download files
+that independent readers open, holding exactly the reports the table shows."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import gpxpy
+from pypdf import PdfReader
+
+from tests.browser.conftest import save_screenshot
+from tests.browser.helpers import map_frame, wait_for_counts, wait_until_idle
+
+TOTAL = 2001
+QUANG_BINH_325 = "/?place=Qu%E1%BA%A3ng+B%C3%ACnh&units=S%C6%B0+%C4%91o%C3%A0n+325"
+
+
+def _choose(page, scope, label: str, option: str) -> None:
+    scope.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input").first.click()
+    page.get_by_role("option", name=option).first.click()
+    wait_until_idle(page)
+
+
+def _download(page, scope, filename_start: str) -> tuple[str, bytes]:
+    scope.get_by_role("button", name="Tạo tệp").click()
+    button = scope.get_by_role("button", name=f"Tải về {filename_start}")
+    button.wait_for(timeout=90_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    return download.suggested_filename, open(download.path(), "rb").read()
+
+
+def test_exporting_the_view_gives_a_gpx_with_the_reports_the_table_shows(app_url, offline_page):
+    page = offline_page
+    page.goto(app_url + QUANG_BINH_325)
+    shown, table = wait_for_counts(page, changed_from=TOTAL)
+    assert 0 < shown == table < 100
+    wait_until_idle(page)
+    frame = map_frame(page, lambda f: f.locator(".report-count").count() == 1)
+    located = int(frame.locator(".report-count").get_attribute("data-located"))
+    assert 0 < located <= shown
+    page.get_by_role("button", name="Xuất vùng đang xem").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Quảng Bình; Sư đoàn 325").wait_for(timeout=30_000)
+    _choose(page, dialog, "Định dạng tệp", "GPX – máy GPS Garmin, OsmAnd")
+    dialog.get_by_text("Tin báo mộ liệt sĩ: ").first.wait_for(timeout=10_000)
+    save_screenshot(page, "export_dialog")
+    name, data = _download(page, dialog, "tin-bao_quang-binh")
+    assert name.startswith("tin-bao_quang-binh_") and name.endswith(".gpx")
+    back = gpxpy.parse(data.decode("utf-8"))
+    assert len(back.waypoints) == located  # a GPS needs a position: the located reports of the table
+    assert all(w.latitude and w.longitude for w in back.waypoints)
+
+
+def test_the_export_page_makes_a_field_sheet_and_a_partner_geojson(app_url, offline_page):
+    page = offline_page
+    page.goto(app_url + QUANG_BINH_325)
+    shown, table = wait_for_counts(page, changed_from=TOTAL)
+    wait_until_idle(page)
+    page.get_by_role("link", name="Xuất dữ liệu").click()
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("Quảng Bình; Sư đoàn 325").wait_for(timeout=60_000)
+    _choose(page, main, "Định dạng tệp", "PDF – phiếu thực địa để in")
+    name, data = _download(page, main, "tin-bao_quang-binh")
+    assert name.endswith(".pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Phiếu thực địa" in text and text.count("Ghi chép thực địa") == table
+    save_screenshot(page, "export_page")
+    _choose(page, main, "Định dạng tệp", "GeoJSON – QGIS, đối tác")
+    name, data = _download(page, main, "tin-bao_quang-binh")
+    features = json.loads(data)["features"]
+    assert len(features) == table and "witness_phone" not in data.decode("utf-8")
+    assert page.get_by_text("Traceback").count() == 0
