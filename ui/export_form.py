@@ -12,7 +12,7 @@ import geopandas as gpd
 import streamlit as st
 
 from layers.errors import LayersError
-from layers.exporters.formats import ExportOptions, export
+from layers.exporters.formats import FORMATS, ExportOptions, export
 from layers.exporters.selection import EXPORTABLE, Selection, narrow
 from layers.query import FilterSpec
 from layers.store import contacts_allowed
