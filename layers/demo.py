@@ -200,6 +200,8 @@ HOMETOWN_WEIGHT = {"Nghệ An": 6, "Hà Tĩnh": 5, "Thanh Hóa": 6, "Quảng Bì
 WAR_YEARS = {"france": (1946, 1954), "us": (1959, 1975), "southwest": (1975, 1989), "north": (1979, 1989)}
 REMAINS = [1, 1, 1, 1, 2, 2, 3, 5, 8, 12]
 SWEEPS = [15.0, 20.0, 25.0, 30.0, 40.0]
+CAMPAIGN_START = date(2026, 3, 14)  # 500 days before 27 July 2027 (data/campaign.csv)
+RECEIVED_UNTIL = date(2026, 11, 20)
 # Trips already made (April – mid-November 2026) and trips planned (December 2026 – June 2027).
 DONE_START, DONE_DAYS = date(2026, 4, 1), 228
 PLAN_START, PLAN_DAYS = date(2026, 12, 1), 211
@@ -508,4 +510,22 @@ def generate(n_reports: int = 2000, seed: int = 7) -> DemoData:
     chapter_ids = {c["province_34"]: c["id"] for c in chapter_list}
     report_list = reports(rng, n_reports, chapter_ids)
     trip_list = trips(rng, report_list, max(10, n_reports // 25))
+    _receive(np.random.default_rng([seed, 1]), report_list, trip_list)
     return DemoData(chapter_list, report_list, trip_list)
+
+
+def _receive(rng: np.random.Generator, report_list: list[dict], trip_list: list[dict]) -> None:
+    """Days the reports reached the chapters (since the campaign opened, before any trip to them)
+    and remains handed over after the trips that found them. A separate random stream, so the
+    other demo values stay as they were."""
+    first_trip = {}
+    for trip in trip_list:
+        for report_id in trip["linked_report_ids"]:
+            first_trip[report_id] = min(first_trip.get(report_id, trip["date_from"]), trip["date_from"])
+    span = (RECEIVED_UNTIL - CAMPAIGN_START).days
+    for report in report_list:
+        latest = min(first_trip.get(report["id"], RECEIVED_UNTIL), RECEIVED_UNTIL)
+        days = max((latest - CAMPAIGN_START).days, 0)
+        report["received_on"] = CAMPAIGN_START + timedelta(days=int(rng.integers(0, min(days, span) + 1)))
+    for trip in trip_list:
+        trip["remains_handed_over"] = trip["remains_found"] if rng.random() < 0.8 else 0

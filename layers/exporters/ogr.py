@@ -32,6 +32,8 @@ SHAPEFILE_NAMES = {
     "province_63": "prov_63",
     "remains_count": "remains_n",
     "remains_found": "remains_fd",
+    "remains_handed_over": "handed_ovr",
+    "received_on": "received",
     "source_channel": "channel",
     "sweep_width_m": "sweep_m",
     "uncertainty_m": "uncert_m",

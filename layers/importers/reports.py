@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import shapely
 import sqlalchemy as sa
@@ -101,6 +101,8 @@ def _value(f: Field, text: str, row: Row, column: str):
         if not number.is_integer() or not low <= number <= high:
             raise RowProblem(f"{_where(row, column)}: {text[:20]} phải là số nguyên từ {low} đến {high}.")
         return int(number)
+    if f.type == "date":
+        return _date(text, row, column)
     if f.type == "float":
         try:
             number = float(text.replace(",", "."))
@@ -110,6 +112,22 @@ def _value(f: Field, text: str, row: Row, column: str):
             raise RowProblem(f"{_where(row, column)}: {text[:20]} phải lớn hơn 0 và không quá 100.000 m.")
         return number
     return text
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S")
+
+
+def _date(text: str, row: Row, column: str) -> date:
+    """A day written the Vietnamese way (day first: 05/04/2026) or as ISO 2026-04-05."""
+    for pattern in DATE_FORMATS:
+        try:
+            day = datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+        if not date(1945, 1, 1) <= day <= date.today():
+            raise RowProblem(f"{_where(row, column)}: ngày {text[:20]} nằm ngoài 1945 – hôm nay.")
+        return day
+    raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải là ngày (ví dụ 05/04/2026).")
 
 
 def _province_code(text: str) -> str | None:
@@ -280,7 +298,10 @@ def import_reports(
             )
         else:
             record.update(
-                chapter_id=chapter_id or record.get("chapter_id"), import_id=result.import_id, row_hash=digest
+                chapter_id=chapter_id or record.get("chapter_id"),
+                received_on=record.get("received_on") or date.today(),  # the file's date, else the import's
+                import_id=result.import_id,
+                row_hash=digest,
             )
             reports.append(record)
             if record.get("geometry") is None:

@@ -10,8 +10,8 @@ import pyogrio
 from layers.exporters.formats import ExportOptions, export
 from layers.exporters.ogr import SHAPEFILE_NAMES, shapefile_name
 from layers.exporters.schema_doc import render_markdown
-from layers.exporters.selection import Selection
-from layers.schema import REPORTS
+from layers.exporters.selection import EXPORTABLE, Selection
+from layers.schema import REPORTS, get_layer
 from tests.layers.export.readers import zip_members
 
 
@@ -69,9 +69,11 @@ def test_shapefile_names_are_unique_short_and_documented():
     names = list(SHAPEFILE_NAMES.values())
     assert len(names) == len(set(names)) and all(len(n) <= 10 for n in names)
     doc = render_markdown()
-    for field in REPORTS.fields:
-        if not field.private:
-            assert f"`{shapefile_name(field.name)}`" in doc
+    for layer in map(get_layer, EXPORTABLE):
+        for field in layer.fields:
+            assert len(shapefile_name(field.name)) <= 10, field.name
+            if not field.private:
+                assert f"`{shapefile_name(field.name)}`" in doc
 
 
 def test_zipped_geojson_per_layer_reads_back(everything):
