@@ -1,0 +1,95 @@
+"""What has been searched: searched areas of trips, each report's coverage state, figures per place.
+
+Only trips that took place (outcome "nothing found" or "remains found") count as searches;
+planned and cancelled trips cover nothing.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.spatial import area_km2, searched_area
+
+DONE_OUTCOMES = ("nothing_found", "remains_found")
+STATES = ("not_visited", "in_searched_area", "linked")
+GROUPS = ("province_34", "province_63", "chapter_id")
+
+
+def done_trips(trips: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return trips[trips["outcome"].isin(DONE_OUTCOMES) & trips.geometry.notna()]
+
+
+def searched_areas(trips: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Each completed trip's searched area, indexed like the trips."""
+    done = done_trips(trips)
+    areas = [searched_area(g, w) for g, w in zip(done.geometry, done["sweep_width_m"], strict=True)]
+    return gpd.GeoSeries(areas, index=done.index, crs=4326)
+
+
+def _linked_outcomes(trips: gpd.GeoDataFrame) -> dict[str, str]:
+    """Report id → outcome of the latest completed trip that names it."""
+    done = done_trips(trips).sort_values("date_from")
+    outcomes: dict[str, str] = {}
+    for ids, outcome in zip(done["linked_report_ids"], done["outcome"], strict=True):
+        for report_id in ids or []:
+            outcomes[str(report_id)] = outcome
+    return outcomes
+
+
+def coverage_states(reports: gpd.GeoDataFrame, trips: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Per report: `state` (not_visited, in_searched_area, linked) and `outcome` of a linked trip.
+
+    A report a completed trip names is "linked", whatever its position; otherwise a located
+    report inside any searched area is "in_searched_area"."""
+    outcomes = _linked_outcomes(trips)
+    areas = searched_areas(trips)
+    inside = np.zeros(len(reports), dtype=bool)
+    located = reports.geometry.notna().to_numpy()
+    if len(areas) and located.any():
+        tree = shapely.STRtree(areas.values)
+        hits, _ = tree.query(reports.geometry.values[located], predicate="intersects")
+        inside[np.flatnonzero(located)[np.unique(hits)]] = True
+    outcome = reports["id"].map(outcomes)
+    state = np.where(outcome.notna(), "linked", np.where(inside, "in_searched_area", "not_visited"))
+    return pd.DataFrame({"state": state, "outcome": outcome}, index=reports.index)
+
+
+def union_area_km2(areas: gpd.GeoSeries) -> float:
+    """km² of the union (overlapping sweeps counted once)."""
+    return area_km2(shapely.union_all(areas.values)) if len(areas) else 0.0
+
+
+def coverage_table(reports: gpd.GeoDataFrame, trips: gpd.GeoDataFrame, by: str) -> pd.DataFrame:
+    """Per province (34 or 63) or chapter: reports, located, inside searched areas (% of located),
+    searched km², completed trips, remains found, identified."""
+    if by not in GROUPS:
+        raise ValueError(f"by must be one of {GROUPS}")
+    states = coverage_states(reports, trips)
+    located = reports.geometry.notna()
+    searched = located & states["state"].ne("not_visited")
+    table = pd.DataFrame(
+        {
+            "reports": reports.groupby(by).size(),
+            "located": located.groupby(reports[by]).sum(),
+            "searched": searched.groupby(reports[by]).sum(),
+            "identified": reports["status"].eq("identified").groupby(reports[by]).sum(),
+        }
+    )
+    done = done_trips(trips)
+    areas = searched_areas(trips)
+    trip_figures = pd.DataFrame(
+        {
+            "trips": done.groupby(by).size(),
+            "remains_found": done.groupby(by)["remains_found"].sum(),
+            "searched_km2": areas.groupby(done[by]).agg(lambda g: union_area_km2(g)),
+        }
+    )
+    table = table.join(trip_figures, how="outer").fillna(0)
+    table["searched_pct"] = np.where(table["located"] > 0, 100 * table["searched"] / table["located"].clip(lower=1), 0)
+    columns = ["reports", "located", "searched", "searched_pct", "searched_km2", "trips", "remains_found", "identified"]
+    out = table[columns].astype({c: int for c in columns if c not in ("searched_pct", "searched_km2")})
+    out.index.name = by
+    return out.sort_index()
