@@ -116,3 +116,13 @@ def describe_spec(spec: FilterSpec, lang: str) -> str:
     if spec.area:
         parts.append(area)
     return "; ".join(parts) or country
+
+
+def number(value: float, lang: str = "vi", decimals: int = 0) -> str:
+    """A number written the way the reader's language groups digits.
+
+    >>> number(12345.678, "vi", 2), number(12345.678, "en", 2), number(1466)
+    ('12.345,68', '12,345.68', '1.466')
+    """
+    text = f"{value:,.{decimals}f}"
+    return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))

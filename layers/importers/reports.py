@@ -26,6 +26,7 @@ from layers.importers.files import FORMULA, Row, read_table
 from layers.importers.ledger import record_import
 from layers.importers.mapping import auto_map, mappable
 from layers.labels import neutralise
+from layers.labels import number as written_number
 from layers.schema import REPORTS, Field
 from layers.store import Store
 from layers.tables import METADATA
@@ -65,10 +66,6 @@ def row_hash(values: dict[str, str], geometry: object | None) -> str:
     return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _where(row: Row, column: str) -> str:
     return f"Dòng {row.number}, cột «{column}»"
 
@@ -85,7 +82,8 @@ def _value(f: Field, text: str, row: Row, column: str):
     if text.startswith(FORMULA):
         raise RowProblem(f"{_where(row, column)}: ô chứa công thức Excel; hãy dán giá trị thay cho công thức.")
     if len(text) > MAX_TEXT:
-        raise RowProblem(f"{_where(row, column)}: dài {_thousands(len(text))} ký tự, tối đa {_thousands(MAX_TEXT)}.")
+        size, limit = written_number(len(text)), written_number(MAX_TEXT)
+        raise RowProblem(f"{_where(row, column)}: dài {size} ký tự, tối đa {limit}.")
     if f.vocabulary:
         code = _terms(f).get(fold(text))
         if code is None:

@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from geo.admin import UnknownPlace, boundaries, province_names
 from geo.coords import format_position
-from layers.labels import describe_spec
+from layers.labels import describe_spec, number
 from layers.query import FilterSpec
 from ui.export_form import export_form
 from ui.filters import sidebar_filters
@@ -27,10 +27,6 @@ def _report_data(version: tuple, spec: FilterSpec, lang: str, contacts: bool, _o
 
 ID_TAG = re.compile(r"#([0-9a-f]{8})$")  # the short id ends every report tooltip
 RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing"]
-
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _ring(drawing: dict | None) -> tuple[tuple[float, float], ...]:
@@ -108,8 +104,8 @@ def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
 
 def _table(shown: pd.DataFrame, options: MapOptions) -> None:
     counts = shown["status"].value_counts()
-    st.markdown(f"**{t('table_count', n=_number(len(shown)))}**")
-    st.caption(" · ".join(f"{status_label(code, options.lang)}: {_number(int(n))}" for code, n in counts.items()))
+    st.markdown(f"**{t('table_count', n=number(len(shown)))}**")
+    st.caption(" · ".join(f"{status_label(code, options.lang)}: {number(int(n))}" for code, n in counts.items()))
     table = pd.DataFrame(
         {
             t("col_code"): shown["id"].map(short_id),

@@ -1,0 +1,306 @@
+"""A chapter's (or the association's) campaign report for a period, as XLSX and PDF.
+
+The XLSX has a cover sheet (headline figures, change since the previous period, how each
+figure is counted) and one sheet per table; the PDF has the same figures, a chart, a map of
+the period's reports, trips and searched areas, and the tables. Fonts are embedded.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+from fpdf.fonts import FontFace
+from openpyxl.styles import Font
+
+from geo.admin import province_names
+from geo.text import slug
+from layers import campaign
+from layers.campaign import FIGURE_LABELS, Figures, Period, Scope, figure_label
+from layers.coverage import searched_areas
+from layers.exporters.pdfdoc import Document, draw_overview, rgb
+from layers.labels import neutralise, number
+
+WHOLE = {"vi": "Toàn Hội", "en": "Whole association"}
+TEXT = {
+    "vi": {
+        "title": "Báo cáo chiến dịch tìm kiếm, quy tập hài cốt liệt sĩ",
+        "chapter": "Đơn vị báo cáo",
+        "period": "Kỳ báo cáo",
+        "previous": "Kỳ trước",
+        "made": "Lập ngày",
+        "figure": "Chỉ tiêu",
+        "this": "Kỳ này",
+        "change": "Thay đổi",
+        "province": "Tỉnh, thành",
+        "unit": "Đơn vị",
+        "by_province": "Theo tỉnh, thành",
+        "by_unit": "Theo đơn vị (tin báo tiếp nhận)",
+        "chart": "Tin báo tiếp nhận theo tỉnh (nhiều nhất)",
+        "map": "Bản đồ kỳ báo cáo",
+        "how": "Cách tính",
+        "demo": "DỮ LIỆU MẪU – không phải số liệu thật",
+        "cover": "Bìa",
+        "days_left": "Còn {n} ngày đến 27/7/2027",
+    },
+    "en": {
+        "title": "Campaign report: search for and recovery of martyrs' remains",
+        "chapter": "Reporting body",
+        "period": "Period",
+        "previous": "Previous period",
+        "made": "Made on",
+        "figure": "Figure",
+        "this": "This period",
+        "change": "Change",
+        "province": "Province",
+        "unit": "Unit",
+        "by_province": "By province",
+        "by_unit": "By unit (reports received)",
+        "chart": "Reports received by province (most first)",
+        "map": "Map of the period",
+        "how": "How figures are counted",
+        "demo": "DEMO DATA – not real figures",
+        "cover": "Cover",
+        "days_left": "{n} days left to 27 July 2027",
+    },
+}
+DEFINITIONS = {
+    "vi": [
+        "Tin báo tiếp nhận: tin báo có ngày tiếp nhận trong kỳ.",
+        "Đã xác minh, đã xác định danh tính: trong số tin báo đó, theo trạng thái hiện tại.",
+        "Chuyến tìm kiếm: chuyến đã đi (chưa thấy hoặc tìm thấy hài cốt) bắt đầu trong kỳ; "
+        "quãng đường là chiều dài vết GPS, diện tích là hợp của vết đã mở rộng theo bề rộng dò tìm.",
+        "Hài cốt tìm thấy, đã bàn giao: tổng ghi trên các chuyến đó.",
+    ],
+    "en": [
+        "Reports received: reports whose day of receipt falls in the period.",
+        "Verified, identified: of those reports, by their status now.",
+        "Search trips: trips made (nothing found or remains found) that started in the period; "
+        "distance is the GPS track length, area the union of the tracks widened by the sweep width.",
+        "Remains found, handed over: the totals recorded on those trips.",
+    ],
+}
+DECIMALS = {"km_searched": 1, "km2_searched": 2}
+
+
+@dataclass(frozen=True)
+class CampaignReport:
+    body: str  # the chapter's name, or the whole association
+    period: Period
+    figures: Figures
+    previous: Figures
+    by_province: pd.DataFrame
+    by_unit: pd.DataFrame
+    received: gpd.GeoDataFrame
+    trips: gpd.GeoDataFrame
+    made_on: date
+    demo: bool
+
+
+def build(
+    reports: gpd.GeoDataFrame,
+    trips: gpd.GeoDataFrame,
+    body: str,
+    chapter_id: str | None,
+    period: Period,
+    today: date,
+) -> CampaignReport:
+    scope = Scope.of(reports, trips, chapter_id)
+    received = scope.received(period)
+    return CampaignReport(
+        body=body,
+        period=period,
+        figures=scope.figures(period),
+        previous=scope.figures(period.previous()),
+        by_province=scope.by("province_34", period),
+        by_unit=scope.by_unit(period),
+        received=received,
+        trips=scope.trips_made(period),
+        made_on=today,
+        demo=bool(received["is_demo"].any()) if len(received) else bool(scope.reports["is_demo"].any()),
+    )
+
+
+def filename(report: CampaignReport, extension: str) -> str:
+    return f"bao-cao_{slug(report.body)}_{report.period.start}_{report.period.end}.{extension}"
+
+
+def _value(key: str, value: float, lang: str) -> str:
+    return number(value, lang, DECIMALS.get(key, 0))
+
+
+def _change(key: str, now: float, before: float, lang: str) -> str:
+    delta = now - before
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    return f"{sign}{_value(key, abs(delta), lang)}"
+
+
+def headline_rows(report: CampaignReport, lang: str) -> list[tuple[str, str, str, str]]:
+    """(label, this period, previous period, change) for every headline figure."""
+    now, before = report.figures.as_dict(), report.previous.as_dict()
+    return [
+        (
+            figure_label(key, lang),
+            _value(key, now[key], lang),
+            _value(key, before[key], lang),
+            _change(key, now[key], before[key], lang),
+        )
+        for key in FIGURE_LABELS
+    ]
+
+
+def province_table(report: CampaignReport, lang: str) -> pd.DataFrame:
+    names = province_names("34")
+    table = report.by_province.copy()
+    table.insert(0, TEXT[lang]["province"], [names.get(c, c) for c in table.index])
+    return table.rename(columns={k: figure_label(k, lang) for k in FIGURE_LABELS}).reset_index(drop=True)
+
+
+def unit_table(report: CampaignReport, lang: str) -> pd.DataFrame:
+    return report.by_unit.rename(
+        columns={"unit": TEXT[lang]["unit"], **{k: figure_label(k, lang) for k in FIGURE_LABELS}}
+    )
+
+
+def _days(period: Period) -> str:
+    return f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}"
+
+
+def _cover_lines(report: CampaignReport, lang: str) -> list[tuple[str, str]]:
+    text = TEXT[lang]
+    previous = report.period.previous()
+    return [
+        (text["chapter"], report.body),
+        (
+            text["period"],
+            f"{report.period.label(lang)} ({report.period.start:%d/%m/%Y} – {report.period.end:%d/%m/%Y})",
+        ),
+        (text["previous"], _days(previous)),
+        (text["made"], f"{report.made_on:%d/%m/%Y}"),
+    ]
+
+
+def report_xlsx(report: CampaignReport, lang: str = "vi") -> bytes:
+    text = TEXT[lang]
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = text["cover"]
+    cover.append([text["title"]])
+    cover["A1"].font = Font(bold=True, size=14)
+    if report.demo:
+        cover.append([text["demo"]])
+    for label, value in _cover_lines(report, lang):
+        cover.append([label, neutralise(value)])
+    cover.append([])
+    cover.append([text["figure"], text["this"], text["previous"], text["change"]])
+    for cell in cover[cover.max_row]:
+        cell.font = Font(bold=True)
+    now, before = report.figures.as_dict(), report.previous.as_dict()
+    for key in FIGURE_LABELS:  # numbers stay numbers, so a spreadsheet can add them up
+        cover.append([figure_label(key, lang), now[key], before[key], now[key] - before[key]])
+    cover.append([])
+    cover.append([text["how"]])
+    for line in DEFINITIONS[lang]:
+        cover.append([line])
+    cover.column_dimensions["A"].width = 34
+    for column in "BCD":
+        cover.column_dimensions[column].width = 22
+    for title, table in (
+        (text["by_province"], province_table(report, lang)),
+        (text["by_unit"], unit_table(report, lang)),
+    ):
+        sheet = book.create_sheet(title[:31])
+        sheet.append(list(table.columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.itertuples(index=False):
+            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        sheet.column_dimensions["A"].width = 28
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _table(pdf: Document, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
+    """A bordered table; headings wrap and repeat on every page."""
+    pdf.set_font("DejaVu", size=8)
+    align = ("LEFT", *("RIGHT" for _ in widths[1:]))
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        text_align=align,
+        line_height=4.5,
+        headings_style=FontFace(emphasis="BOLD"),
+    ) as table:
+        for values in [header, *rows]:
+            table.row(values)
+    pdf.ln(3)
+
+
+def _chart(pdf: Document, table: pd.DataFrame, lang: str) -> None:
+    """Horizontal bars of reports received for the provinces with the most."""
+    top = table.sort_values("reports_received", ascending=False).head(12)
+    top = top[top["reports_received"] > 0]
+    if top.empty:
+        return
+    names = province_names("34")
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(0, 7, TEXT[lang]["chart"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=8)
+    biggest = float(top["reports_received"].max())
+    pdf.set_fill_color(*rgb("#d62728"))
+    for code, value in top["reports_received"].items():
+        y = pdf.get_y()
+        pdf.cell(45, 5, names.get(code, code))
+        pdf.rect(pdf.l_margin + 46, y + 1, 110 * float(value) / biggest, 3.2, style="F")
+        pdf.set_x(pdf.l_margin + 160)
+        pdf.cell(20, 5, number(value, lang), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+
+def report_pdf(report: CampaignReport, lang: str = "vi") -> bytes:
+    text = TEXT[lang]
+    pdf = Document(lang, text["title"])
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.multi_cell(0, 8, text["title"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=9)
+    if report.demo:
+        pdf.set_text_color(200, 0, 0)
+        pdf.cell(0, 5, text["demo"], new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0)
+    for label, value in _cover_lines(report, lang):
+        pdf.cell(0, 5, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, text["days_left"].format(n=campaign.days_left(report.made_on)), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    rows = [list(r) for r in headline_rows(report, lang)]
+    _table(pdf, [text["figure"], text["this"], text["previous"], text["change"]], rows, [70, 38, 38, 34])
+    _chart(pdf, report.by_province, lang)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(0, 7, text["map"], new_x="LMARGIN", new_y="NEXT")
+    draw_overview(pdf, (15.0, pdf.get_y(), 180.0, 150.0), report.received, report.trips, searched_areas(report.trips))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(0, 7, text["by_province"], new_x="LMARGIN", new_y="NEXT")
+    provinces = province_table(report, lang)
+    keys = list(FIGURE_LABELS)
+    body = [
+        [str(r.iloc[0]), *[_value(k, r.iloc[i + 1], lang) for i, k in enumerate(keys)]] for _, r in provinces.iterrows()
+    ]
+    _table(pdf, list(provinces.columns), body, [28] + [19] * len(keys))
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(0, 7, text["by_unit"], new_x="LMARGIN", new_y="NEXT")
+    units = unit_table(report, lang)
+    body = [[str(r.iloc[0]), *[number(v, lang) for v in r.iloc[1:]]] for _, r in units.iterrows()]
+    _table(pdf, list(units.columns), body, [70, 36, 36, 36])
+    pdf.set_font("DejaVu", "B", 9)
+    pdf.cell(0, 6, text["how"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=8)
+    for line in DEFINITIONS[lang]:
+        pdf.multi_cell(0, 4.5, f"• {line}", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
