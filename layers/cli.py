@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -13,8 +14,12 @@ from geo.admin import UnknownPlace, province_codes, resolve_place
 from geo.datums import DATUMS
 from geo.output import write_json
 from geo.text import fold
+from layers.campaign import PERIODS, Period, custom_period
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
+from layers.exporters.campaign_report import WHOLE, report_pdf, report_xlsx
+from layers.exporters.campaign_report import build as build_report
+from layers.exporters.campaign_report import filename as report_filename
 from layers.exporters.formats import FORMATS, ExportOptions, export
 from layers.exporters.schema_doc import render_markdown
 from layers.exporters.selection import EXPORTABLE, layer_names, select
@@ -38,6 +43,13 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("phải là số nguyên dương")
     return value
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}» không phải ngày dạng YYYY-MM-DD") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--period", help="khoảng năm, ví dụ 1965-1975")
     exporter.add_argument("--status", action="append", default=[], help="mã trạng thái (lặp lại được)")
     exporter.add_argument("--db", help="URL cơ sở dữ liệu")
+    report = sub.add_parser("report", help="báo cáo chiến dịch của một Hội hoặc toàn Hội (XLSX, PDF)")
+    report.add_argument("--chapter", required=True, help="tên Hội, tỉnh, hoặc all (toàn Hội)")
+    report.add_argument("--period", choices=[p.key for p in PERIODS], help="6m, 1y, final: các kỳ của chiến dịch")
+    report.add_argument("--from", dest="start", type=_day, help="ngày đầu, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", type=_day, help="ngày cuối, YYYY-MM-DD")
+    report.add_argument("--format", required=True, choices=["xlsx", "pdf"])
+    report.add_argument("--out", required=True, help="tệp, hoặc thư mục để dùng tên tệp tự đặt")
+    report.add_argument("--lang", choices=["vi", "en"], default="vi")
+    report.add_argument("--db", help="URL cơ sở dữ liệu")
     sub.add_parser("schema-doc", help="in tài liệu trường GeoJSON cho đối tác (Markdown)")
     return parser
 
@@ -112,13 +133,7 @@ def _export(args: argparse.Namespace, store: Store) -> dict:
     selection = select(store, layer_names(args.layer), _spec(args))
     options = ExportOptions(audience=args.audience, lang=args.lang, ascii=args.ascii)
     result = export(selection, args.format, options)
-    target = Path(args.out)
-    if target.is_dir():
-        target = target / result.filename
-    try:
-        target.write_bytes(result.data)
-    except OSError as exc:
-        raise LayersError(f"Không ghi được tệp «{target}» ({exc.strerror}).") from None
+    target = _write_file(args.out, result.filename, result.data)
     return {
         "layer": args.layer,
         "format": args.format,
@@ -126,6 +141,46 @@ def _export(args: argparse.Namespace, store: Store) -> dict:
         "features": result.written,
         "out": str(target),
         "bytes": len(result.data),
+    }
+
+
+def _period(args: argparse.Namespace) -> Period:
+    if args.period:
+        return next(p for p in PERIODS if p.key == args.period)
+    if not (args.start and args.end):
+        raise LayersError("Cần --period (6m, 1y, final) hoặc cả --from và --to.")
+    if args.start > args.end:
+        raise LayersError("--from phải không sau --to.")
+    return custom_period(args.start, args.end)
+
+
+def _write_file(out: str, default_name: str, data: bytes) -> Path:
+    """Write to a file, or into a folder under the default name; one-line error if it cannot."""
+    target = Path(out)
+    if target.is_dir():
+        target = target / default_name
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise LayersError(f"Không ghi được tệp «{target}» ({exc.strerror}).") from None
+    return target
+
+
+def _report(args: argparse.Namespace, store: Store) -> dict:
+    period = _period(args)
+    chapters = store.frame("chapters")
+    chapter_id = None if args.chapter.strip().lower() in ("all", "toàn hội") else _chapter_id(store, args.chapter)
+    body = WHOLE[args.lang] if chapter_id is None else chapters.set_index("id").loc[chapter_id, "name"]
+    report = build_report(store.frame("reports"), store.frame("trips"), body, chapter_id, period, date.today())
+    data = report_xlsx(report, args.lang) if args.format == "xlsx" else report_pdf(report, args.lang)
+    target = _write_file(args.out, report_filename(report, args.format), data)
+    return {
+        "chapter": body,
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "figures": report.figures.as_dict(),
+        "previous": report.previous.as_dict(),
+        "out": str(target),
     }
 
 
@@ -200,6 +255,8 @@ def run(argv: Sequence[str]) -> dict | str:
     store = Store.open(args.db)
     if args.command == "export":
         return _export(args, store)
+    if args.command == "report":
+        return _report(args, store)
     if args.command == "init":
         added = seed_reference(store)
         return {"database": _safe_url(database_url(args.db)), "revision": store.revision(), "added": added}

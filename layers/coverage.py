@@ -19,12 +19,14 @@ GROUPS = ("province_34", "province_63", "chapter_id")
 
 
 def done_trips(trips: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return trips[trips["outcome"].isin(DONE_OUTCOMES) & trips.geometry.notna()]
+    """Trips that took place, with or without a GPS track."""
+    return trips[trips["outcome"].isin(DONE_OUTCOMES)]
 
 
 def searched_areas(trips: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Each completed trip's searched area, indexed like the trips."""
+    """Each completed trip's searched area, indexed like the trips (trips without a track have none)."""
     done = done_trips(trips)
+    done = done[done.geometry.notna() & ~done.geometry.is_empty]
     areas = [searched_area(g, w) for g, w in zip(done.geometry, done["sweep_width_m"], strict=True)]
     return gpd.GeoSeries(areas, index=done.index, crs=4326)
 

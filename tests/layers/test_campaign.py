@@ -1,0 +1,140 @@
+"""Campaign reports: every figure equals a direct SQL count on the demo data; the XLSX cells and
+the PDF text read back carry the same figures."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from layers.campaign import PERIODS, VERIFIED_OR_LATER, Scope, current_period, custom_period, days_left
+from layers.exporters.campaign_report import build, headline_rows, report_pdf, report_xlsx
+from layers.seed import load_demo, seed_reference
+from layers.store import Store
+from tests.cli_helpers import run_module
+
+TODAY = date(2026, 11, 26)
+SIX_MONTHS = PERIODS[0]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Store:
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('campaign') / 'c.sqlite'}")
+    seed_reference(store)
+    load_demo(store, reports=600, seed=5)
+    return store
+
+
+def _sql(store: Store, query: str, **params) -> float:
+    with store.engine.connect() as connection:
+        return connection.execute(sa.text(query), params).scalar() or 0
+
+
+def _expected(store: Store, chapter: str | None, start: date, end: date) -> dict:
+    where = "received_on BETWEEN :start AND :end" + (" AND chapter_id = :chapter" if chapter else "")
+    trips = (
+        "outcome IN ('nothing_found', 'remains_found') AND date_from BETWEEN :start AND :end"
+        + (" AND chapter_id = :chapter" if chapter else "")
+    )
+    statuses = ", ".join(f"'{s}'" for s in VERIFIED_OR_LATER)
+    p = {"start": start, "end": end, "chapter": chapter}
+    return {
+        "reports_received": _sql(store, f"SELECT COUNT(*) FROM reports WHERE {where}", **p),
+        "reports_verified": _sql(store, f"SELECT COUNT(*) FROM reports WHERE {where} AND status IN ({statuses})", **p),
+        "identified": _sql(store, f"SELECT COUNT(*) FROM reports WHERE {where} AND status = 'identified'", **p),
+        "trips": _sql(store, f"SELECT COUNT(*) FROM trips WHERE {trips}", **p),
+        "remains_found": _sql(store, f"SELECT SUM(remains_found) FROM trips WHERE {trips}", **p),
+        "remains_handed_over": _sql(store, f"SELECT SUM(remains_handed_over) FROM trips WHERE {trips}", **p),
+    }
+
+
+@pytest.mark.parametrize("chapter", [None, "chapter-vn-25"])
+@pytest.mark.parametrize("period", [*PERIODS, custom_period(date(2026, 6, 1), date(2026, 8, 31))], ids=str)
+def test_report_figures_equal_direct_sql_counts(demo, chapter, period):
+    figures = Scope.of(demo.frame("reports"), demo.frame("trips"), chapter).figures(period).as_dict()
+    expected = _expected(demo, chapter, period.start, period.end)
+    assert {k: figures[k] for k in expected} == expected
+    assert expected["reports_received"] > 0
+
+
+def test_the_previous_period_is_as_long_and_ends_the_day_before():
+    previous = SIX_MONTHS.previous()
+    assert previous.end == date(2026, 3, 13)
+    assert previous.end - previous.start == SIX_MONTHS.end - SIX_MONTHS.start
+
+
+def test_dates_of_the_campaign():
+    assert days_left(date(2026, 11, 26)) == 243 and days_left(date(2027, 8, 1)) == 0
+    assert (current_period(TODAY).start, current_period(TODAY).end) == (date(2026, 9, 14), date(2027, 3, 13))
+
+
+def test_xlsx_cells_carry_the_figures(demo):
+    report = build(demo.frame("reports"), demo.frame("trips"), "Toàn Hội", None, SIX_MONTHS, TODAY)
+    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
+    assert book.sheetnames == ["Bìa", "Theo tỉnh, thành", "Theo đơn vị (tin báo tiếp nhận)"]
+    cover = {row[0]: row[1:] for row in book["Bìa"].iter_rows(values_only=True) if row and row[0]}
+    expected = _expected(demo, None, SIX_MONTHS.start, SIX_MONTHS.end)
+    assert cover["Tin báo tiếp nhận"][0] == expected["reports_received"]
+    assert cover["Hài cốt đã bàn giao"][0] == expected["remains_handed_over"]
+    assert cover["Chuyến tìm kiếm đã đi"][0] == expected["trips"]
+    provinces = list(book["Theo tỉnh, thành"].iter_rows(values_only=True))
+    received = provinces[0].index("Tin báo tiếp nhận")
+    assert sum(r[received] for r in provinces[1:]) == expected["reports_received"]
+    assert any(r[0] == "Quảng Trị" for r in provinces[1:])
+
+
+def test_pdf_text_carries_the_figures_and_fonts_are_embedded(demo):
+    report = build(
+        demo.frame("reports"), demo.frame("trips"), "Hội Cựu TNXP tỉnh Quảng Trị", "chapter-vn-25", SIX_MONTHS, TODAY
+    )
+    reader = PdfReader(io.BytesIO(report_pdf(report)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Báo cáo chiến dịch" in text and "Hội Cựu TNXP tỉnh Quảng Trị" in text
+    for label, now, before, change in headline_rows(report, "vi"):
+        assert f"{label} {now} {before} {change}" in text.replace("\n", " "), label
+    assert "Còn 243 ngày đến 27/7/2027" in text
+    fonts = {str(f["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert fonts and all("DejaVuSans" in f for f in fonts)
+
+
+def test_command_line_report_prints_the_same_figures(demo, tmp_path):
+    url = str(demo.engine.url)
+    done = run_module(
+        "layers",
+        "report",
+        "--chapter",
+        "Quảng Trị",
+        "--period",
+        "6m",
+        "--format",
+        "pdf",
+        "--out",
+        str(tmp_path),
+        "--db",
+        url,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    expected = _expected(demo, "chapter-vn-25", SIX_MONTHS.start, SIX_MONTHS.end)
+    assert {k: summary["figures"][k] for k in expected} == expected
+    assert (tmp_path / summary["out"].split("/")[-1]).read_bytes()[:5] == b"%PDF-"
+    bad = run_module(
+        "layers",
+        "report",
+        "--chapter",
+        "all",
+        "--from",
+        "2026-05-01",
+        "--format",
+        "xlsx",
+        "--out",
+        str(tmp_path),
+        "--db",
+        url,
+    )
+    assert bad.returncode == 2 and "--from và --to" in bad.stderr
