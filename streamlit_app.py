@@ -23,7 +23,10 @@ except LayersError as exc:
     st.stop()
 
 pages = [
-    st.Page("ui/pages/map.py", title=t("page_map"), icon=":material/map:", url_path="ban-do", default=True),
+    st.Page("ui/pages/home.py", title=t("page_home"), icon=":material/dashboard:", url_path="tong-quan", default=True),
+    st.Page("ui/pages/map.py", title=t("page_map"), icon=":material/map:", url_path="ban-do"),
+    st.Page("ui/pages/coverage_page.py", title=t("page_coverage"), icon=":material/layers:", url_path="do-phu"),
+    st.Page("ui/pages/reports_page.py", title=t("page_reports"), icon=":material/summarize:", url_path="bao-cao"),
     st.Page("ui/pages/import_page.py", title=t("page_import"), icon=":material/upload_file:", url_path="nhap-du-lieu"),
     st.Page("ui/pages/export_page.py", title=t("page_export"), icon=":material/download:", url_path="xuat-du-lieu"),
 ]

@@ -169,6 +169,13 @@ def days_left(today: date) -> int:
     return max((CAMPAIGN_END - today).days, 0)
 
 
+def previous_six_months(period: Period) -> Period:
+    """The reporting period before a six-month one (the days before the campaign for the first)."""
+    if period.start <= CAMPAIGN_START:
+        return period.previous()
+    return current_period(period.start - timedelta(days=1))
+
+
 def current_period(today: date) -> Period:
     """The six-month reporting period that contains today (counted from the campaign's start)."""
     start = CAMPAIGN_START

@@ -21,7 +21,7 @@ from folium import plugins
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from layers.labels import period_text, short_code, term_label
+from layers.labels import number, period_text, short_code, term_label
 from layers.schema import BATTLEFIELDS, CEMETERIES, REPORTS, STATUSES, TRIPS
 from ui.i18n import text
 
@@ -91,10 +91,6 @@ class MapOptions:
     fit_to_reports: bool = False  # zoom to the reports shown (after a place or area filter)
     province_names: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     chapter_names: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
-
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 # Beyond HTML's own characters: folium renders layer scripts a second time as Jinja
@@ -466,6 +462,21 @@ def _bounds(points: gpd.GeoDataFrame) -> list[list[float]]:
     return [[miny - pad, minx - pad], [maxy + pad, maxx + pad]]
 
 
+def base_map(
+    boundary: gpd.GeoDataFrame,
+    neighbours: gpd.GeoDataFrame,
+    lang: str,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+) -> OfflineMap:
+    """An offline-capable map: online tiles when they load, else the shipped boundaries basemap."""
+    m = OfflineMap(location=list(center or (16.0, 106.0)), zoom_start=zoom or 6, tiles=None, control_scale=True)
+    m.options["maxZoom"] = MAX_ZOOM  # marker clustering needs it when tiles=None
+    m.get_root().header.add_child(Element(_CSS))
+    _basemaps(m, boundary, neighbours, lang)
+    return m
+
+
 def build_map(
     reports: gpd.GeoDataFrame,
     battlefields: gpd.GeoDataFrame,
@@ -482,15 +493,7 @@ def build_map(
     """
     options = options or MapOptions()
     lang, layers = options.lang, options.layers
-    m = OfflineMap(
-        location=list(options.center or (16.0, 106.0)),
-        zoom_start=options.zoom or 6,
-        tiles=None,
-        control_scale=True,
-    )
-    m.options["maxZoom"] = MAX_ZOOM  # marker clustering needs it when tiles=None
-    m.get_root().header.add_child(Element(_CSS))
-    _basemaps(m, boundary, neighbours, lang)
+    m = base_map(boundary, neighbours, lang, options.center, options.zoom)
     if "boundaries" in layers:
         _boundaries(boundary, options.boundary_level, lang).add_to(m)
     if "trips" in layers:
@@ -514,9 +517,9 @@ def build_map(
             text(
                 "map_count",
                 lang,
-                n=_number(len(reports)),
-                located=_number(len(rows)),
-                u=_number(len(reports) - len(rows)),
+                n=number(len(reports), lang),
+                located=number(len(rows), lang),
+                u=number(len(reports) - len(rows), lang),
             )
         )
         layer = ReportsLayer(data, labels, markers, circles, count_html, len(reports))

@@ -12,7 +12,16 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from layers.campaign import PERIODS, VERIFIED_OR_LATER, Scope, current_period, custom_period, days_left
+from layers.campaign import (
+    CAMPAIGN_START,
+    PERIODS,
+    VERIFIED_OR_LATER,
+    Scope,
+    current_period,
+    custom_period,
+    days_left,
+    previous_six_months,
+)
 from layers.exporters.campaign_report import build, headline_rows, report_pdf, report_xlsx
 from layers.seed import load_demo, seed_reference
 from layers.store import Store
@@ -37,9 +46,8 @@ def _sql(store: Store, query: str, **params) -> float:
 
 def _expected(store: Store, chapter: str | None, start: date, end: date) -> dict:
     where = "received_on BETWEEN :start AND :end" + (" AND chapter_id = :chapter" if chapter else "")
-    trips = (
-        "outcome IN ('nothing_found', 'remains_found') AND date_from BETWEEN :start AND :end"
-        + (" AND chapter_id = :chapter" if chapter else "")
+    trips = "outcome IN ('nothing_found', 'remains_found') AND date_from BETWEEN :start AND :end" + (
+        " AND chapter_id = :chapter" if chapter else ""
     )
     statuses = ", ".join(f"'{s}'" for s in VERIFIED_OR_LATER)
     p = {"start": start, "end": end, "chapter": chapter}
@@ -70,7 +78,10 @@ def test_the_previous_period_is_as_long_and_ends_the_day_before():
 
 def test_dates_of_the_campaign():
     assert days_left(date(2026, 11, 26)) == 243 and days_left(date(2027, 8, 1)) == 0
-    assert (current_period(TODAY).start, current_period(TODAY).end) == (date(2026, 9, 14), date(2027, 3, 13))
+    now = current_period(TODAY)
+    assert (now.start, now.end) == (date(2026, 9, 14), date(2027, 3, 13))
+    before = previous_six_months(now)
+    assert (before.start, before.end) == (CAMPAIGN_START, date(2026, 9, 13))
 
 
 def test_xlsx_cells_carry_the_figures(demo):

@@ -1,0 +1,60 @@
+"""Tổng quan: the association's totals, this period against the previous one, the national
+targets with their source, and the days left to 27 July 2027."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from layers.campaign import CAMPAIGN_END, Scope, current_period, days_left, previous_six_months, targets
+from layers.coverage import done_trips
+from layers.labels import number
+from ui.state import data_version, lang, layer_frame, store, t
+from ui.widgets import figure_metrics
+
+version = data_version()
+if store().has_demo():
+    st.warning(t("demo_banner"), icon="⚠️")
+today = date.today()
+st.header(t("home_title"))
+st.metric(t("home_days_left", day=f"{CAMPAIGN_END:%d/%m/%Y}"), number(days_left(today), lang()))
+
+reports, trips = layer_frame("reports", version), layer_frame("trips", version)
+st.subheader(t("home_totals"))
+made = done_trips(trips)
+totals = {
+    t("home_reports"): len(reports),
+    t("home_located"): int(reports.geometry.notna().sum()),
+    t("home_trips"): len(made),
+    t("home_remains"): int(made["remains_found"].fillna(0).sum()),
+    t("home_identified"): int((reports["status"] == "identified").sum()),
+}
+for column, (label, value) in zip(st.columns(len(totals)), totals.items(), strict=True):
+    column.metric(label, number(value, lang()))
+
+period = current_period(today)
+previous = previous_six_months(period)
+st.subheader(t("home_period", start=f"{period.start:%d/%m/%Y}", end=f"{period.end:%d/%m/%Y}"))
+st.caption(t("home_period_hint", pstart=f"{previous.start:%d/%m/%Y}", pend=f"{previous.end:%d/%m/%Y}"))
+scope = Scope.of(reports, trips, None)
+figure_metrics(scope.figures(period), scope.figures(previous), lang())
+
+st.subheader(t("home_targets"))
+table = targets()
+label = "label_en" if lang() == "en" else "label_vi"
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("home_target"): table[label],
+            t("home_value"): [number(v, lang()) for v in table["value"]],
+            t("home_when"): table["period"],
+            t("home_source"): table["source"],
+            t("home_as_of"): table["as_of"],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+st.caption(t("home_targets_note"))

@@ -1,0 +1,107 @@
+"""Báo cáo: a chapter's (or the association's) campaign report for a period, on screen and as files."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.admin import boundaries
+from layers.campaign import CAMPAIGN_START, PERIODS, custom_period, figure_label
+from layers.coverage import coverage_states, searched_areas
+from layers.exporters.campaign_report import WHOLE, build, filename, province_table, report_pdf, report_xlsx, unit_table
+from ui.coverage_map import coverage_map
+from ui.state import data_version, lang, layer_frame, store, t
+from ui.widgets import bar_chart, figure_metrics
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _report(version: tuple, chapter_id: str | None, body: str, period, today: date):
+    return build(layer_frame("reports", version), layer_frame("trips", version), body, chapter_id, period, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _files(version: tuple, chapter_id: str | None, body: str, _period, key: tuple, language: str, today: date):
+    report = _report(version, chapter_id, body, _period, today)
+    return report_xlsx(report, language), report_pdf(report, language)
+
+
+def _choose_period():
+    options = [p.key for p in PERIODS] + ["custom"]
+    labels = {p.key: p.label(lang()) for p in PERIODS} | {"custom": t("rep_custom")}
+    key = st.selectbox(t("rep_period"), options, format_func=labels.get, key="rep_period")
+    if key != "custom":
+        return next(p for p in PERIODS if p.key == key)
+    days = st.date_input(t("rep_dates"), (CAMPAIGN_START, date.today()), format="DD/MM/YYYY", key="rep_dates")
+    if not isinstance(days, tuple) or len(days) != 2:
+        st.info(t("rep_pick_dates"))
+        st.stop()
+    return custom_period(days[0], days[1])
+
+
+version = data_version()
+if store().has_demo():
+    st.warning(t("demo_banner"), icon="⚠️")
+st.header(t("page_reports"))
+chapters = layer_frame("chapters", version).sort_values("name")
+left, right = st.columns(2)
+with left:
+    chapter_id = st.selectbox(
+        t("rep_chapter"),
+        [None, *chapters["id"]],
+        format_func=lambda c: WHOLE[lang()] if c is None else chapters.set_index("id").loc[c, "name"],
+        key="rep_chapter",
+    )
+with right:
+    period = _choose_period()
+body = WHOLE[lang()] if chapter_id is None else chapters.set_index("id").loc[chapter_id, "name"]
+today = date.today()
+report = _report(version, chapter_id, body, period, today)
+previous = period.previous()
+st.caption(
+    t(
+        "rep_compare",
+        start=f"{period.start:%d/%m/%Y}",
+        end=f"{period.end:%d/%m/%Y}",
+        pstart=f"{previous.start:%d/%m/%Y}",
+        pend=f"{previous.end:%d/%m/%Y}",
+    )
+)
+figure_metrics(report.figures, report.previous, lang())
+xlsx, pdf = _files(version, chapter_id, body, period, (period.start, period.end), lang(), today)
+a, b = st.columns(2)
+a.download_button(
+    t("rep_xlsx"),
+    xlsx,
+    filename(report, "xlsx"),
+    key="rep_xlsx",
+    icon=":material/table_view:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+b.download_button(
+    t("rep_pdf"), pdf, filename(report, "pdf"), "application/pdf", key="rep_pdf", icon=":material/picture_as_pdf:"
+)
+provinces = province_table(report, lang())
+if len(provinces):
+    st.subheader(t("rep_chart"))
+    received = report.by_province["reports_received"]
+    bar_chart(list(provinces.iloc[:, 0]), received, figure_label("reports_received", lang()), "#d62728", top=15)
+st.subheader(t("rep_map"))
+states = coverage_states(report.received, report.trips)
+level_map = coverage_map(
+    report.received,
+    states,
+    searched_areas(report.trips),
+    boundaries("34"),
+    boundaries("neighbours"),
+    report.by_province["reports_received"],
+    figure_label("reports_received", lang()),
+    lang(),
+    hexagons=False,
+)
+st_folium(level_map, key="report_map", height=480, use_container_width=True, returned_objects=[])
+st.subheader(t("rep_by_province"))
+st.dataframe(provinces, hide_index=True, width="stretch")
+st.subheader(t("rep_by_unit"))
+st.dataframe(unit_table(report, lang()), hide_index=True, width="stretch")

@@ -1,0 +1,36 @@
+"""Small pieces shared by the coverage, reports and overview pages."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from layers.campaign import FIGURE_LABELS, Figures, figure_label
+from layers.labels import number
+
+DECIMALS = {"km_searched": 1, "km2_searched": 2}
+
+
+def figure_metrics(now: Figures, before: Figures, lang: str) -> None:
+    """The headline figures in a grid, each with its change since `before`."""
+    current, previous = now.as_dict(), before.as_dict()
+    columns = st.columns(4)
+    for i, key in enumerate(FIGURE_LABELS):
+        digits = DECIMALS.get(key, 0)
+        delta = round(current[key] - previous[key], digits)
+        columns[i % 4].metric(
+            figure_label(key, lang), number(current[key], lang, digits), delta=delta if delta else None
+        )
+
+
+def bar_chart(labels: list[str], values, title: str, color: str, top: int = 20) -> None:
+    """Horizontal bars, largest first."""
+    data = pd.DataFrame({"label": labels, "value": list(values)}).sort_values("value", ascending=False).head(top)
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=color)
+        .encode(x=alt.X("value:Q", title=title), y=alt.Y("label:N", sort="-x", title=None))
+        .properties(height=max(120, 22 * len(data)))
+    )
+    st.altair_chart(chart, width="stretch")
