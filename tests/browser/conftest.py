@@ -79,9 +79,8 @@ XSS_MARKER = "XSSPROBE"
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """The app on 2,000 demo reports plus one report whose witness text is hostile HTML."""
-    _need_chromium()
+def app_db_url(tmp_path_factory) -> str:
+    """2,000 demo reports plus one report whose witness text is hostile HTML."""
     from shapely.geometry import Point
 
     from layers.seed import load_demo, seed_reference
@@ -112,7 +111,14 @@ def app_url(tmp_path_factory):
         author="test",
     )
     store.engine.dispose()
-    yield from _start_app(db_url, tmp / "app.log")
+    return db_url
+
+
+@pytest.fixture(scope="session")
+def app_url(app_db_url, tmp_path_factory):
+    """The app on the database of `app_db_url`."""
+    _need_chromium()
+    yield from _start_app(app_db_url, tmp_path_factory.mktemp("app-log") / "app.log")
 
 
 @pytest.fixture(scope="session")

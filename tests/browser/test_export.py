@@ -13,7 +13,7 @@ from tests.browser.conftest import save_screenshot
 from tests.browser.helpers import map_frame, wait_for_counts, wait_until_idle
 
 TOTAL = 2001
-QUANG_BINH_325 = "/?place=Qu%E1%BA%A3ng+B%C3%ACnh&units=S%C6%B0+%C4%91o%C3%A0n+325"
+QUANG_BINH_325 = "/ban-do?place=Qu%E1%BA%A3ng+B%C3%ACnh&units=S%C6%B0+%C4%91o%C3%A0n+325"
 
 
 def _choose(page, scope, label: str, option: str) -> None:

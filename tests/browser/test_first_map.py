@@ -6,7 +6,7 @@ from tests.browser.helpers import map_count, map_frame, only_tiles_were_blocked
 
 def test_first_start_seeds_demo_data_and_draws_it_offline(fresh_app_url, offline_page):
     page = offline_page
-    page.goto(fresh_app_url)
+    page.goto(f"{fresh_app_url}/ban-do")
     frame = map_frame(page, lambda f: f.locator(".report-count").count() == 1, what="the report count")
     assert map_count(frame) == 2000
     # Markers or clusters are drawn, and the offline basemap took over from the blocked tiles.
@@ -20,7 +20,7 @@ def test_first_start_seeds_demo_data_and_draws_it_offline(fresh_app_url, offline
 
 def test_the_english_switch_translates_the_page(fresh_app_url, offline_page):
     page = offline_page
-    page.goto(fresh_app_url)
+    page.goto(f"{fresh_app_url}/ban-do")
     map_frame(page, lambda f: f.locator(".report-count").count() == 1)
     page.get_by_text("English").click()
     page.get_by_text("Demo data").first.wait_for(timeout=30_000)

@@ -44,7 +44,7 @@ figure_metrics(scope.figures(period), scope.figures(previous), lang())
 st.subheader(t("home_targets"))
 table = targets()
 label = "label_en" if lang() == "en" else "label_vi"
-st.dataframe(
+st.table(  # a few rows, read in full: sources are not cut off as in a data grid
     pd.DataFrame(
         {
             t("home_target"): table[label],
@@ -53,8 +53,6 @@ st.dataframe(
             t("home_source"): table["source"],
             t("home_as_of"): table["as_of"],
         }
-    ),
-    hide_index=True,
-    width="stretch",
+    ).set_index(t("home_target"))
 )
 st.caption(t("home_targets_note"))
