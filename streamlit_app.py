@@ -1,10 +1,9 @@
 """Bản đồ Đi tìm đồng đội: entry point. Page config, language switch and navigation only."""
 
-import logging
-
 import streamlit as st
 
 from layers.errors import LayersError
+from layers.failures import log_failure
 from ui.i18n import LANGUAGES
 from ui.state import store, t
 
@@ -32,6 +31,6 @@ pages = [
 ]
 try:
     st.navigation(pages).run()
-except Exception:  # noqa: BLE001 - no traceback reaches a user; st.rerun and st.stop are not Exceptions
-    logging.getLogger("bando").exception("page failed")
+except Exception as exc:  # noqa: BLE001 - no traceback reaches a user; st.rerun and st.stop are not Exceptions
+    log_failure("page", exc)
     st.error(t("unexpected_error"))

@@ -5,6 +5,7 @@ Shared by the map (ui/) and the human-readable exports (KML, GPX, CSV/XLSX, PDF)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -14,6 +15,18 @@ from layers.query import FilterSpec
 from layers.schema import REPORTS, Field, Layer
 
 PROVINCE_ERAS = {"province_34": "34", "province_63": "63"}  # fields holding a province code
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    r"""Text without the control characters XML, XLSX and PDF cannot hold (tabs and line breaks stay).
+
+    >>> clean_text("Thôn\x0b 2\x01\n")
+    'Thôn 2\n'
+    """
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 def blank(value: object) -> bool:

@@ -6,14 +6,13 @@ holds exactly what is on screen (the drawn area included).
 
 from __future__ import annotations
 
-import logging
-
 import geopandas as gpd
 import streamlit as st
 
 from layers.errors import LayersError
 from layers.exporters.formats import FORMATS, ExportOptions, export
 from layers.exporters.selection import EXPORTABLE, Selection, narrow
+from layers.failures import log_failure
 from layers.query import FilterSpec
 from layers.store import contacts_allowed
 from ui.state import data_version, filtered_reports, lang, layer_frame, t
@@ -59,8 +58,8 @@ def _make(spec: FilterSpec, names: tuple[str, ...], format_name: str, options: E
             st.session_state.pop(key, None)
             st.error(t("exp_failed", e=exc))
             return
-        except Exception:  # noqa: BLE001 - a traceback never reaches the user, nor private data the log
-            logging.getLogger("bando").exception("export failed (format %s)", format_name)
+        except Exception as exc:  # noqa: BLE001 - no traceback for the user, no user data in the log
+            log_failure(f"export to {format_name}", exc)
             st.session_state.pop(key, None)
             st.error(t("unexpected_error"))
             return

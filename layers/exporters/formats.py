@@ -7,23 +7,26 @@ file holds: layer, place and day, e.g. tin-bao_quang-tri_2026-11-26.gpx.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+
+import geopandas as gpd
 
 from geo.admin import province_names
 from geo.text import slug
 from layers.errors import LayersError
 from layers.exporters import gpx, kml, ogr, pdf, tabular
+from layers.exporters.archive import zip_bytes
 from layers.exporters.audience import check_audience
 from layers.exporters.geojson import MEDIA_TYPE as GEOJSON_TYPE
 from layers.exporters.geojson import write_geojson
 from layers.exporters.selection import Selection
+from layers.query import FilterSpec
 from layers.schema import get_layer
 
 ZIP_TYPE = "application/zip"
+TEAM_MARK = "doi-tim-kiem"  # files with witness contacts say so in their name
 FILE_STEMS = {
     "reports": "tin-bao",
     "battlefields": "chien-truong",
@@ -50,104 +53,71 @@ class ExportFile:
     written: dict[str, int]
 
 
+Writer = Callable[[Selection, "ExportOptions"], bytes]
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
     extension: str
     media_type: str
-    label: str
-    per_layer: bool  # one layer per file: several layers go in a zip
-    located_only: bool  # records without coordinates are left out (map formats)
-    write: Callable[[Selection, str, ExportOptions], bytes]  # (selection, layer name or "", options)
+    write: Writer  # the selection, as one file
+    per_layer: bool = False  # one layer per file: several layers go in a zip
+    located_only: bool = False  # records without coordinates are left out (map formats)
+    holds: tuple[str, ...] | None = None  # the layers a file lists (the field sheet: reports)
+    split: Callable[[Selection], list[tuple[str, Selection]]] | None = None  # pieces for several files
 
 
-def _one_layer(selection: Selection, name: str) -> Selection:
-    return Selection(selection.spec, {name: selection.frames[name]})
+def _only(selection: Selection) -> tuple[str, gpd.GeoDataFrame]:
+    return next(iter(selection.frames.items()))
 
 
+def _geojson(selection: Selection, options: ExportOptions) -> bytes:
+    name, frame = _only(selection)
+    return write_geojson(frame, get_layer(name), options.audience)
+
+
+def _csv(selection: Selection, options: ExportOptions) -> bytes:
+    return tabular.csv_bytes(selection, _only(selection)[0], options.audience, options.lang)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format(
-            "geojson",
-            "geojson",
-            GEOJSON_TYPE,
-            "GeoJSON (RFC 7946)",
-            True,
-            False,
-            lambda s, n, o: write_geojson(s.frames[n], get_layer(n), o.audience),
-        ),
-        Format(
-            "gpkg",
-            "gpkg",
-            "application/geopackage+sqlite3",
-            "GeoPackage",
-            False,
-            False,
-            lambda s, n, o: ogr.gpkg_bytes(s, o.audience),
-        ),
-        Format(
-            "shp",
-            "shp.zip",
-            ZIP_TYPE,
-            "Shapefile (zip)",
-            False,
-            False,
-            lambda s, n, o: ogr.shp_zip_bytes(s, o.audience),
-        ),
+        Format("geojson", "geojson", GEOJSON_TYPE, _geojson, per_layer=True),
+        Format("gpkg", "gpkg", "application/geopackage+sqlite3", lambda s, o: ogr.gpkg_bytes(s, o.audience)),
+        Format("shp", "shp.zip", ZIP_TYPE, lambda s, o: ogr.shp_zip_bytes(s, o.audience)),
         Format(
             "kml",
             "kml",
             "application/vnd.google-earth.kml+xml",
-            "KML",
-            False,
-            True,
-            lambda s, n, o: kml.kml_bytes(s, o.audience, o.lang),
+            lambda s, o: kml.kml_bytes(s, o.audience, o.lang),
+            located_only=True,
         ),
         Format(
             "kmz",
             "kmz",
             "application/vnd.google-earth.kmz",
-            "KMZ",
-            False,
-            True,
-            lambda s, n, o: kml.kmz_bytes(s, o.audience, o.lang),
+            lambda s, o: kml.kmz_bytes(s, o.audience, o.lang),
+            located_only=True,
         ),
         Format(
             "gpx",
             "gpx",
             "application/gpx+xml",
-            "GPX 1.1",
-            False,
-            True,
-            lambda s, n, o: gpx.gpx_bytes(s, o.audience, o.lang, o.ascii),
+            lambda s, o: gpx.gpx_bytes(s, o.audience, o.lang, o.ascii),
+            located_only=True,
+            split=gpx.parts,
         ),
-        Format(
-            "csv",
-            "csv",
-            "text/csv",
-            "CSV",
-            True,
-            False,
-            lambda s, n, o: tabular.csv_bytes(s, n, o.audience, o.lang),
-        ),
-        Format(
-            "xlsx",
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "Excel (XLSX)",
-            False,
-            False,
-            lambda s, n, o: tabular.xlsx_bytes(s, o.audience, o.lang),
-        ),
+        Format("csv", "csv", "text/csv", _csv, per_layer=True),
+        Format("xlsx", "xlsx", XLSX_TYPE, lambda s, o: tabular.xlsx_bytes(s, o.audience, o.lang)),
         Format(
             "pdf",
             "pdf",
             "application/pdf",
-            "PDF (phiếu thực địa)",
-            False,
-            False,
-            lambda s, n, o: pdf.pdf_bytes(s, o.audience, o.lang, o.today),
+            lambda s, o: pdf.pdf_bytes(s, o.audience, o.lang, o.today),
+            holds=("reports",),
         ),
     )
 }
@@ -160,56 +130,59 @@ def get_format(name: str) -> Format:
         raise LayersError(f"Không có định dạng «{name}»; chọn: {', '.join(FORMATS)}.") from None
 
 
-def place_slug(selection: Selection) -> str:
+def place_slug(spec: FilterSpec) -> str:
     """The place part of a file name: the chosen place or provinces, 'toan-quoc' when none."""
-    spec = selection.spec
-    names = province_names("34")
-    words = [spec.place] if spec.place.strip() else [names.get(c, c) for c in spec.provinces_34[:3]]
+    words = [spec.place] if spec.place.strip() else []
+    words += [province_names("34").get(c, c) for c in spec.provinces_34[:3]]
+    words += [province_names("63").get(c, c) for c in spec.provinces_63[:3]]
     place = "-".join(slug(w) for w in words if w.strip()) or "toan-quoc"
     return f"{place}_vung-ve" if spec.area else place
 
 
-def file_stem(selection: Selection, today: date) -> str:
+def file_stem(names: list[str], spec: FilterSpec, options: ExportOptions) -> str:
+    """layer(s)_place_day, and a mark on files that carry witness contacts."""
+    layers = "tat-ca" if len(names) == len(FILE_STEMS) else "-".join(FILE_STEMS[n] for n in names)
+    stem = f"{layers}_{place_slug(spec)}_{options.today.isoformat()}"
+    return f"{stem}_{TEAM_MARK}" if options.audience == "team" else stem
+
+
+def features_written(selection: Selection, fmt: Format) -> dict[str, int]:
+    """Per layer, the records the file holds."""
+    counts = {}
+    for name, frame in selection.frames.items():
+        if fmt.holds is not None and name not in fmt.holds:
+            continue
+        located = frame.geometry.notna() & ~frame.geometry.is_empty
+        counts[name] = int(located.sum()) if fmt.located_only else len(frame)
+    return counts
+
+
+def _pieces(selection: Selection, fmt: Format, options: ExportOptions) -> list[tuple[str, Selection]]:
+    """(file stem, selection) for each file: one, or one per layer, or one per GPX part."""
     names = list(selection.frames)
-    layer = FILE_STEMS[names[0]] if len(names) == 1 else "tat-ca"
-    return f"{layer}_{place_slug(selection)}_{today.isoformat()}"
-
-
-def _written(selection: Selection, fmt: Format) -> dict[str, int]:
-    if fmt.located_only:
-        return {n: int(f.geometry.notna().sum()) for n, f in selection.frames.items()}
-    if fmt.name == "pdf":
-        return {n: len(f) for n, f in selection.frames.items() if n == "reports"}
-    return selection.counts()
-
-
-def _zip(files: list[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files:
-            archive.writestr(name, data)
-    return buffer.getvalue()
+    if fmt.per_layer and len(names) > 1:
+        return [
+            (file_stem([n], selection.spec, options), Selection(selection.spec, {n: selection.frames[n]}))
+            for n in names
+        ]
+    stem = file_stem(names, selection.spec, options)
+    if fmt.split is not None:
+        parts = fmt.split(selection)
+        if len(parts) > 1:
+            return [(f"{stem}_{label}", part) for label, part in parts]
+    return [(stem, selection)]
 
 
 def export(selection: Selection, format_name: str, options: ExportOptions) -> ExportFile:
     """The selection written in one format, as one file (a zip when the format needs several)."""
     fmt = get_format(format_name)
     check_audience(options.audience)
-    stem = file_stem(selection, options.today)
-    written = _written(selection, fmt)
-    if fmt.per_layer and len(selection.frames) > 1:
-        files = [
-            (
-                f"{FILE_STEMS[name]}_{place_slug(selection)}_{options.today.isoformat()}.{fmt.extension}",
-                fmt.write(_one_layer(selection, name), name, options),
-            )
-            for name in selection.frames
-        ]
-        return ExportFile(f"{stem}_{fmt.name}.zip", _zip(files), ZIP_TYPE, written)
-    if fmt.name == "gpx":
-        pieces = gpx.parts(selection)
-        if len(pieces) > 1:
-            data = gpx.gpx_zip_bytes(pieces, stem, options.audience, options.lang, options.ascii)
-            return ExportFile(f"{stem}_gpx.zip", data, ZIP_TYPE, written)
-    name = next(iter(selection.frames))
-    return ExportFile(f"{stem}.{fmt.extension}", fmt.write(selection, name, options), fmt.media_type, written)
+    selection = selection.cleaned()
+    written = features_written(selection, fmt)
+    pieces = _pieces(selection, fmt, options)
+    if len(pieces) == 1:
+        stem, piece = pieces[0]
+        return ExportFile(f"{stem}.{fmt.extension}", fmt.write(piece, options), fmt.media_type, written)
+    files = [(f"{stem}.{fmt.extension}", fmt.write(piece, options)) for stem, piece in pieces]
+    zipped = f"{file_stem(list(selection.frames), selection.spec, options)}_{fmt.name}.zip"
+    return ExportFile(zipped, zip_bytes(files), ZIP_TYPE, written)

@@ -22,8 +22,12 @@ def partner_frame(frame: gpd.GeoDataFrame, layer: Layer, audience: str) -> gpd.G
     out = frame[columns].copy()
     for name in columns:
         kind = layer.field(name).type if name not in SYSTEM_FIELDS else None
-        if kind in ("date", "datetime") or name in ("created_at", "updated_at"):
+        if kind == "date":
+            out[name] = out[name].map(lambda v: None if v is None or pd.isna(v) else pd.Timestamp(v).date().isoformat())
+            out[name] = out[name].astype(object)  # text even when empty, never a DateTime field
+        elif kind == "datetime" or name in ("created_at", "updated_at"):
             out[name] = out[name].map(lambda v: None if v is None or pd.isna(v) else pd.Timestamp(v).isoformat())
+            out[name] = out[name].astype(object)
         elif kind == "int":
             out[name] = pd.to_numeric(out[name]).round().astype("Int64")
         elif kind == "json":

@@ -7,9 +7,6 @@ Garmin units hold 1,000 waypoints at most.
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import gpxpy.gpx
 import pandas as pd
 import shapely
@@ -76,12 +73,17 @@ def document(selection: Selection, audience: str, lang: str, ascii: bool) -> gpx
     return gpx
 
 
-def waypoint_count(selection: Selection) -> int:
+def _located(selection: Selection, tracks: bool) -> int:
+    """Located records that become tracks (lines) or waypoints (everything else)."""
     return sum(
         int(frame.geometry.notna().sum())
         for name, frame in selection.frames.items()
-        if get_layer(name).geometry != "line"
+        if (get_layer(name).geometry == "line") == tracks
     )
+
+
+def waypoint_count(selection: Selection) -> int:
+    return _located(selection, tracks=False)
 
 
 def _split(selection: Selection, column: str) -> list[tuple[str, Selection]]:
@@ -94,7 +96,9 @@ def _split(selection: Selection, column: str) -> list[tuple[str, Selection]]:
             values = frame[column] if column in frame else pd.Series(pd.NA, index=frame.index)
             frames[name] = frame[values.isna()] if key == "" else frame[values == key]
         part = Selection(selection.spec, frames)
-        if part.total():
+        if _located(part, tracks=False) or _located(
+            part, tracks=True
+        ):  # a file with nothing a GPS can show is left out
             parts.append((key, part))
     return parts
 
@@ -144,11 +148,3 @@ def _chunks(selection: Selection) -> list[tuple[str, Selection]]:
 
 def gpx_bytes(selection: Selection, audience: str, lang: str, ascii: bool = False) -> bytes:
     return document(selection, audience, lang, ascii).to_xml(version="1.1").encode("utf-8")
-
-
-def gpx_zip_bytes(pieces: list[tuple[str, Selection]], stem: str, audience: str, lang: str, ascii: bool) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for label, piece in pieces:
-            archive.writestr(f"{stem}_{label}.gpx", gpx_bytes(piece, audience, lang, ascii))
-    return buffer.getvalue()

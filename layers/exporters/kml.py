@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import io
-import zipfile
 
 import numpy as np
 import pandas as pd
@@ -21,6 +20,7 @@ from PIL import Image, ImageDraw
 from pyproj import Geod
 
 from geo.admin import province_names
+from layers.exporters.archive import zip_bytes
 from layers.exporters.audience import exported_fields
 from layers.exporters.selection import Selection
 from layers.labels import blank, display_value, field_label, layer_label, short_code
@@ -156,9 +156,4 @@ def _dot_png() -> bytes:
 
 def kmz_bytes(selection: Selection, audience: str, lang: str) -> bytes:
     """doc.kml first, then the icon it uses, zipped."""
-    document = _serialise(build(selection, audience, lang, KMZ_ICON))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("doc.kml", document)
-        archive.writestr(KMZ_ICON, _dot_png())
-    return buffer.getvalue()
+    return zip_bytes([("doc.kml", _serialise(build(selection, audience, lang, KMZ_ICON))), (KMZ_ICON, _dot_png())])

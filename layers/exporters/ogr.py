@@ -6,17 +6,18 @@ documented schema (docs/geojson-schema.md) and never change once published.
 
 from __future__ import annotations
 
-import io
 import tempfile
-import zipfile
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
 import shapely
 
+from layers.exporters.archive import zip_bytes
 from layers.exporters.geojson import partner_frame
 from layers.exporters.selection import Selection
+from layers.schema import Layer
 
 SHAPEFILE_NAMES = {
     "coord_datum": "crd_datum",
@@ -49,44 +50,78 @@ def shapefile_name(field: str) -> str:
     return SHAPEFILE_NAMES.get(field, field)
 
 
+OGR_TYPES = {"point": "Point", "line": "MultiLineString", "polygon": "MultiPolygon", "any": "Unknown"}
+TEXT_BYTES = 254  # a dBASE text field
+
+
+def _write(frame: gpd.GeoDataFrame, path: Path, **options) -> None:
+    """pyogrio's write with GDAL's warnings silenced: they quote field values, which may be private."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pyogrio.write_dataframe(frame, path, **options)
+
+
 def gpkg_bytes(selection: Selection, audience: str) -> bytes:
     """Every layer of the selection as a table of one GeoPackage (EPSG:4326)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
         for layer in selection.layers():
             data = partner_frame(selection.frames[layer.name], layer, audience)
-            kind = {"point": "Point", "line": "LineString", "polygon": "Polygon"}.get(layer.geometry, "Unknown")
-            pyogrio.write_dataframe(
-                data, path, driver="GPKG", layer=layer.name, geometry_type=kind, append=path.exists()
+            kind = OGR_TYPES.get(layer.geometry, "Unknown")
+            _write(
+                data,
+                path,
+                driver="GPKG",
+                layer=layer.name,
+                geometry_type=kind,
+                promote_to_multi=kind.startswith("Multi"),
+                append=path.exists(),
             )
         return path.read_bytes()
 
 
-def _geometry_group(geometry: shapely.Geometry | None) -> str:
-    if geometry is None:
-        return "point"
+def _cut(value: object) -> object:
+    """Text cut to what a dBASE field holds, at a character boundary."""
+    if not isinstance(value, str) or len(value.encode("utf-8")) <= TEXT_BYTES:
+        return value
+    return value.encode("utf-8")[:TEXT_BYTES].decode("utf-8", errors="ignore")
+
+
+def _geometry_group(geometry: shapely.Geometry | None, default: str) -> str:
+    if geometry is None or geometry.is_empty:
+        return default  # rows without a place stay with the layer's own kind
     return GEOMETRY_GROUPS.get(geometry.geom_type, "polygon")
 
 
-def _shapefile_parts(frame: gpd.GeoDataFrame, name: str) -> list[tuple[str, gpd.GeoDataFrame]]:
-    """A Shapefile holds one geometry type: a mixed layer is split into name_point, name_polygon ..."""
-    groups = frame.geometry.map(_geometry_group)
-    present = sorted(set(groups)) or ["point"]
+def _shapefile_parts(frame: gpd.GeoDataFrame, layer: Layer) -> list[tuple[str, str, gpd.GeoDataFrame]]:
+    """(file name, geometry kind, rows): a Shapefile holds one kind, so a mixed layer is split."""
+    default = layer.geometry if layer.geometry in ("point", "line", "polygon") else "point"
+    groups = frame.geometry.map(lambda g: _geometry_group(g, default))
+    present = sorted(set(groups)) or [default]
     if len(present) == 1:
-        return [(name, frame)]
-    return [(f"{name}_{group}", frame[groups == group]) for group in present]
+        return [(layer.name, present[0], frame)]
+    return [(f"{layer.name}_{group}", group, frame[groups == group]) for group in present]
 
 
 def shp_zip_bytes(selection: Selection, audience: str) -> bytes:
     """Each layer as a Shapefile (.shp .shx .dbf .prj and a UTF-8 .cpg), all in one zip."""
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    files: list[tuple[str, bytes]] = []
+    with tempfile.TemporaryDirectory() as tmp:
         for layer in selection.layers():
             data = partner_frame(selection.frames[layer.name], layer, audience)
             data = data.rename(columns={c: shapefile_name(c) for c in data.columns if c != "geometry"})
-            for part, rows in _shapefile_parts(data, layer.name):
+            text = [c for c in data.columns if c != "geometry" and data[c].dtype == object]
+            data = data.assign(**{c: data[c].map(_cut) for c in text})
+            for part, kind, rows in _shapefile_parts(data, layer):
                 target = Path(tmp) / f"{part}.shp"
-                pyogrio.write_dataframe(rows, target, driver="ESRI Shapefile", encoding="UTF-8")
-                for file in sorted(Path(tmp).glob(f"{part}.*")):
-                    archive.write(file, file.name)
-    return buffer.getvalue()
+                ogr_kind = OGR_TYPES[kind]
+                _write(
+                    rows,
+                    target,
+                    driver="ESRI Shapefile",
+                    encoding="UTF-8",
+                    geometry_type=ogr_kind,
+                    promote_to_multi=ogr_kind.startswith("Multi"),
+                )
+                files += [(f.name, f.read_bytes()) for f in sorted(Path(tmp).glob(f"{part}.*"))]
+    return zip_bytes(files)

@@ -44,7 +44,7 @@ def anchor_points(geometry: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_y(points), shapely.get_x(points)
 
 
-def _written(lat: np.ndarray, lon: np.ndarray, located: np.ndarray, system: str) -> list[str]:
+def _written_as(lat: np.ndarray, lon: np.ndarray, located: np.ndarray, system: str) -> list[str]:
     return [format_position(a, o, system) if ok else "" for a, o, ok in zip(lat, lon, located, strict=True)]
 
 
@@ -68,8 +68,8 @@ def coordinate_frame(frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
         {
             headers[0]: np.round(lat, 7),
             headers[1]: np.round(lon, 7),
-            headers[2]: _written(lat, lon, located, "dms"),
-            headers[3]: _written(lat, lon, located, "mgrs"),
+            headers[2]: _written_as(lat, lon, located, "dms"),
+            headers[3]: _written_as(lat, lon, located, "mgrs"),
             headers[4]: np.round(x, 2),
             headers[5]: np.round(y, 2),
             headers[6]: [meridian_text(m) if not np.isnan(m) else "" for m in meridian],

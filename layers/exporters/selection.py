@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import pandas as pd
 
 from geo.admin import UnknownPlace
 from layers.errors import LayersError
+from layers.labels import clean_text
 from layers.query import FilterSpec, apply, prepare
 from layers.schema import Layer, get_layer
 from layers.store import Store
@@ -30,6 +32,20 @@ class Selection:
 
     def total(self) -> int:
         return sum(self.counts().values())
+
+    def cleaned(self) -> Selection:
+        """The same rows with control characters taken out of every text column, once for all formats."""
+        frames = {}
+        for name, frame in self.frames.items():
+            text_columns = [c for c in frame.columns if c != "geometry" and _is_text(frame[c])]
+            frames[name] = frame.assign(
+                **{c: frame[c].map(lambda v: clean_text(v) if isinstance(v, str) else v) for c in text_columns}
+            )
+        return Selection(self.spec, frames)
+
+
+def _is_text(column: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(column) or column.dtype == object
 
 
 def layer_names(choice: str) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from layers.importers.errors import UnreadableFile
 from layers.importers.files import FORMULA, Row, read_table
 from layers.importers.ledger import record_import
 from layers.importers.mapping import auto_map, mappable
-from layers.labels import neutralise
+from layers.labels import clean_text, neutralise
 from layers.labels import number as written_number
 from layers.schema import REPORTS, Field
 from layers.store import Store
@@ -81,6 +81,7 @@ def _terms(f: Field) -> dict[str, str]:
 def _value(f: Field, text: str, row: Row, column: str):
     if text.startswith(FORMULA):
         raise RowProblem(f"{_where(row, column)}: ô chứa công thức Excel; hãy dán giá trị thay cho công thức.")
+    text = clean_text(text)  # control characters would break the XML and XLSX exports
     if len(text) > MAX_TEXT:
         size, limit = written_number(len(text)), written_number(MAX_TEXT)
         raise RowProblem(f"{_where(row, column)}: dài {size} ký tự, tối đa {limit}.")

@@ -63,7 +63,7 @@ def _take_click(result: dict, shown: pd.DataFrame) -> None:
         st.session_state["selected_id"] = hits.iloc[0]["id"]
 
 
-def _written(row: pd.Series, system: str) -> str:
+def _position_text(row: pd.Series, system: str) -> str:
     return format_position(row.geometry.y, row.geometry.x, system)
 
 

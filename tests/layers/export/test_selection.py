@@ -53,13 +53,13 @@ def test_a_filtered_export_holds_the_same_ids_in_every_table_format(format_name,
     assert sorted(ids) == expected
 
 
-def test_file_names_say_layer_place_and_day(demo_store):
+def test_file_names_say_layer_place_and_day():
+    day = ExportOptions().today.isoformat()
     spec = FilterSpec(place="Quảng Trị", area=AREA)
-    stem = file_stem(select(demo_store, ("reports",), spec), ExportOptions().today)
-    assert stem == f"tin-bao_quang-tri_vung-ve_{ExportOptions().today.isoformat()}"
-    assert file_stem(select(demo_store, EXPORTABLE, FilterSpec()), ExportOptions().today).startswith(
-        "tat-ca_toan-quoc_"
-    )
+    assert file_stem(["reports"], spec, ExportOptions()) == f"tin-bao_quang-tri_vung-ve_{day}"
+    assert file_stem(list(EXPORTABLE), FilterSpec(), ExportOptions()) == f"tat-ca_toan-quoc_{day}"
+    two = file_stem(["reports", "trips"], FilterSpec(provinces_63=("VN-24",)), ExportOptions(audience="team"))
+    assert two == f"tin-bao-chuyen-di_quang-binh_{day}_doi-tim-kiem"  # a file with contacts says so
 
 
 @pytest.mark.parametrize("format_name", ["kml", "kmz", "gpx", "gpkg", "shp", "csv", "xlsx", "pdf"])
