@@ -1,7 +1,7 @@
 """The chapters' campaign reports: figures for one chapter or the whole association over a period.
 
 Definitions (printed on every report's cover):
-- reports received: reports whose `received_on` falls in the period;
+- reports received: reports whose `received_on` falls in the period (duplicates left out);
 - verified: of those, the ones whose status is now "verified" or any later step;
 - identified: of those, the ones now "identified";
 - trips: completed trips (nothing found or remains found) that started in the period, with the
@@ -12,9 +12,10 @@ Definitions (printed on every report's cover):
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pandas as pd
@@ -23,6 +24,7 @@ from geo.spatial import length_km
 from layers.coverage import done_trips, searched_areas, union_area_km2
 from layers.query import unit_key
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 CAMPAIGN_START = date(2026, 3, 14)  # 500 days before the end (data/SOURCES.md)
 CAMPAIGN_END = date(2027, 7, 27)  # 80th War Invalids and Martyrs Day
 VERIFIED_OR_LATER = ("verified", "planned", "searched_not_found", "remains_found", "identified")
@@ -37,11 +39,19 @@ class Period:
     start: date
     end: date  # inclusive
 
-    def previous(self) -> Period:
-        """The period of the same length just before this one."""
+    def previous(self) -> Period | None:
+        """The period this one is compared with: the 1-year report with the 6-month one, the final
+        report with the 1-year one, a six-month window with the window before it, any other
+        dates with as many days just before them. The first report of the campaign has none."""
+        if self.key == "6m" or (self.key == "window" and self.start <= CAMPAIGN_START):
+            return None
+        if self.key in ("1y", "final"):
+            return PERIODS[[p.key for p in PERIODS].index(self.key) - 1]
+        if self.key == "window":
+            return current_period(self.start - timedelta(days=1))
         length = self.end - self.start
         end = self.start - timedelta(days=1)
-        return Period("previous", "Kỳ trước", "Previous period", end - length, end)
+        return custom_period(end - length, end)
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_vi
@@ -75,6 +85,7 @@ class Figures:
         return asdict(self)
 
 
+DECIMALS = {"km_searched": 1, "km2_searched": 2}  # figures shown with decimals
 FIGURE_LABELS = {
     "reports_received": ("Tin báo tiếp nhận", "Reports received"),
     "reports_verified": ("Tin báo đã xác minh", "Reports verified"),
@@ -112,7 +123,9 @@ class Scope:
         return cls(reports, trips)
 
     def received(self, period: Period) -> gpd.GeoDataFrame:
-        return self.reports[_in(self.reports["received_on"], period)]
+        """Reports received in the period; duplicates of a report already counted are left out."""
+        reports = self.reports[self.reports["status"] != "duplicate"]
+        return reports[_in(reports["received_on"], period)]
 
     def trips_made(self, period: Period) -> gpd.GeoDataFrame:
         done = done_trips(self.trips)
@@ -165,15 +178,13 @@ def targets() -> pd.DataFrame:
     return pd.read_csv(TARGETS_CSV, dtype={"value": "int64"})
 
 
+def vietnam_today() -> date:
+    """Today in Vietnam (UTC+7), whatever the server's clock zone."""
+    return datetime.now(VIETNAM).date()
+
+
 def days_left(today: date) -> int:
     return max((CAMPAIGN_END - today).days, 0)
-
-
-def previous_six_months(period: Period) -> Period:
-    """The reporting period before a six-month one (the days before the campaign for the first)."""
-    if period.start <= CAMPAIGN_START:
-        return period.previous()
-    return current_period(period.start - timedelta(days=1))
 
 
 def current_period(today: date) -> Period:
@@ -182,5 +193,7 @@ def current_period(today: date) -> Period:
     while True:
         end = (pd.Timestamp(start) + pd.DateOffset(months=6)).date() - timedelta(days=1)
         if today <= end or end >= CAMPAIGN_END:
-            return custom_period(start, min(end, CAMPAIGN_END))
+            end = min(end, CAMPAIGN_END)
+            label = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+            return Period("window", label, f"{start:%Y-%m-%d} – {end:%Y-%m-%d}", start, end)
         start = end + timedelta(days=1)

@@ -14,7 +14,7 @@ from geo.admin import UnknownPlace, province_codes, resolve_place
 from geo.datums import DATUMS
 from geo.output import write_json
 from geo.text import fold
-from layers.campaign import PERIODS, Period, custom_period
+from layers.campaign import PERIODS, Period, custom_period, vietnam_today
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
 from layers.exporters.campaign_report import WHOLE, report_pdf, report_xlsx
@@ -146,6 +146,8 @@ def _export(args: argparse.Namespace, store: Store) -> dict:
 
 def _period(args: argparse.Namespace) -> Period:
     if args.period:
+        if args.start or args.end:
+            raise LayersError("Dùng --period hoặc --from/--to, không dùng cả hai.")
         return next(p for p in PERIODS if p.key == args.period)
     if not (args.start and args.end):
         raise LayersError("Cần --period (6m, 1y, final) hoặc cả --from và --to.")
@@ -157,8 +159,15 @@ def _period(args: argparse.Namespace) -> Period:
 def _write_file(out: str, default_name: str, data: bytes) -> Path:
     """Write to a file, or into a folder under the default name; one-line error if it cannot."""
     target = Path(out)
+    if out.endswith(("/", "\\")) and not target.is_dir():
+        raise LayersError(f"Không có thư mục «{out}».")
     if target.is_dir():
         target = target / default_name
+    elif default_name.endswith(".zip") and not target.name.endswith(".zip"):
+        raise LayersError(
+            f"Kết quả là nhiều tệp nén trong một tệp zip ({default_name}); hãy cho --out một thư mục "
+            "hoặc một tên tệp kết thúc bằng .zip."
+        )
     try:
         target.write_bytes(data)
     except OSError as exc:
@@ -171,7 +180,7 @@ def _report(args: argparse.Namespace, store: Store) -> dict:
     chapters = store.frame("chapters")
     chapter_id = None if args.chapter.strip().lower() in ("all", "toàn hội") else _chapter_id(store, args.chapter)
     body = WHOLE[args.lang] if chapter_id is None else chapters.set_index("id").loc[chapter_id, "name"]
-    report = build_report(store.frame("reports"), store.frame("trips"), body, chapter_id, period, date.today())
+    report = build_report(store.frame("reports"), store.frame("trips"), body, chapter_id, period, vietnam_today())
     data = report_xlsx(report, args.lang) if args.format == "xlsx" else report_pdf(report, args.lang)
     target = _write_file(args.out, report_filename(report, args.format), data)
     return {
@@ -179,7 +188,7 @@ def _report(args: argparse.Namespace, store: Store) -> dict:
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),
         "figures": report.figures.as_dict(),
-        "previous": report.previous.as_dict(),
+        "previous": report.previous.as_dict() if report.previous else None,
         "out": str(target),
     }
 

@@ -14,7 +14,8 @@ import shapely
 from geo.spatial import area_km2, searched_area
 
 DONE_OUTCOMES = ("nothing_found", "remains_found")
-STATES = ("not_visited", "in_searched_area", "linked")
+STATES = ("not_visited", "in_searched_area", "linked", "searched_by_status", "duplicate")
+SEARCHED_STATUSES = ("searched_not_found", "remains_found", "identified")  # a search took place
 GROUPS = ("province_34", "province_63", "chapter_id")
 
 
@@ -23,10 +24,15 @@ def done_trips(trips: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return trips[trips["outcome"].isin(DONE_OUTCOMES)]
 
 
-def searched_areas(trips: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Each completed trip's searched area, indexed like the trips (trips without a track have none)."""
+def tracked(trips: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Completed trips with a GPS track."""
     done = done_trips(trips)
-    done = done[done.geometry.notna() & ~done.geometry.is_empty]
+    return done[done.geometry.notna() & ~done.geometry.is_empty]
+
+
+def searched_areas(trips: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Each completed trip's searched area, in the order of `tracked(trips)` (trips without a track have none)."""
+    done = tracked(trips)
     areas = [searched_area(g, w) for g, w in zip(done.geometry, done["sweep_width_m"], strict=True)]
     return gpd.GeoSeries(areas, index=done.index, crs=4326)
 
@@ -42,10 +48,12 @@ def _linked_outcomes(trips: gpd.GeoDataFrame) -> dict[str, str]:
 
 
 def coverage_states(reports: gpd.GeoDataFrame, trips: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Per report: `state` (not_visited, in_searched_area, linked) and `outcome` of a linked trip.
+    """Per report: `state` and the `outcome` of a trip linked to it.
 
-    A report a completed trip names is "linked", whatever its position; otherwise a located
-    report inside any searched area is "in_searched_area"."""
+    A duplicate is "duplicate" (its original carries the state). A report a completed trip names
+    is "linked", whatever its position; else a located report inside a searched area is
+    "in_searched_area"; else a report whose status says it was searched (a trip recorded
+    without a track, say) is "searched_by_status"; the rest are "not_visited"."""
     outcomes = _linked_outcomes(trips)
     areas = searched_areas(trips)
     inside = np.zeros(len(reports), dtype=bool)
@@ -55,7 +63,12 @@ def coverage_states(reports: gpd.GeoDataFrame, trips: gpd.GeoDataFrame) -> pd.Da
         hits, _ = tree.query(reports.geometry.values[located], predicate="intersects")
         inside[np.flatnonzero(located)[np.unique(hits)]] = True
     outcome = reports["id"].map(outcomes)
-    state = np.where(outcome.notna(), "linked", np.where(inside, "in_searched_area", "not_visited"))
+    status = reports["status"]
+    state = np.select(
+        [status.eq("duplicate"), outcome.notna(), inside, status.isin(SEARCHED_STATUSES)],
+        ["duplicate", "linked", "in_searched_area", "searched_by_status"],
+        default="not_visited",
+    )
     return pd.DataFrame({"state": state, "outcome": outcome}, index=reports.index)
 
 
@@ -70,23 +83,27 @@ def coverage_table(reports: gpd.GeoDataFrame, trips: gpd.GeoDataFrame, by: str) 
     if by not in GROUPS:
         raise ValueError(f"by must be one of {GROUPS}")
     states = coverage_states(reports, trips)
-    located = reports.geometry.notna()
+    counted = states["state"].ne("duplicate")  # the same site reported twice is counted once
+    located = reports.geometry.notna() & counted
     searched = located & states["state"].ne("not_visited")
+    keys = reports[by]
     table = pd.DataFrame(
         {
-            "reports": reports.groupby(by).size(),
-            "located": located.groupby(reports[by]).sum(),
-            "searched": searched.groupby(reports[by]).sum(),
-            "identified": reports["status"].eq("identified").groupby(reports[by]).sum(),
+            "reports": counted.groupby(keys).sum(),
+            "located": located.groupby(keys).sum(),
+            "searched": searched.groupby(keys).sum(),
+            "identified": reports["status"].eq("identified").groupby(keys).sum(),
         }
     )
     done = done_trips(trips)
     areas = searched_areas(trips)
+    groups = areas.reset_index(drop=True).groupby(tracked(trips)[by].to_numpy())
+    km2 = {key: union_area_km2(group) for key, group in groups}
     trip_figures = pd.DataFrame(
         {
             "trips": done.groupby(by).size(),
             "remains_found": done.groupby(by)["remains_found"].sum(),
-            "searched_km2": areas.groupby(done[by]).agg(lambda g: union_area_km2(g)),
+            "searched_km2": pd.Series(km2, dtype=float),
         }
     )
     table = table.join(trip_figures, how="outer").fillna(0)

@@ -63,6 +63,9 @@ def display_value(field: Field, value: object, lang: str) -> str:
         return term_label(field, value, lang)
     if field.name in PROVINCE_ERAS:
         return province_names(PROVINCE_ERAS[field.name]).get(str(value), str(value))
+    if field.type == "json":
+        items = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(f"#{short_code(i)}" if field.name.endswith("_ids") else str(i) for i in items)
     if field.type == "int" or (field.type == "float" and float(value).is_integer()):
         return str(int(float(value)))
     if field.type in ("date", "datetime"):

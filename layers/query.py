@@ -147,6 +147,14 @@ class FilterSpec:
 
     # -- meaning --------------------------------------------------------------
 
+    def usable(self) -> FilterSpec:
+        """The spec without a place name the gazetteer does not know (the UI says so beside the field)."""
+        try:
+            self.resolved_place()
+        except UnknownPlace:
+            return replace(self, place="")
+        return self
+
     def resolved_place(self) -> Place | None:
         """The gazetteer's best match for `place`, None when blank. Raises UnknownPlace."""
         return resolve_place(self.place) if self.place.strip() else None
@@ -187,6 +195,10 @@ def _place_mask(reports: gpd.GeoDataFrame, place: Place) -> pd.Series:
     if place.provinces_63 and successors == set(place.provinces_34):  # the old list is complete
         by_name = province_codes("63")
         inside |= reports["province_63"].isin({by_name[n] for n in place.provinces_63})
+        whole = set(t63.loc[t63["province_34"].isin(place.provinces_34), "name"]) <= set(place.provinces_63)
+        if whole:  # a report placed by name only knows today's province, all of which is in the place
+            codes34 = {province_codes("34")[n] for n in place.provinces_34}
+            inside |= reports["province_63"].isna() & reports["province_34"].isin(codes34)
     elif place.provinces_34:
         by_name = province_codes("34")
         inside |= reports["province_34"].isin({by_name[n] for n in place.provinces_34})

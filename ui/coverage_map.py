@@ -71,15 +71,14 @@ def _figure(value: float, lang: str) -> str:
     return number(value, lang, 1 if value % 1 else 0)
 
 
-def _choropleth(boundary: gpd.GeoDataFrame, values: pd.Series, label: str, lang: str) -> folium.GeoJson:
+def _choropleth(boundary: gpd.GeoDataFrame, values: pd.Series, label: str, lang: str, m: folium.Map) -> None:
+    """Provinces coloured by the measure, with a legend over the same range as the colours."""
     frame = boundary[["code", "name", "geometry"]].copy()
     frame["value"] = frame["code"].map(values).fillna(0.0).astype(float)
     low, high = float(frame["value"].min()), float(frame["value"].max())
-    frame["shown"] = [
-        f"{escape(n)}: {number(v, lang, 1 if v % 1 else 0)}" for n, v in zip(frame["name"], frame["value"], strict=True)
-    ]
+    frame["shown"] = [f"{escape(n)}: {_figure(v, lang)}" for n, v in zip(frame["name"], frame["value"], strict=True)]
     colors = {code: ramp_color(v, low, high) for code, v in zip(frame["code"], frame["value"], strict=True)}
-    return folium.GeoJson(
+    folium.GeoJson(
         frame[["code", "shown", "geometry"]].__geo_interface__,
         name=label,
         style_function=lambda f: {
@@ -89,7 +88,8 @@ def _choropleth(boundary: gpd.GeoDataFrame, values: pd.Series, label: str, lang:
             "fillOpacity": 0.65,
         },
         tooltip=folium.GeoJsonTooltip(["shown"], labels=False),
-    )
+    ).add_to(m)
+    m.get_root().html.add_child(_legend(label, low, high, lang))
 
 
 def _legend(label: str, low: float, high: float, lang: str) -> Element:
@@ -124,12 +124,11 @@ def _reports(reports: gpd.GeoDataFrame, states: pd.DataFrame, lang: str) -> foli
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [round(geometry.x, 6), round(geometry.y, 6)]},
-                "properties": {
-                    "state": state,
-                    "tip": f"#{escape(short_code(report_id))} · {escape(text('cov_state_' + state, lang))}",
-                },
+                "properties": {"state": state, "tip": _tip(report_id, state, lang)},
             }
         )
+    if not features:  # folium refuses a tooltip on an empty collection
+        return group
     # Unvisited reports last, so that they are drawn on top.
     features.sort(key=lambda f: f["properties"]["state"] == "not_visited")
     folium.GeoJson(
@@ -165,12 +164,7 @@ def _hexagons(reports: gpd.GeoDataFrame, m: folium.Map, lang: str) -> None:
         group = folium.FeatureGroup(name=f"H3 {resolution}", control=False, show=False)
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
-            style_function=lambda f: {
-                "fillColor": f["properties"]["color"],
-                "color": "#7f2704",
-                "weight": 0.5,
-                "fillOpacity": 0.55,
-            },
+            style_function=_hex_style,
             tooltip=folium.GeoJsonTooltip(["n"], aliases=[text("cov_hex_count", lang)]),
         ).add_to(group)
         group.add_to(m)
@@ -192,15 +186,13 @@ def coverage_map(
     """`values` is the measure per province code of `boundary` (34 or 63)."""
     shown = boundary.rename(columns={"iso": "code"}) if "iso" in boundary else boundary
     m = base_map(shown, neighbours, lang)
-    _choropleth(shown, values, measure_label, lang).add_to(m)
+    _choropleth(shown, values, measure_label, lang, m)
     if hexagons:
         _hexagons(reports, m, lang)
     if len(areas):
         _areas(areas, lang).add_to(m)
     _reports(reports, states, lang).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 0.0)
-    m.get_root().html.add_child(_legend(measure_label, low, high, lang))
     located = reports[reports.geometry.notna()]
     if len(located):
         x0, y0, x1, y1 = located.total_bounds

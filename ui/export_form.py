@@ -6,16 +6,16 @@ holds exactly what is on screen (the drawn area included).
 
 from __future__ import annotations
 
-import geopandas as gpd
 import streamlit as st
 
 from layers.errors import LayersError
-from layers.exporters.formats import FORMATS, ExportOptions, export
-from layers.exporters.selection import EXPORTABLE, Selection, narrow
+from layers.exporters.audience import AUDIENCES
+from layers.exporters.formats import FORMATS, ExportFile, ExportOptions, export, features_written
+from layers.exporters.selection import EXPORTABLE, Selection
 from layers.failures import log_failure
 from layers.query import FilterSpec
 from layers.store import contacts_allowed
-from ui.state import data_version, filtered_reports, lang, layer_frame, t
+from ui.state import lang, selection, t
 
 LAYER_TEXT = {
     "reports": "layer_reports",
@@ -27,19 +27,6 @@ FORMAT_ORDER = ("gpx", "kmz", "pdf", "kml", "geojson", "gpkg", "shp", "csv", "xl
 FIELD_FORMATS = ("gpx", "kmz", "kml", "pdf")  # for search teams; the rest suit partners and offices
 
 
-def selection(spec: FilterSpec, names: tuple[str, ...]) -> Selection:
-    """The chosen layers narrowed by the spec; reports exactly as the map's table shows them."""
-    version = data_version()
-    frames: dict[str, gpd.GeoDataFrame] = {}
-    for name in names:
-        if name == "reports":
-            shown = filtered_reports(version, spec)
-            frames[name] = shown[[c for c in shown.columns if not c.startswith("_")]]
-        else:
-            frames[name] = narrow(layer_frame(name, version), spec)
-    return Selection(spec, frames)
-
-
 def _format_label(name: str) -> str:
     kind = t("exp_for_teams") if name in FIELD_FORMATS else t("exp_for_partners")
     return f"{t('fmt_' + name)} · {kind}"
@@ -49,54 +36,65 @@ def _audience_label(audience: str) -> str:
     return t(f"exp_audience_{audience}")
 
 
-def _make(spec: FilterSpec, names: tuple[str, ...], format_name: str, options: ExportOptions, key: str) -> None:
-    chosen = selection(spec, names)
+def _make(chosen: Selection, format_name: str, options: ExportOptions) -> ExportFile | None:
+    """The file, or None after telling the user why not."""
     with st.spinner(t("exp_working", n=chosen.total())):
         try:
-            result = export(chosen, format_name, options)
+            return export(chosen, format_name, options)
         except LayersError as exc:
-            st.session_state.pop(key, None)
             st.error(t("exp_failed", e=exc))
-            return
         except Exception as exc:  # noqa: BLE001 - no traceback for the user, no user data in the log
             log_failure(f"export to {format_name}", exc)
-            st.session_state.pop(key, None)
             st.error(t("unexpected_error"))
-            return
-    st.session_state[key] = ((spec, names, format_name, options), result)
+    return None
 
 
-def export_form(spec: FilterSpec, key: str) -> None:
-    """Layer, format and audience choices, then a file to download."""
+def _choices(key: str) -> tuple[tuple[str, ...], str, ExportOptions]:
+    """Layers, format and options as the user set them."""
     names = st.multiselect(
         t("exp_layers"), EXPORTABLE, default=["reports"], key=f"{key}_layers", format_func=lambda n: t(LAYER_TEXT[n])
     )
     format_name = st.selectbox(t("exp_format"), FORMAT_ORDER, key=f"{key}_format", format_func=_format_label)
-    audiences = ("partner", "team") if contacts_allowed() else ("partner",)
-    audience = st.radio(
-        t("exp_audience"),
-        audiences,
-        key=f"{key}_audience",
-        format_func=lambda a: t(f"exp_audience_{a}"),
-        horizontal=True,
-    )
+    if contacts_allowed():
+        audience = st.radio(
+            t("exp_audience"), AUDIENCES, key=f"{key}_audience", format_func=_audience_label, horizontal=True
+        )
+    else:
+        audience = "partner"
+        st.caption(t("exp_no_contacts"))
     ascii_names = format_name == "gpx" and st.checkbox(t("exp_ascii"), key=f"{key}_ascii", help=t("exp_ascii_help"))
+    return tuple(names), format_name, ExportOptions(audience=audience, lang=lang(), ascii=bool(ascii_names))
+
+
+def _counts(chosen: Selection, format_name: str) -> str:
+    fmt = FORMATS[format_name]
+    parts = []
+    for name, frame in chosen.frames.items():
+        layer = t(LAYER_TEXT[name])
+        if fmt.located_only:
+            parts.append(t("exp_count_located", layer=layer, n=len(frame), k=features_written(chosen, fmt)[name]))
+        else:
+            parts.append(f"{layer}: {len(frame)}")
+    return " · ".join(parts)
+
+
+def export_form(spec: FilterSpec, key: str) -> None:
+    """Layer, format and audience choices, then a file made on click to download."""
+    names, format_name, options = _choices(key)
     if not names:
         st.info(t("exp_pick_layer"))
         return
-    chosen = selection(spec, tuple(names))
-    located = {n: int(f.geometry.notna().sum()) for n, f in chosen.frames.items()}
-    if FORMATS[format_name].located_only:
-        parts = [t("exp_count_located", layer=t(LAYER_TEXT[n]), n=len(chosen.frames[n]), k=located[n]) for n in names]
-    else:
-        parts = [f"{t(LAYER_TEXT[n])}: {len(chosen.frames[n])}" for n in names]
-    st.caption(" · ".join(parts))
-    options = ExportOptions(audience=audience, lang=lang(), ascii=bool(ascii_names))
-    result_key = f"{key}_result"
-    if st.button(t("exp_make"), key=f"{key}_make", type="primary", icon=":material/download:"):
-        _make(spec, tuple(names), format_name, options, result_key)
+    chosen = selection(spec, names)
+    st.caption(_counts(chosen, format_name))
+    if options.audience == "team":
+        st.warning(t("exp_team_warning"), icon=":material/lock:")
+    result_key, choice = f"{key}_result", (spec, names, format_name, options)
+    if st.button(
+        t("exp_make"), key=f"{key}_make", type="primary", icon=":material/download:", disabled=not chosen.total()
+    ):
+        st.session_state[result_key] = (choice, _make(chosen, format_name, options))
     made, result = st.session_state.get(result_key, (None, None))
-    if result is not None and made == (spec, tuple(names), format_name, options):  # never a stale file
+    if result is not None and made == choice:  # never a file made for other choices
         written = ", ".join(f"{t(LAYER_TEXT[n])}: {v}" for n, v in result.written.items())
         st.success(t("exp_ready", name=result.filename, written=written))
         st.download_button(

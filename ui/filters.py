@@ -200,7 +200,7 @@ def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[
         layers=frozenset(layers) & ALL_LAYERS, boundary_level=level, show_contacts=contacts, lang=lang()
     )
     _write_url(spec)
-    return spec, options
+    return spec.usable(), options
 
 
 def _write_url(spec: FilterSpec) -> None:

@@ -111,6 +111,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Kỳ này {start} – {end}, so với kỳ trước {pstart} – {pend} (mũi tên: thay đổi).",
         "This period {start} – {end}, against the previous one {pstart} – {pend} (arrows: change).",
     ),
+    "rep_first": (
+        "Kỳ {start} – {end}: kỳ báo cáo đầu tiên của chiến dịch.",
+        "{start} – {end}: the campaign's first report.",
+    ),
     "rep_xlsx": ("Tải báo cáo Excel (XLSX)", "Download the report (XLSX)"),
     "rep_pdf": ("Tải báo cáo PDF", "Download the report (PDF)"),
     "rep_chart": ("Tin báo tiếp nhận theo tỉnh", "Reports received by province"),
@@ -126,7 +130,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home_remains": ("Hài cốt tìm thấy", "Remains found"),
     "home_identified": ("Đã xác định danh tính", "Identified"),
     "home_period": ("Kỳ 6 tháng hiện tại: {start} – {end}", "Current six-month period: {start} – {end}"),
-    "home_period_hint": ("So với kỳ trước {pstart} – {pend}.", "Against the previous period {pstart} – {pend}."),
+    "home_period_hint": (
+        "So với kỳ trước {pstart} – {pend}; kỳ hiện tại chưa kết thúc nên số liệu còn tăng.",
+        "Against the previous period {pstart} – {pend}; the current period is not over, so its figures still grow.",
+    ),
     "home_targets": ("Mục tiêu quốc gia đã công bố", "Published national targets"),
     "home_target": ("Mục tiêu", "Target"),
     "home_value": ("Số lượng", "Figure"),
@@ -210,6 +217,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exp_count_located": (
         "{layer}: {n} ({k} có tọa độ, vào tệp bản đồ)",
         "{layer}: {n} ({k} located, in the map file)",
+    ),
+    "exp_team_warning": (
+        "Tệp này có họ tên, điện thoại, địa chỉ nhân chứng: chỉ gửi cho đội tìm kiếm, không gửi đối tác.",
+        "This file holds witnesses' names, phones and addresses: for the search team only, never partners.",
     ),
     "exp_ascii": ("Tên không dấu (máy Garmin đời cũ)", "Names without diacritics (older Garmin units)"),
     "exp_ascii_help": (

@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from layers import query
+from layers.exporters.selection import Selection, select_frames
 from layers.seed import ensure_ready
 from layers.store import Store
 from ui.i18n import text
@@ -46,6 +47,21 @@ def _selected_rows(version: tuple, spec: query.FilterSpec) -> np.ndarray:
 def filtered_reports(version: tuple, spec: query.FilterSpec) -> gpd.GeoDataFrame:
     """The reports a FilterSpec selects; cached by the (hashable) spec."""
     return prepared_reports(version).iloc[_selected_rows(version, spec)]
+
+
+def table_reports(version: tuple, spec: query.FilterSpec) -> gpd.GeoDataFrame:
+    """The reports the map's table shows, without the search helper columns."""
+    shown = filtered_reports(version, spec)
+    return shown[[c for c in shown.columns if not c.startswith("_")]]
+
+
+def selection(spec: query.FilterSpec, names: tuple[str, ...]) -> Selection:
+    """The chosen layers for the spec, reports exactly as the map's table shows them."""
+    version = data_version()
+    needed = (*names, "reports") if "trips" in names else names
+    frames = {name: layer_frame(name, version) for name in dict.fromkeys(needed)}
+    chosen = select_frames(frames, spec, reports=table_reports(version, spec))
+    return Selection(spec, {name: chosen.frames[name] for name in names})
 
 
 def plain(text: str) -> str:

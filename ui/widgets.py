@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from layers.campaign import FIGURE_LABELS, Figures, figure_label
+from layers.campaign import DECIMALS, FIGURE_LABELS, Figures, figure_label
 from layers.labels import number
 
-DECIMALS = {"km_searched": 1, "km2_searched": 2}
 
-
-def figure_metrics(now: Figures, before: Figures, lang: str) -> None:
-    """The headline figures in a grid, each with its change since `before`."""
-    current, previous = now.as_dict(), before.as_dict()
+def figure_metrics(now: Figures, before: Figures | None, lang: str) -> None:
+    """The headline figures in a grid, each with its change since `before` (none for the first period)."""
+    current = now.as_dict()
+    previous = before.as_dict() if before else {}
     columns = st.columns(4)
     for i, key in enumerate(FIGURE_LABELS):
         digits = DECIMALS.get(key, 0)
-        delta = round(current[key] - previous[key], digits)
-        columns[i % 4].metric(
-            figure_label(key, lang), number(current[key], lang, digits), delta=delta if delta else None
-        )
+        delta = round(current[key] - previous[key], digits) if key in previous else 0
+        shown = (("+" if delta > 0 else "") + number(delta, lang, digits)) if delta else None
+        columns[i % 4].metric(figure_label(key, lang), number(current[key], lang, digits), delta=shown)
 
 
-def bar_chart(labels: list[str], values, title: str, color: str, top: int = 20) -> None:
+def bar_chart(labels: list[str], values: Iterable[float], title: str, color: str, top: int = 20) -> None:
     """Horizontal bars, largest first."""
     data = pd.DataFrame({"label": labels, "value": list(values)}).sort_values("value", ascending=False).head(top)
     chart = (

@@ -20,10 +20,12 @@ from openpyxl.styles import Font
 from geo.admin import province_names
 from geo.text import slug
 from layers import campaign
-from layers.campaign import FIGURE_LABELS, Figures, Period, Scope, figure_label
+from layers.campaign import DECIMALS, FIGURE_LABELS, Figures, Period, Scope, figure_label
 from layers.coverage import searched_areas
 from layers.exporters.pdfdoc import Document, draw_overview, rgb
-from layers.labels import neutralise, number
+from layers.exporters.selection import clean_frame
+from layers.exporters.tabular import append_values
+from layers.labels import number
 
 WHOLE = {"vi": "Toàn Hội", "en": "Whole association"}
 TEXT = {
@@ -84,7 +86,6 @@ DEFINITIONS = {
         "Remains found, handed over: the totals recorded on those trips.",
     ],
 }
-DECIMALS = {"km_searched": 1, "km2_searched": 2}
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class CampaignReport:
     body: str  # the chapter's name, or the whole association
     period: Period
     figures: Figures
-    previous: Figures
+    previous: Figures | None  # None: the first report of the campaign has nothing before it
     by_province: pd.DataFrame
     by_unit: pd.DataFrame
     received: gpd.GeoDataFrame
@@ -109,19 +110,20 @@ def build(
     period: Period,
     today: date,
 ) -> CampaignReport:
-    scope = Scope.of(reports, trips, chapter_id)
+    scope = Scope.of(clean_frame(reports), trips, chapter_id)
     received = scope.received(period)
+    previous = period.previous()
     return CampaignReport(
         body=body,
         period=period,
         figures=scope.figures(period),
-        previous=scope.figures(period.previous()),
+        previous=None if previous is None else scope.figures(previous),
         by_province=scope.by("province_34", period),
         by_unit=scope.by_unit(period),
         received=received,
         trips=scope.trips_made(period),
         made_on=today,
-        demo=bool(received["is_demo"].any()) if len(received) else bool(scope.reports["is_demo"].any()),
+        demo=bool(reports["is_demo"].any()),  # any demo record in the database: the figures are not real
     )
 
 
@@ -133,7 +135,9 @@ def _value(key: str, value: float, lang: str) -> str:
     return number(value, lang, DECIMALS.get(key, 0))
 
 
-def _change(key: str, now: float, before: float, lang: str) -> str:
+def _change(key: str, now: float, before: float | None, lang: str) -> str:
+    if before is None:
+        return "—"
     delta = now - before
     sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
     return f"{sign}{_value(key, abs(delta), lang)}"
@@ -141,12 +145,13 @@ def _change(key: str, now: float, before: float, lang: str) -> str:
 
 def headline_rows(report: CampaignReport, lang: str) -> list[tuple[str, str, str, str]]:
     """(label, this period, previous period, change) for every headline figure."""
-    now, before = report.figures.as_dict(), report.previous.as_dict()
+    now = report.figures.as_dict()
+    before = report.previous.as_dict() if report.previous else dict.fromkeys(now)
     return [
         (
             figure_label(key, lang),
             _value(key, now[key], lang),
-            _value(key, before[key], lang),
+            "—" if before[key] is None else _value(key, before[key], lang),
             _change(key, now[key], before[key], lang),
         )
         for key in FIGURE_LABELS
@@ -172,14 +177,12 @@ def _days(period: Period) -> str:
 
 def _cover_lines(report: CampaignReport, lang: str) -> list[tuple[str, str]]:
     text = TEXT[lang]
-    previous = report.period.previous()
+    period, previous = report.period, report.period.previous()
+    named = period.key in ("6m", "1y", "final")
     return [
         (text["chapter"], report.body),
-        (
-            text["period"],
-            f"{report.period.label(lang)} ({report.period.start:%d/%m/%Y} – {report.period.end:%d/%m/%Y})",
-        ),
-        (text["previous"], _days(previous)),
+        (text["period"], f"{period.label(lang)} ({_days(period)})" if named else _days(period)),
+        (text["previous"], "—" if previous is None else _days(previous)),
         (text["made"], f"{report.made_on:%d/%m/%Y}"),
     ]
 
@@ -194,14 +197,16 @@ def report_xlsx(report: CampaignReport, lang: str = "vi") -> bytes:
     if report.demo:
         cover.append([text["demo"]])
     for label, value in _cover_lines(report, lang):
-        cover.append([label, neutralise(value)])
+        append_values(cover, [label, value])
     cover.append([])
     cover.append([text["figure"], text["this"], text["previous"], text["change"]])
     for cell in cover[cover.max_row]:
         cell.font = Font(bold=True)
-    now, before = report.figures.as_dict(), report.previous.as_dict()
+    now = report.figures.as_dict()
+    before = report.previous.as_dict() if report.previous else dict.fromkeys(now)
     for key in FIGURE_LABELS:  # numbers stay numbers, so a spreadsheet can add them up
-        cover.append([figure_label(key, lang), now[key], before[key], now[key] - before[key]])
+        change = None if before[key] is None else now[key] - before[key]
+        cover.append([figure_label(key, lang), now[key], before[key], change])
     cover.append([])
     cover.append([text["how"]])
     for line in DEFINITIONS[lang]:
@@ -218,7 +223,7 @@ def report_xlsx(report: CampaignReport, lang: str = "vi") -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.itertuples(index=False):
-            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+            append_values(sheet, list(row))
         sheet.column_dimensions["A"].width = 28
     buffer = io.BytesIO()
     book.save(buffer)

@@ -13,10 +13,10 @@ import shapely
 
 from geo.admin import province_names
 from geo.text import ascii_only, slug
-from layers.exporters.audience import exported_fields
 from layers.exporters.kml import placemark_name
+from layers.exporters.records import labelled_values
 from layers.exporters.selection import Selection
-from layers.labels import display_value, field_label
+from layers.labels import display_value
 from layers.schema import Layer, get_layer
 
 MAX_WAYPOINTS = 1000
@@ -24,13 +24,7 @@ CREATOR = "Ban do Di tim dong doi"
 
 
 def _details(layer: Layer, row: pd.Series, audience: str, lang: str) -> str:
-    lines = []
-    for name in exported_fields(layer, audience):
-        field = layer.field(name)
-        value = display_value(field, row.get(name), lang)
-        if value:
-            lines.append(f"{field_label(field, lang)}: {value}")
-    return "\n".join(lines)
+    return "\n".join(f"{label}: {value}" for label, value in labelled_values(layer, row, audience, lang))
 
 
 def _waypoint(layer: Layer, row: pd.Series, audience: str, lang: str, ascii: bool) -> gpxpy.gpx.GPXWaypoint:

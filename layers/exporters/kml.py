@@ -21,9 +21,9 @@ from pyproj import Geod
 
 from geo.admin import province_names
 from layers.exporters.archive import zip_bytes
-from layers.exporters.audience import exported_fields
+from layers.exporters.records import labelled_values
 from layers.exporters.selection import Selection
-from layers.labels import blank, display_value, field_label, layer_label, short_code
+from layers.labels import blank, layer_label, short_code
 from layers.schema import REPORTS, Layer
 
 ONLINE_ICON = "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
@@ -54,12 +54,10 @@ def placemark_name(layer: Layer, row: pd.Series) -> str:
 
 def description(layer: Layer, row: pd.Series, audience: str, lang: str) -> str:
     """The record's details as a small HTML table; every value escaped."""
-    cells = []
-    for name in exported_fields(layer, audience):
-        field = layer.field(name)
-        value = display_value(field, row.get(name), lang)
-        if value:
-            cells.append(f"<tr><th>{html.escape(field_label(field, lang))}</th><td>{html.escape(value)}</td></tr>")
+    cells = [
+        f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
+        for label, value in labelled_values(layer, row, audience, lang)
+    ]
     return f"<table>{''.join(cells)}</table>"
 
 

@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 
 from layers.errors import LayersError
+from layers.exporters.audience import exported_fields
 from layers.exporters.pdfdoc import Document, draw_overview
 from layers.exporters.records import coordinate_frame
 from layers.exporters.selection import Selection
@@ -72,38 +73,33 @@ def _row(pdf: Document, label: str, value: str) -> None:
 
 def _report(pdf: Document, row: pd.Series, coords: pd.Series, audience: str) -> None:
     lang, text = pdf.lang, TEXT[pdf.lang]
+
+    def shown(name: str) -> str:
+        return display_value(REPORTS.field(name), row.get(name), lang)
+
     if pdf.will_page_break(60):
         pdf.add_page()
     pdf.set_font("DejaVu", "B", 11)
     names = "" if blank(row.get("martyr_names")) else f" – {row['martyr_names']}"
     pdf.multi_cell(0, 6, f"#{short_code(row['id'])}{names}", new_x="LMARGIN", new_y="NEXT")
     if row.geometry is not None and not row.geometry.is_empty:
-        _row(pdf, text["coords"], f"{coords.iloc[0]:.6f}, {coords.iloc[1]:.6f}  ·  {coords.iloc[2]}")
-        _row(pdf, "MGRS", coords.iloc[3])
-        if not pd.isna(coords.iloc[4]):
-            vn = f"X = {coords.iloc[4]:.2f} m, Y = {coords.iloc[5]:.2f} m (KTT {coords.iloc[6]})"
+        _row(pdf, text["coords"], f"{coords['lat']:.6f}, {coords['lon']:.6f}  ·  {coords['dms']}")
+        _row(pdf, "MGRS", coords["mgrs"])
+        if not pd.isna(coords["vn2000_x"]):
+            vn = f"X = {coords['vn2000_x']:.2f} m, Y = {coords['vn2000_y']:.2f} m (KTT {coords['meridian']})"
             _row(pdf, text["vn2000"], vn)
     else:
         _row(pdf, text["coords"], text["no_position"])
-    _row(
-        pdf,
-        text["place_description"],
-        display_value(REPORTS.field("place_description"), row.get("place_description"), lang),
-    )
-    _row(
-        pdf,
-        text["historical_place"],
-        display_value(REPORTS.field("historical_place"), row.get("historical_place"), lang),
-    )
+    for name in ("place_description", "historical_place"):
+        _row(pdf, text[name], shown(name))
     if not blank(row.get("uncertainty_m")):
         _row(pdf, text["uncertainty_m"], f"≈ {float(row['uncertainty_m']):,.0f} m")
-    _row(pdf, text["unit"], display_value(REPORTS.field("unit"), row.get("unit"), lang))
+    _row(pdf, text["unit"], shown("unit"))
     _row(pdf, text["period"], period_text(row))
-    _row(pdf, text["province"], display_value(REPORTS.field("province_34"), row.get("province_34"), lang))
-    _row(pdf, field_label(REPORTS.field("status"), lang), display_value(REPORTS.field("status"), row["status"], lang))
-    if audience == "team":
-        contact = [row.get(n) for n in ("witness_name", "witness_phone", "witness_address", "witness_relation")]
-        _row(pdf, text["witness"], " · ".join(str(v) for v in contact if not blank(v)))
+    _row(pdf, text["province"], shown("province_34"))
+    _row(pdf, field_label(REPORTS.field("status"), lang), shown("status"))
+    contact = [n for n in exported_fields(REPORTS, audience) if n.startswith("witness_")]  # none for partners
+    _row(pdf, text["witness"], " · ".join(shown(n) for n in contact if shown(n)))
     pdf.set_font("DejaVu", "B", 9)
     pdf.cell(0, 6, text["notes"], new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(170)
@@ -118,6 +114,8 @@ def pdf_bytes(selection: Selection, audience: str, lang: str, today: date) -> by
     reports = selection.frames.get(REPORTS.name)
     if reports is None:
         raise LayersError("Phiếu thực địa in tin báo: hãy chọn lớp tin báo (reports) hoặc tất cả.")
+    if reports.empty:
+        raise LayersError("Không có tin báo nào trong phạm vi đang chọn; phiếu thực địa không có gì để in.")
     if len(reports) > MAX_REPORTS:
         raise LayersError(
             f"Phiếu thực địa in tối đa {MAX_REPORTS} tin báo, bộ lọc đang chọn {len(reports)}; "
@@ -140,7 +138,7 @@ def pdf_bytes(selection: Selection, audience: str, lang: str, today: date) -> by
         pdf.cell(0, 5, text["demo"], new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0)
     draw_overview(pdf, MAP_BOX, reports, selection.frames.get(TRIPS.name))
-    coords = coordinate_frame(reports, lang)
+    coords = coordinate_frame(reports)
     pdf.add_page()
     for index, row in reports.iterrows():
         _report(pdf, row, coords.loc[index], audience)

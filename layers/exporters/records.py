@@ -53,8 +53,9 @@ def _meridians(province_63: pd.Series) -> pd.Series:
     return province_63.map(table).astype(float)
 
 
-def coordinate_frame(frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
-    """One row per record: the anchor point in decimal degrees, DMS, MGRS and VN-2000 X/Y."""
+def coordinate_frame(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One row per record: the anchor point in decimal degrees, DMS, MGRS and VN-2000 X/Y
+    (columns lat, lon, dms, mgrs, vn2000_x, vn2000_y, meridian; COORDINATE_HEADERS names them)."""
     lat, lon = anchor_points(frame.geometry)
     located = ~np.isnan(lat)
     meridian = _meridians(frame["province_63"]) if "province_63" in frame else pd.Series(np.nan, index=frame.index)
@@ -63,19 +64,29 @@ def coordinate_frame(frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     for value in meridian[located].dropna().unique():
         rows = located & (meridian.to_numpy() == value)
         x[rows], y[rows] = vn2000_xy(lat[rows], lon[rows], float(value))
-    headers = COORDINATE_HEADERS[lang]
     return pd.DataFrame(
         {
-            headers[0]: np.round(lat, 7),
-            headers[1]: np.round(lon, 7),
-            headers[2]: _written_as(lat, lon, located, "dms"),
-            headers[3]: _written_as(lat, lon, located, "mgrs"),
-            headers[4]: np.round(x, 2),
-            headers[5]: np.round(y, 2),
-            headers[6]: [meridian_text(m) if not np.isnan(m) else "" for m in meridian],
+            "lat": np.round(lat, 7),
+            "lon": np.round(lon, 7),
+            "dms": _written_as(lat, lon, located, "dms"),
+            "mgrs": _written_as(lat, lon, located, "mgrs"),
+            "vn2000_x": np.round(x, 2),
+            "vn2000_y": np.round(y, 2),
+            "meridian": [meridian_text(m) if not np.isnan(m) else "" for m in meridian],
         },
         index=frame.index,
     )
+
+
+def labelled_values(layer: Layer, row: pd.Series, audience: str, lang: str) -> list[tuple[str, str]]:
+    """(label, value) of every non-empty field the audience may see, for one record."""
+    pairs = []
+    for name in exported_fields(layer, audience):
+        field = layer.field(name)
+        value = display_value(field, row.get(name), lang)
+        if value:
+            pairs.append((field_label(field, lang), value))
+    return pairs
 
 
 def labelled_frame(frame: gpd.GeoDataFrame, layer: Layer, audience: str, lang: str) -> pd.DataFrame:
@@ -94,7 +105,9 @@ def labelled_frame(frame: gpd.GeoDataFrame, layer: Layer, audience: str, lang: s
 
 def table(frame: gpd.GeoDataFrame, layer: Layer, audience: str, lang: str) -> pd.DataFrame:
     """What CSV and XLSX hold: labelled fields, coordinates, and WKT for lines and polygons."""
-    parts = [labelled_frame(frame, layer, audience, lang), coordinate_frame(frame, lang)]
+    coordinates = coordinate_frame(frame)
+    coordinates.columns = list(COORDINATE_HEADERS[lang])
+    parts = [labelled_frame(frame, layer, audience, lang), coordinates]
     if layer.geometry != "point":
         parts.append(pd.DataFrame({GEOMETRY_HEADER[lang]: frame.geometry.to_wkt(rounding_precision=7)}))
     out = pd.concat(parts, axis=1)

@@ -35,17 +35,17 @@ class Selection:
 
     def cleaned(self) -> Selection:
         """The same rows with control characters taken out of every text column, once for all formats."""
-        frames = {}
-        for name, frame in self.frames.items():
-            text_columns = [c for c in frame.columns if c != "geometry" and _is_text(frame[c])]
-            frames[name] = frame.assign(
-                **{c: frame[c].map(lambda v: clean_text(v) if isinstance(v, str) else v) for c in text_columns}
-            )
-        return Selection(self.spec, frames)
+        return Selection(self.spec, {name: clean_frame(frame) for name, frame in self.frames.items()})
 
 
 def _is_text(column: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(column) or column.dtype == object
+
+
+def clean_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame with control characters taken out of its text columns (see labels.clean_text)."""
+    text_columns = [c for c in frame.columns if c != "geometry" and _is_text(frame[c])]
+    return frame.assign(**{c: frame[c].map(lambda v: clean_text(v) if isinstance(v, str) else v) for c in text_columns})
 
 
 def layer_names(choice: str) -> tuple[str, ...]:
@@ -66,6 +66,55 @@ def narrow(frame: gpd.GeoDataFrame, spec: FilterSpec) -> gpd.GeoDataFrame:
     return chosen[[c for c in chosen.columns if not c.startswith("_")]]
 
 
+def context_spec(spec: FilterSpec) -> FilterSpec:
+    """What other layers are narrowed by: place, area, years and chapter. Unit, status, confidence
+    and text describe reports; they would empty or not touch battlefields, cemeteries and trips."""
+    return FilterSpec(
+        provinces_34=spec.provinces_34,
+        provinces_63=spec.provinces_63,
+        place=spec.place,
+        area=spec.area,
+        year_from=spec.year_from,
+        year_to=spec.year_to,
+        include_unknown_period=spec.include_unknown_period,
+        chapters=spec.chapters,
+    )
+
+
+def _narrows_reports_only(spec: FilterSpec) -> bool:
+    return bool(spec.units or spec.statuses or spec.confidence or spec.text.strip() or spec.has_coordinates is not None)
+
+
+def _linked_to(trips: gpd.GeoDataFrame, report_ids: set[str]) -> gpd.GeoDataFrame:
+    linked = trips["linked_report_ids"].map(lambda ids: bool(report_ids.intersection(map(str, ids or []))))
+    return trips[linked]
+
+
+def select_frames(
+    frames: dict[str, gpd.GeoDataFrame], spec: FilterSpec, reports: gpd.GeoDataFrame | None = None
+) -> Selection:
+    """Each layer of `frames` narrowed for the spec. `reports` may be given already narrowed (the
+    map's cached table); when the spec narrows reports by unit, status or text, the trips kept are
+    the ones made for the selected reports."""
+    chosen: dict[str, gpd.GeoDataFrame] = {}
+    if "reports" in frames:
+        chosen["reports"] = narrow(frames["reports"], spec) if reports is None else reports
+    context = context_spec(spec)
+    for name, frame in frames.items():
+        if name == "reports":
+            continue
+        chosen[name] = narrow(frame, context)
+        if name == "trips" and _narrows_reports_only(spec):
+            selected = chosen.get("reports")
+            if selected is None:
+                selected = narrow(frames["reports"], spec) if "reports" in frames else frame.iloc[0:0]
+            chosen[name] = _linked_to(chosen[name], set(map(str, selected["id"])))
+    return Selection(spec, {name: chosen[name] for name in EXPORTABLE if name in chosen})
+
+
 def select(store: Store, names: tuple[str, ...], spec: FilterSpec) -> Selection:
-    """Each named layer narrowed by the same spec."""
-    return Selection(spec, {name: narrow(store.frame(name), spec) for name in names})
+    """Each named layer narrowed by the same spec (see select_frames)."""
+    needed = (*names, "reports") if "trips" in names and _narrows_reports_only(spec) else names
+    frames = {name: store.frame(name) for name in dict.fromkeys(needed)}
+    selection = select_frames(frames, spec)
+    return Selection(spec, {name: selection.frames[name] for name in names})

@@ -21,6 +21,7 @@ from geo.admin import UnknownPlace, province_at, province_codes, resolve_place
 from geo.coords import VIETNAM, CoordinateError, parse
 from geo.datums import get_datum
 from geo.text import fold
+from layers.campaign import vietnam_today
 from layers.importers.errors import UnreadableFile
 from layers.importers.files import FORMULA, Row, read_table
 from layers.importers.ledger import record_import
@@ -123,7 +124,7 @@ def _date(text: str, row: Row, column: str) -> date:
             day = datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
-        if not date(1945, 1, 1) <= day <= date.today():
+        if not date(1945, 1, 1) <= day <= vietnam_today():
             raise RowProblem(f"{_where(row, column)}: ngày {text[:20]} nằm ngoài 1945 – hôm nay.")
         return day
     raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải là ngày (ví dụ 05/04/2026).")
@@ -298,7 +299,7 @@ def import_reports(
         else:
             record.update(
                 chapter_id=chapter_id or record.get("chapter_id"),
-                received_on=record.get("received_on") or date.today(),  # the file's date, else the import's
+                received_on=record.get("received_on") or vietnam_today(),  # the file's date, else the import's
                 import_id=result.import_id,
                 row_hash=digest,
             )

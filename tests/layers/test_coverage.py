@@ -113,3 +113,29 @@ def test_a_trip_without_a_track_still_counts_but_searches_no_area():
     table = coverage_table(_reports(), trips, "province_34")
     assert table.loc["VN-30", "trips"] == 1 and table.loc["VN-30", "remains_found"] == 2
     assert table.loc["VN-30", "searched_km2"] == 0
+
+
+def test_no_trips_no_tracks_and_no_reports_give_zeros_not_errors():
+    none = _trips().iloc[0:0]
+    table = coverage_table(_reports(), none, "province_34")
+    assert table["searched_km2"].sum() == 0 and table["trips"].sum() == 0
+    untracked = _trips().assign(geometry=None)
+    assert coverage_table(_reports(), untracked, "province_34")["searched_km2"].sum() == 0
+    empty = coverage_table(_reports().iloc[0:0], none, "chapter_id")
+    assert empty.empty and float(empty["searched_km2"].sum()) == 0
+
+
+def test_a_status_that_says_searched_counts_and_duplicates_are_left_out():
+    reports = _reports()
+    reports.loc[reports["id"] == "outside", "status"] = "searched_not_found"
+    reports.loc[reports["id"] == "nowhere", "status"] = "duplicate"
+    states = coverage_states(reports, _trips()).set_index(reports["id"])["state"]
+    assert states["outside"] == "searched_by_status" and states["nowhere"] == "duplicate"
+    table = coverage_table(reports, _trips(), "province_34")
+    assert table.loc["VN-25", "reports"] == 3 and table.loc["VN-25", "searched"] == 2
+
+
+def test_area_does_not_depend_on_ring_orientation():
+    square = shapely.box(107.0, 16.0, 107.01, 16.01)
+    both = shapely.MultiPolygon([square, shapely.box(107.02, 16.0, 107.03, 16.01).reverse()])
+    assert area_km2(both) == pytest.approx(2 * area_km2(square), rel=1e-3)

@@ -8,12 +8,11 @@ from streamlit_folium import st_folium
 
 from geo.admin import boundaries, province_names
 from layers.coverage import coverage_states, coverage_table, searched_areas
-from layers.exporters.selection import narrow
 from layers.labels import number, short_code
 from ui.coverage_map import coverage_map
 from ui.filters import sidebar_filters
 from ui.mapview import status_label
-from ui.state import data_version, filtered_reports, lang, layer_frame, store, t
+from ui.state import data_version, lang, layer_frame, selection, store, t
 from ui.widgets import bar_chart
 
 MEASURES = ("searched_pct", "unvisited", "reports", "searched_km2", "trips", "remains_found", "identified")
@@ -22,9 +21,8 @@ MEASURES = ("searched_pct", "unvisited", "reports", "searched_km2", "trips", "re
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _coverage(version: tuple, spec, level: str):
     """Reports and trips of the filter, each report's state, the searched areas, the table."""
-    shown = filtered_reports(version, spec)
-    reports = shown[[c for c in shown.columns if not c.startswith("_")]]
-    trips = narrow(layer_frame("trips", version), spec)
+    chosen = selection(spec, ("reports", "trips"))
+    reports, trips = chosen.frames["reports"], chosen.frames["trips"]
     table = coverage_table(reports, trips, f"province_{level}")
     table["unvisited"] = table["located"] - table["searched"]
     return reports, trips, coverage_states(reports, trips), searched_areas(trips), table

@@ -14,7 +14,7 @@ if store().has_demo():
 st.header(t("page_export"))
 spec = st.session_state.get("current_spec")
 if spec is None:  # opened directly: the filters in the link, as the map would read them
-    spec = FilterSpec.from_params({key: st.query_params.get_all(key) for key in st.query_params})
+    spec = FilterSpec.from_params({key: st.query_params.get_all(key) for key in st.query_params}).usable()
 st.markdown(t("exp_scope"))
 st.text(describe_spec(spec, lang()))
 st.caption(t("exp_scope_hint"))

@@ -3,12 +3,10 @@ targets with their source, and the days left to 27 July 2027."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
-from layers.campaign import CAMPAIGN_END, Scope, current_period, days_left, previous_six_months, targets
+from layers.campaign import CAMPAIGN_END, Scope, current_period, days_left, targets, vietnam_today
 from layers.coverage import done_trips
 from layers.labels import number
 from ui.state import data_version, lang, layer_frame, store, t
@@ -17,7 +15,7 @@ from ui.widgets import figure_metrics
 version = data_version()
 if store().has_demo():
     st.warning(t("demo_banner"), icon="⚠️")
-today = date.today()
+today = vietnam_today()
 st.header(t("home_title"))
 st.metric(t("home_days_left", day=f"{CAMPAIGN_END:%d/%m/%Y}"), number(days_left(today), lang()))
 
@@ -35,11 +33,12 @@ for column, (label, value) in zip(st.columns(len(totals)), totals.items(), stric
     column.metric(label, number(value, lang()))
 
 period = current_period(today)
-previous = previous_six_months(period)
+previous = period.previous()
 st.subheader(t("home_period", start=f"{period.start:%d/%m/%Y}", end=f"{period.end:%d/%m/%Y}"))
-st.caption(t("home_period_hint", pstart=f"{previous.start:%d/%m/%Y}", pend=f"{previous.end:%d/%m/%Y}"))
+if previous is not None:
+    st.caption(t("home_period_hint", pstart=f"{previous.start:%d/%m/%Y}", pend=f"{previous.end:%d/%m/%Y}"))
 scope = Scope.of(reports, trips, None)
-figure_metrics(scope.figures(period), scope.figures(previous), lang())
+figure_metrics(scope.figures(period), None if previous is None else scope.figures(previous), lang())
 
 st.subheader(t("home_targets"))
 table = targets()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.admin import UnknownPlace, boundaries, province_names
+from geo.admin import boundaries, province_names
 from geo.coords import format_position
 from layers.labels import describe_spec, number
 from layers.query import FilterSpec
@@ -140,15 +139,6 @@ def _table(shown: pd.DataFrame, options: MapOptions) -> None:
         st.rerun(scope="fragment")
 
 
-def _usable(spec: FilterSpec) -> FilterSpec:
-    """The spec without a place name the gazetteer does not know (the sidebar has said so)."""
-    try:
-        spec.resolved_place()
-    except UnknownPlace:
-        return replace(spec, place="")
-    return spec
-
-
 @st.dialog(t("exp_view_title"), width="large")
 def export_dialog(spec: FilterSpec) -> None:
     """The export form for exactly the reports, area and layers now on the map."""
@@ -160,7 +150,6 @@ def export_dialog(spec: FilterSpec) -> None:
 def explorer(spec: FilterSpec, options: MapOptions) -> None:
     """Map, detail panel and table: reruns on its own when the user clicks or selects."""
     version = data_version()
-    spec = _usable(spec)
     st.session_state["current_spec"] = spec  # the Export page exports what the map shows
     shown = filtered_reports(version, spec)
     center, zoom = None, None

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.admin import boundaries
-from layers.campaign import CAMPAIGN_START, PERIODS, custom_period, figure_label
+from layers.campaign import CAMPAIGN_START, PERIODS, custom_period, figure_label, vietnam_today
 from layers.coverage import coverage_states, searched_areas
 from layers.exporters.campaign_report import WHOLE, build, filename, province_table, report_pdf, report_xlsx, unit_table
 from ui.coverage_map import coverage_map
@@ -33,7 +33,7 @@ def _choose_period():
     key = st.selectbox(t("rep_period"), options, format_func=labels.get, key="rep_period")
     if key != "custom":
         return next(p for p in PERIODS if p.key == key)
-    days = st.date_input(t("rep_dates"), (CAMPAIGN_START, date.today()), format="DD/MM/YYYY", key="rep_dates")
+    days = st.date_input(t("rep_dates"), (CAMPAIGN_START, vietnam_today()), format="DD/MM/YYYY", key="rep_dates")
     if not isinstance(days, tuple) or len(days) != 2:
         st.info(t("rep_pick_dates"))
         st.stop()
@@ -56,18 +56,15 @@ with left:
 with right:
     period = _choose_period()
 body = WHOLE[lang()] if chapter_id is None else chapters.set_index("id").loc[chapter_id, "name"]
-today = date.today()
+today = vietnam_today()
 report = _report(version, chapter_id, body, period, today)
+st.subheader(f"{body} · {period.label(lang())}")
 previous = period.previous()
-st.caption(
-    t(
-        "rep_compare",
-        start=f"{period.start:%d/%m/%Y}",
-        end=f"{period.end:%d/%m/%Y}",
-        pstart=f"{previous.start:%d/%m/%Y}",
-        pend=f"{previous.end:%d/%m/%Y}",
-    )
-)
+days = {"start": f"{period.start:%d/%m/%Y}", "end": f"{period.end:%d/%m/%Y}"}
+if previous is None:  # the first report of the campaign compares with nothing
+    st.caption(t("rep_first", **days))
+else:
+    st.caption(t("rep_compare", **days, pstart=f"{previous.start:%d/%m/%Y}", pend=f"{previous.end:%d/%m/%Y}"))
 figure_metrics(report.figures, report.previous, lang())
 xlsx, pdf = _files(version, chapter_id, body, period, (period.start, period.end), lang(), today)
 a, b = st.columns(2)

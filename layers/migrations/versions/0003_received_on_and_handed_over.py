@@ -17,8 +17,13 @@ def upgrade() -> None:
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.add_column(sa.Column("received_on", sa.Date(), nullable=True))
         batch_op.create_index("ix_reports_received_on", ["received_on"], unique=False)
-    # Reports stored before this revision were received no later than they were stored.
-    op.execute("UPDATE reports SET received_on = DATE(created_at) WHERE received_on IS NULL")
+    # Reports stored before this revision were received no later than they were stored: the day
+    # they were stored, in Vietnam (UTC+7), whatever the database server's zone.
+    if op.get_bind().dialect.name == "postgresql":
+        day = "(created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+    else:  # SQLite keeps UTC text
+        day = "DATE(created_at, '+7 hours')"
+    op.execute(f"UPDATE reports SET received_on = {day} WHERE received_on IS NULL")
     with op.batch_alter_table("trips", schema=None) as batch_op:
         batch_op.add_column(sa.Column("remains_handed_over", sa.Integer(), nullable=True))
 

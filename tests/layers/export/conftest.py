@@ -29,12 +29,28 @@ HOSTILE = {
 }
 
 
+SECRET = "PNLONGSECRET"
+LONG = {  # private text longer than a dBASE field, and control characters no XML may hold
+    "martyr_names": "Lê Văn\x0b Dài",
+    "place_description": "Gần\x01 suối",
+    "province_34": "VN-25",
+    "province_63": "VN-25",
+    "status": "new",
+    "witness_address": "Ngõ\x0b Bí Mật số 9",
+    "private_notes": (SECRET + " gia đình không muốn công khai; ") * 12,
+}
+
+
 @pytest.fixture(scope="package")
 def demo_store(tmp_path_factory) -> Store:
     store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('export') / 'e.sqlite'}")
     seed_reference(store)
     load_demo(store, reports=400, seed=9)
-    store.insert("reports", [{**HOSTILE, "geometry": Point(107.1, 16.8)}], author="test")
+    store.insert(
+        "reports",
+        [{**HOSTILE, "geometry": Point(107.1, 16.8)}, {**LONG, "geometry": Point(107.2, 16.7)}],
+        author="test",
+    )
     return store
 
 

@@ -11,6 +11,7 @@ from layers.exporters.formats import ExportOptions, export
 from layers.exporters.ogr import SHAPEFILE_NAMES, shapefile_name
 from layers.exporters.schema_doc import render_markdown
 from layers.exporters.selection import EXPORTABLE, Selection
+from layers.labels import clean_text
 from layers.schema import REPORTS, get_layer
 from tests.layers.export.readers import zip_members
 
@@ -51,18 +52,25 @@ def test_shapefile_zip_has_utf8_cpg_short_names_and_every_feature(quang_tri, tmp
     assert {"martyrs", "place_desc", "prov_34"} <= set(back.columns)
     assert sorted(back["id"]) == sorted(quang_tri.frames["reports"]["id"])
     _same_points(quang_tri.frames["reports"], back)
-    expected = quang_tri.frames["reports"].set_index("id")["martyr_names"]
+    expected = quang_tri.frames["reports"].set_index("id")["martyr_names"].map(clean_text)
     assert (back.set_index("id")["martyrs"] == expected.loc[back["id"]]).all()
 
 
-def test_a_layer_of_mixed_geometry_becomes_one_shapefile_per_type(everything):
+def test_a_layer_of_mixed_geometry_becomes_one_shapefile_per_type(everything, tmp_path):
     battlefields = everything.frames["battlefields"].copy()
     first = battlefields.index[battlefields.geometry.notna()][0]
     battlefields.loc[first, "geometry"] = battlefields.loc[first, "geometry"].buffer(0.05)  # an area, not a point
     mixed = Selection(everything.spec, {"battlefields": battlefields})
-    files = zip_members(export(mixed, "shp", ExportOptions()).data)
+    data = export(mixed, "shp", ExportOptions()).data
+    files = zip_members(data)
     assert {"battlefields_point.shp", "battlefields_polygon.shp"} <= set(files)
     assert "battlefields.shp" not in files
+    path = tmp_path / "mixed.zip"
+    path.write_bytes(data)
+    points = pyogrio.read_info(f"/vsizip/{path}/battlefields_point.shp")
+    areas = pyogrio.read_info(f"/vsizip/{path}/battlefields_polygon.shp")
+    assert (points["geometry_type"], areas["geometry_type"]) == ("Point", "Polygon")
+    assert points["features"] + areas["features"] == len(battlefields)  # unlocated rows stay with the points
 
 
 def test_shapefile_names_are_unique_short_and_documented():

@@ -7,8 +7,10 @@ import pytest
 from layers.exporters.formats import FORMATS, ExportOptions, export
 from layers.exporters.ogr import shapefile_name
 from layers.exporters.selection import Selection
+from layers.failures import log_failure
 from layers.schema import REPORTS
-from tests.layers.export.conftest import HOSTILE
+from tests.cli_helpers import run_module
+from tests.layers.export.conftest import HOSTILE, SECRET
 from tests.layers.export.readers import all_text
 
 
@@ -49,3 +51,39 @@ def test_a_partner_file_holds_no_private_field_or_value(format_name, everything)
 def test_a_team_file_carries_the_witness_contact(format_name, everything):
     data = export(_small(everything), format_name, ExportOptions(audience="team")).data
     assert HOSTILE["witness_phone"] in all_text(format_name, data)
+
+
+@pytest.mark.parametrize("format_name", ["shp", "gpkg", "xlsx", "kml", "gpx", "pdf"])
+def test_nothing_private_reaches_the_terminal_or_the_log(format_name, demo_store, tmp_path):
+    """GDAL warns with field values and openpyxl errors quote cells: neither may show witness data."""
+    done = run_module(
+        "layers",
+        "export",
+        "reports",
+        "--format",
+        format_name,
+        "--audience",
+        "team",
+        "--province",
+        "Quảng Trị",
+        "--unit",
+        "",
+        "--out",
+        str(tmp_path),
+        "--db",
+        str(demo_store.engine.url),
+    )
+    assert done.returncode == 0, done.stderr
+    for secret in (SECRET, "Bí Mật", HOSTILE["witness_phone"]):
+        assert secret not in done.stderr and secret not in done.stdout
+    exported = next(tmp_path.iterdir()).read_bytes()
+    assert "Bí Mật" in all_text(format_name, exported)  # the team file has the (cleaned) address
+
+
+def test_a_logged_failure_names_the_error_not_the_data(caplog):
+    try:
+        raise ValueError(f"cell value {HOSTILE['witness_phone']} cannot be used")
+    except ValueError as exc:
+        log_failure("export to xlsx", exc)
+    assert "ValueError" in caplog.text and "test_privacy.py" in caplog.text
+    assert HOSTILE["witness_phone"] not in caplog.text

@@ -12,17 +12,50 @@ from shapely.geometry import Polygon
 
 from layers.exporters.formats import ExportOptions, export, file_stem
 from layers.exporters.selection import EXPORTABLE, select
-from layers.query import FilterSpec, apply, prepare
+from layers.query import FilterSpec
 from tests.cli_helpers import run_module
 
 AREA = ((106.9, 16.6), (107.3, 16.6), (107.3, 17.0), (106.9, 17.0), (106.9, 16.6))
 
 
-def test_the_reports_selected_are_the_rows_the_table_shows(demo_store):
-    spec = FilterSpec(place="Quảng Trị", units=("Sư đoàn 325",), statuses=("new", "verified"))
-    table = apply(prepare(demo_store.frame("reports")), spec)  # what ui.state.filtered_reports shows
-    assert len(table) > 0
-    assert list(select(demo_store, ("reports",), spec).frames["reports"]["id"]) == list(table["id"])
+def test_the_reports_selected_match_an_independent_pandas_filter(demo_store):
+    spec = FilterSpec(place="Quảng Trị", statuses=("new", "verified"), year_from=1968, year_to=1972)
+    frame = demo_store.frame("reports")
+    first, last = frame["year_from"].fillna(frame["year_to"]), frame["year_to"].fillna(frame["year_from"])
+    expected = frame[
+        frame["province_34"].eq("VN-25")  # Quảng Trị today = Quảng Trị + Quảng Bình of 2008–2025
+        & frame["status"].isin(["new", "verified"])
+        & ((first <= 1972) & (last >= 1968) | first.isna())
+    ]
+    assert 0 < len(expected) < len(frame)
+    chosen = select(demo_store, ("reports",), spec).frames["reports"]
+    assert sorted(chosen["id"]) == sorted(expected["id"])
+
+
+def test_a_unit_filter_keeps_the_trips_made_for_the_selected_reports(demo_store):
+    spec = FilterSpec(units=("Sư đoàn 325",))
+    chosen = select(demo_store, EXPORTABLE, spec)
+    report_ids = set(chosen.frames["reports"]["id"])
+    trips = chosen.frames["trips"]
+    assert 0 < len(trips) < len(demo_store.frame("trips"))
+    assert all(report_ids & set(ids) for ids in trips["linked_report_ids"])
+    assert len(chosen.frames["battlefields"]) == len(demo_store.frame("battlefields"))  # a unit says nothing of places
+
+
+def test_the_command_line_will_not_write_a_zip_under_another_name(demo_store, tmp_path):
+    url = str(demo_store.engine.url)
+    wrong = run_module(
+        "layers", "export", "all", "--format", "geojson", "--out", str(tmp_path / "all.geojson"), "--db", url
+    )
+    assert wrong.returncode == 2 and ".zip" in wrong.stderr and not (tmp_path / "all.geojson").exists()
+    missing = run_module(
+        "layers", "export", "reports", "--format", "gpx", "--out", f"{tmp_path}/no-such-folder/", "--db", url
+    )
+    assert missing.returncode == 2 and "no-such-folder" in missing.stderr
+    right = run_module(
+        "layers", "export", "all", "--format", "geojson", "--out", str(tmp_path / "all.zip"), "--db", url
+    )
+    assert right.returncode == 0 and (tmp_path / "all.zip").read_bytes()[:2] == b"PK"
 
 
 def test_other_layers_follow_the_place_and_the_drawn_area(demo_store):

@@ -62,9 +62,10 @@ def test_no_cell_starts_a_formula_in_csv_or_xlsx(everything):
     assert "'=HYPERLINK" in text and "'+Tiểu đoàn 8" in text and "'-Cạnh gốc đa" in text
     book = openpyxl.load_workbook(io.BytesIO(export(one, "xlsx", ExportOptions()).data))
     cells = [c for row in book.active.iter_rows() for c in row if c.value is not None]
-    assert not any(c.data_type == "f" for c in cells)
-    assert not any(isinstance(c.value, str) and c.value[:1] in "=+-@" for c in cells)
-    assert any(c.value == "'" + HOSTILE["martyr_names"] for c in cells)
+    assert not any(c.data_type == "f" for c in cells)  # no formula cell: the value is kept exactly, as text
+    risky = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert {c.value for c in risky} >= {HOSTILE["martyr_names"], HOSTILE["unit"], HOSTILE["place_description"]}
+    assert all(c.data_type == "s" and c.quotePrefix for c in risky)
 
 
 def test_xlsx_has_a_sheet_per_layer_with_the_same_rows(quang_tri):
