@@ -20,6 +20,8 @@ STATE_STYLE = {
     "not_visited": {"color": "#b2182b", "fillColor": "#ef3b2c", "radius": 6, "weight": 2},
     "in_searched_area": {"color": "#555555", "fillColor": "#9e9e9e", "radius": 4, "weight": 1},
     "linked": {"color": "#1b7837", "fillColor": "#5aae61", "radius": 4, "weight": 1},
+    "searched_by_status": {"color": "#1b7837", "fillColor": "#a6dba0", "radius": 4, "weight": 1},
+    "duplicate": {"color": "#aaaaaa", "fillColor": "#dddddd", "radius": 3, "weight": 1},
 }
 RAMP = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
 HEAT = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")

@@ -176,11 +176,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov_state_not_visited": ("chưa có chuyến nào tới", "not yet reached"),
     "cov_state_in_searched_area": ("nằm trong vùng đã rà", "inside a searched area"),
     "cov_state_linked": ("đã có chuyến tìm kiếm riêng", "searched by a trip for it"),
+    "cov_state_searched_by_status": ("đã tìm (theo trạng thái tin báo)", "searched (by the report's status)"),
+    "cov_state_duplicate": ("trùng lặp", "duplicate"),
     "cov_legend": (
         "Chấm đỏ lớn: tin báo chưa có chuyến nào tới. Chấm xám: nằm trong vùng đã rà. Chấm xanh: đã có "
-        "chuyến tìm kiếm riêng. Vùng xanh: vết GPS của các chuyến đã đi, mở rộng theo bề rộng dò tìm.",
+        "chuyến tìm kiếm riêng (xanh nhạt: trạng thái ghi đã tìm, chuyến đi không có vết GPS). Vùng xanh: "
+        "vết GPS của các chuyến đã đi, mở rộng theo bề rộng dò tìm.",
         "Large red dots: reports no trip has reached. Grey: inside a searched area. Green: searched by a "
-        "trip for it. Green areas: GPS tracks of trips made, widened by the sweep width.",
+        "trip for it (light green: the status says searched, the trip has no GPS track). Green areas: GPS "
+        "tracks of trips made, widened by the sweep width.",
     ),
     "cov_unvisited_title": ("{n} tin báo có tọa độ chưa có chuyến nào tới", "{n} located reports no trip has reached"),
     "cov_by_province": ("Theo tỉnh, thành", "By province"),

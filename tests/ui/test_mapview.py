@@ -116,3 +116,13 @@ def test_layer_switches_leave_layers_out(frames):
     assert html.count("site-symbol") < everything.count("site-symbol")
     assert "leaflet-heat.js" not in html
     assert "leaflet-heat.js" in everything
+
+
+def test_every_coverage_state_has_a_style_and_a_label_in_both_languages():
+    from layers.coverage import STATES
+    from ui.coverage_map import STATE_STYLE
+    from ui.i18n import text
+
+    for state in STATES:
+        assert state in STATE_STYLE
+        assert text(f"cov_state_{state}", "vi") and text(f"cov_state_{state}", "en")
