@@ -270,17 +270,10 @@ def _chart(pdf: Document, table: pd.DataFrame, lang: str) -> None:
 def report_pdf(report: CampaignReport, lang: str = "vi") -> bytes:
     text = TEXT[lang]
     pdf = Document(lang, text["title"])
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(0, 8, text["title"], new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=9)
-    if report.demo:
-        pdf.set_text_color(200, 0, 0)
-        pdf.cell(0, 5, text["demo"], new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0)
+    pdf.open_with(text["title"], text["demo"] if report.demo else None)
     for label, value in _cover_lines(report, lang):
-        pdf.cell(0, 5, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, text["days_left"].format(n=campaign.days_left(report.made_on)), new_x="LMARGIN", new_y="NEXT")
+        pdf.line_of_text(f"{label}: {value}")
+    pdf.line_of_text(text["days_left"].format(n=campaign.days_left(report.made_on)))
     pdf.ln(3)
     rows = [list(r) for r in headline_rows(report, lang)]
     _table(pdf, [text["figure"], text["this"], text["previous"], text["change"]], rows, [70, 38, 38, 34])

@@ -124,19 +124,11 @@ def pdf_bytes(selection: Selection, audience: str, lang: str, today: date) -> by
     reports = reports.sort_values(["province_34", "id"], na_position="last")
     text = TEXT[lang]
     pdf = Document(lang, text["title"])
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 15)
-    pdf.cell(0, 9, text["title"], new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=9)
+    demo = "is_demo" in reports and reports["is_demo"].fillna(False).astype(bool).any()
+    pdf.open_with(text["title"], text["demo"] if demo else None)
     trips = len(selection.frames.get(TRIPS.name, []))
-    pdf.cell(
-        0, 5, text["made"].format(day=today.isoformat(), n=len(reports), trips=trips), new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.multi_cell(0, 5, f"{text['filters']}: {describe_spec(selection.spec, lang)}", new_x="LMARGIN", new_y="NEXT")
-    if "is_demo" in reports and reports["is_demo"].fillna(False).astype(bool).any():
-        pdf.set_text_color(200, 0, 0)
-        pdf.cell(0, 5, text["demo"], new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0)
+    pdf.line_of_text(text["made"].format(day=today.isoformat(), n=len(reports), trips=trips))
+    pdf.line_of_text(f"{text['filters']}: {describe_spec(selection.spec, lang)}")
     draw_overview(pdf, MAP_BOX, reports, selection.frames.get(TRIPS.name))
     coords = coordinate_frame(reports)
     pdf.add_page()

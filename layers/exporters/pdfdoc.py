@@ -53,6 +53,20 @@ class Document(FPDF):
         self.set_title(title)
         self.set_creator("Bản đồ Đi tìm đồng đội")
 
+    def open_with(self, title: str, demo_warning: str | None) -> None:
+        """The first page: the title, then, for demo data, a red line saying so."""
+        self.add_page()
+        self.set_font("DejaVu", "B", 14)
+        self.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+        self.set_font("DejaVu", size=9)
+        if demo_warning:
+            self.set_text_color(200, 0, 0)
+            self.cell(0, 5, demo_warning, new_x="LMARGIN", new_y="NEXT")
+            self.set_text_color(0)
+
+    def line_of_text(self, text: str) -> None:
+        self.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("DejaVu", size=8)
