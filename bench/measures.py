@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import statistics
 import tempfile
 import time
@@ -13,11 +14,13 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 from folium.plugins import FastMarkerCluster
 
 from geo.admin import boundaries
+from layers.aggregate import View, aggregate
 from layers.exporters.formats import ExportOptions, export
 from layers.exporters.selection import EXPORTABLE, Selection
 from layers.importers.reports import import_reports
@@ -76,6 +79,18 @@ def fast_cluster_bytes(reports: gpd.GeoDataFrame) -> int:
     m = folium.Map(location=[16, 106], zoom_start=6)
     FastMarkerCluster(list(zip(located.geometry.y, located.geometry.x, strict=True))).add_to(m)
     return len(m.get_root().render().encode())
+
+
+def aggregate_bytes(reports: gpd.GeoDataFrame) -> int:
+    """What server-side aggregation (layers/aggregate.py, not yet wired into the map) would send
+    for the national view: the clusters as JSON."""
+    view = View(6, 100.0, 7.0, 112.0, 24.0)
+    located = reports.geometry.notna()
+    lon = np.where(located, reports.geometry.x.where(located), np.nan)
+    lat = np.where(located, reports.geometry.y.where(located), np.nan)
+    result = aggregate(lon, lat, reports["status"].to_numpy(), view)
+    payload = result.clusters.round(5).to_dict("split") if not result.individual else result.points.tolist()
+    return len(json.dumps(payload).encode())
 
 
 def pandas_mask(reports: pd.DataFrame) -> pd.Series:

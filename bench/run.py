@@ -63,6 +63,8 @@ def measure(n: int, runs: int, browser: bool) -> dict[str, float]:
         reports = layers["reports"]
         result["trips"] = len(layers["trips"])
         result |= _map_measures(layers, reports, runs, "national")
+        clusters = measures.median_of(runs, lambda: measures.aggregate_bytes(reports))
+        result |= {"national_aggregate_s": clusters.seconds, "national_aggregate_bytes": clusters.size}
         in_province = measures.mask(measures.prepare(reports), measures.PROVINCE)
         result |= _map_measures(layers, reports[in_province.to_numpy()], runs, "province")
         app, plain, hits = measures.query_times(reports, runs)
