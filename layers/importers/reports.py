@@ -12,12 +12,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 import shapely
 import sqlalchemy as sa
 from shapely.geometry import Point
 
-from geo.admin import UnknownPlace, province_at, province_codes, resolve_place
+from geo.admin import UnknownPlace, province_codes, provinces_at, resolve_place
 from geo.coords import VIETNAM, CoordinateError, parse
 from geo.datums import get_datum
 from geo.text import fold
@@ -71,7 +72,9 @@ def _where(row: Row, column: str) -> str:
     return f"Dòng {row.number}, cột «{column}»"
 
 
+@lru_cache(maxsize=32)
 def _terms(f: Field) -> dict[str, str]:
+    """Every spelling of a vocabulary (code, Vietnamese, English; folded) → its code; built once per field."""
     terms = {}
     for term in f.vocabulary:
         for spelling in (term.code, term.label_vi, term.label_en):
@@ -140,7 +143,8 @@ def _province_code(text: str) -> str | None:
 
 
 def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) -> None:
-    """Fill geometry, coordinate fields and provinces; raises RowProblem for a bad coordinate."""
+    """Fill geometry and coordinate fields, and the province of a report without a point;
+    raises RowProblem for a bad coordinate."""
     notes: list[str] = []
     if row.geometry is not None:
         geometry = row.geometry
@@ -172,11 +176,7 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
         record["uncertainty_m"] = max(given or 0.0, position.precision_m)
         notes += [f"[Tọa độ] {w}" for w in position.warnings]
     named = record.pop("province_34", None)
-    if record.get("geometry") is not None:
-        where = province_at(record["geometry"].x, record["geometry"].y)
-        record["province_34"] = where["province_34"] if where else None
-        record["province_63"] = where["province_63"] if where else None
-    else:
+    if record.get("geometry") is None:  # a located report takes its provinces from its point (assign_provinces)
         record["province_34"] = _province_code(named) if named else None
         if record["province_34"] is None and record.get("historical_place"):
             record["province_34"] = _province_code(record["historical_place"])
@@ -186,8 +186,25 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
         record["notes"] = "\n".join(filter(None, [record.get("notes"), *notes]))
 
 
+def assign_provinces(records: list[dict]) -> None:
+    """The provinces (2008–2025 and today) of every located record, in one spatial join."""
+    located = [r for r in records if r.get("geometry") is not None]
+    if not located:
+        return
+    found = provinces_at([r["geometry"].x for r in located], [r["geometry"].y for r in located])
+    for record, p34, p63 in zip(located, found["province_34"], found["province_63"], strict=True):
+        record["province_34"], record["province_63"] = p34, p63
+
+
 def validate(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
-    """A report record from one row; raises RowProblem naming the row and column."""
+    """A report record from one row, provinces included; raises RowProblem naming the row and column."""
+    record = _checked(row, mapping, datum)
+    assign_provinces([record])
+    return record
+
+
+def _checked(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
+    """validate() without the provinces of a located record (they are joined for a whole file at once)."""
     if "_extra_cells" in row.values:
         raise RowProblem(f"Dòng {row.number}: có nhiều ô hơn số cột của hàng tiêu đề.")
     record: dict = {}
@@ -284,7 +301,7 @@ def import_reports(
             continue
         known.add(digest)
         try:
-            record = validate(row, mapping, datum)
+            record = _checked(row, mapping, datum)
         except RowProblem as problem:
             values = {k: v for k, v in row.values.items() if k != "_extra_cells"}
             rejected.append(
@@ -312,6 +329,7 @@ def import_reports(
             progress(i + 1, len(table.rows))
     result.rejected = len(rejected)
     result.rejected_rows = rejected
+    assign_provinces(reports)
     _write(store, result, reports, rejected, name, data, chapter_id, author)
     return result
 
