@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -32,10 +33,33 @@ from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed
 from layers.stats import stats
 from layers.store import Store, database_url
 
+_ARGPARSE_WORDS = (  # argparse's own English messages, said in Vietnamese
+    (re.compile(r"^argument ([^:]+): invalid choice: '([^']*)' \(choose from (.*)\)$"), r"\1: không có «\2»; chọn: \3"),
+    (re.compile(r"^argument ([^:]+): invalid \S+ value: '([^']*)'$"), r"\1: giá trị «\2» không hợp lệ"),
+    (re.compile(r"^argument ([^:]+): expected one argument$"), r"\1: thiếu giá trị"),
+    (re.compile(r"^the following arguments are required: (.*)$"), r"thiếu tham số: \1"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), r"tham số không nhận ra: \1"),
+    (re.compile(r"^argument ([^:]+): (.*)$"), r"\1: \2"),
+)
+
+
+def _in_vietnamese(message: str) -> str:
+    """argparse's message in Vietnamese.
+
+    >>> _in_vietnamese("argument --format: invalid choice: 'docx' (choose from gpx, kml)")
+    '--format: không có «docx»; chọn: gpx, kml'
+    >>> _in_vietnamese("the following arguments are required: --out")
+    'thiếu tham số: --out'
+    """
+    for pattern, words in _ARGPARSE_WORDS:
+        if pattern.match(message):
+            return pattern.sub(words, message)
+    return message
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as every other error
-        raise LayersError(f"Lệnh không hợp lệ: {message}")
+        raise LayersError(f"Lệnh không hợp lệ: {_in_vietnamese(message)}")
 
 
 def _positive(text: str) -> int:

@@ -55,3 +55,11 @@ def test_output_cut_short_by_the_reader_prints_no_traceback(db_url):
     )
     assert result.stdout.strip() == "{"
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_a_mistyped_command_is_answered_in_vietnamese(db_url):
+    wrong = _run("export", "all", "--format", "docx", "--out", "/tmp", db_url=db_url)
+    assert wrong.returncode == 2 and "không có «docx»" in wrong.stderr
+    assert "invalid choice" not in wrong.stderr and "choose from" not in wrong.stderr
+    missing = run_module("layers", "export", "all", "--format", "gpx")
+    assert missing.returncode == 2 and "thiếu tham số: --out" in missing.stderr
