@@ -57,7 +57,12 @@ def table_reports(version: tuple, spec: query.FilterSpec) -> gpd.GeoDataFrame:
 
 def selection(spec: query.FilterSpec, names: tuple[str, ...]) -> Selection:
     """The chosen layers for the spec, reports exactly as the map's table shows them."""
-    version = data_version()
+    return _selection(data_version(), spec, names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _selection(version: tuple, spec: query.FilterSpec, names: tuple[str, ...]) -> Selection:
+    """Cached: the export form and the coverage page ask on every rerun."""
     needed = (*names, "reports") if "trips" in names else names
     frames = {name: layer_frame(name, version) for name in dict.fromkeys(needed)}
     chosen = select_frames(frames, spec, reports=table_reports(version, spec))

@@ -6,11 +6,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from layers.campaign import CAMPAIGN_END, Scope, current_period, days_left, targets, vietnam_today
+from layers.campaign import CAMPAIGN_END, Figures, Period, Scope, current_period, days_left, targets, vietnam_today
 from layers.coverage import done_trips
 from layers.labels import number
 from ui.state import data_version, lang, layer_frame, store, t
 from ui.widgets import figure_metrics
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _figures(version: tuple, period: Period, previous: Period | None) -> tuple[Figures, Figures | None]:
+    """The association's figures for two periods, once per data version (not on every rerun)."""
+    scope = Scope.of(layer_frame("reports", version), layer_frame("trips", version), None)
+    return scope.figures(period), None if previous is None else scope.figures(previous)
+
 
 version = data_version()
 if store().has_demo():
@@ -37,8 +45,8 @@ previous = period.previous()
 st.subheader(t("home_period", start=f"{period.start:%d/%m/%Y}", end=f"{period.end:%d/%m/%Y}"))
 if previous is not None:
     st.caption(t("home_period_hint", pstart=f"{previous.start:%d/%m/%Y}", pend=f"{previous.end:%d/%m/%Y}"))
-scope = Scope.of(reports, trips, None)
-figure_metrics(scope.figures(period), None if previous is None else scope.figures(previous), lang())
+now, before = _figures(version, period, previous)
+figure_metrics(now, before, lang())
 
 st.subheader(t("home_targets"))
 table = targets()

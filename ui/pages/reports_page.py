@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.admin import boundaries
-from layers.campaign import CAMPAIGN_START, PERIODS, custom_period, figure_label, vietnam_today
+from layers.campaign import CAMPAIGN_START, PERIODS, Period, custom_period, figure_label, vietnam_today
 from layers.coverage import coverage_states, searched_areas
 from layers.exporters.campaign_report import WHOLE, build, filename, province_table, report_pdf, report_xlsx, unit_table
 from ui.coverage_map import coverage_map
@@ -22,9 +22,16 @@ def _report(version: tuple, chapter_id: str | None, body: str, period, today: da
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _files(version: tuple, chapter_id: str | None, body: str, _period, key: tuple, language: str, today: date):
-    report = _report(version, chapter_id, body, _period, today)
+def _files(version: tuple, chapter_id: str | None, body: str, period: Period, language: str, today: date):
+    report = _report(version, chapter_id, body, period, today)
     return report_xlsx(report, language), report_pdf(report, language)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _coverage(version: tuple, chapter_id: str | None, body: str, period: Period, today: date):
+    """The period's report states and searched areas: buffering tracks is not done on every rerun."""
+    report = _report(version, chapter_id, body, period, today)
+    return coverage_states(report.received, report.trips), searched_areas(report.trips)
 
 
 def _choose_period():
@@ -66,7 +73,7 @@ if previous is None:  # the first report of the campaign compares with nothing
 else:
     st.caption(t("rep_compare", **days, pstart=f"{previous.start:%d/%m/%Y}", pend=f"{previous.end:%d/%m/%Y}"))
 figure_metrics(report.figures, report.previous, lang())
-xlsx, pdf = _files(version, chapter_id, body, period, (period.start, period.end), lang(), today)
+xlsx, pdf = _files(version, chapter_id, body, period, lang(), today)
 a, b = st.columns(2)
 a.download_button(
     t("rep_xlsx"),
@@ -85,11 +92,11 @@ if len(provinces):
     received = report.by_province["reports_received"]
     bar_chart(list(provinces.iloc[:, 0]), received, figure_label("reports_received", lang()), "#d62728", top=15)
 st.subheader(t("rep_map"))
-states = coverage_states(report.received, report.trips)
+states, areas = _coverage(version, chapter_id, body, period, today)
 level_map = coverage_map(
     report.received,
     states,
-    searched_areas(report.trips),
+    areas,
     boundaries("34"),
     boundaries("neighbours"),
     report.by_province["reports_received"],
