@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import statistics
 import tempfile
 import time
@@ -19,15 +18,16 @@ import pandas as pd
 import pyogrio
 from folium.plugins import FastMarkerCluster
 
-from geo.admin import boundaries
-from layers.aggregate import View, aggregate
+from layers.aggregate import View, fit
 from layers.exporters.formats import ExportOptions, export
 from layers.exporters.selection import EXPORTABLE, Selection
 from layers.importers.reports import import_reports
 from layers.query import FilterSpec, mask, prepare
 from layers.seed import seed_reference
 from layers.store import Store
-from ui.mapview import MapOptions, build_map
+from ui.mapview import VIETNAM_BOUNDS, MapOptions, build_map
+from ui.reports_view import Positions, display_trips, view_layer
+from ui.static_files import basemap_file
 
 QUERY = FilterSpec(place="Quảng Trị", units=("C552",), year_from=1968, year_to=1972)
 PROVINCE = FilterSpec(place="Quảng Trị")
@@ -53,18 +53,74 @@ def frames(store: Store) -> dict[str, gpd.GeoDataFrame]:
     return {name: store.frame(name) for name in EXPORTABLE}
 
 
-def app_map_bytes(layers: dict[str, gpd.GeoDataFrame], reports: gpd.GeoDataFrame) -> int:
-    """The app's map for these reports, rendered to the HTML the browser receives."""
-    m = build_map(
-        reports,
-        layers["battlefields"],
-        layers["cemeteries"],
-        layers["trips"],
-        boundaries("34"),
-        boundaries("neighbours"),
-        MapOptions(),
-    )
-    return len(m.get_root().render().encode())
+@dataclass(frozen=True)
+class AppMap:
+    """The app's map for one filter, as the page builds it: the rows the filter selects, the map
+    without the reports, the layer of the first view and the strings st_folium sends."""
+
+    component_bytes: int  # script, html, header and view layer, as streamlit-folium sends them
+    static_bytes: int  # boundary files the browser fetches once (not again when panning)
+    view: View
+
+    @property
+    def size(self) -> int:
+        return self.component_bytes + self.static_bytes
+
+
+def component_bytes(folium_map: folium.Map, layer: folium.FeatureGroup) -> int:
+    """The bytes of st_folium's arguments for this map and view layer (its own rendering steps)."""
+    import streamlit_folium as sf  # private helpers: the exact strings the component receives
+
+    folium_map.render()
+    parts = (sf._get_html(folium_map), sf._get_header(folium_map), sf.generate_leaflet_string(folium_map))
+    parts += (sf._get_feature_group_string(layer, map=folium_map),)
+    return sum(len(p.encode()) for p in parts)
+
+
+def app_map(source: Source, spec: FilterSpec, view: View | None = None) -> AppMap:
+    """Everything the server does for the map after a filter change (view None: the view the
+    new map opens on) or for a pan to `view`."""
+    rows = np.flatnonzero(mask(source.prepared, spec).to_numpy())
+    positions = source.positions.take(rows)
+    narrowed = spec != FilterSpec()
+    bounds = (positions.bounds() if narrowed else None) or VIETNAM_BOUNDS
+    (south, west), (north, east) = bounds
+    view = view or fit(west, south, east, north, 940, 620)
+    options = MapOptions()
+    m = build_map(source.layers["battlefields"], source.layers["cemeteries"], options, bounds)
+    layer = view_layer(source.prepared, positions, source.trips, view, options)
+    static = sum(basemap_file(level).stat().st_size for level in ("34", "neighbours"))
+    return AppMap(component_bytes(m, layer), static, view)
+
+
+@dataclass
+class Source:
+    """The stored layers, prepared once as the app caches them per data version."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+
+    def __post_init__(self) -> None:
+        self.prepared = prepare(self.layers["reports"])
+        self.positions = Positions.of(self.prepared)
+        self.trips = display_trips(self.layers["trips"])
+
+
+def zoom_sweep(source: Source, spec: FilterSpec) -> dict[int, int]:
+    """Bytes sent at every zoom from the country to a village, centred on the busiest place."""
+    positions = source.positions
+    located = ~np.isnan(positions.lon)
+    lon, lat = positions.lon[located], positions.lat[located]
+    # The busiest 0.05-degree square: where the most reports sit close together.
+    keys = np.floor(lon / 0.05).astype(np.int64) * 100_000 + np.floor(lat / 0.05).astype(np.int64)
+    values, counts = np.unique(keys, return_counts=True)
+    busiest = values[counts.argmax()]
+    cx, cy = (busiest // 100_000 + 0.5) * 0.05, (busiest % 100_000 + 0.5) * 0.05
+    out = {}
+    for zoom in range(5, 17):
+        half_x = 470 * 360 / (256 * 2**zoom)
+        half_y = half_x * 620 / 940 * np.cos(np.radians(cy))
+        out[zoom] = app_map(source, spec, View(zoom, cx - half_x, cy - half_y, cx + half_x, cy + half_y)).size
+    return out
 
 
 def explore_bytes(reports: gpd.GeoDataFrame) -> int:
@@ -79,18 +135,6 @@ def fast_cluster_bytes(reports: gpd.GeoDataFrame) -> int:
     m = folium.Map(location=[16, 106], zoom_start=6)
     FastMarkerCluster(list(zip(located.geometry.y, located.geometry.x, strict=True))).add_to(m)
     return len(m.get_root().render().encode())
-
-
-def aggregate_bytes(reports: gpd.GeoDataFrame) -> int:
-    """What server-side aggregation (layers/aggregate.py, not yet wired into the map) would send
-    for the national view: the clusters as JSON."""
-    view = View(6, 100.0, 7.0, 112.0, 24.0)
-    located = reports.geometry.notna()
-    lon = np.where(located, reports.geometry.x.where(located), np.nan)
-    lat = np.where(located, reports.geometry.y.where(located), np.nan)
-    result = aggregate(lon, lat, reports["status"].to_numpy(), view)
-    payload = result.clusters.round(5).to_dict("split") if not result.individual else result.points.tolist()
-    return len(json.dumps(payload).encode())
 
 
 def pandas_mask(reports: pd.DataFrame) -> pd.Series:

@@ -179,7 +179,6 @@ def coverage_map(
     states: pd.DataFrame,
     areas: gpd.GeoSeries,
     boundary: gpd.GeoDataFrame,
-    neighbours: gpd.GeoDataFrame,
     values: pd.Series,
     measure_label: str,
     lang: str,
@@ -187,7 +186,7 @@ def coverage_map(
 ) -> folium.Map:
     """`values` is the measure per province code of `boundary` (34 or 63)."""
     shown = boundary.rename(columns={"iso": "code"}) if "iso" in boundary else boundary
-    m = base_map(shown, neighbours, lang)
+    m = base_map(lang)
     _choropleth(shown, values, measure_label, lang, m)
     if hexagons:
         _hexagons(reports, m, lang)

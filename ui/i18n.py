@@ -38,6 +38,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} tin báo · {located} trên bản đồ · {u} chưa có tọa độ",
         "{n} reports · {located} on the map · {u} not located",
     ),
+    "map_grouped": (
+        "Đang gộp {v} tin báo trong vùng nhìn theo ô; phóng to để thấy từng tin báo.",
+        "{v} reports in view are grouped by area; zoom in to see each report.",
+    ),
+    "map_cell_tip": ("{n} tin báo ở đây; bấm để phóng to", "{n} reports here; click to zoom in"),
+    "map_trips_hidden": (
+        "{n} chuyến tìm kiếm trong vùng nhìn: phóng to để vẽ.",
+        "{n} search trips in view: zoom in to draw them.",
+    ),
+    "table_capped": (
+        "Bảng hiện {shown} tin báo đầu tiên trong {n}. Thu hẹp bộ lọc hoặc xuất dữ liệu để xem hết.",
+        "The table shows the first {shown} of {n} reports. Narrow the filter or export to see them all.",
+    ),
     "choose": ("Chọn…", "Choose…"),
     "field_historical_place": ("Địa danh lịch sử", "Historical place"),
     "field_province_63": ("Tỉnh cũ (2008–2025)", "Province 2008–2025"),

@@ -11,6 +11,7 @@ from layers.exporters.selection import Selection, select_frames
 from layers.seed import ensure_ready
 from layers.store import Store
 from ui.i18n import text
+from ui.reports_view import Positions, display_trips
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,9 +45,27 @@ def _selected_rows(version: tuple, spec: query.FilterSpec) -> np.ndarray:
     return np.flatnonzero(query.mask(prepared_reports(version), spec).to_numpy())
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
 def filtered_reports(version: tuple, spec: query.FilterSpec) -> gpd.GeoDataFrame:
     """The reports a FilterSpec selects; cached by the (hashable) spec."""
     return prepared_reports(version).iloc[_selected_rows(version, spec)]
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def report_positions(version: tuple) -> Positions:
+    """Every report's position and status as arrays, for the map's views."""
+    return Positions.of(prepared_reports(version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def map_trips(version: tuple) -> gpd.GeoDataFrame:
+    """The trips as the map draws them (see reports_view.display_trips)."""
+    return display_trips(layer_frame("trips", version))
+
+
+def filtered_positions(version: tuple, spec: query.FilterSpec) -> Positions:
+    """The positions of the reports a FilterSpec selects; their rows index prepared_reports."""
+    return report_positions(version).take(_selected_rows(version, spec))
 
 
 def table_reports(version: tuple, spec: query.FilterSpec) -> gpd.GeoDataFrame:

@@ -59,8 +59,8 @@ def test_hostile_witness_text_shows_as_text_and_runs_nothing(app_url, offline_pa
     page = offline_page
     page.goto(f"{app_url}/ban-do?text={XSS_MARKER}")
     assert wait_for_counts(page, changed_from=TOTAL) == (1, 1)
-    frame = map_frame(page, lambda f: f.locator("path.leaflet-interactive").count() >= 1, what="the hostile report")
-    frame.locator("path.leaflet-interactive").last.click(force=True)
+    frame = map_frame(page, lambda f: f.locator("path.report-marker").count() == 1, what="the hostile report")
+    frame.locator("path.report-marker").click(force=True)
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=15_000)
     shown = popup.inner_text()

@@ -4,9 +4,12 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.admin import boundaries
+from layers import aggregate as agg
 from layers.store import Store
-from ui.mapview import ALL_LAYERS, MapOptions, build_map, report_rows
+from ui.mapview import ALL_LAYERS, MapOptions, build_map
+from ui.reports_view import STATUS_INDEX, Positions, display_trips, report_rows, view_layer, view_payload
+
+NATIONAL = agg.fit(102.1, 8.2, 109.5, 23.4, 940, 620)
 
 PAYLOADS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 
@@ -18,19 +21,16 @@ def frames(tmp_path_factory):
     store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('db') / 'c.sqlite'}")
     seed_reference(store)
     load_demo(store, reports=200, seed=5)
-    return {name: store.frame(name) for name in ("reports", "battlefields", "cemeteries", "trips")}
+    frames = {name: store.frame(name) for name in ("reports", "battlefields", "cemeteries")}
+    return frames | {"trips": display_trips(store.frame("trips"))}
 
 
-def _html(frames, options: MapOptions | None = None) -> str:
-    m = build_map(
-        frames["reports"],
-        frames["battlefields"],
-        frames["cemeteries"],
-        frames["trips"],
-        boundaries("34"),
-        boundaries("neighbours"),
-        options,
-    )
+def _html(frames, options: MapOptions | None = None, view: agg.View = NATIONAL) -> str:
+    """The page of the map with the layer of one view, as a browser would get it."""
+    options = options or MapOptions()
+    m = build_map(frames["battlefields"], frames["cemeteries"], options)
+    reports = frames["reports"]
+    view_layer(reports, Positions.of(reports), frames["trips"], view, options).add_to(m)
     return m.get_root().render()
 
 
@@ -38,7 +38,7 @@ def test_the_map_loads_its_code_only_from_the_app(frames):
     html = _html(frames, MapOptions(layers=ALL_LAYERS))
     assert re.findall(r"(?:src|href)=[\"']https?://", html) == []
     assert "/app/static/vendor/leaflet/leaflet.js" in html
-    assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert re.search(r"/app/static/basemap/34\.[0-9a-f]{12}\.json", html)  # boundaries fetched, not inlined
 
 
 def test_an_empty_layer_still_draws_a_map(frames):
@@ -47,9 +47,12 @@ def test_an_empty_layer_still_draws_a_map(frames):
 
 
 def test_every_located_report_is_a_row_and_the_count_covers_all(frames):
-    data = report_rows(frames["reports"], MapOptions())
-    assert len(data["rows"]) == int(frames["reports"].geometry.notna().sum())
-    assert f"data-count', {len(frames['reports'])}" in _html(frames).replace('"', "'")
+    reports = frames["reports"]
+    payload = view_payload(reports, Positions.of(reports), frames["trips"], NATIONAL, MapOptions())
+    assert payload["mode"] == "points"  # 200 reports, fewer than SPARSE_MAX: each one drawn
+    assert len(payload["rows"]) == int(reports.geometry.notna().sum())
+    assert payload["count"]["total"] == len(reports)
+    assert payload["count"]["located"] == len(payload["rows"])
 
 
 HOSTILE = [
@@ -126,3 +129,75 @@ def test_every_coverage_state_has_a_style_and_a_label_in_both_languages():
     for state in STATES:
         assert state in STATE_STYLE
         assert text(f"cov_state_{state}", "vi") and text(f"cov_state_{state}", "en")
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """Enough reports that the national view must group them (more than INDIVIDUAL_MAX)."""
+    from layers.seed import load_demo, seed_reference
+
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('db') / 'many.sqlite'}")
+    seed_reference(store)
+    load_demo(store, reports=agg.INDIVIDUAL_MAX * 3, seed=6)
+    frames = {name: store.frame(name) for name in ("reports", "battlefields", "cemeteries")}
+    return frames | {"trips": display_trips(store.frame("trips"))}
+
+
+def test_zoomed_out_the_cells_add_up_to_the_reports_in_view(many):
+    reports = many["reports"]
+    positions = Positions.of(reports)
+    payload = view_payload(reports, positions, many["trips"], NATIONAL, MapOptions())
+    assert payload["mode"] == "cells"
+    located = reports[reports.geometry.notna()]
+    assert sum(c[2] for c in payload["cells"]) == len(located) == payload["count"]["located"]
+    for _lat, _lon, count, by_status in payload["cells"]:
+        assert sum(by_status) == count
+    by_status = [sum(c[3][i] for c in payload["cells"]) for i in range(len(payload["cells"][0][3]))]
+    expected = reports.loc[reports.geometry.notna(), "status"].value_counts()
+    assert {code: by_status[i] for code, i in STATUS_INDEX.items() if by_status[i]} == expected.to_dict()
+    assert len(payload["cells"]) < len(located) / 10
+
+
+def test_zooming_in_shows_each_report_of_the_view(many):
+    reports = many["reports"]
+    positions = Positions.of(reports)
+    busiest = max(view_payload(reports, positions, many["trips"], NATIONAL, MapOptions())["cells"], key=lambda c: c[2])
+    close = agg.fit(busiest[1] - 0.02, busiest[0] - 0.02, busiest[1] + 0.02, busiest[0] + 0.02, 940, 620)
+    payload = view_payload(reports, positions, many["trips"], close, MapOptions())
+    assert payload["mode"] == "points" and close.zoom >= 12
+    padded = close.padded(0.25)
+    inside = reports[
+        reports.geometry.notna()
+        & reports.geometry.x.between(padded.west, padded.east)
+        & reports.geometry.y.between(padded.south, padded.north)
+    ]
+    assert len(inside) > 0
+    assert sorted(r[4] for r in payload["rows"]) == sorted(f"#{i[:8]}" for i in inside["id"])
+    assert payload["circles"]  # close enough for uncertainty circles
+
+
+def test_panning_keeps_the_map_script_and_sends_only_the_view_layer(many):
+    """streamlit-folium remounts the map only when its script changes: it must not with the view."""
+    import streamlit_folium as sf
+
+    reports, options = many["reports"], MapOptions()
+    positions = Positions.of(reports)
+    scripts, layers = set(), set()
+    for view in (NATIONAL, agg.View(9, 106.5, 16.5, 107.5, 17.2), agg.View(12, 107.0, 16.8, 107.1, 16.9)):
+        m = build_map(many["battlefields"], many["cemeteries"], options)
+        m.render()
+        scripts.add(sf.generate_leaflet_string(m))
+        layers.add(sf._get_feature_group_string(view_layer(reports, positions, many["trips"], view, options), map=m))
+    assert len(scripts) == 1 and len(layers) == 3
+
+
+def test_trips_are_left_out_with_a_note_when_too_many_are_in_view(many, monkeypatch):
+    from ui import reports_view
+
+    reports, trips = many["reports"], many["trips"]
+    positions = Positions.of(reports)
+    drawn = view_payload(reports, positions, trips, NATIONAL, MapOptions())
+    assert len(drawn["trips"]) == len(trips)
+    monkeypatch.setattr(reports_view, "TRIPS_MAX", 10)
+    hidden = view_payload(reports, positions, trips, NATIONAL, MapOptions())
+    assert hidden["trips"] == [] and "phóng to để vẽ" in hidden["count"]["html"]

@@ -82,7 +82,6 @@ folium_map = coverage_map(
     states,
     areas,
     boundaries(level),
-    boundaries("neighbours"),
     table[measure],
     t(f"cov_measure_{measure}"),
     lang(),

@@ -8,24 +8,68 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.admin import boundaries, province_names
+from geo.admin import province_names
 from geo.coords import format_position
-from layers.labels import describe_spec, number
+from layers.aggregate import View, fit
+from layers.labels import describe_spec, number, period_text
 from layers.query import FilterSpec
 from ui.export_form import export_form
 from ui.filters import sidebar_filters
-from ui.mapview import MapOptions, build_map, period_text, report_rows, short_id, status_label
-from ui.state import data_version, filtered_reports, lang, layer_frame, store, t
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _report_data(version: tuple, spec: FilterSpec, lang: str, contacts: bool, _options: MapOptions) -> dict:
-    """The map's report payload, the costly part of a rebuild, cached per view."""
-    return report_rows(filtered_reports(version, spec), _options)
-
+from ui.mapview import VIETNAM_BOUNDS, MapOptions, build_map, short_id, status_label
+from ui.reports_view import view_layer
+from ui.state import (
+    data_version,
+    filtered_positions,
+    filtered_reports,
+    lang,
+    layer_frame,
+    map_trips,
+    prepared_reports,
+    store,
+    t,
+)
 
 ID_TAG = re.compile(r"#([0-9a-f]{8})$")  # the short id ends every report tooltip
-RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing"]
+RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing", "bounds", "zoom"]
+MAP_KEY = "explorer_map"
+MAP_HEIGHT = 620
+MAP_WIDTH = 940  # the map column's width on a laptop screen, for the first view's guess
+TABLE_MAX = 1000  # rows sent to the table; the map and exports always cover the whole filter
+SELECTED_ZOOM = 14
+
+
+def _returned_view() -> View | None:
+    """The view the browser last reported (bounds and zoom), if any."""
+    state = st.session_state.get(MAP_KEY) or {}
+    try:
+        sw, ne = state["bounds"]["_southWest"], state["bounds"]["_northEast"]
+        return View(
+            int(state["zoom"]),
+            max(float(sw["lng"]), -180.0),
+            max(float(sw["lat"]), -85.05),
+            min(float(ne["lng"]), 180.0),
+            min(float(ne["lat"]), 85.05),
+        )
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def _around(lat: float, lon: float, zoom: int) -> View:
+    """The view of a map of the usual size centred on a point."""
+    half = 360.0 / (256 * 2**zoom) * MAP_WIDTH / 2
+    return View(zoom, lon - half, lat - half, lon + half, lat + half)
+
+
+def _current_view(base_key: tuple, bounds: list[list[float]], centre: tuple[float, float] | None) -> View:
+    """Where the map is looking: the browser's last report while the map stays the same map,
+    else the view the new map opens on."""
+    if centre is not None:
+        return _around(*centre, SELECTED_ZOOM)
+    returned = _returned_view()
+    if returned is not None and st.session_state.get("_map_base") == base_key:
+        return returned
+    (south, west), (north, east) = bounds
+    return fit(west, south, east, north, MAP_WIDTH, MAP_HEIGHT)
 
 
 def _ring(drawing: dict | None) -> tuple[tuple[float, float], ...]:
@@ -101,10 +145,13 @@ def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
             st.text(f"{label}: {value}" if label else str(value))
 
 
-def _table(shown: pd.DataFrame, options: MapOptions) -> None:
-    counts = shown["status"].value_counts()
-    st.markdown(f"**{t('table_count', n=number(len(shown)))}**")
+def _table(reports: pd.DataFrame, options: MapOptions) -> None:
+    counts = reports["status"].value_counts()
+    st.markdown(f"**{t('table_count', n=number(len(reports)))}**")
     st.caption(" · ".join(f"{status_label(code, options.lang)}: {number(int(n))}" for code, n in counts.items()))
+    shown = reports.iloc[:TABLE_MAX]
+    if len(reports) > TABLE_MAX:
+        st.caption(t("table_capped", shown=number(TABLE_MAX), n=number(len(reports))))
     table = pd.DataFrame(
         {
             t("col_code"): shown["id"].map(short_id),
@@ -148,34 +195,38 @@ def export_dialog(spec: FilterSpec) -> None:
 
 @st.fragment
 def explorer(spec: FilterSpec, options: MapOptions) -> None:
-    """Map, detail panel and table: reruns on its own when the user clicks or selects."""
+    """Map, detail panel and table: reruns on its own when the user clicks, pans or selects.
+
+    The map itself is rebuilt only when the filter or a layer switch changes; panning and
+    zooming send only the layer of the view (ui/reports_view.py).
+    """
     version = data_version()
     st.session_state["current_spec"] = spec  # the Export page exports what the map shows
     shown = filtered_reports(version, spec)
-    center, zoom = None, None
+    positions = filtered_positions(version, spec)
+    centre = None
     target = st.session_state.pop("center_on", None)
     hits = shown[(shown["id"] == target) & shown.geometry.notna()] if target else shown.iloc[0:0]
     if len(hits):
-        point = hits.iloc[0].geometry
-        center, zoom = (point.y, point.x), 14
+        centre = (hits.iloc[0].geometry.y, hits.iloc[0].geometry.x)
     narrowed = bool(spec.provinces_34 or spec.provinces_63 or spec.place.strip() or spec.area or spec.text.strip())
-    view = MapOptions(**{**options.__dict__, "center": center, "zoom": zoom, "fit_to_reports": narrowed})
-    boundary = boundaries(options.boundary_level)
-    data = _report_data(version, spec, options.lang, options.show_contacts, options)
-    folium_map = build_map(
-        shown,
-        layer_frame("battlefields", version),
-        layer_frame("cemeteries", version),
-        layer_frame("trips", version),
-        boundary,
-        boundaries("neighbours"),
-        view,
-        data,
-    )
+    bounds = (positions.bounds() if narrowed else None) or VIETNAM_BOUNDS
+    base_key = (options, tuple(map(tuple, bounds)))
+    view = _current_view(base_key, bounds, centre)
+    st.session_state["_map_base"] = base_key
+    folium_map = build_map(layer_frame("battlefields", version), layer_frame("cemeteries", version), options, bounds)
+    layer = view_layer(prepared_reports(version), positions, map_trips(version), view, options)
     map_col, detail_col = st.columns([3, 1])
     with map_col:
         result = st_folium(
-            folium_map, key="explorer_map", height=620, use_container_width=True, returned_objects=RETURNED
+            folium_map,
+            key=MAP_KEY,
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=RETURNED,
+            feature_group_to_add=layer,
+            center=centre,
+            zoom=SELECTED_ZOOM if centre else None,
         )
     if result:
         _take_drawing(result)

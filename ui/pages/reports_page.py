@@ -98,7 +98,6 @@ level_map = coverage_map(
     states,
     areas,
     boundaries("34"),
-    boundaries("neighbours"),
     report.by_province["reports_received"],
     figure_label("reports_received", lang()),
     lang(),
