@@ -1,5 +1,5 @@
-"""The running app, measured from outside: time until Chromium draws the first report markers of
-the national view, and the app process's peak resident memory (VmHWM)."""
+"""The running app, measured from outside: time until Chromium draws the first reports (numbered
+cells or markers) of the national view, and the app process's peak resident memory (VmHWM)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def probe(db_url: str, timeout_s: float = 300) -> dict[str, float]:
                     try:
                         if (
                             "streamlit_folium" in frame.url
-                            and frame.locator(".leaflet-marker-icon, .marker-cluster, path.leaflet-interactive").count()
+                            and frame.locator(".report-cell, path.report-marker").count()
                         ):
                             first = time.perf_counter() - start
                     except Exception:  # noqa: BLE001 - a frame replaced while we look

@@ -176,7 +176,8 @@ def prepare(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     Works for every stored layer: a column a layer lacks is simply not searched, and a
     line or polygon is placed by its representative point."""
     out = frame.copy()
-    out["_unit_key"] = out["unit"].fillna("").map(unit_key) if "unit" in out else ""
+    # Categorical: units repeat, so a unit search runs once per distinct unit, not per report.
+    out["_unit_key"] = out["unit"].fillna("").map(unit_key).astype("category") if "unit" in out else ""
     columns = [out[name].fillna("").astype(str).tolist() for name in TEXT_FIELDS if name in out]
     out["_text"] = [fold(" ".join(parts)) for parts in zip(*columns, strict=True)] if columns else ""
     points = shapely.point_on_surface(out.geometry.values)

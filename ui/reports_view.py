@@ -31,7 +31,7 @@ from ui.mapview import CIRCLE_MIN_ZOOM, MapOptions, RawScript, escape, json_payl
 # (hundreds of dots on a whole-country map hide each other; numbered cells read better).
 DETAIL_ZOOM = 9
 SPARSE_MAX = 300
-TRIPS_MAX = 400  # trips drawn in one view; beyond this the count asks to zoom in
+TRIPS_MAX = 600  # trips drawn in one view; beyond this the count asks to zoom in
 HEAT_CELL_PX = 16
 VIEW_PAD = 0.25  # share of the view added on each side, so a small pan shows something at once
 STATUS_INDEX = {t.code: i for i, t in enumerate(STATUSES)}
@@ -292,7 +292,7 @@ class ViewLayer(RawScript):
   var labels = {{ this.labels_json }};
   var colors = {{ this.colors_json }};
   var tripColor = {{ this.trip_color_json }};
-  if (!map.getPane('bando-reports')) { map.createPane('bando-reports').style.zIndex = 450; }
+  if (!map.getPane('bando-reports')) { map.createPane('bando-reports').style.zIndex = 620; }
   var pane = 'bando-reports';
   function dms(v, pos, neg) {
     var a = Math.abs(v), d = Math.floor(a), m = Math.floor((a - d) * 60);
