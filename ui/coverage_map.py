@@ -16,6 +16,8 @@ from ui.i18n import text
 from ui.mapview import base_map, escape
 
 H3_BY_ZOOM = ((4, 0, 6), (5, 7, 7), (6, 8, 9), (7, 10, 11), (8, 12, 30))  # resolution, from zoom, to zoom
+DOTS_MAX = 3000  # report dots on the coverage map; unreached reports come first
+HEXAGONS_MAX = 3000  # a resolution with more cells than this is left out (its zooms show none)
 STATE_STYLE = {
     "not_visited": {"color": "#b2182b", "fillColor": "#ef3b2c", "radius": 6, "weight": 2},
     "in_searched_area": {"color": "#555555", "fillColor": "#9e9e9e", "radius": 4, "weight": 1},
@@ -115,9 +117,19 @@ def _tip(report_id: str, state: str, lang: str) -> str:
     return f"#{escape(short_code(report_id))} · {escape(text('cov_state_' + state, lang))}"
 
 
+def dots_shown(reports: gpd.GeoDataFrame, states: pd.DataFrame) -> pd.Series:
+    """Which located reports get a dot: all of them up to DOTS_MAX, else the unreached first."""
+    located = reports.geometry.notna()
+    if located.sum() <= DOTS_MAX:
+        return located
+    rank = (states["state"] != "not_visited").astype(int)  # unreached first, then the others
+    order = rank[located].sort_values(kind="stable").index[:DOTS_MAX]
+    return reports.index.isin(order) & located
+
+
 def _reports(reports: gpd.GeoDataFrame, states: pd.DataFrame, lang: str) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=text("cov_layer_reports", lang))
-    located = reports.geometry.notna()
+    located = dots_shown(reports, states)
     features = []
     for (report_id, geometry), state in zip(
         reports.loc[located, ["id", "geometry"]].itertuples(index=False), states.loc[located, "state"], strict=True
@@ -154,6 +166,8 @@ def _hexagons(reports: gpd.GeoDataFrame, m: folium.Map, lang: str) -> None:
     layers = []
     for resolution, low, high in H3_BY_ZOOM:
         counts = pd.Series(h3_cells(lat, lon, resolution)).value_counts()
+        if len(counts) > HEXAGONS_MAX:
+            continue
         top = float(counts.max())
         features = [
             {

@@ -47,6 +47,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} chuyến tìm kiếm trong vùng nhìn: phóng to để vẽ.",
         "{n} search trips in view: zoom in to draw them.",
     ),
+    "cov_dots_capped": (
+        "Bản đồ vẽ {shown} tin báo (những nơi chưa tới trước); {hidden} tin báo khác không vẽ. "
+        "Chọn một tỉnh để xem hết.",
+        "The map draws {shown} reports (unreached first); {hidden} others are not drawn. "
+        "Choose a province to see them all.",
+    ),
     "table_capped": (
         "Bảng hiện {shown} tin báo đầu tiên trong {n}. Thu hẹp bộ lọc hoặc xuất dữ liệu để xem hết.",
         "The table shows the first {shown} of {n} reports. Narrow the filter or export to see them all.",

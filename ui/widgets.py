@@ -11,6 +11,8 @@ import streamlit as st
 from layers.campaign import DECIMALS, FIGURE_LABELS, Figures, figure_label
 from layers.labels import number
 
+TABLE_MAX = 1000  # rows sent to a table; counts, maps and exports always cover every row
+
 
 def figure_metrics(now: Figures, before: Figures | None, lang: str) -> None:
     """The headline figures in a grid, each with its change since `before` (none for the first period)."""

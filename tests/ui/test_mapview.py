@@ -201,3 +201,23 @@ def test_trips_are_left_out_with_a_note_when_too_many_are_in_view(many, monkeypa
     monkeypatch.setattr(reports_view, "TRIPS_MAX", 10)
     hidden = view_payload(reports, positions, trips, NATIONAL, MapOptions())
     assert hidden["trips"] == [] and "phóng to để vẽ" in hidden["count"]["html"]
+
+
+def test_the_coverage_map_draws_at_most_its_cap_of_dots_unreached_first(monkeypatch):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from ui import coverage_map
+
+    monkeypatch.setattr(coverage_map, "DOTS_MAX", 3)
+    reports = gpd.GeoDataFrame(
+        {"id": list("abcdef")}, geometry=[Point(106, 16)] * 5 + [None], crs=4326, index=range(10, 16)
+    )
+    states = pd.DataFrame(
+        {"state": ["linked", "not_visited", "linked", "not_visited", "in_searched_area", "not_visited"]},
+        index=reports.index,
+    )
+    shown = coverage_map.dots_shown(reports, states)
+    assert set(reports.loc[shown, "id"]) == {"b", "d", "a"}  # both located unreached, then the first other
+    monkeypatch.setattr(coverage_map, "DOTS_MAX", 10)
+    assert list(reports.loc[coverage_map.dots_shown(reports, states), "id"]) == list("abcde")

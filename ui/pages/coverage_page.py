@@ -9,11 +9,11 @@ from streamlit_folium import st_folium
 from geo.admin import boundaries, province_names
 from layers.coverage import coverage_states, coverage_table, searched_areas
 from layers.labels import number, short_code
-from ui.coverage_map import coverage_map
+from ui.coverage_map import DOTS_MAX, coverage_map, dots_shown
 from ui.filters import sidebar_filters
 from ui.mapview import status_label
 from ui.state import data_version, lang, layer_frame, selection, store, t
-from ui.widgets import bar_chart
+from ui.widgets import TABLE_MAX, bar_chart
 
 MEASURES = ("searched_pct", "unvisited", "reports", "searched_km2", "trips", "remains_found", "identified")
 
@@ -44,6 +44,9 @@ def _unvisited_table(reports: pd.DataFrame, states: pd.DataFrame) -> None:
     waiting = reports[(states["state"] == "not_visited") & reports.geometry.notna()]
     names = province_names("34")
     st.subheader(t("cov_unvisited_title", n=number(len(waiting), lang())))
+    if len(waiting) > TABLE_MAX:
+        st.caption(t("table_capped", shown=number(TABLE_MAX), n=number(len(waiting))))
+        waiting = waiting.iloc[:TABLE_MAX]
     st.dataframe(
         pd.DataFrame(
             {
@@ -88,6 +91,9 @@ folium_map = coverage_map(
     hexagons,
 )
 st_folium(folium_map, key="coverage_map", height=560, use_container_width=True, returned_objects=[])
+hidden = int(reports.geometry.notna().sum() - dots_shown(reports, states).sum())
+if hidden:
+    st.caption(t("cov_dots_capped", shown=number(DOTS_MAX), hidden=number(hidden)))
 st.caption(t("cov_legend"))
 _unvisited_table(reports, states)
 st.subheader(t("cov_by_province"))

@@ -28,13 +28,13 @@ from ui.state import (
     store,
     t,
 )
+from ui.widgets import TABLE_MAX
 
 ID_TAG = re.compile(r"#([0-9a-f]{8})$")  # the short id ends every report tooltip
 RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing", "bounds", "zoom"]
 MAP_KEY = "explorer_map"
 MAP_HEIGHT = 620
 MAP_WIDTH = 940  # the map column's width on a laptop screen, for the first view's guess
-TABLE_MAX = 1000  # rows sent to the table; the map and exports always cover the whole filter
 SELECTED_ZOOM = 14
 
 
