@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.admin import boundaries
 from geo.datums import DATUMS
 from layers.errors import LayersError
 from layers.importers.files import SUFFIXES, read_table
@@ -17,7 +16,7 @@ from layers.importers.template import template_csv, template_xlsx
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
 from layers.schema import REPORTS
 from layers.store import contacts_allowed
-from ui.mapview import OfflineMap, escape
+from ui.mapview import base_map, escape
 from ui.state import data_version, lang, layer_frame, plain, store, t
 
 PREVIEW_ROWS = 200
@@ -56,13 +55,7 @@ def _preview_map(rows: list[dict]) -> None:
     located = [r for r in rows if r["lat"] is not None]
     if not located:
         return
-    m = OfflineMap(tiles=None, control_scale=True)
-    m.options["maxZoom"] = 18
-    folium.GeoJson(  # the boundaries-only basemap: works with no internet
-        boundaries("34")[["name", "geometry"]].__geo_interface__,
-        style_function=lambda _: {"color": "#9a8c7a", "weight": 1, "fillColor": "#fbf8f1", "fillOpacity": 1},
-        interactive=False,
-    ).add_to(m)
+    m = base_map(lang())  # online tiles, or the boundaries-only basemap with no internet
     for r in located:
         folium.CircleMarker(
             (r["lat"], r["lon"]),
