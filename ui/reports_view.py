@@ -32,6 +32,7 @@ from ui.mapview import CIRCLE_MIN_ZOOM, MapOptions, RawScript, escape, json_payl
 DETAIL_ZOOM = 9
 SPARSE_MAX = 300
 TRIPS_MAX = 600  # trips drawn in one view; beyond this the count asks to zoom in
+TRIP_DETAIL_DEG = 1e-4  # about 11 m, a pixel at zoom 14: the finest a track is ever drawn
 HEAT_CELL_PX = 16
 VIEW_PAD = 0.25  # share of the view added on each side, so a small pan shows something at once
 STATUS_INDEX = {t.code: i for i, t in enumerate(STATUSES)}
@@ -188,9 +189,6 @@ def _heat(positions: Positions, view: agg.View) -> list:
     return [[y, x, round(n / top, 3)] for y, x, n, _ in _cells(summed)]
 
 
-TRIP_DETAIL_DEG = 1e-4  # about 11 m: a pixel at zoom 14
-
-
 def display_trips(trips: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The located trips with what the map shows of them, tracks simplified to about 11 m once
     (GPS tracks carry a point every few metres; each view simplifies further to its pixel)."""
@@ -202,11 +200,10 @@ def _trips(trips: gpd.GeoDataFrame, view: agg.View) -> tuple[list, int]:
     """The trips crossing the view, simplified to its pixel: ([label, dates, lines], hidden count).
 
     `trips` come from display_trips."""
-    drawn = trips
-    if drawn.empty:
+    if trips.empty:
         return [], 0
-    x0, y0, x1, y1 = drawn.geometry.bounds.to_numpy().T
-    crossing = drawn[(x1 >= view.west) & (x0 <= view.east) & (y1 >= view.south) & (y0 <= view.north)]
+    x0, y0, x1, y1 = trips.geometry.bounds.to_numpy().T
+    crossing = trips[(x1 >= view.west) & (x0 <= view.east) & (y1 >= view.south) & (y0 <= view.north)]
     if len(crossing) > TRIPS_MAX:
         return [], len(crossing)
     pixel = view.degrees_per_pixel
