@@ -280,20 +280,30 @@ def meridian_text(meridian: float) -> str:
 
 _COMPONENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(°|'|\"|)")
 _LAT_MARK = re.compile(r"\b(?:VD|VI DO|LAT)\b|[BNS]\b|[BNS](?=\s|$)")
+_LABELLED = re.compile(r"^(VD|KD)\s*(.+?)\s*[,;]?\s*(VD|KD)\s*(.+)$")
+_HEMISPHERE_HALVES = (  # letters after each number ("16 45 B, 107 11 Đ") or before it ("B 16 45 Đ 107 11")
+    (re.compile(r"^(.+?)\s*([BNSDEWT])\s*[,;]?\s*(.+?)\s*([BNSDEWT])$"), (0, 1, 2, 3)),
+    (re.compile(r"^([BNSDEWT])\s*(.+?)\s*[,;]?\s*([BNSDEWT])\s*(.+)$"), (1, 0, 3, 2)),
+)
+_LETTERS = re.compile(r"(?<![A-Z])([NSEWBDT])(?![A-Z])")
+_VD_KD = re.compile(r"\bVD\b|\bKD\b")
+_NUMBER_PAIR = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*[,;\s]\s*([+-]?\d+(?:\.\d+)?)$")
+_COMMA_DECIMAL_PAIR = re.compile(r"^([+-]?\d+,\d+)\s*[;\s]\s*([+-]?\d+,\d+)$")
+_SOUTH = re.compile(r"[S]\b")
+_NAM = re.compile(r"(?<![A-Z])N\b")
+_WEST = re.compile(r"(?<![A-Z])W\b")
+_TAY = re.compile(r"(?<![A-Z])T\b")
+_LABEL = re.compile(r"[BNSDEWT]\b|\bVD\b|\bKD\b")
 
 
 def _split_halves(text: str) -> tuple[str, str, bool] | None:
     """Two halves of a lat/lon text and whether they came in lon-first order."""
-    labelled = re.match(r"^(VD|KD)\s*(.+?)\s*[,;]?\s*(VD|KD)\s*(.+)$", text)
+    labelled = _LABELLED.match(text)
     if labelled:
         a_label, a, _, b = labelled.groups()
         return (a, b, False) if a_label == "VD" else (b, a, True)
-    # Hemisphere letters after each number ("16 45 B, 107 11 Đ") or before it ("B 16 45 Đ 107 11").
-    for pattern, order in (
-        (r"^(.+?)\s*([BNSDEWT])\s*[,;]?\s*(.+?)\s*([BNSDEWT])$", (0, 1, 2, 3)),
-        (r"^([BNSDEWT])\s*(.+?)\s*[,;]?\s*([BNSDEWT])\s*(.+)$", (1, 0, 3, 2)),
-    ):
-        found = re.match(pattern, text)
+    for pattern, order in _HEMISPHERE_HALVES:
+        found = pattern.match(text)
         if found:
             groups = found.groups()
             a, a_h, b, b_h = (groups[i] for i in order)
@@ -313,7 +323,8 @@ def _angle(text: str) -> tuple[float, float, str]:
     values = [_number(v) for v, _ in parts]
     if len(values) > 3:
         raise CoordinateError(f"«{text.strip()}» có quá nhiều số cho một tọa độ.")
-    decimals = len(parts[-1][0].replace(",", ".").split(".")[1]) if re.search(r"[.,]", parts[-1][0]) else 0
+    last = parts[-1][0].replace(",", ".")
+    decimals = len(last.split(".")[1]) if "." in last else 0
     if len(values) == 1:
         return values[0], METRES_PER_DEGREE * 10**-decimals, "wgs84_decimal"
     if any(v >= 60 for v in values[1:]):
@@ -326,12 +337,10 @@ def _angle(text: str) -> tuple[float, float, str]:
 def _parse_geographic(text: str, datum: datums.Datum | None) -> Position | None:
     warnings: list[str] = []
     halves = _split_halves(text)
-    letters = set(re.findall(r"(?<![A-Z])([NSEWBDT])(?![A-Z])", text))
-    vietnamese = bool(letters & {"B", "D", "T"}) or bool(re.search(r"\bVD\b|\bKD\b", text))
+    letters = set(_LETTERS.findall(text))
+    vietnamese = bool(letters & {"B", "D", "T"}) or bool(_VD_KD.search(text))
     if halves is None:
-        numbers = re.match(r"^([+-]?\d+(?:\.\d+)?)\s*[,;\s]\s*([+-]?\d+(?:\.\d+)?)$", text) or re.match(
-            r"^([+-]?\d+,\d+)\s*[;\s]\s*([+-]?\d+,\d+)$", text
-        )
+        numbers = _NUMBER_PAIR.match(text) or _COMMA_DECIMAL_PAIR.match(text)
         if not numbers:
             return None
         a, b = numbers.groups()
@@ -342,9 +351,9 @@ def _parse_geographic(text: str, datum: datums.Datum | None) -> Position | None:
     lon, lon_precision, _ = _angle(lon_text)
     if abs(lat) > 90 and abs(lon) > 90 or abs(lat) > 180 or abs(lon) > 180:
         raise CoordinateError(f"«{text.strip()[:60]}»: số quá lớn cho vĩ độ (±90°) và kinh độ (±180°).")
-    if re.search(r"[S]\b", text) or (vietnamese and re.search(r"(?<![A-Z])N\b", text)):
+    if _SOUTH.search(text) or (vietnamese and _NAM.search(text)):
         lat = -lat  # south: Vietnamese "N" is Nam
-    if re.search(r"(?<![A-Z])W\b", text) or (vietnamese and re.search(r"(?<![A-Z])T\b", text)):
+    if _WEST.search(text) or (vietnamese and _TAY.search(text)):
         lon = -lon
     if not halves_were_labelled(text) and 100 <= lat <= 118 and 6 <= lon <= 24:
         lat, lon, swapped = lon, lat, True
@@ -356,7 +365,14 @@ def _parse_geographic(text: str, datum: datums.Datum | None) -> Position | None:
 
 
 def halves_were_labelled(text: str) -> bool:
-    return bool(re.search(r"[BNSDEWT]\b|\bVD\b|\bKD\b", text))
+    return bool(_LABEL.search(text))
+
+
+# Two unsigned decimal numbers of at most three whole digits ("16.7469, 107.1944", "16.7 107.2"):
+# what GPS units and map apps give, and most rows of a chapter's file. Without letters, signs or
+# long digit runs no grid, UTM or X/Y pattern can match such a text, so parse() sends it straight
+# to the geographic reader instead of trying the others first.
+PLAIN_DECIMALS = re.compile(r"[0-9]{1,3}(?:\.[0-9]+)?\s*[,;\s]\s*[0-9]{1,3}(?:\.[0-9]+)?")
 
 
 # -- the public functions ------------------------------------------------------------------
@@ -378,7 +394,10 @@ def parse(text: str, datum: str | None = None, province: str | None = None) -> P
     if len(str(text)) > 200:
         raise CoordinateError("Chuỗi tọa độ quá dài (hơn 200 ký tự).")
     chosen = datums.get_datum(datum) if datum else None
-    norm = _normalise(str(text))
+    stripped = str(text).strip()
+    if PLAIN_DECIMALS.fullmatch(stripped):  # digits and separators only: _normalise would not change it
+        return _parse_geographic(stripped, chosen)
+    norm = _normalise(stripped)
     compact = re.sub(r"[\s.]+", " ", norm).strip()
     for attempt in (
         lambda: _parse_xy(norm, chosen, province),

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
+import numpy as np
 import shapely
 import sqlalchemy as sa
-from shapely.geometry import Point
 
 from geo.admin import UnknownPlace, province_codes, provinces_at, resolve_place
 from geo.coords import VIETNAM, CoordinateError, parse
@@ -60,16 +60,26 @@ class RowProblem(ValueError):
     """One reason a row cannot be accepted, already phrased for the user."""
 
 
+# json.dumps(value, sort_keys=True, ensure_ascii=False) without building an encoder for every row.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def row_hash(values: dict[str, str], geometry: object | None) -> str:
     """The same row, from the same or another file, always hashes the same."""
-    canonical = {k: str(v).strip() for k, v in values.items() if str(v).strip()}
+    canonical = {k: text for k, v in values.items() if (text := str(v).strip())}
     if geometry is not None:
         canonical["_geometry"] = shapely.to_wkt(geometry, rounding_precision=7)
-    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
 
 
 def _where(row: Row, column: str) -> str:
     return f"Dòng {row.number}, cột «{column}»"
+
+
+@lru_cache(maxsize=64)
+def _field(name: str) -> Field:
+    """REPORTS.field(name), looked up once per field rather than once per cell."""
+    return REPORTS.field(name)
 
 
 @lru_cache(maxsize=32)
@@ -82,20 +92,43 @@ def _terms(f: Field) -> dict[str, str]:
     return terms
 
 
+@lru_cache(maxsize=4096)
+def _term_code(name: str, text: str) -> str | None:
+    """The vocabulary code a cell of field `name` names, or None; a file repeats a few spellings
+    in every row. Keyed by the field's name: hashing a whole Field for every cell costs more."""
+    return _terms(_field(name)).get(fold(text))
+
+
+@lru_cache(maxsize=4096)
+def _whole_number(name: str, text: str) -> int | None:
+    """The whole number in a cell of int field `name` within the field's range, else None; a
+    file repeats a few years in every row. _value says what is wrong with a None."""
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    low, high = RANGES.get(name, (-(10**9), 10**9))
+    return int(number) if number.is_integer() and low <= number <= high else None
+
+
 def _value(f: Field, text: str, row: Row, column: str):
     if text.startswith(FORMULA):
         raise RowProblem(f"{_where(row, column)}: ô chứa công thức Excel; hãy dán giá trị thay cho công thức.")
-    text = clean_text(text)  # control characters would break the XML and XLSX exports
+    if not text.isprintable():  # printable text has no control characters to remove
+        text = clean_text(text)  # control characters would break the XML and XLSX exports
     if len(text) > MAX_TEXT:
         size, limit = written_number(len(text)), written_number(MAX_TEXT)
         raise RowProblem(f"{_where(row, column)}: dài {size} ký tự, tối đa {limit}.")
     if f.vocabulary:
-        code = _terms(f).get(fold(text))
+        code = _term_code(f.name, text)
         if code is None:
             allowed = ", ".join(t.label_vi for t in f.vocabulary)
             raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải giá trị hợp lệ ({allowed}).")
         return code
     if f.type == "int":
+        whole = _whole_number(f.name, text)
+        if whole is not None:
+            return whole
         try:
             number = float(text.replace(",", "."))
         except ValueError:
@@ -142,10 +175,11 @@ def _province_code(text: str) -> str | None:
     return codes.get(place.provinces_34[0]) if place.provinces_34 else None
 
 
-def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) -> None:
-    """Fill geometry and coordinate fields, and the province of a report without a point;
-    raises RowProblem for a bad coordinate."""
+def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) -> tuple[float, float] | None:
+    """Fill the coordinate fields, and the province of a report without a point; returns the
+    point (lon, lat), or None. Raises RowProblem for a bad coordinate."""
     notes: list[str] = []
+    point = None
     if row.geometry is not None:
         geometry = row.geometry
         if not geometry.is_valid or geometry.is_empty:
@@ -157,7 +191,8 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
             raise RowProblem(
                 f"Dòng {row.number}: điểm ({geometry.y:.5f}, {geometry.x:.5f}) nằm ngoài lãnh thổ Việt Nam."
             )
-        record.update(geometry=Point(geometry.x, geometry.y), coord_system="wgs84_decimal", coord_datum="wgs84")
+        point = (geometry.x, geometry.y)
+        record.update(coord_system="wgs84_decimal", coord_datum="wgs84")
         record.setdefault("coord_text", f"{geometry.y:.7f}, {geometry.x:.7f}")
     elif record.get("coord_text"):
         row_datum = record.pop("coord_datum", None) or datum
@@ -169,14 +204,13 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
             )
         except (CoordinateError, ValueError) as exc:
             raise RowProblem(f"{_where(row, columns.get('coord_text', 'coord_text'))}: {exc.args[0]}") from None
-        record.update(
-            geometry=Point(position.lon, position.lat), coord_system=position.system, coord_datum=position.datum
-        )
+        point = (position.lon, position.lat)
+        record.update(coord_system=position.system, coord_datum=position.datum)
         given = record.get("uncertainty_m")
         record["uncertainty_m"] = max(given or 0.0, position.precision_m)
         notes += [f"[Tọa độ] {w}" for w in position.warnings]
     named = record.pop("province_34", None)
-    if record.get("geometry") is None:  # a located report takes its provinces from its point (assign_provinces)
+    if point is None:  # a located report takes its provinces from its point (_place)
         record["province_34"] = _province_code(named) if named else None
         if record["province_34"] is None and record.get("historical_place"):
             record["province_34"] = _province_code(record["historical_place"])
@@ -184,31 +218,41 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
             notes.append(f"[Tỉnh] Không nhận ra «{named}».")
     if notes:
         record["notes"] = "\n".join(filter(None, [record.get("notes"), *notes]))
+    return point
 
 
-def assign_provinces(records: list[dict]) -> None:
-    """The provinces (2008–2025 and today) of every located record, in one spatial join."""
-    located = [r for r in records if r.get("geometry") is not None]
+def _place(located: list[dict], lon: list[float], lat: list[float]) -> None:
+    """Give each located record its point and its provinces (2008–2025 and today): the points
+    made in one call and the provinces found in one spatial join, for a whole file at once."""
     if not located:
         return
-    found = provinces_at([r["geometry"].x for r in located], [r["geometry"].y for r in located])
-    for record, p34, p63 in zip(located, found["province_34"], found["province_63"], strict=True):
-        record["province_34"], record["province_63"] = p34, p63
+    points = shapely.points(np.column_stack([np.asarray(lon, float), np.asarray(lat, float)]))
+    found = provinces_at(lon, lat)
+    # tolist(): the values iterating the columns gives (codes, NaN where none), without a call per value
+    provinces_34, provinces_63 = found["province_34"].tolist(), found["province_63"].tolist()
+    for record, point, p34, p63 in zip(located, points, provinces_34, provinces_63, strict=True):
+        record["geometry"], record["province_34"], record["province_63"] = point, p34, p63
 
 
 def validate(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
     """A report record from one row, provinces included; raises RowProblem naming the row and column."""
-    record = _checked(row, mapping, datum)
-    assign_provinces([record])
+    record, point = _checked(row, mapping, datum)
+    if point is not None:
+        _place([record], [point[0]], [point[1]])
     return record
 
 
-def _checked(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
-    """validate() without the provinces of a located record (they are joined for a whole file at once)."""
+def _checked(
+    row: Row, mapping: dict[str, str], datum: str | None, columns: dict[str, str] | None = None
+) -> tuple[dict, tuple[float, float] | None]:
+    """validate() without the point and provinces of a located record (they are made for a whole
+    file at once): the record and its point (lon, lat) or None. `columns` is the mapping reversed
+    (field → column), when the caller has it already."""
     if "_extra_cells" in row.values:
         raise RowProblem(f"Dòng {row.number}: có nhiều ô hơn số cột của hàng tiêu đề.")
     record: dict = {}
-    columns = {f: c for c, f in mapping.items()}
+    if columns is None:
+        columns = {f: c for c, f in mapping.items()}
     unmapped = []
     for column, text in row.values.items():
         text = str(text).strip()
@@ -217,7 +261,7 @@ def _checked(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
         name = mapping.get(column)
         if name is None:
             if text.startswith(FORMULA) or len(text) > MAX_TEXT:
-                _value(REPORTS.field("notes"), text, row, column)  # the same checks, the same message
+                _value(_field("notes"), text, row, column)  # the same checks, the same message
             unmapped.append(f"{column}: {text}")
             continue
         if name == "coord_datum":
@@ -226,22 +270,24 @@ def _checked(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
             except ValueError:
                 raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải hệ quy chiếu đã biết.") from None
             continue
-        record[name] = _value(REPORTS.field(name), text, row, column)
+        record[name] = _value(_field(name), text, row, column)
     if record.get("year_from") and record.get("year_to") and record["year_from"] > record["year_to"]:
         raise RowProblem(f"{_where(row, columns['year_to'])}: năm kết thúc trước năm bắt đầu.")
     if unmapped:  # nothing is lost; private notes, since an unknown column may hold a witness's phone
         record["private_notes"] = "\n".join(filter(None, [record.get("private_notes"), *unmapped]))
     if (
-        not any(
-            record.get(k)
-            for k in ("martyr_names", "place_description", "coord_text", "historical_place", "province_34")
+        not (
+            record.get("martyr_names")
+            or record.get("place_description")
+            or record.get("coord_text")
+            or record.get("historical_place")
+            or record.get("province_34")
         )
         and row.geometry is None
     ):
         raise RowProblem(f"Dòng {row.number}: không có tên liệt sĩ, mô tả vị trí hay tọa độ nào.")
     record.setdefault("status", "new")
-    _locate(record, row, columns, datum)
-    return record
+    return record, _locate(record, row, columns, datum)
 
 
 def preview(rows: list[Row], mapping: dict[str, str], datum: str | None) -> list[dict]:
@@ -293,7 +339,9 @@ def import_reports(
     result = ImportResult(rows_read=len(table.rows), import_id=str(uuid.uuid4()))
     known = store.row_hashes("reports")  # rows already stored; rejected rows are tried again
     refused_before = store.rejected_hashes("reports")
+    columns = {f: c for c, f in mapping.items()}
     reports, rejected = [], []
+    located, lon, lat = [], [], []
     for i, row in enumerate(table.rows):
         digest = row_hash(row.values, row.geometry)
         if digest in known:
@@ -301,7 +349,7 @@ def import_reports(
             continue
         known.add(digest)
         try:
-            record = _checked(row, mapping, datum)
+            record, point = _checked(row, mapping, datum, columns)
         except RowProblem as problem:
             values = {k: v for k, v in row.values.items() if k != "_extra_cells"}
             rejected.append(
@@ -321,15 +369,18 @@ def import_reports(
                 row_hash=digest,
             )
             reports.append(record)
-            if record.get("geometry") is None:
+            if point is None:
                 result.unlocated += 1
             else:
                 result.accepted += 1
+                located.append(record)
+                lon.append(point[0])
+                lat.append(point[1])
         if progress and (i % 200 == 0 or i == len(table.rows) - 1):
             progress(i + 1, len(table.rows))
     result.rejected = len(rejected)
     result.rejected_rows = rejected
-    assign_provinces(reports)
+    _place(located, lon, lat)
     _write(store, result, reports, rejected, name, data, chapter_id, author)
     return result
 
@@ -353,7 +404,7 @@ def _write(store, result, reports, rejected, name, data, chapter_id, author) -> 
                         "reason": r["reason"],
                         "created_at": now,
                     }
-                    for r in rejected
+                    for r in new_rejections
                 ],
             )
 

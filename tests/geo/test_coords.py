@@ -211,3 +211,71 @@ def test_vn2000_utm_xy_is_not_read_as_tm3():
         position = parse(text)
         assert position.system == "vn2000_utm"
         assert _metres((lat, lon), position) < 1
+
+
+def _general_reading(text: str, datum: str | None) -> Position | str:
+    """What parse() gives when it goes through every reader in turn (no shortcut for decimals)."""
+    from geo import coords, datums
+
+    chosen = datums.get_datum(datum) if datum else None
+    norm = coords._normalise(text)
+    compact = coords.re.sub(r"[\s.]+", " ", norm).strip()
+    try:
+        for attempt in (
+            lambda: coords._parse_xy(norm, chosen, None),
+            lambda: coords._parse_grid(compact, chosen, None),
+            lambda: coords._parse_utm(compact, chosen),
+            lambda: coords._parse_geographic(norm, chosen),
+        ):
+            position = attempt()
+            if position is not None:
+                return position
+    except CoordinateError as exc:
+        return str(exc)
+    return f"«{text.strip()[:60]}» không phải là tọa độ đọc được."
+
+
+def _reading(text: str, datum: str | None) -> Position | str:
+    try:
+        return parse(text, datum)
+    except CoordinateError as exc:
+        return str(exc)
+
+
+_decimal = st.builds(lambda value, places: f"{value:.{places}f}", st.floats(0, 400, allow_nan=False), st.integers(0, 9))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    first=_decimal,
+    second=_decimal,
+    separator=st.sampled_from([", ", ",", ";", " ; ", " ", "\t", "  ,  "]),
+    datum=st.sampled_from([None, "wgs84", "indian1960", "vn2000"]),
+)
+def test_plain_decimal_pairs_read_as_the_general_reader_reads_them(first, second, separator, datum):
+    text = f" {first}{separator}{second} "
+    assert _reading(text, datum) == _general_reading(text, datum)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "16.7469, 107.1944",
+        "107.1944, 16.7469",  # swapped, with its warning
+        "16, 107",
+        "16.7 107.2",
+        "1.5, 2.5",  # outside Vietnam
+        "200.1, 300.2",  # too large
+        "95.5, 100.5",
+        "016.70, 0107.20",  # four whole digits: not a plain pair
+        "-16.7, 107.2",
+        "+16.7, 107.2",
+        "16,7469 107,1944",
+        "16.7469, 107.1944 B",
+        "16., 107.",
+        "١٦.٧, ١٠٧.٢",
+    ],
+)
+def test_decimal_like_texts_read_the_same_with_or_without_the_shortcut(text):
+    for datum in (None, "wgs84", "hanoi1972"):
+        assert _reading(text, datum) == _general_reading(text, datum)

@@ -1,9 +1,11 @@
 import pytest
+import shapely
 import sqlalchemy as sa
 from shapely.geometry import LineString, Point
 
 from layers.errors import StoreError
 from layers.store import Store, database_url
+from layers.tables import BBOX
 
 
 def _report(**changes) -> dict:
@@ -141,3 +143,71 @@ def test_a_database_from_the_first_release_is_migrated_with_its_data(db_url):
     assert old["martyr_names"] == "Nguyễn Văn Cũ"
     assert str(old["received_on"])[:10] == "2026-01-01"  # received no later than it was stored
     assert "rejected_rows" in sa.inspect(store.engine).get_table_names()
+
+
+def _stored_rows(store: Store, layer: str) -> list[dict]:
+    table = store.table(layer)
+    with store.engine.connect() as connection:
+        rows = connection.execute(sa.select(table).order_by(table.c.id)).mappings().all()
+    return [{k: v for k, v in row.items() if k not in ("created_at", "updated_at")} for row in rows]
+
+
+def test_insert_stores_exactly_what_sqlalchemys_own_insert_stores(tmp_path):
+    """Store.insert hands SQLite its rows itself; every type must come out as SQLAlchemy writes it."""
+    from datetime import UTC, date, datetime
+
+    from shapely.geometry import Polygon
+
+    records = [
+        _report(id="a", received_on=date(2026, 4, 5), chapter_id="hoi-qt", is_demo=True),
+        _report(id="b", geometry=None, notes="dòng 1\ndòng 2", created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        _report(id="c", geometry=Point(), remains_count=0, uncertainty_m=None),
+        _report(id="d", geometry=Polygon([(107, 16), (107.1, 16), (107.1, 16.1)]), province_34=None),
+    ]
+    trips = [
+        {"id": "t1", "name": "Chuyến 1", "date_from": date(2026, 5, 1), "linked_report_ids": ["a", "b"]},
+        {"id": "t2", "name": "Chuyến 2", "linked_report_ids": None, "geometry": LineString([(107, 16), (107.1, 16)])},
+    ]
+    ours = Store.open(f"sqlite:///{tmp_path / 'ours.sqlite'}")
+    ours.insert("reports", records, author="tester")
+    ours.insert("trips", trips, author="tester")
+    theirs = Store.open(f"sqlite:///{tmp_path / 'theirs.sqlite'}")
+    with theirs.engine.begin() as connection:
+        for layer, batch in (("reports", records), ("trips", trips)):
+            table = theirs.table(layer)
+            now = datetime.now(UTC)
+            rows = []
+            for record in batch:
+                row = {c.name: record.get(c.name) for c in table.columns}
+                row.update(created_at=record.get("created_at", now), updated_at=now, author="tester", version=1)
+                row["is_demo"] = bool(record.get("is_demo", False))
+                geometry = record.get("geometry")
+                row["geom"] = None if geometry is None else shapely.to_wkb(geometry)
+                empty = geometry is None or geometry.is_empty
+                row.update(zip(BBOX, [None] * 4 if empty else shapely.bounds(geometry).tolist(), strict=True))
+                rows.append(row)
+            connection.execute(table.insert(), rows)
+    for layer in ("reports", "trips"):
+        assert _stored_rows(ours, layer) == _stored_rows(theirs, layer)
+    given_time = "SELECT created_at FROM reports WHERE id = 'b'"  # as stored, text on SQLite
+    with ours.engine.connect() as mine, theirs.engine.connect() as reference:
+        assert mine.exec_driver_sql(given_time).scalar() == reference.exec_driver_sql(given_time).scalar()
+
+
+def test_records_without_an_id_get_distinct_uuid4_ids(store):
+    import uuid
+
+    store.insert("reports", [_report() for _ in range(500)])
+    ids = list(store.frame("reports")["id"])
+    assert len(set(ids)) == len(ids) == 500
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert str(parsed) == value and parsed.version == 4
+
+
+def test_an_insert_leaves_the_connections_page_cache_as_it_found_it(store):
+    with store.engine.begin() as connection:
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        store.insert("reports", [_report(), _report(id="given")], connection=connection)
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
+    assert "given" in set(store.frame("reports")["id"])

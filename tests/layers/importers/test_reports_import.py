@@ -81,6 +81,14 @@ def test_importing_the_same_rows_again_adds_nothing(store):
     assert len(stored_rejections(store)) == first.rejected
 
 
+def test_a_rejected_row_seen_again_among_new_ones_is_kept_once(store):
+    first = import_reports(store, "messy.csv", MESSY)
+    more = MESSY + "Lý K;C100;19y9;;;;;;;\n".encode()
+    second = import_reports(store, "messy-more.csv", more)
+    assert second.rejected == first.rejected + 1
+    assert len(stored_rejections(store)) == first.rejected + 1  # the old rejections are not stored twice
+
+
 @pytest.mark.parametrize(
     "encode",
     [
@@ -316,3 +324,39 @@ def test_an_unknown_datum_in_a_row_is_rejected(store):
     data = "Họ tên liệt sĩ;Hệ quy chiếu\nA;hệ lạ\n".encode()
     result = import_reports(store, "a.csv", data)
     assert result.rejected == 1 and "hệ quy chiếu" in result.rejected_rows[0]["reason"]
+
+
+def test_a_file_stores_each_row_as_validating_it_alone_gives(store):
+    """Points and provinces are made for the whole file at once; each row must come out as it would alone."""
+    from layers.importers.files import read_table
+    from layers.importers.mapping import auto_map
+    from layers.importers.reports import validate
+    from layers.schema import REPORTS
+
+    extra = [
+        "Đinh K;C1;1968;21.0285 105.8542;;;;;;",
+        "Mai L;C2;1968;107.6, 11.9;;;;;;",  # swapped: fixed, with a note
+        "Lý M;C3;1968;10.5, 109.0;;;ngoài khơi;;;",  # at sea, near the coast
+        "Tạ N;C4;1968;16.5,107.5;vn2000;;;;;",
+    ]
+    data = ("\n".join([HEADER, *ROWS, *extra]) + "\n").encode("utf-8")
+    table = read_table("a.csv", data)
+    mapping = auto_map(table.columns, REPORTS)
+    alone = {}
+    for row in table.rows:
+        try:
+            record = validate(row, mapping, "wgs84")
+        except ValueError:
+            continue
+        alone[record["martyr_names"]] = record
+    import_reports(store, "a.csv", data, datum="wgs84")
+    stored = store.frame("reports").set_index("martyr_names")
+    assert set(stored.index) == set(alone)
+    for name, record in alone.items():
+        row = stored.loc[name]
+        geometry = record.get("geometry")
+        assert (row.geometry is None) == (geometry is None), name
+        if geometry is not None:
+            assert row.geometry.equals_exact(geometry, 0), name
+        for field in ("province_34", "province_63", "coord_system", "coord_datum", "uncertainty_m", "notes"):
+            assert (row[field] if row[field] == row[field] else None) == record.get(field), (name, field)
