@@ -36,7 +36,7 @@ def markdown(results: dict) -> str:
         "| fewer bytes, faster build than explore / FastMarkerCluster "
         "| app map, Quảng Trị (FastMarkerCluster) | most bytes at any zoom | one pan "
         "| FilterSpec query (pandas mask) | GeoJSON / GPKG vs bare write "
-        "| first markers in Chromium | app peak RSS |",
+        "| first reports drawn in Chromium (app just started) | app peak RSS |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *(_row(n, m) for n, m in results["sizes"].items()),
         "",
