@@ -191,16 +191,21 @@ class Store:
             return
         info = connection.exec_driver_sql(f'PRAGMA table_info("{table.name}")')
         defaulted = {name for _, name, _, _, default, _ in info if default is not None}
+        processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
+
+        def stored_as_null(name: str) -> bool:  # JSON stores None as the text 'null', not as NULL
+            return name not in defaulted and (processors[name] is None or processors[name](None) is None)
+
         columns = {
             name: values
             for name, values in columns.items()
-            if name in defaulted or any(map(is_not, values, repeat(None)))
+            if not stored_as_null(name) or any(map(is_not, values, repeat(None)))
         }
         compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
         params = []
         for name in compiled.positiontup:
             values = columns[name]
-            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            process = processors[name]
             if process is not None and values and all(map(is_, values, repeat(values[0]))):
                 values = [process(values[0])] * len(values)  # one time, author or flag for the whole batch
             elif process is not None:

@@ -272,8 +272,10 @@ class RawScript(MacroElement):
 
 
 def json_payload(data: object) -> str:
-    """Data as a JavaScript literal: "</script" cannot end the script early."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """Data as a JavaScript literal: "</script" cannot end the script early, and the line
+    separators that older JavaScript engines refuse inside strings are escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 class SitesLayer(RawScript):
@@ -353,6 +355,7 @@ def base_map(
     """An offline-capable map: online tiles when they load, else the shipped boundaries basemap."""
     m = OfflineMap(location=list(center or (16.0, 106.0)), zoom_start=zoom or 6, tiles=None, control_scale=True)
     m.options["maxZoom"] = MAX_ZOOM
+    m.options["worldCopyJump"] = True  # the view stays on the one world the reports are placed in
     m.get_root().header.add_child(Element(_CSS))
     _basemaps(m, lang)
     return m
@@ -396,6 +399,17 @@ def _controls(m: folium.Map) -> None:
         lng_formatter=_DMS_FORMATTER,
         empty_string="",
     ).add_to(m)
+
+
+SCRIPT_LAYERS = frozenset({"boundaries", "battlefields", "cemeteries", "heat"})  # the rest come with the view
+
+
+def script_key(options: MapOptions, fit: list[list[float]] | None) -> tuple:
+    """What build_map's script depends on (besides the sites' data): while it stays the same, the
+    browser keeps its map and only the view's layer changes."""
+    layers = options.layers & SCRIPT_LAYERS
+    level = options.boundary_level if "boundaries" in layers else None
+    return options.lang, tuple(sorted(layers)), level, tuple(map(tuple, fit or VIETNAM_BOUNDS))
 
 
 def build_map(

@@ -74,8 +74,8 @@ class Positions:
         lon[located] = shapely.get_x(geometry[located])
         lat[located] = shapely.get_y(geometry[located])
         codes = reports["status"].astype("category")
-        index = np.array([STATUS_INDEX.get(c, UNKNOWN_STATUS) for c in codes.cat.categories], dtype=np.int64)
-        status = np.where(codes.cat.codes.to_numpy() >= 0, index[codes.cat.codes.to_numpy()], UNKNOWN_STATUS)
+        index = [STATUS_INDEX.get(c, UNKNOWN_STATUS) for c in codes.cat.categories] + [UNKNOWN_STATUS]
+        status = np.array(index, dtype=np.int64)[codes.cat.codes.to_numpy()]  # code -1 (no status): the last
         return cls(lon, lat, status, np.arange(len(reports)))
 
     def take(self, rows: np.ndarray) -> Positions:
@@ -215,7 +215,8 @@ def _trips(trips: gpd.GeoDataFrame, view: agg.View) -> tuple[list, int]:
     ):
         parts = getattr(geometry, "geoms", [geometry])
         lines = [[[round(y, digits), round(x, digits)] for x, y in part.coords] for part in parts]
-        out.append([f"{escape(name)} · {escape(team)}", f"{escape(start)} → {escape(end)}", lines])
+        label = " · ".join(v for v in (escape(name), escape(team)) if v)
+        out.append([label, f"{escape(start)} → {escape(end)}", lines])
     return out, 0
 
 
@@ -225,8 +226,10 @@ def view_payload(
     trips: gpd.GeoDataFrame,
     view: agg.View,
     options: MapOptions,
+    focus: tuple | None = None,
 ) -> dict:
-    """Everything the view layer draws for this view, every string escaped.
+    """Everything the view layer draws for this view, every string escaped. `focus` is
+    (lat, lon, zoom, tag): the map moves there once, when this layer arrives (a new tag each time).
 
     `positions` are the filtered reports; their `rows` index `source`, the frame they were
     made from (all reports or the filtered ones), from which the reports drawn one by one come.
@@ -270,6 +273,7 @@ def view_payload(
         "in_view": in_view,
         "html": "<br>".join(escape(n) for n in notes),
     }
+    payload["focus"] = list(focus) if focus else None
     payload["statuses"] = [escape(status_label(t.code, lang)) for t in STATUSES] + ["?"]
     payload["cell_tip"] = escape(text("map_cell_tip", lang, n="{n}")).replace("&#123;n&#125;", "{n}")
     return payload
@@ -343,6 +347,7 @@ class ViewLayer(RawScript):
         .addTo(group);
     });
   }
+  if (data.focus) { map.setView([data.focus[0], data.focus[1]], data.focus[2]); }
   if (window.bandoCount) { map.removeControl(window.bandoCount); }
   var count = window.bandoCount = L.control({position: 'bottomleft'});
   count.onAdd = function () {
@@ -376,10 +381,11 @@ def view_layer(
     trips: gpd.GeoDataFrame,
     view: agg.View,
     options: MapOptions,
+    focus: tuple | None = None,
 ) -> folium.FeatureGroup:
     """The layer for this view, to be passed to st_folium as `feature_group_to_add`."""
     group = folium.FeatureGroup(name=text("layer_reports", options.lang), control=False)
     group.add_child(
-        ViewLayer(view_payload(source, positions, trips, view, options), options.lang, options.show_contacts)
+        ViewLayer(view_payload(source, positions, trips, view, options, focus), options.lang, options.show_contacts)
     )
     return group

@@ -40,3 +40,4 @@ def test_the_basemap_files_are_written_once_under_their_content_hash():
     assert json.loads(path.read_text(encoding="utf-8")) == json.loads(display_geojson("34"))
     assert basemap_url("34").endswith(path.name) and basemap_url("34").startswith("/app/static/basemap/")
     assert path.stat().st_size < 200_000  # a fraction of the source, fetched once per browser
+    assert path.stat().st_mode & 0o444 == 0o444  # readable by whichever user serves static/

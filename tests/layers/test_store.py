@@ -145,11 +145,12 @@ def test_a_database_from_the_first_release_is_migrated_with_its_data(db_url):
     assert "rejected_rows" in sa.inspect(store.engine).get_table_names()
 
 
-def _stored_rows(store: Store, layer: str) -> list[dict]:
-    table = store.table(layer)
+def _stored_rows(store: Store, layer: str) -> list[tuple]:
+    """Every stored value as SQLite holds it (its type and literal: NULL is not the text 'null')."""
+    names = [c.name for c in store.table(layer).columns if c.name not in ("created_at", "updated_at")]
+    values = ", ".join(f'typeof("{n}"), quote("{n}")' for n in names)
     with store.engine.connect() as connection:
-        rows = connection.execute(sa.select(table).order_by(table.c.id)).mappings().all()
-    return [{k: v for k, v in row.items() if k not in ("created_at", "updated_at")} for row in rows]
+        return connection.exec_driver_sql(f'SELECT {values} FROM "{layer}" ORDER BY id').all()
 
 
 def test_insert_stores_exactly_what_sqlalchemys_own_insert_stores(tmp_path):
@@ -168,12 +169,14 @@ def test_insert_stores_exactly_what_sqlalchemys_own_insert_stores(tmp_path):
         {"id": "t1", "name": "Chuyến 1", "date_from": date(2026, 5, 1), "linked_report_ids": ["a", "b"]},
         {"id": "t2", "name": "Chuyến 2", "linked_report_ids": None, "geometry": LineString([(107, 16), (107.1, 16)])},
     ]
+    alone = [{"id": "t3", "name": "Chuyến 3", "linked_report_ids": None}]  # a batch whose JSON is all None
     ours = Store.open(f"sqlite:///{tmp_path / 'ours.sqlite'}")
     ours.insert("reports", records, author="tester")
     ours.insert("trips", trips, author="tester")
+    ours.insert("trips", alone, author="tester")
     theirs = Store.open(f"sqlite:///{tmp_path / 'theirs.sqlite'}")
     with theirs.engine.begin() as connection:
-        for layer, batch in (("reports", records), ("trips", trips)):
+        for layer, batch in (("reports", records), ("trips", trips), ("trips", alone)):
             table = theirs.table(layer)
             now = datetime.now(UTC)
             rows = []

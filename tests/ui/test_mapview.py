@@ -25,6 +25,17 @@ def frames(tmp_path_factory):
     return frames | {"trips": display_trips(store.frame("trips"))}
 
 
+def _component_strings(frames, options: MapOptions, view: agg.View = NATIONAL) -> str:
+    """The map's script, html, header and view layer as streamlit-folium makes them for the page."""
+    import streamlit_folium as sf
+
+    m = build_map(frames["battlefields"], frames["cemeteries"], options)
+    m.render()
+    layer = view_layer(frames["reports"], Positions.of(frames["reports"]), frames["trips"], view, options)
+    parts = [sf._get_html(m), sf._get_header(m), sf.generate_leaflet_string(m)]
+    return "\n".join([*parts, sf._get_feature_group_string(layer, map=m)])
+
+
 def _html(frames, options: MapOptions | None = None, view: agg.View = NATIONAL) -> str:
     """The page of the map with the layer of one view, as a browser would get it."""
     options = options or MapOptions()
@@ -63,6 +74,7 @@ HOSTILE = [
     "`+alert(1)+`",
     "${alert(2)}",
     "\\`</script><b>x</b>",
+    "line\u2028separator\u2029paragraph",
 ]
 
 
@@ -91,8 +103,10 @@ def test_no_user_text_reaches_the_page_as_markup_script_or_template(frames):
         chapter_names={c: HOSTILE[0] for c in frames["reports"]["chapter_id"].dropna().unique()},
     )
     html = _html(hostile, options)
+    sent = _component_strings(hostile, options)  # what streamlit-folium actually sends
     for payload in HOSTILE:
         assert payload not in html, payload
+        assert payload not in sent, payload
     assert "/work" not in html and "looploop" not in html  # no template ran on the server
     data = report_rows(hostile["reports"], options)
     strings = [v for rows in (data["rows"], data["info"]) for row in rows for v in row if isinstance(v, str)]
@@ -221,3 +235,16 @@ def test_the_coverage_map_draws_at_most_its_cap_of_dots_unreached_first(monkeypa
     assert set(reports.loc[shown, "id"]) == {"b", "d", "a"}  # both located unreached, then the first other
     monkeypatch.setattr(coverage_map, "DOTS_MAX", 10)
     assert list(reports.loc[coverage_map.dots_shown(reports, states), "id"]) == list("abcde")
+
+
+def test_reports_without_any_status_are_drawn_as_unknown():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from ui.reports_view import UNKNOWN_STATUS
+
+    reports = gpd.GeoDataFrame({"status": [None, None]}, geometry=[Point(106, 16), None], crs=4326)
+    positions = Positions.of(reports)
+    assert positions.status.tolist() == [UNKNOWN_STATUS, UNKNOWN_STATUS] and positions.located == 1
+    mixed = gpd.GeoDataFrame({"status": ["new", None, "made-up"]}, geometry=[Point(106, 16)] * 3, crs=4326)
+    assert Positions.of(mixed).status.tolist() == [STATUS_INDEX["new"], UNKNOWN_STATUS, UNKNOWN_STATUS]

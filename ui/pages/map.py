@@ -10,12 +10,11 @@ from streamlit_folium import st_folium
 
 from geo.admin import province_names
 from geo.coords import format_position
-from layers.aggregate import View, fit
 from layers.labels import describe_spec, number, period_text
 from layers.query import FilterSpec
 from ui.export_form import export_form
 from ui.filters import sidebar_filters
-from ui.mapview import VIETNAM_BOUNDS, MapOptions, build_map, short_id, status_label
+from ui.mapview import VIETNAM_BOUNDS, MapOptions, build_map, script_key, short_id, status_label
 from ui.reports_view import view_layer
 from ui.state import (
     data_version,
@@ -28,48 +27,12 @@ from ui.state import (
     store,
     t,
 )
+from ui.view_state import MAP_HEIGHT, SELECTED_ZOOM, current_view, returned_view
 from ui.widgets import TABLE_MAX
 
 ID_TAG = re.compile(r"#([0-9a-f]{8})$")  # the short id ends every report tooltip
 RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing", "bounds", "zoom"]
 MAP_KEY = "explorer_map"
-MAP_HEIGHT = 620
-MAP_WIDTH = 940  # the map column's width on a laptop screen, for the first view's guess
-SELECTED_ZOOM = 14
-
-
-def _returned_view() -> View | None:
-    """The view the browser last reported (bounds and zoom), if any."""
-    state = st.session_state.get(MAP_KEY) or {}
-    try:
-        sw, ne = state["bounds"]["_southWest"], state["bounds"]["_northEast"]
-        return View(
-            int(state["zoom"]),
-            max(float(sw["lng"]), -180.0),
-            max(float(sw["lat"]), -85.05),
-            min(float(ne["lng"]), 180.0),
-            min(float(ne["lat"]), 85.05),
-        )
-    except (TypeError, KeyError, ValueError):
-        return None
-
-
-def _around(lat: float, lon: float, zoom: int) -> View:
-    """The view of a map of the usual size centred on a point."""
-    half = 360.0 / (256 * 2**zoom) * MAP_WIDTH / 2
-    return View(zoom, lon - half, lat - half, lon + half, lat + half)
-
-
-def _current_view(base_key: tuple, bounds: list[list[float]], centre: tuple[float, float] | None) -> View:
-    """Where the map is looking: the browser's last report while the map stays the same map,
-    else the view the new map opens on."""
-    if centre is not None:
-        return _around(*centre, SELECTED_ZOOM)
-    returned = _returned_view()
-    if returned is not None and st.session_state.get("_map_base") == base_key:
-        return returned
-    (south, west), (north, east) = bounds
-    return fit(west, south, east, north, MAP_WIDTH, MAP_HEIGHT)
 
 
 def _ring(drawing: dict | None) -> tuple[tuple[float, float], ...]:
@@ -93,7 +56,12 @@ def _take_drawing(result: dict) -> None:
 
 
 def _take_click(result: dict, shown: pd.DataFrame) -> None:
-    """The clicked report: its short id, and among reports sharing it the nearest to the click."""
+    """The clicked report: its short id, and among reports sharing it the nearest to the click.
+    A click is taken once: later reruns return it again and must not undo a pick from the table."""
+    click = (result.get("last_object_clicked_tooltip"), str(result.get("last_object_clicked")))
+    if click == st.session_state.get("_last_click"):
+        return
+    st.session_state["_last_click"] = click
     match = ID_TAG.search((result.get("last_object_clicked_tooltip") or "").strip())
     if not match:
         return
@@ -211,11 +179,18 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
         centre = (hits.iloc[0].geometry.y, hits.iloc[0].geometry.x)
     narrowed = bool(spec.provinces_34 or spec.provinces_63 or spec.place.strip() or spec.area or spec.text.strip())
     bounds = (positions.bounds() if narrowed else None) or VIETNAM_BOUNDS
-    base_key = (options, tuple(map(tuple, bounds)))
-    view = _current_view(base_key, bounds, centre)
+    base_key = (version, script_key(options, bounds))
+    same_map = st.session_state.get("_map_base") == base_key
+    if not same_map:  # the browser gets a new map: what the old one reported no longer holds
+        st.session_state.pop(MAP_KEY, None)
+    view = current_view(returned_view(st.session_state.get(MAP_KEY)), same_map, bounds, centre)
     st.session_state["_map_base"] = base_key
+    focus = None
+    if centre is not None:
+        st.session_state["_focus_count"] = st.session_state.get("_focus_count", 0) + 1
+        focus = (*centre, SELECTED_ZOOM, st.session_state["_focus_count"])
     folium_map = build_map(layer_frame("battlefields", version), layer_frame("cemeteries", version), options, bounds)
-    layer = view_layer(prepared_reports(version), positions, map_trips(version), view, options)
+    layer = view_layer(prepared_reports(version), positions, map_trips(version), view, options, focus)
     map_col, detail_col = st.columns([3, 1])
     with map_col:
         result = st_folium(
@@ -225,8 +200,6 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
             use_container_width=True,
             returned_objects=RETURNED,
             feature_group_to_add=layer,
-            center=centre,
-            zoom=SELECTED_ZOOM if centre else None,
         )
     if result:
         _take_drawing(result)
