@@ -111,3 +111,27 @@ def test_selecting_a_table_row_opens_its_details(app_url, offline_page):
     frame = map_frame(page, lambda f: f.locator(".leaflet-container").count() == 1)
     zoom = frame.evaluate("() => map.getZoom()")
     assert zoom >= 13  # the map moved to the selected report
+
+
+def test_every_pick_in_the_table_sends_the_map_to_that_report(app_url, offline_page):
+    page = offline_page
+    page.goto(f"{app_url}/ban-do?place=Qu%E1%BA%A3ng+Tr%E1%BB%8B")
+    wait_for_counts(page, changed_from=TOTAL)
+    wait_until_idle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=30_000)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    codes = []
+    for row in (0, 1):
+        frame = map_frame(page, lambda f: f.locator(".leaflet-container").count() == 1)
+        frame.evaluate("() => map.setZoom(7)")  # the user had zoomed out again
+        page.wait_for_timeout(1500)
+        wait_until_idle(page)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + 52 + 35 * row)  # the row selector of data row `row`
+        page.wait_for_timeout(2500)
+        wait_until_idle(page)
+        codes.append(page.get_by_text("Mã: #").first.inner_text())
+        frame = map_frame(page, lambda f: f.evaluate("() => map.getZoom()") >= 13, what=f"the map at pick {row + 1}")
+    assert codes[0] != codes[1]  # the detail panel follows the pick, not an older map click
