@@ -18,16 +18,17 @@ import pandas as pd
 import pyogrio
 from folium.plugins import FastMarkerCluster
 
-from layers.aggregate import View, fit
+from layers.aggregate import View
 from layers.exporters.formats import ExportOptions, export
 from layers.exporters.selection import EXPORTABLE, Selection
 from layers.importers.reports import import_reports
 from layers.query import FilterSpec, mask, prepare
 from layers.seed import seed_reference
 from layers.store import Store
-from ui.mapview import VIETNAM_BOUNDS, MapOptions, build_map
-from ui.reports_view import Positions, display_trips, view_layer
+from ui.mapview import MapOptions, build_map
+from ui.reports_view import Positions, display_trips, view_layer, view_payload
 from ui.static_files import basemap_file
+from ui.view_state import current_view, opening_bounds
 
 QUERY = FilterSpec(place="Quảng Trị", units=("C552",), year_from=1968, year_to=1972)
 PROVINCE = FilterSpec(place="Quảng Trị")
@@ -82,13 +83,11 @@ def app_map(source: Source, spec: FilterSpec, view: View | None = None) -> AppMa
     new map opens on) or for a pan to `view`."""
     rows = np.flatnonzero(mask(source.prepared, spec).to_numpy())
     positions = source.positions.take(rows)
-    narrowed = spec != FilterSpec()
-    bounds = (positions.bounds() if narrowed else None) or VIETNAM_BOUNDS
-    (south, west), (north, east) = bounds
-    view = view or fit(west, south, east, north, 940, 620)
+    bounds = opening_bounds(spec, positions)
+    view = view or current_view(None, False, bounds, None)
     options = MapOptions()
     m = build_map(source.layers["battlefields"], source.layers["cemeteries"], options, bounds)
-    layer = view_layer(source.prepared, positions, source.trips, view, options)
+    layer = view_layer(view_payload(source.prepared, positions, source.trips, view, options), options)
     static = sum(basemap_file(level).stat().st_size for level in ("34", "neighbours"))
     return AppMap(component_bytes(m, layer), static, view)
 

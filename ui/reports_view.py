@@ -375,17 +375,8 @@ class ViewLayer(RawScript):
         self.trip_color_json = json.dumps(TRIPS.color)
 
 
-def view_layer(
-    source: gpd.GeoDataFrame,
-    positions: Positions,
-    trips: gpd.GeoDataFrame,
-    view: agg.View,
-    options: MapOptions,
-    focus: tuple | None = None,
-) -> folium.FeatureGroup:
-    """The layer for this view, to be passed to st_folium as `feature_group_to_add`."""
+def view_layer(payload: dict, options: MapOptions) -> folium.FeatureGroup:
+    """The layer drawing a view_payload, to be passed to st_folium as `feature_group_to_add`."""
     group = folium.FeatureGroup(name=text("layer_reports", options.lang), control=False)
-    group.add_child(
-        ViewLayer(view_payload(source, positions, trips, view, options, focus), options.lang, options.show_contacts)
-    )
+    group.add_child(ViewLayer(payload, options.lang, options.show_contacts))
     return group

@@ -8,6 +8,9 @@ report picked in the table sends the map to it.
 from __future__ import annotations
 
 from layers.aggregate import MERCATOR_LAT, View, fit
+from layers.query import FilterSpec
+from ui.mapview import VIETNAM_BOUNDS
+from ui.reports_view import Positions
 
 MAP_WIDTH = 940  # the map column's width on a laptop screen, for guessing a view not yet reported
 MAP_HEIGHT = 620
@@ -46,3 +49,10 @@ def current_view(
         return returned
     (south, west), (north, east) = bounds
     return fit(west, south, east, north, MAP_WIDTH, MAP_HEIGHT)
+
+
+def opening_bounds(spec: FilterSpec, positions: Positions) -> list[list[float]]:
+    """[[south, west], [north, east]] a new map fits: the filtered reports when the filter narrows
+    the place, area or text, else the whole country."""
+    narrowed = bool(spec.provinces_34 or spec.provinces_63 or spec.place.strip() or spec.area or spec.text.strip())
+    return (positions.bounds() if narrowed else None) or VIETNAM_BOUNDS

@@ -31,7 +31,9 @@ def _component_strings(frames, options: MapOptions, view: agg.View = NATIONAL) -
 
     m = build_map(frames["battlefields"], frames["cemeteries"], options)
     m.render()
-    layer = view_layer(frames["reports"], Positions.of(frames["reports"]), frames["trips"], view, options)
+    layer = view_layer(
+        view_payload(frames["reports"], Positions.of(frames["reports"]), frames["trips"], view, options), options
+    )
     parts = [sf._get_html(m), sf._get_header(m), sf.generate_leaflet_string(m)]
     return "\n".join([*parts, sf._get_feature_group_string(layer, map=m)])
 
@@ -41,7 +43,7 @@ def _html(frames, options: MapOptions | None = None, view: agg.View = NATIONAL) 
     options = options or MapOptions()
     m = build_map(frames["battlefields"], frames["cemeteries"], options)
     reports = frames["reports"]
-    view_layer(reports, Positions.of(reports), frames["trips"], view, options).add_to(m)
+    view_layer(view_payload(reports, Positions.of(reports), frames["trips"], view, options), options).add_to(m)
     return m.get_root().render()
 
 
@@ -201,7 +203,11 @@ def test_panning_keeps_the_map_script_and_sends_only_the_view_layer(many):
         m = build_map(many["battlefields"], many["cemeteries"], options)
         m.render()
         scripts.add(sf.generate_leaflet_string(m))
-        layers.add(sf._get_feature_group_string(view_layer(reports, positions, many["trips"], view, options), map=m))
+        layers.add(
+            sf._get_feature_group_string(
+                view_layer(view_payload(reports, positions, many["trips"], view, options), options), map=m
+            )
+        )
     assert len(scripts) == 1 and len(layers) == 3
 
 

@@ -14,8 +14,8 @@ from layers.labels import describe_spec, number, period_text
 from layers.query import FilterSpec
 from ui.export_form import export_form
 from ui.filters import sidebar_filters
-from ui.mapview import VIETNAM_BOUNDS, MapOptions, build_map, script_key, short_id, status_label
-from ui.reports_view import view_layer
+from ui.mapview import MapOptions, build_map, script_key, short_id, status_label
+from ui.reports_view import view_layer, view_payload
 from ui.state import (
     data_version,
     filtered_positions,
@@ -27,7 +27,7 @@ from ui.state import (
     store,
     t,
 )
-from ui.view_state import MAP_HEIGHT, SELECTED_ZOOM, current_view, returned_view
+from ui.view_state import MAP_HEIGHT, SELECTED_ZOOM, current_view, opening_bounds, returned_view
 from ui.widgets import TABLE_MAX
 
 ID_TAG = re.compile(r"#([0-9a-f]{8})$")  # the short id ends every report tooltip
@@ -177,8 +177,7 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
     hits = shown[(shown["id"] == target) & shown.geometry.notna()] if target else shown.iloc[0:0]
     if len(hits):
         centre = (hits.iloc[0].geometry.y, hits.iloc[0].geometry.x)
-    narrowed = bool(spec.provinces_34 or spec.provinces_63 or spec.place.strip() or spec.area or spec.text.strip())
-    bounds = (positions.bounds() if narrowed else None) or VIETNAM_BOUNDS
+    bounds = opening_bounds(spec, positions)
     base_key = (version, script_key(options, bounds))
     same_map = st.session_state.get("_map_base") == base_key
     if not same_map:  # the browser gets a new map: what the old one reported no longer holds
@@ -190,7 +189,8 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
         st.session_state["_focus_count"] = st.session_state.get("_focus_count", 0) + 1
         focus = (*centre, SELECTED_ZOOM, st.session_state["_focus_count"])
     folium_map = build_map(layer_frame("battlefields", version), layer_frame("cemeteries", version), options, bounds)
-    layer = view_layer(prepared_reports(version), positions, map_trips(version), view, options, focus)
+    payload = view_payload(prepared_reports(version), positions, map_trips(version), view, options, focus)
+    layer = view_layer(payload, options)
     map_col, detail_col = st.columns([3, 1])
     with map_col:
         result = st_folium(
