@@ -38,12 +38,6 @@ PACKAGES = (
         ("dist/leaflet.js", "dist/leaflet.css", "dist/images/"),
     ),
     Package(
-        "leaflet.markercluster",
-        "1.5.3",
-        "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
-        ("dist/leaflet.markercluster.js", "dist/MarkerCluster.css", "dist/MarkerCluster.Default.css"),
-    ),
-    Package(
         "leaflet.fullscreen",
         "3.0.0",
         "sha512-81wWSUXz1ZtdneR0v5eJDWXUSx+Zo5J50WXWeydG/UcILfIEAgz/iOjZSi3p00Z9MJ/FC/P5i3CgdYuEAos0yQ==",
