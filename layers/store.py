@@ -176,32 +176,45 @@ class Store:
         return columns
 
     @staticmethod
-    def _execute_insert(connection: sa.Connection, table: sa.Table, columns: dict[str, list]) -> None:
-        """One INSERT of many rows. On SQLite the rows go to the driver's executemany as tuples,
-        each value converted by its column type's own bind processor (what SQLAlchemy does row by
-        row, done here column by column), and a column that is None in every row is left out of
-        the statement when the database has no default for it: it is NULL all the same, and the
-        sqlite3 module binds None about ten times slower than a number or a text. Other databases
-        take SQLAlchemy's multi-row insert of every column."""
+    def _sqlite_binding(connection: sa.Connection, table: sa.Table) -> tuple[dict, frozenset[str]]:
+        """Each column's bind processor, and the columns a None leaves NULL (no default, and not
+        JSON, which stores the text 'null'); read once per insert."""
         dialect = connection.dialect
-        if dialect.name != "sqlite":
+        info = connection.exec_driver_sql(f'PRAGMA table_info("{table.name}")')
+        defaulted = {name for _, name, _, _, default, _ in info if default is not None}
+        processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
+        null = frozenset(
+            name
+            for name, process in processors.items()
+            if name not in defaulted and (process is None or process(None) is None)
+        )
+        return processors, null
+
+    @staticmethod
+    def _execute_insert(
+        connection: sa.Connection,
+        table: sa.Table,
+        columns: dict[str, list],
+        binding: tuple[dict, frozenset[str]] | None,
+    ) -> None:
+        """One INSERT of many rows. On SQLite (`binding` from _sqlite_binding) the rows go to the
+        driver's executemany as tuples, each value converted by its column type's own bind
+        processor (what SQLAlchemy does row by row, done here column by column), and a column that
+        is None in every row is left out of the statement when None leaves it NULL: the sqlite3
+        module binds None about ten times slower than a number or a text. Other databases take
+        SQLAlchemy's multi-row insert of every column."""
+        if binding is None:
             names = list(columns)
             rows = zip(*columns.values(), strict=True)
             connection.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
             return
-        info = connection.exec_driver_sql(f'PRAGMA table_info("{table.name}")')
-        defaulted = {name for _, name, _, _, default, _ in info if default is not None}
-        processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
-
-        def stored_as_null(name: str) -> bool:  # JSON stores None as the text 'null', not as NULL
-            return name not in defaulted and (processors[name] is None or processors[name](None) is None)
-
+        processors, null = binding
         columns = {
             name: values
             for name, values in columns.items()
-            if not stored_as_null(name) or any(map(is_not, values, repeat(None)))
+            if name not in null or any(map(is_not, values, repeat(None)))
         }
-        compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
+        compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(columns))
         params = []
         for name in compiled.positiontup:
             values = columns[name]
@@ -226,9 +239,10 @@ class Store:
         table = self.table(layer_name)
         now = _now()
         count = 0
+        binding = self._sqlite_binding(connection, table) if connection.dialect.name == "sqlite" else None
         with _bulk_cache(connection):
             for batch in _chunks(records, CHUNK):
-                self._execute_insert(connection, table, self._columns(table, batch, author, now))
+                self._execute_insert(connection, table, self._columns(table, batch, author, now), binding)
                 count += len(batch)
         return count
 
