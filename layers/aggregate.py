@@ -17,7 +17,7 @@ import numpy as np
 INDIVIDUAL_MAX = 2000  # reports drawn one by one when no more than this many are in view
 CELL_PX = 80
 TILE_PX = 256
-MAX_ZOOM = 18
+MAX_ZOOM = 18  # the map zooms no closer (the page and the view maths share it)
 MERCATOR_LAT = 85.05
 
 

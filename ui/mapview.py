@@ -21,6 +21,7 @@ from folium import plugins
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from layers.aggregate import MAX_ZOOM
 from layers.labels import short_code, term_label
 from layers.schema import BATTLEFIELDS, CEMETERIES, REPORTS, STATUSES
 from ui.i18n import text
@@ -28,7 +29,6 @@ from ui.static_files import basemap_url
 
 STATIC = "/app/static/vendor"
 VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]
-MAX_ZOOM = 18
 CIRCLE_MIN_ZOOM = 11  # uncertainty circles only when zoomed in enough to read them
 SEA_COLOR = "#dfeaf2"
 ALL_LAYERS = frozenset({"reports", "circles", "battlefields", "cemeteries", "trips", "boundaries", "heat"})
