@@ -37,6 +37,12 @@ def test_the_period_slider_narrows_map_and_table(app_url, offline_page):
     thumb.focus()
     for _ in range(23):  # 1945 -> 1968
         page.keyboard.press("ArrowRight")
+    for _ in range(5):  # a press lost while the map's own rerun held the focus is pressed again
+        if thumb.input_value() == "1968":
+            break
+        thumb.focus()
+        page.keyboard.press("ArrowRight")
+    page.wait_for_url("**year_from=1968**", timeout=30_000)
     map_count, table_count = wait_for_counts(page, changed_from=TOTAL)
     assert map_count == table_count < TOTAL
     assert "year_from=1968" in page.url
