@@ -1,7 +1,7 @@
 """The first start: the README's run command seeds demo data and the map draws with no internet."""
 
 from tests.browser.conftest import save_screenshot
-from tests.browser.helpers import map_count, map_frame, only_tiles_were_blocked
+from tests.browser.helpers import map_count, map_frame, only_tiles_were_blocked, wait_until_idle
 
 
 def test_first_start_seeds_demo_data_and_draws_it_offline(fresh_app_url, offline_page):
@@ -22,6 +22,7 @@ def test_the_english_switch_translates_the_page(fresh_app_url, offline_page):
     page = offline_page
     page.goto(f"{fresh_app_url}/ban-do")
     map_frame(page, lambda f: f.locator(".report-count").count() == 1)
+    wait_until_idle(page)  # the map reports its view once drawn, and the page reruns for it
     page.get_by_text("English").click()
     page.get_by_text("Demo data").first.wait_for(timeout=30_000)
     assert page.get_by_text("Finding Comrades map").count() == 1
