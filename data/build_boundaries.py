@@ -16,6 +16,17 @@ Corrections applied (see data/SOURCES.md):
   GeoNames district-town points of each (approximate, a few km);
 - coordinates are snapped to a 1e-5 degree grid (about 1 m), shared edges stay shared.
 
+It also writes the provinces of Laos and Cambodia (neighbour_provinces.geojson: ISO
+3166-2 code, country, name, English name, other spellings), their outlines
+(neighbours.geojson), and the land of China and Thailand near Vietnam and Cambodia
+(foreign_land.geojson), where geo.admin's 40 km sea margin must not reach. Corrections:
+- the source files Vientiane Prefecture (Vientiane Capital) under LA-VI, the code of
+  Vientiane Province: it gets LA-VT;
+- the source cuts the English name of Kampong Speu (KH-5) short ("Kam"): restored;
+- names: the source's Vietnamese name where it is one and correct (Viêng Chăn, Phnôm Pênh,
+  Xiêm Riệp; "Viêng Chăn [thành phố trực thuộc TW]" becomes "Thủ đô Viêng Chăn"), else
+  the source's name in Latin script (Savannakhét, Kâmpóng Cham).
+
 Run: python data/build_boundaries.py [--admin1 PATH]
 """
 
@@ -66,6 +77,16 @@ CAN_THO_SPLIT = {
 }
 ISLANDS = {"PFA+00?": "VN-DN", "PGA+00?": "VN-34"}  # Hoàng Sa, Trường Sa
 COUNTRIES = {"LA": ("Lào", "Laos"), "KH": ("Campuchia", "Cambodia")}
+# Laos and Cambodia, province by province (see the module docstring for the corrections).
+CODE_FIXES = {"LAO-3283": "LA-VT"}  # by adm1_code: Vientiane Prefecture, filed as LA-VI
+NAME_EN_FIXES = {"KH-5": "Kampong Speu"}  # the source has "Kam"
+NAME_VI_KEPT = {"LA-VI", "KH-12", "KH-17"}  # Viêng Chăn, Phnôm Pênh, Xiêm Riệp
+NAME_FIXES = {"LA-VT": "Thủ đô Viêng Chăn"}  # the source: "Viêng Chăn [thành phố trực thuộc TW]"
+ALIAS_DROPS = {"Houa Kh"}  # cut short in the source's name_alt (Luang Namtha)
+# Land next to Vietnam and Cambodia that is neither: the sea margin stops at its border.
+FOREIGN = {"CN": ("Trung Quốc", "China"), "TH": ("Thái Lan", "Thailand")}
+FOREIGN_REACH_M = 60_000.0  # foreign land is kept this far from Vietnam and Cambodia (margin: 40 km)
+METRIC_CRS = "EPSG:3405"  # as geo/admin.py: VN-2000 / UTM 48N
 
 
 def fetch_admin1(workdir: Path) -> Path:
@@ -86,7 +107,7 @@ def load_source(path: Path) -> gpd.GeoDataFrame:
     keep = [
         f
         for f in features
-        if f["properties"].get("iso_a2") in ("VN", "LA", "KH") or f["properties"]["adm1_code"] in ISLANDS
+        if f["properties"].get("iso_a2") in ("VN", *COUNTRIES, *FOREIGN) or f["properties"]["adm1_code"] in ISLANDS
     ]
     return gpd.GeoDataFrame.from_features(keep, crs=4326)
 
@@ -157,6 +178,58 @@ def build_neighbours(src: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, crs=4326)
 
 
+def _code_key(code: str) -> tuple:
+    country, _, part = code.partition("-")
+    return (country != "LA", int(part) if part.isdigit() else 0, part)  # Laos first, KH-2 before KH-10
+
+
+def build_neighbour_provinces(src: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The provinces of Laos and Cambodia: code, country, name, name_en, aliases (other spellings)."""
+    rows = []
+    for _, r in src[src["iso_a2"].isin(list(COUNTRIES))].iterrows():
+        code = CODE_FIXES.get(r["adm1_code"], r["iso_3166_2"])
+        name_vi = r["name_vi"] if code in NAME_VI_KEPT else None
+        name = NAME_FIXES.get(code) or name_vi or r["name"]
+        name_en = NAME_EN_FIXES.get(code, r["name_en"])
+        # Other spellings, for the gazetteer: the source's name_vi is left out (elsewhere than
+        # NAME_VI_KEPT it repeats the English name, or is wrong: "Kam pốt").
+        alternatives = r["name_alt"].split("|") if isinstance(r["name_alt"], str) else []
+        aliases = []
+        for spelling in (r["name"], name_en, *alternatives):
+            spelling = spelling.strip()
+            if spelling and "[" not in spelling and spelling not in (name, *aliases, *ALIAS_DROPS):
+                aliases.append(spelling)
+        rows.append(
+            {
+                "code": code,
+                "country": r["iso_a2"],
+                "name": name,
+                "name_en": name_en,
+                "aliases": "|".join(aliases),
+                "geometry": shapely.make_valid(shapely.set_precision(r.geometry, GRID)),
+            }
+        )
+    rows.sort(key=lambda row: _code_key(row["code"]))
+    codes = [row["code"] for row in rows]
+    if len(set(codes)) != len(codes) or len(codes) != 41:
+        raise SystemExit(f"expected 41 distinct provinces of Laos and Cambodia, got {codes}")
+    return gpd.GeoDataFrame(rows, crs=4326)
+
+
+def build_foreign_land(src: gpd.GeoDataFrame, p63: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """China and Thailand within FOREIGN_REACH_M of Vietnam or Cambodia, one feature each."""
+    near = [*p63.geometry.values, *src[src["iso_a2"] == "KH"].geometry.values]
+    reach = gpd.GeoSeries([shapely.union_all(near)], crs=4326).to_crs(METRIC_CRS).buffer(FOREIGN_REACH_M)
+    reach = reach.to_crs(4326).iloc[0]
+    rows = []
+    for iso2, (name_vi, name_en) in FOREIGN.items():
+        land = src[(src["iso_a2"] == iso2) & ~src["adm1_code"].isin(list(ISLANDS))].geometry.values
+        snapped = shapely.set_precision(shapely.union_all(shapely.set_precision(land, GRID)), GRID)
+        geom = shapely.make_valid(shapely.set_precision(shapely.intersection(snapped, reach), GRID))
+        rows.append({"iso2": iso2, "name": name_vi, "name_en": name_en, "geometry": geom})
+    return gpd.GeoDataFrame(rows, crs=4326)
+
+
 def write(gdf: gpd.GeoDataFrame, name: str) -> None:
     path = OUT / name
     path.unlink(missing_ok=True)
@@ -177,6 +250,8 @@ def main() -> None:
     write(p63, "provinces_63.geojson")
     write(build_34(p63, table34), "provinces_34.geojson")
     write(build_neighbours(src), "neighbours.geojson")
+    write(build_neighbour_provinces(src), "neighbour_provinces.geojson")
+    write(build_foreign_land(src, p63), "foreign_land.geojson")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,15 @@
 
 Today's 34 provinces (since 1 July 2025) are whole-province merges of the 63 of
 2008–2025; wartime and post-war names are mapped to their successors in
-data/historical_names.csv. Every table here is read from data/ (see SOURCES.md).
+data/historical_names.csv. Martyrs also lie in Laos and Cambodia (fronts C and K): their
+provinces are here too, and `territory_at` places a point in any of the three countries.
+Every table here is read from data/ (see SOURCES.md).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +20,9 @@ from types import MappingProxyType
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from numpy.typing import ArrayLike
+from pyproj import Transformer
 
 from geo.text import compact
 
@@ -33,6 +39,17 @@ ARCHIPELAGOS = {
     "VN-DN": (111.0, 15.75, 113.0, 17.25),  # Hoàng Sa, Đà Nẵng
     "VN-34": (111.333, 6.833, 117.333, 12.0),  # Trường Sa, Khánh Hòa
 }
+
+# Where the sea margin meets the land of China or Thailand it stops at their border, but
+# the source's borders are a small-scale map's (GeoNames' centre of Móng Cái falls 1.2 km
+# inside its China): a point this close to Vietnam or Cambodia still counts as theirs
+# (nearest province), wherever the source puts it.
+BORDER_TOLERANCE_M = 2_000.0
+# Segments per quarter circle of the sea margin's buffer: its corners then stray from the
+# true 40 km line by about 12 m at most.
+_MARGIN_QUAD_SEGS = 32
+
+COUNTRY_NAMES = MappingProxyType({"VN": "Việt Nam", "LA": "Lào", "KH": "Campuchia"})
 
 ERA_34 = "34 tỉnh, thành (từ 01/7/2025)"
 ERA_63 = "63 tỉnh, thành (2008 – 30/6/2025)"
@@ -71,6 +88,7 @@ class Place:
     countries: tuple[str, ...] = ()
     note: str = ""
     aliases: tuple[str, ...] = field(default=(), compare=False)
+    abroad_provinces: tuple[str, ...] = ()  # ISO 3166-2 codes of Lao or Cambodian provinces
 
     def as_dict(self) -> dict:
         return {
@@ -79,6 +97,7 @@ class Place:
             "provinces_34": list(self.provinces_34),
             "provinces_63": list(self.provinces_63),
             "countries": list(self.countries),
+            "abroad_provinces": list(self.abroad_provinces),
             "note": self.note,
         }
 
@@ -113,13 +132,48 @@ def province_codes(era: str) -> Mapping[str, str]:
     return MappingProxyType({name: code for code, name in province_names(era).items()})
 
 
-@lru_cache(maxsize=4)
+_BOUNDARY_FILES = {
+    "34": "provinces_34",
+    "63": "provinces_63",
+    "neighbours": "neighbours",
+    "neighbour_provinces": "neighbour_provinces",
+    "foreign_land": "foreign_land",
+}
+
+
+@lru_cache(maxsize=8)
 def boundaries(level: str) -> gpd.GeoDataFrame:
-    """Boundary polygons: level '34', '63' or 'neighbours' (Laos, Cambodia)."""
-    files = {"34": "provinces_34", "63": "provinces_63", "neighbours": "neighbours"}
-    if level not in files:
-        raise ValueError(f"boundary level must be one of {sorted(files)}, got {level!r}")
-    return gpd.read_file(DATA / "boundaries" / f"{files[level]}.geojson")
+    """Boundary polygons: level '34', '63', 'neighbours' (Laos, Cambodia), 'neighbour_provinces'
+    (their provinces) or 'foreign_land' (China and Thailand near Vietnam and Cambodia)."""
+    if level not in _BOUNDARY_FILES:
+        raise ValueError(f"boundary level must be one of {sorted(_BOUNDARY_FILES)}, got {level!r}")
+    return gpd.read_file(DATA / "boundaries" / f"{_BOUNDARY_FILES[level]}.geojson")
+
+
+@lru_cache(maxsize=1)
+def abroad_province_table() -> pd.DataFrame:
+    """The provinces of Laos and Cambodia: code (ISO 3166-2), country, name, name_en, aliases.
+
+    Read from the GeoJSON's properties only, without its geometry."""
+    with open(DATA / "boundaries" / "neighbour_provinces.geojson", encoding="utf-8") as f:
+        features = json.load(f)["features"]
+    return pd.DataFrame([f["properties"] for f in features])[["code", "country", "name", "name_en", "aliases"]]
+
+
+@lru_cache(maxsize=1)
+def abroad_province_names() -> Mapping[str, str]:
+    """Code → name of the provinces of Laos and Cambodia.
+
+    >>> abroad_province_names()["LA-SV"]
+    'Savannakhét'
+    """
+    table = abroad_province_table()
+    return MappingProxyType(dict(zip(table["code"], table["name"], strict=True)))
+
+
+@lru_cache(maxsize=1)
+def _to_metric() -> Transformer:
+    return Transformer.from_crs(4326, METRIC_CRS, always_xy=True)
 
 
 @lru_cache(maxsize=1)
@@ -127,44 +181,177 @@ def _metric_63() -> gpd.GeoDataFrame:
     return boundaries("63")[["iso", "geometry"]].to_crs(METRIC_CRS)
 
 
-def provinces_at(lon: np.ndarray | list[float], lat: np.ndarray | list[float]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Territory:
+    """Everything a point lookup needs, built once.
+
+    Polygon i (0 ≤ i < P) is one of the 63 provinces then one of Laos's and Cambodia's;
+    rows P (no territory) and P + 1 … (the archipelagos) of the per-row arrays follow."""
+
+    polygons: shapely.STRtree  # metric, every polygon
+    coasts: shapely.STRtree  # metric, the polygons with a sea margin (Vietnam, Cambodia)
+    coast_rows: np.ndarray  # row of each of `coasts`' polygons
+    margin: shapely.Geometry  # WGS84, prepared: within 40 km of Vietnam or Cambodia, less foreign land
+    whole: shapely.Geometry  # WGS84, prepared: polygons, sea margin and archipelagos
+    country: np.ndarray  # per row: "VN", "LA", "KH" or None
+    province_63: np.ndarray
+    province_34: np.ndarray
+    name_34: np.ndarray
+    abroad_province: np.ndarray
+    none_row: int
+    archipelago_rows: dict[str, int]
+
+
+def _to_wgs84(geometry: shapely.Geometry) -> shapely.Geometry:
+    back = Transformer.from_crs(METRIC_CRS, 4326, always_xy=True)
+    return shapely.transform(geometry, lambda xy: np.column_stack(back.transform(xy[:, 0], xy[:, 1])))
+
+
+@lru_cache(maxsize=1)
+def _territory() -> _Territory:
+    p63 = _metric_63()
+    abroad = boundaries("neighbour_provinces").to_crs(METRIC_CRS)
+    table = province_table_63().set_index("iso")
+    codes34 = province_table_34().set_index("name")["code"]
+    n63, n_abroad = len(p63), len(abroad)
+    none_row = n63 + n_abroad
+    rows = n63 + n_abroad + 1 + len(ARCHIPELAGOS)
+    country = np.full(rows, None, dtype=object)
+    province_63 = np.full(rows, None, dtype=object)
+    abroad_code = np.full(rows, None, dtype=object)
+    iso = list(p63["iso"]) + [None] * (n_abroad + 1) + list(ARCHIPELAGOS)
+    is_vn = np.array([code is not None for code in iso])
+    country[is_vn] = "VN"
+    province_63[is_vn] = np.array(iso, dtype=object)[is_vn]
+    country[n63:none_row] = abroad["country"].to_numpy(dtype=object)
+    abroad_code[n63:none_row] = abroad["code"].to_numpy(dtype=object)
+    name_34 = np.array([table["province_34"][c] if c else None for c in province_63], dtype=object)
+    province_34 = np.array([codes34[n] if n else None for n in name_34], dtype=object)
+
+    geometries = np.concatenate([p63.geometry.to_numpy(), abroad.geometry.to_numpy()])
+    coast_rows = np.flatnonzero(np.isin(country[:none_row], ["VN", "KH"]))
+    coast = shapely.union_all(geometries[coast_rows])
+    foreign = shapely.union_all(boundaries("foreign_land").to_crs(METRIC_CRS).geometry.to_numpy())
+    # The sea margin: 40 km round Vietnam and Cambodia, less the land of China and Thailand
+    # more than BORDER_TOLERANCE_M away from them.
+    reach = shapely.buffer(coast, OFFSHORE_LIMIT_M, quad_segs=_MARGIN_QUAD_SEGS)
+    foreign = shapely.difference(foreign, shapely.buffer(coast, BORDER_TOLERANCE_M))
+    margin = _to_wgs84(shapely.difference(reach, foreign))
+    land = shapely.union_all(
+        [*boundaries("63").geometry.to_numpy(), *boundaries("neighbour_provinces").geometry.to_numpy()]
+    )
+    boxes = [shapely.box(*extent) for extent in ARCHIPELAGOS.values()]
+    whole = shapely.union_all([land, margin, *boxes])
+    shapely.prepare(margin)
+    shapely.prepare(whole)
+    polygons = shapely.STRtree(geometries)
+    return _Territory(
+        polygons=polygons,
+        coasts=shapely.STRtree(geometries[coast_rows]),
+        coast_rows=coast_rows,
+        margin=margin,
+        whole=whole,
+        country=country,
+        province_63=province_63,
+        province_34=province_34,
+        name_34=name_34,
+        abroad_province=abroad_code,
+        none_row=none_row,
+        archipelago_rows={code: none_row + 1 + i for i, code in enumerate(ARCHIPELAGOS)},
+    )
+
+
+def _locate(lon: ArrayLike, lat: ArrayLike) -> tuple[_Territory, np.ndarray, np.ndarray]:
+    """The territory, the row of each point (see _Territory) and its offshore distance (m)."""
+    lon = np.asarray(lon, dtype=float).ravel()
+    lat = np.asarray(lat, dtype=float).ravel()
+    if lon.shape != lat.shape:
+        raise ValueError(f"lon and lat differ in length: {lon.size} and {lat.size}")
+    t = _territory()
+    row = np.full(lon.size, t.none_row)
+    offshore = np.full(lon.size, np.nan)
+    if not lon.size:
+        return t, row, offshore
+    x, y = _to_metric().transform(lon, lat)
+    points = shapely.points(x, y)
+    point_index, polygon = t.polygons.query(points, predicate="within")
+    if point_index.size:
+        # Where polygons overlap (a few m² along some edges), the first in the file wins.
+        first = np.full(lon.size, t.none_row)
+        np.minimum.at(first, point_index, polygon)
+        inside = first < t.none_row
+        row[inside] = first[inside]
+        offshore[inside] = 0.0
+    outside = np.flatnonzero(row == t.none_row)
+    if outside.size:
+        at_sea = outside[shapely.contains_xy(t.margin, lon[outside], lat[outside])]
+        if at_sea.size:
+            # The margin is inside 40 km of a coast: the small slack only covers its corners'
+            # rounding and the reprojection. Ties (a point on a shared edge) go to the first.
+            (found, coast), distance = t.coasts.query_nearest(
+                points[at_sea], max_distance=OFFSHORE_LIMIT_M + 100.0, return_distance=True, all_matches=True
+            )
+            nearest = np.full(at_sea.size, len(t.coast_rows))
+            np.minimum.at(nearest, found, coast)
+            hit = nearest < len(t.coast_rows)
+            row[at_sea[hit]] = t.coast_rows[nearest[hit]]
+            offshore[at_sea[found]] = distance  # tied matches share their distance
+        for code, (x0, y0, x1, y1) in ARCHIPELAGOS.items():
+            box = (row == t.none_row) & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+            row[box] = t.archipelago_rows[code]
+    return t, row, offshore
+
+
+def territory_at(lon: ArrayLike, lat: ArrayLike) -> pd.DataFrame:
+    """Country and province of each point, in the order of the input.
+
+    Columns: country ("VN", "LA" or "KH"), province_63 and province_34 (Vietnam's codes, as
+    provinces_at gives them; missing abroad), abroad_province (ISO 3166-2 code of the Lao or
+    Cambodian province; missing in Vietnam), offshore_m (0 inside a polygon, the distance to
+    it at sea, NaN in the archipelagos). Missing codes are None or NaN as pandas stores them
+    (test with isna()), like provinces_at's.
+
+    A point inside a polygon takes its country and province. A point at sea within 40 km of
+    Vietnam or Cambodia takes the nearest of their provinces; one in the archipelagos'
+    extents takes their district. Anything else (China, Thailand, the open sea) is missing
+    throughout.
+
+    >>> found = territory_at([107.1944, 104.75, 106.0], [16.7469, 16.56, 23.0])
+    >>> found[["country", "province_34", "abroad_province"]].fillna("-")
+      country province_34 abroad_province
+    0      VN       VN-25               -
+    1      LA           -           LA-SV
+    2       -           -               -
+    """
+    t, row, offshore = _locate(lon, lat)
+    return pd.DataFrame(
+        {
+            "country": t.country[row],
+            "province_63": t.province_63[row],
+            "province_34": t.province_34[row],
+            "abroad_province": t.abroad_province[row],
+            "offshore_m": np.where(row == t.none_row, np.nan, offshore),
+        }
+    )
+
+
+def provinces_at(lon: ArrayLike, lat: ArrayLike) -> pd.DataFrame:
     """Province (63 and 34) of each point; coastal points within 40 km take the nearest.
 
     Returns a frame with columns province_63 (ISO code), province_34 (code), name_34,
     offshore_m (0 inside a polygon), in the order of the input; None where no province
-    is near enough.
+    of Vietnam is near enough, and in Laos and Cambodia (see territory_at).
     """
-    points = gpd.GeoDataFrame(
-        geometry=gpd.points_from_xy(np.asarray(lon, float), np.asarray(lat, float)), crs=4326
-    ).to_crs(METRIC_CRS)
-    polys = _metric_63()
-    inside = gpd.sjoin(points, polys, how="left", predicate="within")
-    inside = inside[~inside.index.duplicated(keep="first")]
-    iso = inside["iso"].reindex(points.index)
-    offshore = pd.Series(0.0, index=points.index)
-    missing = iso.isna()
-    if missing.any():
-        near = gpd.sjoin_nearest(points[missing], polys, how="left", max_distance=OFFSHORE_LIMIT_M, distance_col="d")
-        near = near[~near.index.duplicated(keep="first")]
-        iso.loc[near.index] = near["iso"]
-        offshore.loc[near.index] = near["d"]
-    for code, (x0, y0, x1, y1) in ARCHIPELAGOS.items():
-        lon_a, lat_a = np.asarray(lon, float), np.asarray(lat, float)
-        at_sea = iso.isna().to_numpy() & (lon_a >= x0) & (lon_a <= x1) & (lat_a >= y0) & (lat_a <= y1)
-        iso[at_sea] = code
-        offshore[at_sea] = np.nan
-    table = province_table_63().set_index("iso")
-    codes34 = province_table_34().set_index("name")["code"]
-    name34 = iso.map(table["province_34"])
-    out = pd.DataFrame(
+    t, row, offshore = _locate(lon, lat)
+    vietnam = t.country[row] == "VN"
+    return pd.DataFrame(
         {
-            "province_63": iso.where(iso.notna(), None),
-            "province_34": name34.map(codes34).where(name34.notna(), None),
-            "name_34": name34.where(name34.notna(), None),
-            "offshore_m": offshore.where(iso.notna(), None),
+            "province_63": t.province_63[row],
+            "province_34": t.province_34[row],
+            "name_34": t.name_34[row],
+            "offshore_m": np.where(vietnam, offshore, np.nan),
         }
     )
-    return out.reset_index(drop=True)
 
 
 def province_at(lon: float, lat: float) -> dict | None:
@@ -173,13 +360,29 @@ def province_at(lon: float, lat: float) -> dict | None:
     return None if pd.isna(row["province_63"]) else row.to_dict()
 
 
+def within_territory(lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
+    """Whether each point lies in Vietnam, Laos or Cambodia, within 40 km of Vietnam's or
+    Cambodia's coast or in the archipelagos: where territory_at finds a country.
+
+    >>> within_territory([107.1944, 106.0, 114.0], [16.7469, 23.0, 19.0]).tolist()
+    [True, False, False]
+    """
+    return shapely.contains_xy(_territory().whole, np.asarray(lon, float), np.asarray(lat, float))
+
+
+def in_territory(lon: float, lat: float) -> bool:
+    """within_territory for one point, in a few microseconds (the coordinate parser's check)."""
+    return bool(shapely.contains_xy(_territory().whole, lon, lat))
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(v for v in (value or "").split("|") if v)
 
 
 @lru_cache(maxsize=1)
 def places() -> tuple[Place, ...]:
-    """Every name the gazetteer knows, today's 34 first, then the 63, then history."""
+    """Every name the gazetteer knows: today's 34 first, then the 63, then history, then the
+    provinces of Laos and Cambodia."""
     t63 = province_table_63()
     t34 = province_table_34()
     members = t63.groupby("province_34")["name"].apply(tuple)
@@ -220,6 +423,18 @@ def places() -> tuple[Place, ...]:
                     aliases=_split(r["aliases"]),
                 )
             )
+    for _, r in abroad_province_table().iterrows():  # last: a Vietnamese name always comes first
+        out.append(
+            Place(
+                r["name"],
+                f"Tỉnh, thành của {COUNTRY_NAMES[r['country']]} (hiện nay)",
+                (),
+                countries=(r["country"],),
+                note=f"Mã ISO 3166-2: {r['code']}.",
+                aliases=(r["name_en"], *_split(r["aliases"])),
+                abroad_provinces=(r["code"],),
+            )
+        )
     return tuple(out)
 
 
@@ -247,12 +462,15 @@ def _index() -> dict[str, list[Place]]:
 def lookup(text: str) -> list[Place]:
     """All places whose name or alias matches `text` (diacritics, case, 'tỉnh'/'TP' ignored).
 
-    The best match comes first: today's 34, then the 63, then historical names.
+    The best match comes first: today's 34, then the 63, then historical names, then the
+    provinces of Laos and Cambodia.
 
     >>> lookup("Binh Tri Thien")[0].provinces_34
     ('Quảng Trị', 'Huế')
     >>> lookup("tp hcm")[0].name
     'Thành phố Hồ Chí Minh'
+    >>> lookup("Xieng Khouang")[0].abroad_provinces
+    ('LA-XI',)
     """
     found: list[Place] = []
     for key in _keys(text):

@@ -6,7 +6,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from geo.admin import UnknownPlace, lookup, province_at, resolve_place
+import pandas as pd
+
+from geo.admin import (
+    COUNTRY_NAMES,
+    UnknownPlace,
+    abroad_province_names,
+    lookup,
+    province_names,
+    resolve_place,
+    territory_at,
+)
 from geo.coords import CoordinateError, parse
 from geo.datums import DATUMS
 from geo.output import write_json
@@ -26,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     coord.add_argument("text")
     coord.add_argument("--datum", choices=sorted(DATUMS), help="hệ quy chiếu khi chuỗi không ghi")
     coord.add_argument("--province", help="tên tỉnh (mọi thời kỳ) để suy ra múi lưới hoặc kinh tuyến trục")
-    at = sub.add_parser("province-at", help="tọa độ WGS84 (vĩ độ, kinh độ) → tỉnh")
+    at = sub.add_parser("province-at", help="tọa độ WGS84 (vĩ độ, kinh độ) → tỉnh (Việt Nam, Lào, Campuchia)")
     at.add_argument("lat", type=float)
     at.add_argument("lon", type=float)
     return parser
@@ -40,10 +50,27 @@ def run(argv: Sequence[str]) -> dict:
         best = resolve_place(args.name)
         others = [p.as_dict() for p in lookup(args.name)[1:]]
         return {"query": args.name, **best.as_dict(), "other_matches": others}
-    found = province_at(args.lon, args.lat)
-    if found is None:
-        raise UnknownPlace(f"Điểm ({args.lat}, {args.lon}) không thuộc tỉnh nào của Việt Nam.")
-    return {"lat": args.lat, "lon": args.lon, **found}
+    return _province_at(args.lat, args.lon)
+
+
+def _province_at(lat: float, lon: float) -> dict:
+    """The country and province of one point; the same keys wherever it is (null where none)."""
+    found = {k: (None if pd.isna(v) else v) for k, v in territory_at([lon], [lat]).iloc[0].items()}
+    if found["country"] is None:
+        raise UnknownPlace(f"Điểm ({lat}, {lon}) nằm ngoài lãnh thổ Việt Nam, Lào và Campuchia.")
+    abroad = found["abroad_province"]
+    return {
+        "lat": lat,
+        "lon": lon,
+        "country": found["country"],
+        "country_name": COUNTRY_NAMES[found["country"]],
+        "province_63": found["province_63"],
+        "province_34": found["province_34"],
+        "name_34": province_names("34")[found["province_34"]] if found["province_34"] else None,
+        "abroad_province": abroad,
+        "abroad_name": abroad_province_names()[abroad] if abroad else None,
+        "offshore_m": found["offshore_m"],
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,10 +18,13 @@ import mgrs
 from numpy.typing import ArrayLike
 
 from geo import datums
-from geo.admin import UnknownPlace, province_table_34, province_table_63, resolve_place
+from geo.admin import UnknownPlace, in_territory, province_table_34, province_table_63, resolve_place
 from geo.text import strip_marks
 
-VIETNAM = (102.0, 6.5, 117.5, 23.5)  # lon/lat box of the mainland, islands and archipelagos
+# A lon/lat box round the mainland, islands and archipelagos. The parser no longer uses it:
+# it checks points against the territory (geo.admin.in_territory: Vietnam, Laos, Cambodia and
+# their sea margin). Kept for callers that still want a box (layers/importers/reports.py).
+VIETNAM = (102.0, 6.5, 117.5, 23.5)
 METRES_PER_DEGREE = 111_320.0
 
 
@@ -77,7 +80,8 @@ def _province_row(hint: str | None):
 
 
 def _finish(lon: float, lat: float, system: str, datum: datums.Datum, precision: float, warnings: list[str]):
-    """Transform to WGS84, add the transformation's accuracy and check the result lies in Vietnam."""
+    """Transform to WGS84, add the transformation's accuracy and check the result lies in the
+    territory (Vietnam, Laos, Cambodia, their sea margin and the archipelagos)."""
     if datum.code != "wgs84":
         outside = datums.outside_area(lon, lat, datum)
         precision += datum.outside_accuracy_m if outside else datum.accuracy_m
@@ -87,9 +91,8 @@ def _finish(lon: float, lat: float, system: str, datum: datums.Datum, precision:
                 f"{datum.outside_accuracy_m:.0f} m."
             )
         lon, lat = datums.to_wgs84(lon, lat, datum)
-    x0, y0, x1, y1 = VIETNAM
-    if not (x0 <= lon <= x1 and y0 <= lat <= y1):
-        raise CoordinateError(f"Tọa độ ({lat:.5f}, {lon:.5f}) nằm ngoài lãnh thổ Việt Nam.")
+    if not in_territory(lon, lat):
+        raise CoordinateError(f"Tọa độ ({lat:.5f}, {lon:.5f}) nằm ngoài lãnh thổ Việt Nam, Lào và Campuchia.")
     return Position(lat, lon, system, datum.code, precision, tuple(warnings))
 
 
@@ -160,15 +163,18 @@ def _parse_grid(text: str, datum: datums.Datum | None, province: str | None) -> 
             raise CoordinateError(f"Lưới tọa độ «{text}»: ô {square} không thuộc múi nào của Việt Nam.")
         row = _province_row(province)
         bands = ["P" if float(row["capital_lat"]) < 16 else "Q"] if row is not None else ["P", "Q"]
-        candidates = []
+        candidates, read = [], 0
         for b in bands:
             try:
                 lon, lat, cell = _grid_point(int(zone), b, square, digits, datum)
             except CoordinateError:
                 continue
-            x0, y0, x1, y1 = VIETNAM
-            if x0 <= lon <= x1 and y0 <= lat <= y1:
+            read += 1
+            if in_territory(lon, lat):
                 candidates.append((b, lon, lat, cell))
+        if read and not candidates:
+            zones = "/".join(f"{zone}{b}" for b in bands)
+            raise CoordinateError(f"Lưới tọa độ «{text}» (múi {zones}) nằm ngoài lãnh thổ Việt Nam, Lào và Campuchia.")
         if len(candidates) != 1:
             raise CoordinateError(f"Lưới tọa độ «{text}» thiếu múi (48Q, 49P…): hãy cho biết tỉnh.")
         band, lon, lat, cell = candidates[0]
