@@ -22,6 +22,7 @@ import pandas as pd
 
 from geo.spatial import length_km
 from layers.coverage import done_trips, searched_areas, union_area_km2
+from layers.errors import LayersError
 from layers.query import unit_key
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -64,7 +65,21 @@ PERIODS = (
 )
 
 
+EARLIEST_DAY = date(1945, 1, 1)  # nothing the campaign reports on happened before
+
+
 def custom_period(start: date, end: date) -> Period:
+    """A period of the user's own, from 1945 to a year from today (so that the period before it,
+    which reports compare with, is a real range of days)."""
+    today = vietnam_today()
+    latest = today.replace(year=today.year + 1, day=min(today.day, 28))
+    for day in (start, end):
+        if not EARLIEST_DAY <= day <= latest:
+            raise LayersError(
+                f"Ngày {day:%d/%m/%Y} nằm ngoài khoảng báo cáo được ({EARLIEST_DAY:%d/%m/%Y} – {latest:%d/%m/%Y})."
+            )
+    if start > end:
+        raise LayersError("Ngày đầu phải không sau ngày cuối.")
     return Period("custom", f"{start:%d/%m/%Y} – {end:%d/%m/%Y}", f"{start:%Y-%m-%d} – {end:%Y-%m-%d}", start, end)
 
 

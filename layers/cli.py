@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from geo.admin import UnknownPlace, province_codes, resolve_place
+from geo.admin import UnknownPlace
 from geo.datums import DATUMS
 from geo.output import write_json
-from geo.text import fold
 from layers.campaign import PERIODS, Period, custom_period, vietnam_today
+from layers.chapters import add_chapter, chapter_list, find_chapter
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
 from layers.exporters.campaign_report import WHOLE, report_pdf, report_xlsx
@@ -24,6 +25,7 @@ from layers.exporters.campaign_report import filename as report_filename
 from layers.exporters.formats import FORMATS, ExportOptions, export
 from layers.exporters.schema_doc import render_markdown
 from layers.exporters.selection import EXPORTABLE, layer_names, select
+from layers.failures import log_failure
 from layers.importers.errors import UnreadableFile
 from layers.importers.reports import import_reports, rejected_csv
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
@@ -31,7 +33,7 @@ from layers.query import YEAR_MAX, YEAR_MIN, FilterSpec
 from layers.schema import REPORTS
 from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed_reference
 from layers.stats import stats
-from layers.store import Store, database_url
+from layers.store import Store, database_error, database_url
 
 _ARGPARSE_WORDS = (  # argparse's own English messages, said in Vietnamese
     (re.compile(r"^argument ([^:]+): invalid choice: '([^']*)' \(choose from (.*)\)$"), r"\1: không có «\2»; chọn: \3"),
@@ -97,7 +99,15 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--sheet", help="trang tính (XLSX)")
     importer.add_argument("--team", help="đội tìm kiếm (chuyến đi)")
     importer.add_argument("--sweep-width", type=float, default=DEFAULT_SWEEP_M, help="bề rộng dò tìm mỗi bên, m")
+    importer.add_argument(
+        "--fix-datum", action="store_true", help="đọc lại tọa độ các dòng đã nhập trước đây theo --datum của lần này"
+    )
     importer.add_argument("--db", help="URL cơ sở dữ liệu")
+    chapters = sub.add_parser("chapters", help="danh sách các Hội; «chapters add TÊN --province TỈNH» thêm Hội cơ sở")
+    chapters.add_argument("action", nargs="?", choices=["list", "add"], default="list")
+    chapters.add_argument("name", nargs="?", help="tên Hội cơ sở (với add)")
+    chapters.add_argument("--province", help="tỉnh của Hội cơ sở (với add)")
+    chapters.add_argument("--db", help="URL cơ sở dữ liệu")
     exporter = sub.add_parser("export", help="xuất một lớp (hoặc tất cả) theo bộ lọc")
     exporter.add_argument("layer", choices=["all", *EXPORTABLE])
     exporter.add_argument("--format", required=True, choices=list(FORMATS))
@@ -202,7 +212,7 @@ def _write_file(out: str, default_name: str, data: bytes) -> Path:
 def _report(args: argparse.Namespace, store: Store) -> dict:
     period = _period(args)
     chapters = store.frame("chapters")
-    chapter_id = None if args.chapter.strip().lower() in ("all", "toàn hội") else _chapter_id(store, args.chapter)
+    chapter_id = None if args.chapter.strip().lower() in ("all", "toàn hội") else find_chapter(store, args.chapter)
     body = WHOLE[args.lang] if chapter_id is None else chapters.set_index("id").loc[chapter_id, "name"]
     report = build_report(store.frame("reports"), store.frame("trips"), body, chapter_id, period, vietnam_today())
     data = report_xlsx(report, args.lang) if args.format == "xlsx" else report_pdf(report, args.lang)
@@ -217,34 +227,13 @@ def _report(args: argparse.Namespace, store: Store) -> dict:
     }
 
 
-def _chapter_id(store: Store, text: str | None) -> str | None:
-    """A chapter by id, by name, or by the province it serves (a place name of any era)."""
-    if not text:
-        return None
-    chapters = store.frame("chapters")
-    for column in ("id", "name"):
-        hit = chapters[chapters[column].map(fold) == fold(text)]
-        if len(hit):
-            return hit.iloc[0]["id"]
-    try:
-        place = resolve_place(text)
-    except UnknownPlace:
-        place = None
-    codes = province_codes("34")
-    wanted = {codes[n] for n in place.provinces_34} if place else set()
-    hit = chapters[chapters["province_34"].isin(wanted)]
-    if len(hit):
-        return hit.iloc[0]["id"]
-    raise LayersError(f"Không tìm thấy Hội «{text}».")
-
-
 def _import(args: argparse.Namespace, store: Store) -> dict:
     path = Path(args.file)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"Không mở được tệp «{path.name}» ({exc.strerror}).") from None
-    chapter_id = _chapter_id(store, args.chapter)
+    chapter_id = find_chapter(store, args.chapter)
     if args.layer == "trips":
         trips = import_trips(
             store,
@@ -255,7 +244,7 @@ def _import(args: argparse.Namespace, store: Store) -> dict:
             sweep_width_m=args.sweep_width,
             author="command line",
         )
-        return {**trips.summary(), "problems": trips.reasons}
+        return {**trips.summary(), "problems": trips.reasons, **_rejects_file(path, trips.rejected_rows)}
     result = import_reports(
         store,
         path.name,
@@ -264,17 +253,42 @@ def _import(args: argparse.Namespace, store: Store) -> dict:
         datum=args.datum,
         sheet=args.sheet,
         author="command line",
+        fix_datum=args.fix_datum,
     )
-    rejects_file = None
-    if result.rejected_rows:
-        target = path.with_name(f"{path.stem}.rejected.csv")
+    extra = {"sheet": result.sheet} if result.sheet else {}
+    if result.datum_conflicts:
+        extra.update(datum_conflicts=result.datum_conflicts, datum_fixed=result.datum_fixed)
+    return {**result.summary(), **extra, "notes": result.notes, **_rejects_file(path, result.rejected_rows)}
+
+
+def _rejects_file(path: Path, rows: list[dict]) -> dict:
+    """Write the rejected rows beside the file (or in the current folder). The import has been
+    committed by then: a file that cannot be written is said, not raised, since the rows are
+    kept in the database all the same."""
+    if not rows:
+        return {"rejects_file": None}
+    data = rejected_csv(rows)
+    for target in (path.with_name(f"{path.stem}.rejected.csv"), Path.cwd() / f"{path.stem}.rejected.csv"):
         try:
-            target.write_bytes(rejected_csv(result.rejected_rows))
+            target.write_bytes(data)
         except OSError:
-            target = Path.cwd() / target.name
-            target.write_bytes(rejected_csv(result.rejected_rows))
-        rejects_file = str(target)
-    return {**result.summary(), "rejects_file": rejects_file}
+            continue
+        return {"rejects_file": str(target)}
+    return {
+        "rejects_file": None,
+        "rejects_error": "Đã nhập xong, nhưng không ghi được tệp các dòng bị loại (thư mục không cho ghi); "
+        "các dòng bị loại vẫn được lưu trong cơ sở dữ liệu và tải về được trên trang Nhập dữ liệu.",
+    }
+
+
+def _chapters(args: argparse.Namespace, store: Store) -> dict | list:
+    if args.action == "add":
+        if not args.name or not args.province:
+            raise LayersError("Cần tên Hội và tỉnh: python -m layers chapters add TÊN --province TỈNH.")
+        return add_chapter(store, args.name, args.province)
+    if args.name or args.province:
+        raise LayersError("Liệt kê các Hội không nhận thêm tham số; để thêm: chapters add TÊN --province TỈNH.")
+    return chapter_list(store)
 
 
 def _safe_url(url: str) -> str:
@@ -285,7 +299,9 @@ def run(argv: Sequence[str]) -> dict | str:
     args = _parser().parse_args(argv)
     if args.command == "schema-doc":
         return render_markdown()
-    store = Store.open(args.db)
+    store = Store.open(args.db, must_exist=args.command != "init")
+    if args.command == "chapters":
+        return _chapters(args, store)
     if args.command == "export":
         return _export(args, store)
     if args.command == "report":
@@ -307,7 +323,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LayersError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    except sa.exc.SQLAlchemyError as exc:
+        print(f"Lỗi: {database_error(exc)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
-        print(f"Lỗi không mong đợi ({type(exc).__name__}); dữ liệu không bị thay đổi.", file=sys.stderr)
+        log_failure("command line", exc)
+        print(f"Lỗi không mong đợi ({type(exc).__name__}).", file=sys.stderr)
         return 2
     return write_json(result)

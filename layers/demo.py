@@ -1,4 +1,4 @@
-"""Deterministic synthetic demo data: chapters, witness reports and search trips.
+"""Deterministic synthetic demo data: witness reports and search trips of the reference chapters.
 
 Every record is flagged `is_demo` and the UI says "Dữ liệu mẫu". Reports cluster
 around the sourced battlefields and routes in data/battlefields.csv, with periods
@@ -18,6 +18,7 @@ import shapely
 from shapely.geometry import LineString
 
 from geo.admin import places, province_table_34, province_table_63, provinces_at
+from layers.chapters import reference_chapters
 from layers.reference import battlefield_table
 
 FAMILY = [
@@ -210,7 +211,6 @@ EARTH_M_PER_DEG = 111_320.0
 
 @dataclass(frozen=True)
 class DemoData:
-    chapters: list[dict]
     reports: list[dict]
     trips: list[dict]
 
@@ -250,24 +250,6 @@ def person_names(rng: np.random.Generator, n: int) -> list[str]:
             name = person_names(rng, 1)[0]
         names[i] = name
     return names
-
-
-def chapters() -> list[dict]:
-    """One demo chapter per province of today (34)."""
-    out = []
-    for _, p in province_table_34().iterrows():
-        kind = "thành phố" if p["kind"] == "city" and not p["name"].startswith("Thành phố") else "tỉnh"
-        name = f"Hội Cựu TNXP {p['name']}" if p["name"].startswith("Thành phố") else f"Hội Cựu TNXP {kind} {p['name']}"
-        out.append(
-            {
-                "id": f"chapter-{p['code'].lower()}",
-                "name": name,
-                "province_34": p["code"],
-                "level": "province",
-                "is_demo": True,
-            }
-        )
-    return out
 
 
 def _anchors() -> pd.DataFrame:
@@ -506,12 +488,11 @@ def generate(n_reports: int = 2000, seed: int = 7) -> DemoData:
     if n_reports < 1:
         raise ValueError("n_reports must be at least 1")
     rng = np.random.default_rng(seed)
-    chapter_list = chapters()
-    chapter_ids = {c["province_34"]: c["id"] for c in chapter_list}
+    chapter_ids = {c["province_34"]: c["id"] for c in reference_chapters() if c["province_34"]}
     report_list = reports(rng, n_reports, chapter_ids)
     trip_list = trips(rng, report_list, max(10, n_reports // 25))
     _receive(np.random.default_rng([seed, 1]), report_list, trip_list)
-    return DemoData(chapter_list, report_list, trip_list)
+    return DemoData(report_list, trip_list)
 
 
 def _receive(rng: np.random.Generator, report_list: list[dict], trip_list: list[dict]) -> None:

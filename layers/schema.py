@@ -104,6 +104,16 @@ CEMETERY_LEVELS = (
     Term("provincial", "Tỉnh", "Provincial"),
     Term("district", "Huyện", "District"),
 )
+COUNTRIES = (
+    Term("VN", "Việt Nam", "Vietnam"),
+    Term("LA", "Lào", "Laos"),
+    Term("KH", "Campuchia", "Cambodia"),
+)
+CHAPTER_LEVELS = (
+    Term("central", "Trung ương Hội", "Central association"),
+    Term("province", "Hội cấp tỉnh", "Provincial chapter"),
+    Term("commune", "Hội cơ sở", "Commune-level chapter"),
+)
 TRIP_OUTCOMES = (
     Term("planned", "Dự kiến", "Planned"),
     Term("nothing_found", "Chưa tìm thấy", "Nothing found"),
@@ -136,6 +146,8 @@ REPORTS = Layer(
         Field("place_description", "text", "Mô tả vị trí (lời nhân chứng)", "Place as the witness said it"),
         Field("historical_place", "text", "Địa danh lịch sử", "Historical place name"),
         *_PROVINCE_FIELDS,
+        Field("country", "text", "Quốc gia", "Country", indexed=True, vocabulary=COUNTRIES),
+        Field("abroad_province", "text", "Tỉnh ở Lào, Campuchia", "Province in Laos or Cambodia"),
         Field("coord_text", "text", "Tọa độ gốc", "Coordinates as written"),
         Field("coord_system", "text", "Hệ tọa độ", "Coordinate system"),
         Field("coord_datum", "text", "Hệ quy chiếu (datum)", "Datum"),
@@ -209,6 +221,9 @@ TRIPS = Layer(
         Field("linked_report_ids", "json", "Tin báo liên quan", "Linked reports"),
         *_PROVINCE_FIELDS,
         Field("notes", "text", "Ghi chú", "Notes"),
+        # What the team marked on its GPS: labels typed in the field often name a witness's house
+        # and phone ("Nhà ông … 0912 …"), so they stay with the chapter and its teams.
+        Field("waypoints", "text", "Điểm đánh dấu", "Waypoints", private=True),
     ),
     color="#ff7f0e",
 )
@@ -221,7 +236,8 @@ CHAPTERS = Layer(
     (
         Field("name", "text", "Tên hội", "Chapter"),
         Field("province_34", "text", "Tỉnh", "Province", indexed=True),
-        Field("level", "text", "Cấp", "Level"),
+        Field("level", "text", "Cấp", "Level", vocabulary=CHAPTER_LEVELS),
+        Field("parent_id", "text", "Trực thuộc", "Part of", indexed=True),
         Field("contact", "text", "Liên hệ", "Contact", private=True),
     ),
 )

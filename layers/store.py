@@ -35,6 +35,7 @@ SECRETS = ROOT / ".streamlit" / "secrets.toml"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 CHUNK = 5_000
 BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache while a batch of records is inserted
+BUSY_TIMEOUT_ENV = "BANDO_BUSY_TIMEOUT_S"  # seconds a writer waits for another; 120 unless set
 
 
 def _secrets() -> dict:
@@ -82,11 +83,41 @@ def _bulk_cache(connection: sa.Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
-def _engine(url: str) -> sa.Engine:
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
+BUSY = (
+    "Cơ sở dữ liệu đang bận: một người khác hay một lần nhập khác đang ghi. Không có gì được ghi; "
+    "hãy thử lại sau ít phút."
+)
+
+
+def database_error(exc: sa.exc.SQLAlchemyError, doing: str = "Lỗi cơ sở dữ liệu") -> StoreError:
+    """A database failure as one line for people. The driver's own message may quote the values
+    of the statement (a witness's name), so only its kind is named, except for a busy database,
+    which is said plainly."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "database is locked" in text or "database table is locked" in text or "lock timeout" in text:
+        return StoreError(BUSY)
+    return StoreError(f"{doing} ({type(getattr(exc, 'orig', None) or exc).__name__}).")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and SQLite in memory)."""
+    if not url.startswith("sqlite:///") or url in ("sqlite:///", "sqlite:///:memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+
+
+def _engine(url: str, must_exist: bool) -> sa.Engine:
+    path = sqlite_path(url)
+    if path is not None:
+        if must_exist and not path.exists():
+            raise StoreError(
+                f"Không có cơ sở dữ liệu «{path}»; kiểm tra lại --db, hoặc tạo mới bằng: python -m layers init --db …"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url)
+    # A writer waits this long for another (a parallel import) before giving up with a message.
+    timeout = float(os.environ.get(BUSY_TIMEOUT_ENV) or 120)
+    options = {"connect_args": {"timeout": timeout}} if url.startswith("sqlite") else {}
+    engine = sa.create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -125,14 +156,18 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
+    def open(cls, url: str | None = None, must_exist: bool = False) -> Store:
+        """Open (and migrate) the database; with `must_exist`, a SQLite file that is not there is
+        an error rather than a new empty database (a mistyped path)."""
         url = database_url(url)
         try:
-            store = cls(_engine(url))
+            store = cls(_engine(url, must_exist))
             store.migrate()
         except ImportError as exc:
             raise StoreError(f"Thiếu trình điều khiển cho cơ sở dữ liệu này ({exc.name}).") from exc
-        except (sa.exc.SQLAlchemyError, OSError) as exc:
+        except sa.exc.SQLAlchemyError as exc:
+            raise database_error(exc, "Không mở được cơ sở dữ liệu") from exc
+        except OSError as exc:
             raise StoreError(f"Không mở được cơ sở dữ liệu ({type(exc).__name__}).") from exc
         return store
 
@@ -191,11 +226,26 @@ class Store:
         return processors, null
 
     @staticmethod
+    def _insert_statement(connection: sa.Connection, table: sa.Table, skip_existing: bool) -> sa.Insert:
+        """INSERT, or with skip_existing an INSERT that leaves out a row whose row_hash is stored
+        already (also by a transaction that committed while this one waited for it)."""
+        if not skip_existing:
+            return table.insert()
+        if connection.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif connection.dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            raise StoreError(f"Cơ sở dữ liệu {connection.dialect.name} không được hỗ trợ.")
+        return insert(table).on_conflict_do_nothing(index_elements=["row_hash"])
+
+    @staticmethod
     def _execute_insert(
         connection: sa.Connection,
         table: sa.Table,
         columns: dict[str, list],
         binding: tuple[dict, frozenset[str]] | None,
+        statement: sa.Insert,
     ) -> None:
         """One INSERT of many rows. On SQLite (`binding` from _sqlite_binding) the rows go to the
         driver's executemany as tuples, each value converted by its column type's own bind
@@ -206,7 +256,7 @@ class Store:
         if binding is None:
             names = list(columns)
             rows = zip(*columns.values(), strict=True)
-            connection.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+            connection.execute(statement, [dict(zip(names, row, strict=True)) for row in rows])
             return
         processors, null = binding
         columns = {
@@ -214,7 +264,7 @@ class Store:
             for name, values in columns.items()
             if name not in null or any(map(is_not, values, repeat(None)))
         }
-        compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(columns))
+        compiled = statement.compile(dialect=connection.dialect, column_keys=list(columns))
         params = []
         for name in compiled.positiontup:
             values = columns[name]
@@ -227,51 +277,87 @@ class Store:
         connection.exec_driver_sql(compiled.string, list(zip(*params, strict=True)))
 
     def insert(
-        self, layer_name: str, records: Iterable[dict], author: str = "system", connection: sa.Connection | None = None
+        self,
+        layer_name: str,
+        records: Iterable[dict],
+        author: str = "system",
+        connection: sa.Connection | None = None,
+        skip_existing: bool = False,
     ) -> int:
-        """Insert records (dicts with field names and an optional shapely `geometry`).
+        """Insert records (dicts with field names and an optional shapely `geometry`); returns how
+        many were given. With `skip_existing`, a record whose row_hash is stored already is left
+        out by the database itself (the caller finds which went in by their import_id).
 
         In one transaction of its own, or inside the caller's when `connection` is given.
         """
         if connection is None:
             with self.engine.begin() as own:
-                return self.insert(layer_name, records, author, own)
+                return self.insert(layer_name, records, author, own, skip_existing)
         table = self.table(layer_name)
         now = _now()
         count = 0
         binding = self._sqlite_binding(connection, table) if connection.dialect.name == "sqlite" else None
+        statement = self._insert_statement(connection, table, skip_existing)
         with _bulk_cache(connection):
             for batch in _chunks(records, CHUNK):
-                self._execute_insert(connection, table, self._columns(table, batch, author, now), binding)
+                self._execute_insert(connection, table, self._columns(table, batch, author, now), binding, statement)
                 count += len(batch)
         return count
 
-    def row_hashes(self, layer_name: str) -> set[str]:
-        """Hashes of the rows already stored in a layer (to refuse duplicates)."""
+    def present_hashes(self, connection: sa.Connection, layer_name: str, hashes: Iterable[str]) -> set[str]:
+        """Which of `hashes` a layer holds, as seen inside the caller's transaction."""
         table = self.table(layer_name)
-        with self.engine.connect() as connection:
-            return set(connection.execute(sa.select(table.c.row_hash).where(table.c.row_hash.is_not(None))).scalars())
+        wanted, found = sorted(set(hashes)), set()
+        for start in range(0, len(wanted), CHUNK):
+            batch = wanted[start : start + CHUNK]
+            found.update(connection.execute(sa.select(table.c.row_hash).where(table.c.row_hash.in_(batch))).scalars())
+        return found
 
-    def rejected_hashes(self, layer_name: str) -> set[str]:
+    def import_hashes(self, connection: sa.Connection, layer_name: str, import_id: str) -> set[str]:
+        """The row hashes of the records one import stored."""
+        table = self.table(layer_name)
+        query = sa.select(table.c.row_hash).where(table.c.import_id == import_id)
+        return set(connection.execute(query).scalars())
+
+    def rejected_hashes(self, layer_name: str, connection: sa.Connection | None = None) -> set[str]:
         """Hashes of the rows of a layer's imports that were rejected and kept."""
+        if connection is None:
+            with self.engine.connect() as own:
+                return self.rejected_hashes(layer_name, own)
         rejected, imports = METADATA.tables["rejected_rows"], METADATA.tables["imports"]
         query = (
             sa.select(rejected.c.row_hash)
             .join(imports, imports.c.id == rejected.c.import_id)
             .where(imports.c.layer == layer_name)
         )
-        with self.engine.connect() as connection:
-            return set(connection.execute(query).scalars())
+        return set(connection.execute(query).scalars())
 
-    def update(self, layer_name: str, record_id: str, changes: dict, author: str, expected_version: int) -> int:
-        """Change one record if nobody changed it since `expected_version`; returns the new version."""
+    def update(
+        self,
+        layer_name: str,
+        record_id: str,
+        changes: dict,
+        author: str,
+        expected_version: int,
+        connection: sa.Connection | None = None,
+    ) -> int:
+        """Change one record if nobody changed it since `expected_version`; returns the new version.
+        A `geometry` among the changes (shapely) replaces the record's geometry and its bounding box.
+        In a transaction of its own, or inside the caller's when `connection` is given."""
+        if connection is None:
+            with self.engine.begin() as own:
+                return self.update(layer_name, record_id, changes, author, expected_version, own)
         table = self.table(layer_name)
         values = {k: v for k, v in changes.items() if k in table.columns and k not in ("id", "version")}
+        if "geometry" in changes and "geom" in table.columns:
+            geometry = changes["geometry"]
+            values["geom"] = None if geometry is None else shapely.to_wkb(geometry)
+            bounds = (None,) * 4 if geometry is None or geometry.is_empty else geometry.bounds
+            values.update(zip(BBOX, bounds, strict=True))
         values.update(updated_at=_now(), author=author, version=expected_version + 1)
-        with self.engine.begin() as connection:
-            result = connection.execute(
-                table.update().where(table.c.id == record_id, table.c.version == expected_version).values(**values)
-            )
+        result = connection.execute(
+            table.update().where(table.c.id == record_id, table.c.version == expected_version).values(**values)
+        )
         if result.rowcount != 1:
             raise StoreError("Bản ghi đã bị người khác sửa hoặc không còn tồn tại; hãy tải lại.")
         return expected_version + 1

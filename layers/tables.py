@@ -41,7 +41,11 @@ def _table(layer: Layer, metadata: sa.MetaData) -> sa.Table:
         sa.Column("row_hash", sa.String(64), nullable=True),
     ]
     columns += [_column(f) for f in layer.fields]
-    indexes = [sa.Index(f"ix_{layer.name}_is_demo", "is_demo"), sa.Index(f"ix_{layer.name}_row_hash", "row_hash")]
+    # A row of a file is stored once per layer, also when two imports of it run at once.
+    indexes = [
+        sa.Index(f"ix_{layer.name}_is_demo", "is_demo"),
+        sa.Index(f"ix_{layer.name}_row_hash", "row_hash", unique=True),
+    ]
     indexes += [sa.Index(f"ix_{layer.name}_{f.name}", f.name) for f in layer.fields if f.indexed]
     if layer.geometry:
         columns.append(sa.Column("geom", sa.LargeBinary, nullable=True))

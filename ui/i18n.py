@@ -299,6 +299,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Read {rows_read} tracks: {accepted} new trips, {duplicates} duplicates, {rejected} invalid.",
     ),
     "imp_rejected": ("Các dòng bị loại: sửa rồi nhập lại tệp này", "Rejected rows: fix them and import this file"),
+    "imp_rejected_trips": (
+        "Các đường đi bị loại: sửa tệp GPS rồi nhập lại",
+        "Rejected tracks: fix the GPS file and import it again",
+    ),
+    "imp_fix_datum": (
+        "Đọc lại tọa độ các dòng đã nhập theo hệ quy chiếu này",
+        "Re-read the coordinates of rows imported before on this datum",
+    ),
+    "imp_fix_datum_help": (
+        "Dùng khi đã nhập tệp này trước đây với hệ quy chiếu sai: các tin báo đó được sửa tọa độ, không thêm bản mới.",
+        "For a file imported before on the wrong datum: those reports get corrected coordinates; none is added.",
+    ),
     "imp_rejected_download": ("Tải các dòng bị loại (CSV)", "Download the rejected rows (CSV)"),
     "imp_all_rejected": ("Mọi dòng bị loại đã lưu ({n})", "All stored rejected rows ({n})"),
     "imp_team": ("Đội tìm kiếm", "Team"),

@@ -15,6 +15,7 @@ import geopandas as gpd
 
 from geo.admin import province_names
 from geo.text import slug
+from layers.campaign import vietnam_today
 from layers.errors import LayersError
 from layers.exporters import gpx, kml, ogr, pdf, tabular
 from layers.exporters.archive import zip_bytes
@@ -22,8 +23,10 @@ from layers.exporters.audience import check_audience
 from layers.exporters.geojson import MEDIA_TYPE as GEOJSON_TYPE
 from layers.exporters.geojson import write_geojson
 from layers.exporters.selection import Selection
+from layers.privacy import for_partners
 from layers.query import FilterSpec
 from layers.schema import get_layer
+from layers.store import contacts_allowed
 
 ZIP_TYPE = "application/zip"
 TEAM_MARK = "doi-tim-kiem"  # files with witness contacts say so in their name
@@ -40,7 +43,7 @@ class ExportOptions:
     audience: str = "partner"
     lang: str = "vi"
     ascii: bool = False  # GPX names without diacritics, for older Garmin units
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=vietnam_today)  # the day in Vietnam, whatever the server's zone
 
 
 @dataclass(frozen=True)
@@ -173,11 +176,29 @@ def _pieces(selection: Selection, fmt: Format, options: ExportOptions) -> list[t
     return [(stem, selection)]
 
 
+TEAM_REFUSED = (
+    "Bản cho đội tìm kiếm có liên hệ nhân chứng, mà máy chủ này không cho hiển thị liên hệ "
+    "(bật bằng BANDO_SHOW_CONTACTS=1 hoặc show_witness_contacts = true trong .streamlit/secrets.toml); "
+    "hãy xuất bản cho đối tác."
+)
+
+
+def for_audience(selection: Selection, audience: str) -> Selection:
+    """What the audience may receive, for every format alike: partners get no private field and
+    public texts scrubbed of witness data; a team file only where the installation shows contacts."""
+    check_audience(audience)
+    if audience == "team":
+        if not contacts_allowed():
+            raise LayersError(TEAM_REFUSED)
+        return selection
+    frames = {name: for_partners(frame, get_layer(name)) for name, frame in selection.frames.items()}
+    return Selection(selection.spec, frames)
+
+
 def export(selection: Selection, format_name: str, options: ExportOptions) -> ExportFile:
     """The selection written in one format, as one file (a zip when the format needs several)."""
     fmt = get_format(format_name)
-    check_audience(options.audience)
-    selection = selection.cleaned()
+    selection = for_audience(selection.cleaned(), options.audience)
     written = features_written(selection, fmt)
     pieces = _pieces(selection, fmt, options)
     if len(pieces) == 1:

@@ -20,6 +20,7 @@ from layers.exporters.selection import Selection
 from layers.schema import Layer
 
 SHAPEFILE_NAMES = {
+    "abroad_province": "abroad_prv",
     "coord_datum": "crd_datum",
     "coord_status": "crd_status",
     "coord_system": "crd_system",

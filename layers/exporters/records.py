@@ -45,7 +45,11 @@ def anchor_points(geometry: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _written_as(lat: np.ndarray, lon: np.ndarray, located: np.ndarray, system: str) -> list[str]:
-    return [format_position(a, o, system) if ok else "" for a, o, ok in zip(lat, lon, located, strict=True)]
+    """Each point written in `system`; empty for a point with no such writing (no point, or one
+    stored before imports checked coordinates, at latitude 999), so one bad record cannot stop
+    an export of every layer."""
+    plausible = located & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    return [format_position(a, o, system) if ok else "" for a, o, ok in zip(lat, lon, plausible, strict=True)]
 
 
 def _meridians(province_63: pd.Series) -> pd.Series:

@@ -32,13 +32,42 @@ def csv_bytes(selection: Selection, name: str, audience: str, lang: str) -> byte
     return ("\ufeff" + data.to_csv(index=False)).encode("utf-8")
 
 
+EXCEL_CELL = 32_767  # characters an Excel cell holds; Excel cuts the rest without a word
+CONTINUED = {"vi": "{column} (tiếp {n})", "en": "{column} (cont. {n})"}
+
+
+def split_long_cells(data: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table with every text longer than an Excel cell split over continuation columns
+    beside its own ("Ghi chú", "Ghi chú (tiếp 2)", …), so that nothing is cut.
+
+    >>> split_long_cells(pd.DataFrame({"a": ["x" * 40_000, "y"]}), "vi").map(len).to_dict("list")
+    {'a': [32767, 1], 'a (tiếp 2)': [7233, 0]}
+    """
+    columns = {}
+    for column in data.columns:
+        values = data[column]
+        longest = values.map(lambda v: len(v) if isinstance(v, str) else 0).max() if len(values) else 0
+        if longest <= EXCEL_CELL:
+            columns[column] = values
+            continue
+        pieces = -(-longest // EXCEL_CELL)
+        for n in range(pieces):
+            name = column if n == 0 else CONTINUED[lang].format(column=column, n=n + 1)
+            part = slice(n * EXCEL_CELL, (n + 1) * EXCEL_CELL)
+            columns[name] = values.map(
+                lambda v, p=part, first=n == 0: v[p] if isinstance(v, str) else (v if first else "")
+            )
+    return pd.DataFrame(columns, index=data.index)
+
+
 def xlsx_bytes(selection: Selection, audience: str, lang: str) -> bytes:
-    """Every layer of the selection as a sheet of one workbook, all cells stored as values."""
+    """Every layer of the selection as a sheet of one workbook, all cells stored as values;
+    text longer than a cell continues in the next column."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     for layer in selection.layers():
         sheet = book.create_sheet(layer_label(layer, lang)[:31])
-        data = table(selection.frames[layer.name], layer, audience, lang)
+        data = split_long_cells(table(selection.frames[layer.name], layer, audience, lang), lang)
         sheet.append(list(data.columns))
         for row in data.itertuples(index=False):
             append_values(sheet, list(row))

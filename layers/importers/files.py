@@ -1,36 +1,55 @@
 """Reading the files chapters have into rows: (row number, {column: text}, geometry or None).
 
-CSV (UTF-8 with or without BOM, UTF-16, Windows-1258; "," ";" or tab), XLSX (one sheet),
-GeoJSON and KML/KMZ placemarks. Values come back as text exactly as written; nothing is
-interpreted here.
+CSV (UTF-8 with or without BOM, UTF-16, Windows-1258, decoded line by line; "," ";" or tab),
+XLSX, XLS and ODS (the sheet whose headers are recognised; merged cells filled), GeoJSON and
+KML/KMZ placemarks. Values come back as text exactly as written (a phone is never a number);
+nothing is interpreted here. Every reader checks the limits in `limits` before it reads, and
+a physical record it cannot parse comes back as a row with a `problem`, so that every row of
+the file is accounted for.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
+import re
 import unicodedata
+import warnings
 import zipfile
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from layers.importers import limits
 from layers.importers.errors import UnreadableFile
 
-MAX_BYTES = 50 * 1024 * 1024
-MAX_CELL = 10_000  # characters kept from one cell; longer cells are rejected by validation
+MAX_BYTES = limits.FILE_BYTES
+MAX_CELL = limits.TEXT  # characters kept from one cell; longer cells are rejected by validation
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx",)
+LEGACY_SUFFIXES = (".xls", ".ods")  # read with calamine: values only, formulas cannot be checked
 GEO_SUFFIXES = (".geojson", ".json", ".kml", ".kmz")
-SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES + GEO_SUFFIXES
+SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES + LEGACY_SUFFIXES + GEO_SUFFIXES
 FORMULA = "\x00formula:"  # marks an Excel formula cell; validation rejects the row
+RAW_LINE = "Dòng gốc"  # the column of a record that could not be parsed: the line as it is in the file
+HEADER_SCAN = 20  # rows of each sheet looked at to find the one with recognised headers
+# KML presentation fields GDAL's LIBKML driver adds to every placemark: not the user's data.
+KML_STYLE_FIELDS = frozenset(
+    {"id", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon"}
+)
+
+Recognise = Callable[[list[str]], int]  # how many of a header row's columns name a known field
 
 
 @dataclass(frozen=True)
 class Row:
-    number: int  # as the user sees it: the spreadsheet row, or the placemark's position
+    number: int  # as the user sees it: the spreadsheet row, the file's line, or the placemark's position
     values: dict[str, str]
     geometry: object | None = None  # shapely geometry from map files
+    problem: str = ""  # why the reader could not read this record (then values hold the raw line)
 
 
 @dataclass(frozen=True)
@@ -38,121 +57,353 @@ class Table:
     columns: list[str]
     rows: list[Row]
     sheets: tuple[str, ...] = ()
+    sheet: str | None = None  # the sheet read, for workbooks
+    notes: tuple[str, ...] = field(default=())  # what the reader says about the whole file
 
 
 def check_size(data: bytes) -> None:
     """Refuse empty files and files over the size limit, before reading anything."""
-    if not data:
-        raise UnreadableFile("Tệp rỗng.")
-    if len(data) > MAX_BYTES:
-        raise UnreadableFile(f"Tệp quá lớn ({len(data) / 1e6:.0f} MB, tối đa {MAX_BYTES // 2**20} MB).")
+    limits.check_file(len(data))
+
+
+def open_archive(data: bytes, what: str) -> zipfile.ZipFile:
+    """A zip archive whose members are within the limits (count and unpacked sizes)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise UnreadableFile(f"Tệp {what} hỏng (không phải tệp nén zip).") from None
+    limits.check_members({info.filename: info.file_size for info in archive.infolist()}, what)
+    return archive
+
+
+def _member(archive: zipfile.ZipFile, name: str, what: str) -> bytes:
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        raise UnreadableFile(f"Tệp {what} hỏng, không giải nén được «{name[:80]}».") from None
 
 
 def kml_of_kmz(data: bytes) -> bytes:
     """The KML document inside a KMZ archive."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            kml = next((n for n in archive.namelist() if n.lower().endswith(".kml")), None)
-            if kml is None:
-                raise UnreadableFile("Tệp KMZ không chứa tệp KML nào.")
-            return archive.read(kml)
-    except zipfile.BadZipFile:
-        raise UnreadableFile("Tệp KMZ hỏng (không phải tệp nén zip).") from None
+    with open_archive(data, "KMZ") as archive:
+        kml = next((n for n in archive.namelist() if n.lower().endswith(".kml")), None)
+        if kml is None:
+            raise UnreadableFile("Tệp KMZ không chứa tệp KML nào.")
+        return _member(archive, kml, "KMZ")
 
 
-def read_table(name: str, data: bytes, sheet: str | None = None) -> Table:
-    """Rows of a file given its name (for the extension) and its bytes. Raises UnreadableFile."""
+def read_table(name: str, data: bytes, sheet: str | None = None, recognise: Recognise | None = None) -> Table:
+    """Rows of a file given its name (for the extension) and its bytes. `recognise` scores a
+    header row, to pick the sheet of a workbook when none is named. Raises UnreadableFile."""
     suffix = Path(name).suffix.lower()
     check_size(data)
     if suffix in CSV_SUFFIXES:
         return _read_csv(data)
     if suffix in EXCEL_SUFFIXES:
-        return _read_xlsx(data, sheet)
+        return _read_xlsx(data, sheet, recognise)
+    if suffix in LEGACY_SUFFIXES:
+        return _read_legacy(data, suffix, sheet, recognise)
     if suffix in GEO_SUFFIXES:
         return _read_geo(data, suffix)
     raise UnreadableFile(f"Không đọc được tệp đuôi «{suffix or '(không có)'}»; nhận: {', '.join(SUFFIXES)}.")
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8")
+# -- CSV ---------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> tuple[list[str], tuple[str, ...]]:
+    """The file's lines as text (line ends kept), and a note when lines had different encodings.
+    UTF-8 is tried for each line, then Windows-1258 (what Vietnamese Excel on Windows writes),
+    so one line saved in another encoding does not garble the rest."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16").splitlines(keepends=True), ()
+        except UnicodeDecodeError:
+            raise UnreadableFile("Tệp ghi là UTF-16 nhưng có byte không đọc được.") from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
     if b"\x00" in data[:4096]:
         raise UnreadableFile("Tệp không phải là văn bản CSV (có byte 0: có lẽ là tệp nhị phân).")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").splitlines(keepends=True), ()
     except UnicodeDecodeError:
-        return data.decode("cp1258", errors="replace")  # what Vietnamese Excel on Windows writes
+        pass
+    lines, legacy = [], []
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(raw.decode("cp1258", errors="replace"))
+            legacy.append(number)
+    utf8_lines = sum(1 for raw in data.splitlines() if any(b > 0x7F for b in raw)) - len(legacy)
+    if legacy and utf8_lines > 0:  # a mixed file: say which lines were read another way
+        shown = ", ".join(str(n) for n in legacy[:10]) + (" …" if len(legacy) > 10 else "")
+        return lines, (f"Dòng {shown} của tệp được đọc theo bảng mã Windows-1258, các dòng khác theo UTF-8.",)
+    return lines, ()
+
+
+class _Lines:
+    """An iterator over the file's lines that knows how far the csv reader has read, and can
+    be moved back to read again from a line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.position = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        self.position += 1
+        return self.lines[self.position - 1]
+
+
+def _a_record_alone(line: str, delimiter: str, width: int) -> bool:
+    """Whether a physical line is, by itself, a whole record of `width` cells: then a quote that
+    made the reader run over it was a stray one. A line inside a real multi-line cell has an odd
+    number of quotes (where the cell closes) or not the header's number of cells."""
+    if not line.strip() or line.count('"') % 2:
+        return False
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return False
+    return len(cells) == width
+
+
+STRAY_QUOTE = (
+    'Dòng {line} của tệp: dấu ngoặc kép (") mở mà không đóng nên dòng này không đọc được; '
+    "các dòng khác vẫn được đọc. Sửa dấu ngoặc kép rồi nhập lại dòng này."
+)
+BROKEN_RECORD = "Dòng {line} của tệp không đọc được theo định dạng CSV; các dòng khác vẫn được đọc."
+
+
+def _csv_records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str] | None, str]]:
+    """(first line, cells, "") for each record, or (line, None, reason) for a physical line the
+    reader could not parse; blank lines are skipped. A record that ran over lines which are
+    whole records by themselves began with a stray quote: that one line is given up and reading
+    starts again on the next."""
+    source = _Lines(lines)
+    width = None
+    while source.position < len(lines):
+        start = source.position
+        reader = csv.reader(source, delimiter=delimiter)
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            source.position = start + 1
+            yield start + 1, None, BROKEN_RECORD.format(line=start + 1)
+            continue
+        end = source.position
+        if (
+            end - start > 1
+            and width
+            and any(_a_record_alone(lines[i], delimiter, width) for i in range(start + 1, end))
+        ):
+            source.position = start + 1
+            yield start + 1, None, STRAY_QUOTE.format(line=start + 1)
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        if width is None:
+            width = len(cells)
+        yield start + 1, cells, ""
+
+
+def _delimiter(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        return max(",;\t", key=sample.count)
 
 
 def _read_csv(data: bytes) -> Table:
+    lines, notes = _decode(data)
     # Windows-1258 writes many Vietnamese letters as a base letter plus a combining tone mark.
-    text = unicodedata.normalize("NFC", _decode(data))
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = max(",;\t", key=sample.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise UnreadableFile(f"CSV hỏng: {exc}.") from None
-    return _from_records(records)
+    lines = [unicodedata.normalize("NFC", line) for line in lines]
+    delimiter = _delimiter("".join(lines[:200])[:8192])
+    csv.field_size_limit(max(csv.field_size_limit(), limits.FILE_BYTES))  # long cells are validation's to refuse
+    header: list[str] | None = None
+    rows: list[Row] = []
+    cells = 0
+    for line, record, problem in _csv_records(lines, delimiter):
+        if record is None:
+            rows.append(Row(line, {RAW_LINE: lines[line - 1].rstrip("\r\n")[: MAX_CELL + 1]}, problem=problem))
+            continue
+        if header is None:
+            header = _header(record)
+            continue
+        cells += len(record)
+        limits.check_rows(len(rows) + 1)
+        limits.check_cells(cells)
+        rows.append(_row(line, header, record))
+    if header is None:
+        raise UnreadableFile("Tệp không có dòng nào.")
+    return Table(header, rows, notes=notes)
+
+
+def _header(record: list[object]) -> list[str]:
+    header = [str(h).strip() or f"Cột {i + 1}" for i, h in enumerate(record)]
+    if len(set(header)) != len(header):
+        raise UnreadableFile("Hàng tiêu đề có tên cột trùng nhau.")
+    return header
+
+
+def _row(number: int, header: list[str], record: list[str]) -> Row:
+    cells = [str(c)[: MAX_CELL + 1] for c in record] + [""] * (len(header) - len(record))
+    values = dict(zip(header, cells[: len(header)], strict=True))
+    if len(record) > len(header) and any(str(c).strip() for c in record[len(header) :]):
+        values["_extra_cells"] = " | ".join(str(c) for c in record[len(header) :])
+    return Row(number, values)
 
 
 def _from_records(records: list[list[str]]) -> Table:
-    """The first non-blank record is the header; rows keep the numbers the user sees (1-based)."""
+    """Rows of a sheet: the first non-blank record is the header; rows keep the numbers the user
+    sees (1-based)."""
     numbered = [(i + 1, r) for i, r in enumerate(records) if any(str(c).strip() for c in r)]
     if not numbered:
         raise UnreadableFile("Tệp không có dòng nào.")
-    header = [str(h).strip() or f"Cột {i + 1}" for i, h in enumerate(numbered[0][1])]
-    if len(set(header)) != len(header):
-        raise UnreadableFile("Hàng tiêu đề có tên cột trùng nhau.")
-    rows = []
-    for number, record in numbered[1:]:
-        cells = [str(c)[: MAX_CELL + 1] for c in record] + [""] * (len(header) - len(record))
-        values = dict(zip(header, cells[: len(header)], strict=True))
-        if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
-            values["_extra_cells"] = " | ".join(record[len(header) :])
-        rows.append(Row(number, values))
-    return Table(header, rows)
+    header = _header(numbered[0][1])
+    return Table(header, [_row(number, header, record) for number, record in numbered[1:]])
 
 
-def _read_xlsx(data: bytes, sheet: str | None) -> Table:
+# -- workbooks ----------------------------------------------------------------------------------
+
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+SCAN_CHUNK = 1 << 20
+SCAN_OVERLAP = 64  # longer than any tag the scan looks for
+MERGE_TAG = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=[\"']([A-Z]+)(\d+):([A-Z]+)(\d+)[\"']")
+
+
+def _column_number(letters: bytes) -> int:
+    value = 0
+    for letter in letters:
+        value = value * 26 + letter - 64
+    return value
+
+
+@dataclass(frozen=True)
+class _SheetScan:
+    rows: int
+    merged: tuple[tuple[int, int, int, int], ...]  # (first row, first column, last row, last column), 1-based
+
+
+def _scan_sheet(archive: zipfile.ZipFile, path: str) -> _SheetScan:
+    """Count a sheet's rows and find its merged ranges by streaming its XML once, without
+    parsing it: cheap, and done before openpyxl reads a single row."""
+    rows, merged, tail = 0, [], b""
+    try:
+        with archive.open(path) as stream:
+            while True:
+                chunk = stream.read(SCAN_CHUNK)
+                block = tail + chunk
+                # A tag that starts in the last bytes may be cut: it is counted with the next block.
+                cut = len(block) - SCAN_OVERLAP if chunk else len(block)
+                rows += sum(1 for m in ROW_TAG.finditer(block) if m.start() < cut)
+                merged += [m.groups() for m in MERGE_TAG.finditer(block) if m.start() < cut]
+                limits.check_rows(rows - 1)
+                if not chunk:
+                    break
+                tail = block[cut:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError):
+        raise UnreadableFile("Tệp Excel hỏng, không giải nén được trang tính.") from None
+    ranges = tuple(
+        (int(r0), _column_number(c0), int(r1), _column_number(c1)) for c0, r0, c1, r1 in merged if int(r1) > int(r0)
+    )
+    return _SheetScan(rows, ranges)
+
+
+def _fill_merged(records: list[list[object]], ranges: tuple[tuple[int, int, int, int], ...]) -> None:
+    """Give every cell of a range merged over several rows the value of its first cell, as the
+    sheet shows it (a unit written once beside the rows it spans)."""
+    for r0, c0, r1, c1 in ranges:
+        if r0 > len(records) or c0 > len(records[r0 - 1]):
+            continue
+        value = records[r0 - 1][c0 - 1]
+        for r in range(r0, min(r1, len(records)) + 1):
+            row = records[r - 1]
+            row.extend([""] * (c1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c - 1] = value
+
+
+def _choose_sheet(names: tuple[str, ...], sheet: str | None, headers: Callable[[str], list[str]], recognise) -> str:
+    """The sheet named, or the first whose header row names the most known fields."""
+    if sheet is not None:
+        if sheet not in names:
+            raise UnreadableFile(f"Không có trang «{sheet}»; các trang: {', '.join(names)}.")
+        return sheet
+    if len(names) == 1 or recognise is None:
+        return names[0]
+    scores = {name: recognise(headers(name)) for name in names}
+    best = max(names, key=lambda n: scores[n])  # the first of equals
+    if scores[best] == 0:
+        raise UnreadableFile(
+            f"Không trang tính nào có hàng tiêu đề nhận ra được; các trang: {', '.join(names)}. "
+            "Hãy chọn trang chứa tin báo."
+        )
+    return best
+
+
+def _first_header(records: Iterator[list[str]]) -> list[str]:
+    for record in records:
+        if any(str(c).strip() for c in record):
+            return [str(c) for c in record]
+    return []
+
+
+def _read_xlsx(data: bytes, sheet: str | None, recognise: Recognise | None) -> Table:
     from openpyxl import load_workbook
 
+    archive = open_archive(data, "Excel")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
         raise UnreadableFile("Tệp không phải là bảng tính Excel .xlsx hợp lệ.") from None
     names = tuple(book.sheetnames)
-    if sheet is not None and sheet not in names:
-        raise UnreadableFile(f"Không có trang «{sheet}»; các trang: {', '.join(names)}.")
-    ws = book[sheet or names[0]]
+    if not names:
+        raise UnreadableFile("Tệp Excel không có trang tính nào.")
+
+    def headers(name: str) -> list[str]:
+        rows = book[name].iter_rows(max_row=HEADER_SCAN)
+        return _first_header([_excel_cells(row) for row in rows])
+
     try:
-        records = _sheet_records(ws)
+        chosen = _choose_sheet(names, sheet, headers, recognise)
+        ws = book[chosen]
+        scan = _scan_sheet(archive, ws._worksheet_path)  # openpyxl keeps the sheet's part name here
+        limits.check_rows(scan.rows - 1)
+        records, cells = [], 0
+        for row in ws.iter_rows():
+            records.append(_excel_cells(row))
+            cells += len(records[-1])
+            limits.check_rows(len(records) - 1)
+            limits.check_cells(cells)
+    except UnreadableFile:
+        raise
     except Exception:  # noqa: BLE001 - sheets are parsed lazily; a damaged one fails here
-        raise UnreadableFile(f"Trang tính «{ws.title}» bị hỏng, không đọc được.") from None
-    book.close()
+        raise UnreadableFile("Trang tính bị hỏng, không đọc được.") from None
+    finally:
+        book.close()
+        archive.close()
+    _fill_merged(records, scan.merged)
     table = _from_records(records)
-    return Table(table.columns, table.rows, names)
+    return Table(table.columns, table.rows, names, chosen)
 
 
-def _sheet_records(ws) -> list[list[str]]:
-    records = []
-    for row in ws.iter_rows():
-        cells = []
-        for cell in row:
-            value = cell.value
-            if getattr(cell, "data_type", None) == "f":
-                cells.append(f"{FORMULA}{value}")
-            else:
-                cells.append("" if value is None else _excel_text(value))
-        records.append(cells)
-    return records
+def _excel_cells(row) -> list[str]:
+    cells = []
+    for cell in row:
+        value = cell.value
+        if getattr(cell, "data_type", None) == "f":
+            cells.append(f"{FORMULA}{value}")
+        else:
+            cells.append("" if value is None else _excel_text(value))
+    return cells
 
 
 def _excel_text(value: object) -> str:
@@ -161,10 +412,102 @@ def _excel_text(value: object) -> str:
     return str(value)
 
 
+LEGACY_NOTE = (
+    "Tệp {kind} được đọc theo giá trị đã tính của từng ô: công thức trong tệp này không kiểm tra được; "
+    "hãy xem lại các ô có công thức."
+)
+
+
+def _read_legacy(data: bytes, suffix: str, sheet: str | None, recognise: Recognise | None) -> Table:
+    """Old Excel .xls and OpenDocument .ods, read with calamine: cell values as computed."""
+    from python_calamine import CalamineWorkbook
+
+    if suffix == ".ods":
+        open_archive(data, "ODS").close()  # the member sizes are checked before calamine unpacks them
+    kind = "Excel .xls" if suffix == ".xls" else "OpenDocument .ods"
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = tuple(book.sheet_names)
+    except Exception:  # noqa: BLE001 - calamine raises its own kinds for a damaged file
+        raise UnreadableFile(f"Tệp không phải là bảng tính {kind} hợp lệ.") from None
+    if not names:
+        raise UnreadableFile(f"Tệp {kind} không có trang tính nào.")
+
+    def rows_of(name: str, upto: int | None = None) -> Iterator[list[str]]:
+        found = book.get_sheet_by_name(name)
+        limits.check_rows(found.total_height - 1)
+        limits.check_cells(found.total_height * found.total_width)
+        for i, row in enumerate(found.to_python(skip_empty_area=False)):
+            if upto is not None and i >= upto:
+                return
+            yield ["" if v is None else _excel_text(v) for v in row]
+
+    try:
+        chosen = _choose_sheet(names, sheet, lambda n: _first_header(rows_of(n, HEADER_SCAN)), recognise)
+        records = list(rows_of(chosen))
+        merged = book.get_sheet_by_name(chosen).merged_cell_ranges or []
+    except UnreadableFile:
+        raise
+    except Exception:  # noqa: BLE001
+        raise UnreadableFile(f"Trang tính của tệp {kind} bị hỏng, không đọc được.") from None
+    _fill_merged(records, tuple((r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in merged if r1 > r0))
+    table = _from_records(records)
+    return Table(table.columns, table.rows, names, chosen, (LEGACY_NOTE.format(kind=kind),))
+
+
+# -- map files ------------------------------------------------------------------------------------
+
+KML_FIELD_TYPE = re.compile(rb"(<(?:\w+:)?SimpleField\b[^>]*?\btype\s*=\s*)([\"'])[^\"']*\2")
+KML_DATA_NAME = re.compile(rb"(<(?:\w+:)?Data\b[^>]*?\bname\s*=\s*)([\"'])([^\"']*)\2")
+KML_NAME_MARK = "bando_field_"
+
+
+def kml_as_text(data: bytes) -> tuple[bytes, dict[str, str]]:
+    """KML as GDAL should read it, and the field names to give back afterwards. Schema fields
+    all become text (a field declared `int` would make GDAL read the phone '0912 000 111' as the
+    number 912, and warn with the value); the names of <Data> fields (Google My Maps) are put
+    aside, since GDAL's LIBKML driver replaces every letter with a diacritic by '_' ("Họ tên
+    nhân chứng" → "H____t__n_nh__n_ch___ng") and the column could no longer be recognised."""
+    names: dict[bytes, str] = {}
+
+    def mark(match: re.Match) -> bytes:
+        original = match.group(3)
+        token = names.setdefault(original, f"{KML_NAME_MARK}{len(names)}")
+        return match.group(1) + match.group(2) + token.encode() + match.group(2)
+
+    data = KML_DATA_NAME.sub(mark, KML_FIELD_TYPE.sub(rb"\1\2string\2", data))
+    return data, {token: html.unescape(name.decode("utf-8", "replace")) for name, token in names.items()}
+
+
+def quietly(read: Callable[[], object]) -> object:
+    """Run a GDAL read with its warnings silenced: they quote field values, which may be private."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read()
+
+
+def read_frame(data: bytes, layer: int | str):
+    """One layer of a map file as a GeoDataFrame, quietly: dates as the text written, and a
+    geometry GEOS cannot build (a line of one point) as None rather than an error for the file."""
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio.raw
+    import shapely
+
+    meta, _fids, wkb, values = quietly(lambda: pyogrio.raw.read(io.BytesIO(data), layer=layer, datetime_as_string=True))
+    size = len(wkb) if wkb is not None else (len(values[0]) if len(values) else 0)
+    frame = pd.DataFrame(dict(zip(meta["fields"], values, strict=True)), index=range(size))
+    geometry = shapely.from_wkb(wkb, on_invalid="ignore") if wkb is not None else [None] * size
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, index=frame.index), crs=meta["crs"])
+
+
 def _cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return str(value)[: MAX_CELL + 1]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = str(value)
+    return "" if text in ("NaT", "nan", "<NA>") else text[: MAX_CELL + 1]
 
 
 def _read_geo(data: bytes, suffix: str) -> Table:
@@ -172,10 +515,19 @@ def _read_geo(data: bytes, suffix: str) -> Table:
 
     if suffix == ".kmz":
         data, suffix = kml_of_kmz(data), ".kml"
+    names: dict[str, str] = {}
+    if suffix == ".kml":
+        data, names = kml_as_text(data)
     try:
         # KML folders are layers; their names change with every in-memory open, so go by index.
-        count = len(pyogrio.list_layers(io.BytesIO(data))) if suffix == ".kml" else 1
-        frames = [pyogrio.read_dataframe(io.BytesIO(data), layer=index) for index in range(count)]
+        count = len(quietly(lambda: pyogrio.list_layers(io.BytesIO(data)))) if suffix == ".kml" else 1
+        features = sum(
+            quietly(lambda i=i: pyogrio.read_info(io.BytesIO(data), layer=i))["features"] for i in range(count)
+        )
+        limits.check_rows(features, "đối tượng")
+        frames = [read_frame(data, i) for i in range(count)]
+    except UnreadableFile:
+        raise
     except Exception as exc:  # noqa: BLE001 - GDAL reports malformed files with its own errors
         raise UnreadableFile(f"Không đọc được tệp bản đồ ({type(exc).__name__}).") from None
     columns: list[str] = []
@@ -183,10 +535,13 @@ def _read_geo(data: bytes, suffix: str) -> Table:
     for frame in frames:
         if frame.crs is not None and frame.crs.to_epsg() != 4326:
             frame = frame.to_crs(4326)  # a GeoJSON with a "crs" member, or KML in another system
-        for column in frame.columns:
-            if column != "geometry" and column not in columns:
+        attributes = frame.drop(columns="geometry").rename(columns=names)
+        if suffix == ".kml":
+            attributes = attributes.drop(columns=[c for c in attributes.columns if c in KML_STYLE_FIELDS])
+        for column in attributes.columns:
+            if column not in columns:
                 columns.append(column)
-        for values, geometry in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
+        for values, geometry in zip(attributes.to_dict("records"), frame.geometry, strict=True):
             text = {k: _cell_text(v) for k, v in values.items()}
             rows.append(Row(len(rows) + 1, text, geometry))
     if not rows:

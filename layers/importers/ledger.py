@@ -36,3 +36,9 @@ def record_import(
             }
         ],
     )
+
+
+def update_summary(connection: sa.Connection, import_id: str, summary: dict) -> None:
+    """Replace an import's counts, inside the transaction that wrote its rows."""
+    table = METADATA.tables["imports"]
+    connection.execute(table.update().where(table.c.id == import_id).values(summary=summary))

@@ -34,7 +34,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 
 # Filled by the importer itself (from the coordinates, the chosen chapter), never from a column.
-DERIVED = frozenset({"province_63", "coord_system", "chapter_id"})
+DERIVED = frozenset({"province_63", "coord_system", "chapter_id", "country", "abroad_province"})
 
 
 def mappable(layer: Layer) -> list:

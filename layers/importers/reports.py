@@ -11,29 +11,30 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 import numpy as np
 import shapely
 import sqlalchemy as sa
 
-from geo.admin import UnknownPlace, province_codes, provinces_at, resolve_place
-from geo.coords import VIETNAM, CoordinateError, parse
+from geo.admin import UnknownPlace, in_territory, province_codes, resolve_place, territory_at
+from geo.coords import CoordinateError, parse
 from geo.datums import get_datum
-from geo.text import fold
+from geo.text import compact, fold
 from layers.campaign import vietnam_today
+from layers.importers import limits
 from layers.importers.errors import UnreadableFile
 from layers.importers.files import FORMULA, Row, read_table
-from layers.importers.ledger import record_import
 from layers.importers.mapping import auto_map, mappable
+from layers.importers.writing import LEGACY_HASH, Upload, Written, write_import
 from layers.labels import clean_text, neutralise
 from layers.labels import number as written_number
 from layers.schema import REPORTS, Field
 from layers.store import Store
 from layers.tables import METADATA
 
-MAX_TEXT = 2000
+MAX_TEXT = limits.TEXT
 RANGES = {
     "birth_year": (1850, 1995),
     "year_from": (1930, 1995),
@@ -51,6 +52,10 @@ class ImportResult:
     duplicates: int = 0
     import_id: str = ""
     rejected_rows: list[dict] = field(default_factory=list)  # {"row", "values", "reason"}
+    notes: list[str] = field(default_factory=list)  # what the reader and the importer say about the whole file
+    sheet: str | None = None  # the sheet read, for workbooks
+    datum_conflicts: int = 0  # rows stored before with another datum than this import gives them
+    datum_fixed: int = 0  # of those, the records whose coordinates this import re-read (fix_datum)
 
     def summary(self) -> dict:
         return {k: getattr(self, k) for k in ("rows_read", "accepted", "rejected", "unlocated", "duplicates")}
@@ -64,8 +69,22 @@ class RowProblem(ValueError):
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
-def row_hash(values: dict[str, str], geometry: object | None) -> str:
-    """The same row, from the same or another file, always hashes the same."""
+def row_hash(values: dict[str, str], geometry: object | None, mapping: dict[str, str] | None = None) -> str:
+    """The same row, from the same or another file, always hashes the same, whatever the spelling
+    of its headers: a mapped column counts by its field, any other by its folded name."""
+    mapping = mapping or {}
+    canonical = {}
+    for column, value in values.items():
+        if text := str(value).strip():
+            canonical[mapping.get(column) or f"?{compact(column)}"] = text
+    if geometry is not None:
+        canonical["_geometry"] = shapely.to_wkt(geometry, rounding_precision=7)
+    return hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
+
+
+def legacy_row_hash(values: dict[str, str], geometry: object | None) -> str:
+    """The row hash of revisions before 0004, keyed by the headers as written: rows stored then
+    are still recognised when their file is imported again."""
     canonical = {k: text for k, v in values.items() if (text := str(v).strip())}
     if geometry is not None:
         canonical["_geometry"] = shapely.to_wkt(geometry, rounding_precision=7)
@@ -186,10 +205,10 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
             raise RowProblem(f"Dòng {row.number}: hình học không hợp lệ.")
         if geometry.geom_type != "Point":
             raise RowProblem(f"Dòng {row.number}: tin báo phải là một điểm, không phải {geometry.geom_type}.")
-        x0, y0, x1, y1 = VIETNAM
-        if not (x0 <= geometry.x <= x1 and y0 <= geometry.y <= y1):
+        if not in_territory(geometry.x, geometry.y):
             raise RowProblem(
-                f"Dòng {row.number}: điểm ({geometry.y:.5f}, {geometry.x:.5f}) nằm ngoài lãnh thổ Việt Nam."
+                f"Dòng {row.number}: điểm ({geometry.y:.5f}, {geometry.x:.5f}) nằm ngoài lãnh thổ Việt Nam, "
+                "Lào và Campuchia."
             )
         point = (geometry.x, geometry.y)
         record.update(coord_system="wgs84_decimal", coord_datum="wgs84")
@@ -216,22 +235,29 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
             record["province_34"] = _province_code(record["historical_place"])
         if named and record["province_34"] is None:
             notes.append(f"[Tỉnh] Không nhận ra «{named}».")
+        if record["province_34"] is not None:
+            record["country"] = "VN"
     if notes:
         record["notes"] = "\n".join(filter(None, [record.get("notes"), *notes]))
     return point
 
 
+PLACE_COLUMNS = ("country", "province_34", "province_63", "abroad_province")
+
+
 def _place(located: list[dict], lon: list[float], lat: list[float]) -> None:
-    """Give each located record its point and its provinces (2008–2025 and today): the points
-    made in one call and the provinces found in one spatial join, for a whole file at once."""
+    """Give each located record its point, its country and its provinces (2008–2025 and today in
+    Vietnam; the province in Laos or Cambodia): the points made in one call and the places found
+    in one spatial join, for a whole file at once."""
     if not located:
         return
     points = shapely.points(np.column_stack([np.asarray(lon, float), np.asarray(lat, float)]))
-    found = provinces_at(lon, lat)
+    found = territory_at(lon, lat)
     # tolist(): the values iterating the columns gives (codes, NaN where none), without a call per value
-    provinces_34, provinces_63 = found["province_34"].tolist(), found["province_63"].tolist()
-    for record, point, p34, p63 in zip(located, points, provinces_34, provinces_63, strict=True):
-        record["geometry"], record["province_34"], record["province_63"] = point, p34, p63
+    columns = [[None if v != v else v for v in found[name].tolist()] for name in PLACE_COLUMNS]
+    for record, point, *place in zip(located, points, *columns, strict=True):
+        record["geometry"] = point
+        record.update(zip(PLACE_COLUMNS, place, strict=True))
 
 
 def validate(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
@@ -248,6 +274,8 @@ def _checked(
     """validate() without the point and provinces of a located record (they are made for a whole
     file at once): the record and its point (lon, lat) or None. `columns` is the mapping reversed
     (field → column), when the caller has it already."""
+    if row.problem:  # the reader could not parse the record
+        raise RowProblem(row.problem)
     if "_extra_cells" in row.values:
         raise RowProblem(f"Dòng {row.number}: có nhiều ô hơn số cột của hàng tiêu đề.")
     record: dict = {}
@@ -316,6 +344,16 @@ def preview(rows: list[Row], mapping: dict[str, str], datum: str | None) -> list
     return out
 
 
+def recognised(header: list[str]) -> int:
+    """How many columns of a header row name a report field (to find the sheet with the reports)."""
+    return len(auto_map(header, REPORTS))
+
+
+def _rejection(row: Row, reason: str, digest: str) -> dict:
+    values = {k: v for k, v in row.values.items() if k != "_extra_cells"}
+    return {"row": row.number, "values": values, "reason": reason, "row_hash": digest}
+
+
 def import_reports(
     store: Store,
     name: str,
@@ -326,87 +364,111 @@ def import_reports(
     mapping: dict[str, str] | None = None,
     sheet: str | None = None,
     author: str = "import",
+    fix_datum: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Read, validate and store a file of reports. Raises UnreadableFile if it cannot be read at all."""
+    """Read, validate and store a file of reports. Raises UnreadableFile if it cannot be read at
+    all, StoreError if it cannot be written (then nothing is). With `fix_datum`, rows stored
+    before under another datum than this import gives them get their coordinates read again."""
     if datum:
         get_datum(datum)
-    table = read_table(name, data, sheet)
+    table = read_table(name, data, sheet, recognise=recognised)
     mapping = auto_map(table.columns, REPORTS) if mapping is None else mapping
     unknown = set(mapping.values()) - {f.name for f in mappable(REPORTS)}
     if unknown:
         raise UnreadableFile(f"Cột được gán cho trường không có: {', '.join(sorted(unknown))}.")
-    result = ImportResult(rows_read=len(table.rows), import_id=str(uuid.uuid4()))
-    known = store.row_hashes("reports")  # rows already stored; rejected rows are tried again
-    refused_before = store.rejected_hashes("reports")
+    result = ImportResult(rows_read=len(table.rows), import_id=str(uuid.uuid4()), sheet=table.sheet)
+    result.notes += table.notes
     columns = {f: c for c, f in mapping.items()}
-    reports, rejected = [], []
+    reports, rejected, seen = [], [], set()
     located, lon, lat = [], [], []
     for i, row in enumerate(table.rows):
-        digest = row_hash(row.values, row.geometry)
-        if digest in known:
+        digest = row_hash(row.values, row.geometry, mapping)
+        if digest in seen:  # the same row twice in one file
             result.duplicates += 1
             continue
-        known.add(digest)
+        seen.add(digest)
         try:
             record, point = _checked(row, mapping, datum, columns)
         except RowProblem as problem:
-            values = {k: v for k, v in row.values.items() if k != "_extra_cells"}
-            rejected.append(
-                {
-                    "row": row.number,
-                    "values": values,
-                    "reason": str(problem),
-                    "row_hash": digest,
-                    "stored_before": digest in refused_before,
-                }
-            )
+            rejected.append(_rejection(row, str(problem), digest))
         else:
+            legacy = legacy_row_hash(row.values, row.geometry)
             record.update(
                 chapter_id=chapter_id or record.get("chapter_id"),
                 received_on=record.get("received_on") or vietnam_today(),  # the file's date, else the import's
                 import_id=result.import_id,
                 row_hash=digest,
             )
+            if legacy != digest:
+                record[LEGACY_HASH] = legacy
             reports.append(record)
-            if point is None:
-                result.unlocated += 1
-            else:
-                result.accepted += 1
+            if point is not None:
                 located.append(record)
                 lon.append(point[0])
                 lat.append(point[1])
         if progress and (i % 200 == 0 or i == len(table.rows) - 1):
             progress(i + 1, len(table.rows))
-    result.rejected = len(rejected)
-    result.rejected_rows = rejected
     _place(located, lon, lat)
-    _write(store, result, reports, rejected, name, data, chapter_id, author)
+    result.rejected = len(rejected)
+    result.rejected_rows = [{k: r[k] for k in ("row", "values", "reason")} for r in rejected]
+
+    def summary(written: Written) -> dict:
+        stored = [r for r in reports if r["row_hash"] in written.stored]
+        result.unlocated = sum(1 for r in stored if r.get("geometry") is None)
+        result.accepted = len(stored) - result.unlocated
+        result.duplicates += len(reports) - len(stored)
+        return result.summary()
+
+    def datum_check(connection: sa.Connection, written: Written) -> None:
+        again = [r for r in reports if r["row_hash"] in written.present or r.get(LEGACY_HASH) in written.present]
+        _compare_datums(store, connection, again, result, fix_datum, author)
+
+    upload = Upload(result.import_id, "reports", name, data, chapter_id, author)
+    write_import(store, upload, reports, rejected, summary, datum_check)
     return result
 
 
-def _write(store, result, reports, rejected, name, data, chapter_id, author) -> None:
-    now = datetime.now(UTC)
-    with store.engine.begin() as connection:  # the whole file or nothing
-        record_import(connection, result.import_id, "reports", name, data, chapter_id, author, result.summary())
-        store.insert("reports", reports, author=author, connection=connection)
-        new_rejections = [r for r in rejected if not r["stored_before"]]
-        if new_rejections:
-            connection.execute(
-                METADATA.tables["rejected_rows"].insert(),
-                [
-                    {
-                        "id": str(uuid.uuid4()),
-                        "import_id": result.import_id,
-                        "row_number": r["row"],
-                        "row_hash": r["row_hash"],
-                        "raw": r["values"],
-                        "reason": r["reason"],
-                        "created_at": now,
-                    }
-                    for r in new_rejections
-                ],
-            )
+DATUM_NOTE = (
+    "{n} dòng đã có trong cơ sở dữ liệu, với tọa độ đọc theo hệ quy chiếu khác với lần nhập này; nhập lại "
+    "không thay đổi chúng. Để đọc lại tọa độ của các dòng đó theo hệ quy chiếu mới, nhập lại tệp với "
+    "--fix-datum (trên trang Nhập dữ liệu: «Đọc lại tọa độ các dòng đã nhập theo hệ quy chiếu này»)."
+)
+FIXED_NOTE = "Đã đọc lại tọa độ của {n} tin báo đã nhập trước đây theo hệ quy chiếu mới."
+
+
+def _compare_datums(
+    store: Store, connection: sa.Connection, again: list[dict], result: ImportResult, fix: bool, author: str
+) -> None:
+    """Rows of this file stored before: those whose stored datum differs from the one this import
+    reads them on are counted and said; with `fix`, their coordinates are replaced (one new
+    version each) in the import's own transaction."""
+    located = [r for r in again if r.get("geometry") is not None]
+    if not located:
+        return
+    table = store.table("reports")
+    by_hash = {}
+    for start in range(0, len(located), 5_000):
+        hashes = [h for r in located[start : start + 5_000] for h in (r["row_hash"], r.get(LEGACY_HASH)) if h]
+        query = sa.select(table.c.id, table.c.version, table.c.row_hash, table.c.coord_datum).where(
+            table.c.row_hash.in_(hashes)
+        )
+        by_hash.update({row.row_hash: row for row in connection.execute(query)})
+    conflicts = []
+    for record in located:
+        stored = by_hash.get(record["row_hash"]) or by_hash.get(record.get(LEGACY_HASH))
+        if stored is not None and stored.coord_datum != record.get("coord_datum"):
+            conflicts.append((stored, record))
+    result.datum_conflicts = len(conflicts)
+    if conflicts and not fix:
+        result.notes.append(DATUM_NOTE.format(n=written_number(len(conflicts))))
+    if conflicts and fix:
+        fields = ("coord_system", "coord_datum", "uncertainty_m", "notes", *PLACE_COLUMNS)
+        for stored, record in conflicts:
+            changes = {k: record.get(k) for k in fields} | {"geometry": record["geometry"]}
+            store.update("reports", stored.id, changes, author, stored.version, connection=connection)
+        result.datum_fixed = len(conflicts)
+        result.notes.append(FIXED_NOTE.format(n=written_number(len(conflicts))))
 
 
 def rejected_csv(rows: list[dict]) -> bytes:
@@ -416,7 +478,7 @@ def rejected_csv(rows: list[dict]) -> bytes:
         columns += [c for c in r["values"] if c not in columns]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*columns, "Dòng", "Lý do"])
+    writer.writerow([neutralise(c) for c in (*columns, "Dòng", "Lý do")])
     for r in rows:
         cells = [str(r["values"].get(c, "")).replace(FORMULA, "") for c in columns]
         writer.writerow([neutralise(v) for v in cells] + [r["row"], r["reason"]])

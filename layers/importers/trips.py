@@ -2,8 +2,10 @@
 routes (OsmAnd, Organic Maps, Locus, Garmin) and KML/KMZ lines (Google Earth).
 
 Each track or route becomes one trip with its dates taken from the GPX times; waypoints
-are kept in the trip's notes. A file is written in one transaction; the same track
-imported twice is counted as a duplicate.
+are kept in the trip's notes. A track is checked as a report row is: its points must be
+real coordinates in Vietnam, Laos or Cambodia (or just off their coasts), its dates between
+1945 and a year from today. A file's bad tracks are rejected and kept with their reason, its
+good ones stored, all in one transaction; the same track imported twice is a duplicate.
 """
 
 from __future__ import annotations
@@ -12,17 +14,27 @@ import hashlib
 import io
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 
+from geo.admin import within_territory
+from layers.campaign import vietnam_today
+from layers.importers import limits
 from layers.importers.errors import UnreadableFile
-from layers.importers.files import check_size, kml_of_kmz
-from layers.importers.ledger import record_import
+from layers.importers.files import check_size, kml_as_text, kml_of_kmz, quietly, read_frame
+from layers.importers.writing import Upload, Written, write_import
+from layers.labels import number
 from layers.store import Store
 
 DEFAULT_SWEEP_M = 25.0
+EARLIEST = date(1945, 1, 1)
+GPX_LAYERS = ("waypoints", "routes", "tracks", "route_points", "track_points")
+RAW_WKT = 20_000  # characters of a rejected track's geometry kept for the user to see
 
 
 @dataclass
@@ -34,20 +46,30 @@ class TripImportResult:
     waypoints: int = 0
     import_id: str = ""
     reasons: list[str] = field(default_factory=list)
+    rejected_rows: list[dict] = field(default_factory=list)  # {"row", "values", "reason"}, as for reports
 
     def summary(self) -> dict:
         return {k: getattr(self, k) for k in ("rows_read", "accepted", "rejected", "duplicates", "waypoints")}
 
 
-def _layers(data: bytes) -> dict[str, pd.DataFrame]:
+@dataclass(frozen=True)
+class _Line:
+    number: int
+    name: str
+    geometry: object | None
+    times: tuple[pd.Timestamp, ...] = ()  # the readable GPS times of its points
+
+
+def _layers(data: bytes) -> dict[str, gpd.GeoDataFrame]:
     try:
-        names = [n for n, _ in pyogrio.list_layers(io.BytesIO(data))]
-        return {
-            name
-            if name in ("waypoints", "routes", "tracks", "route_points", "track_points")
-            else f"kml{i}": pyogrio.read_dataframe(io.BytesIO(data), layer=i)
-            for i, name in enumerate(names)
-        }
+        names = [n for n, _ in quietly(lambda: pyogrio.list_layers(io.BytesIO(data)))]
+        features = sum(
+            quietly(lambda i=i: pyogrio.read_info(io.BytesIO(data), layer=i))["features"] for i in range(len(names))
+        )
+        limits.check_rows(features, "đối tượng")
+        return {name if name in GPX_LAYERS else f"kml{i}": read_frame(data, i) for i, name in enumerate(names)}
+    except UnreadableFile:
+        raise
     except Exception as exc:  # noqa: BLE001 - GDAL reports malformed files with its own errors
         raise UnreadableFile(f"Không đọc được tệp GPS ({type(exc).__name__}).") from None
 
@@ -57,50 +79,91 @@ def _label(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
-def _times(points: pd.DataFrame | None, key: str, fid: int) -> tuple[object, object]:
+def _times(points: pd.DataFrame | None, key: str) -> dict[int, tuple[pd.Timestamp, ...]]:
+    """The readable times of each line's points; a time GDAL or pandas cannot read is left out."""
     if points is None or "time" not in points or key not in points:
-        return None, None
-    times = pd.to_datetime(points.loc[points[key] == fid, "time"], errors="coerce", utc=True).dropna()
-    return (times.min().date(), times.max().date()) if len(times) else (None, None)
+        return {}
+    times = pd.to_datetime(points["time"], errors="coerce", utc=True, format="ISO8601")
+    frame = pd.DataFrame({"fid": points[key], "time": times}).dropna()
+    return {int(fid): tuple(group["time"]) for fid, group in frame.groupby("fid")}
 
 
-def _lines(layers: dict[str, pd.DataFrame]) -> list[dict]:
-    """(name, geometry, date_from, date_to) for every track and route, and KML lines."""
-    found = []
+def _lines(layers: dict[str, gpd.GeoDataFrame]) -> list[_Line]:
+    """Every track and route, and the lines of KML files, numbered in the file's order."""
+    found: list[_Line] = []
     for layer, key, points in (("tracks", "track_fid", "track_points"), ("routes", "route_fid", "route_points")):
         frame = layers.get(layer)
         if frame is None:
             continue
-        for fid, row in enumerate(frame.itertuples()):
-            start, end = _times(layers.get(points), key, fid)
-            found.append(
-                {"name": getattr(row, "name", None), "geometry": row.geometry, "date_from": start, "date_to": end}
-            )
+        times = _times(layers.get(points), key)
+        for fid, (name, geometry) in enumerate(
+            zip(frame.get("name", [None] * len(frame)), frame.geometry, strict=True)
+        ):
+            found.append(_Line(len(found) + 1, _label(name), geometry, times.get(fid, ())))
     for name, frame in layers.items():
         if name.startswith("kml"):
-            for row in frame.itertuples():
-                if row.geometry is not None and row.geometry.geom_type in ("LineString", "MultiLineString"):
-                    found.append(
-                        {
-                            "name": getattr(row, "Name", None),
-                            "geometry": row.geometry,
-                            "date_from": None,
-                            "date_to": None,
-                        }
-                    )
+            for label, geometry in zip(frame.get("Name", [None] * len(frame)), frame.geometry, strict=True):
+                if geometry is None or geometry.geom_type in ("LineString", "MultiLineString"):
+                    found.append(_Line(len(found) + 1, _label(label), geometry))
     return found
 
 
-def _waypoints(layers: dict[str, pd.DataFrame]) -> list[str]:
+def _waypoints(layers: dict[str, gpd.GeoDataFrame]) -> list[str]:
     points = []
     frames = [layers["waypoints"]] if "waypoints" in layers else []
     frames += [f for n, f in layers.items() if n.startswith("kml")]
     for frame in frames:
-        for row in frame.itertuples():
-            if row.geometry is not None and row.geometry.geom_type == "Point":
-                label = _label(getattr(row, "name", None)) or _label(getattr(row, "Name", None))
-                points.append(f"{label} ({row.geometry.y:.6f}, {row.geometry.x:.6f})".strip())
+        labels = frame["name"] if "name" in frame else frame.get("Name", pd.Series([None] * len(frame)))
+        for label, geometry in zip(labels, frame.geometry, strict=True):
+            if geometry is not None and geometry.geom_type == "Point":
+                points.append(f"{_label(label)} ({geometry.y:.6f}, {geometry.x:.6f})".strip())
     return points
+
+
+def _problem(line: _Line, latest: date) -> str | None:
+    """Why a line cannot be a trip, or None."""
+    where = f"Đường đi {line.number}" + (f" «{line.name[:60]}»" if line.name else "")
+    geometry = line.geometry
+    if geometry is None or geometry.is_empty:
+        return f"{where}: không có hình học, hoặc chỉ có một điểm (một đường đi cần ít nhất hai điểm)."
+    coordinates = shapely.get_coordinates(geometry)
+    if len(np.unique(coordinates, axis=0)) < 2:
+        return f"{where}: chỉ có một điểm (một đường đi cần ít nhất hai điểm khác nhau)."
+    x, y = coordinates[:, 0], coordinates[:, 1]
+    invalid = ~((np.abs(y) <= 90) & (np.abs(x) <= 180) & np.isfinite(x) & np.isfinite(y))
+    if invalid.any():
+        i = int(np.argmax(invalid))
+        return f"{where}: điểm ({y[i]:g}, {x[i]:g}) không phải tọa độ hợp lệ (vĩ độ −90…90, kinh độ −180…180)."
+    outside = ~within_territory(x, y)
+    if outside.any():
+        i = int(np.argmax(outside))
+        return (
+            f"{where}: {number(int(outside.sum()))} trong {number(len(x))} điểm nằm ngoài Việt Nam, Lào và "
+            f"Campuchia (ví dụ {y[i]:.5f}, {x[i]:.5f})."
+        )
+    if not geometry.is_valid:
+        return f"{where}: hình học không hợp lệ."
+    days = [t.date() for t in line.times]
+    wrong = [d for d in days if not EARLIEST <= d <= latest]
+    if wrong:
+        return f"{where}: ngày {wrong[0].isoformat()} nằm ngoài {EARLIEST.year} – {latest.strftime('%d/%m/%Y')}."
+    return None
+
+
+def _raw(line: _Line) -> dict[str, str]:
+    """What is kept of a rejected line for the user to see and fix."""
+    wkt = "" if line.geometry is None else shapely.to_wkt(line.geometry, rounding_precision=6)
+    raw = {"Tên": line.name, "Số điểm": str(0 if line.geometry is None else shapely.get_num_coordinates(line.geometry))}
+    if line.times:
+        raw.update({"Từ": min(line.times).isoformat(), "Đến": max(line.times).isoformat()})
+    raw["Hình học (WKT)"] = wkt[:RAW_WKT] + ("…" if len(wkt) > RAW_WKT else "")
+    return raw
+
+
+def _digest(line: _Line) -> str:
+    if line.geometry is None:
+        return hashlib.sha256(f"{line.number}:{line.name}".encode()).hexdigest()
+    return hashlib.sha256(shapely.to_wkb(line.geometry, output_dimension=2)).hexdigest()
 
 
 def import_trips(
@@ -120,40 +183,55 @@ def import_trips(
         raise UnreadableFile(f"Chuyến tìm kiếm nhận tệp .gpx, .kml hoặc .kmz, không nhận «.{suffix}».")
     if not 0 < sweep_width_m <= 500:
         raise UnreadableFile("Bề rộng dò tìm phải lớn hơn 0 và không quá 500 m.")
-    layers = _layers(kml_of_kmz(data) if suffix == "kmz" else data)
+    original = data
+    if suffix in ("kml", "kmz"):
+        data, _names = kml_as_text(kml_of_kmz(data) if suffix == "kmz" else data)
+    layers = _layers(data)
+    points = sum(shapely.get_num_coordinates(f.geometry.values).sum() for f in layers.values())
+    if points > limits.TRACK_POINTS:
+        raise UnreadableFile(
+            f"Tệp có {number(int(points))} điểm, quá giới hạn {number(limits.TRACK_POINTS)} điểm một lần nhập."
+        )
     lines, waypoints = _lines(layers), _waypoints(layers)
     result = TripImportResult(rows_read=len(lines), waypoints=len(waypoints), import_id=str(uuid.uuid4()))
     if not lines:
         raise UnreadableFile("Tệp không có đường đi (track hoặc route) nào.")
-    known = store.row_hashes("trips")
-    trips = []
-    for number, line in enumerate(lines, start=1):
-        geometry = line["geometry"]
-        if geometry is None or geometry.is_empty or not geometry.is_valid:
-            result.rejected += 1
-            result.reasons.append(f"Đường đi {number}: hình học không hợp lệ hoặc rỗng.")
-            continue
-        digest = hashlib.sha256(shapely.to_wkb(geometry, output_dimension=2)).hexdigest()
-        if digest in known:
+    latest = vietnam_today() + timedelta(days=366)
+    trips, rejected, seen = [], [], set()
+    for line in lines:
+        digest = _digest(line)
+        if digest in seen:
             result.duplicates += 1
             continue
-        known.add(digest)
+        seen.add(digest)
+        problem = _problem(line, latest)
+        if problem:
+            rejected.append({"row": line.number, "values": _raw(line), "reason": problem, "row_hash": digest})
+            continue
+        days = [t.date() for t in line.times]
         trips.append(
             {
-                "name": (_label(line["name"]) or f"{name} #{number}")[:200],
+                "name": (line.name or f"{name} #{line.number}")[:200],
                 "chapter_id": chapter_id,
                 "team": team,
-                "date_from": line["date_from"],
-                "date_to": line["date_to"],
+                "date_from": min(days) if days else None,
+                "date_to": max(days) if days else None,
                 "sweep_width_m": sweep_width_m,
-                "notes": "Điểm đánh dấu: " + "; ".join(waypoints) if waypoints else None,
-                "geometry": shapely.force_2d(geometry),
+                "waypoints": "; ".join(waypoints) if waypoints else None,
+                "geometry": shapely.force_2d(line.geometry),
                 "import_id": result.import_id,
                 "row_hash": digest,
             }
         )
-    result.accepted = len(trips)
-    with store.engine.begin() as connection:  # the whole file or nothing
-        record_import(connection, result.import_id, "trips", name, data, chapter_id, author, result.summary())
-        store.insert("trips", trips, author=author, connection=connection)
+    result.rejected = len(rejected)
+    result.reasons = [r["reason"] for r in rejected]
+    result.rejected_rows = [{k: r[k] for k in ("row", "values", "reason")} for r in rejected]
+
+    def summary(written: Written) -> dict:
+        result.accepted = len(written.stored)
+        result.duplicates += len(trips) - len(written.stored)
+        return result.summary()
+
+    upload = Upload(result.import_id, "trips", name, original, chapter_id, author)
+    write_import(store, upload, trips, rejected, summary)
     return result

@@ -12,18 +12,19 @@ def _run(*args: str, db_url: str) -> subprocess.CompletedProcess:
 def test_init_demo_stats_print_counts(db_url):
     init = _run("init", db_url=db_url)
     assert init.returncode == 0, init.stderr
-    assert json.loads(init.stdout)["revision"] == "0003"
+    assert json.loads(init.stdout)["revision"] == "0004"
     demo = _run("demo", "--reports", "300", "--seed", "3", db_url=db_url)
     assert json.loads(demo.stdout)["added"]["reports"] == 300
     stats = json.loads(_run("stats", db_url=db_url).stdout)
     assert stats["layers"]["reports"] == 300
-    assert stats["layers"]["chapters"] == 34
+    assert stats["layers"]["chapters"] == 35  # the central association and the 34 provincial chapters
     assert sum(stats["reports_by_status"].values()) == 300
     assert sum(stats["reports_by_province"].values()) == 300
     assert stats["demo"] is True
 
 
 def test_demo_twice_replaces_instead_of_adding(db_url):
+    _run("init", db_url=db_url)
     _run("demo", "--reports", "100", db_url=db_url)
     _run("demo", "--reports", "120", db_url=db_url)
     assert json.loads(_run("stats", db_url=db_url).stdout)["layers"]["reports"] == 120
@@ -45,6 +46,7 @@ def test_an_unreachable_database_is_one_line_without_the_password():
 
 
 def test_output_cut_short_by_the_reader_prints_no_traceback(db_url):
+    _run("init", db_url=db_url)
     _run("demo", "--reports", "50", db_url=db_url)
     result = subprocess.run(
         f"{sys.executable} -m layers stats --db {db_url} | head -1",

@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 import shapely
 import sqlalchemy as sa
@@ -52,7 +53,7 @@ def test_lines_keep_their_vertices_and_bounding_box(store):
 
 
 def test_opening_a_new_database_migrates_it_to_the_newest_revision(store):
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     tables = set(sa.inspect(store.engine).get_table_names())
     assert {"reports", "battlefields", "cemeteries", "trips", "chapters", "alembic_version"} <= tables
 
@@ -128,7 +129,7 @@ def test_a_database_from_the_first_release_is_migrated_with_its_data(db_url):
 
     from layers.store import _alembic_config, _engine
 
-    engine = _engine(db_url)
+    engine = _engine(db_url, must_exist=False)
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), "0001")
         connection.execute(
@@ -138,7 +139,7 @@ def test_a_database_from_the_first_release_is_migrated_with_its_data(db_url):
             )
         )
     store = Store.open(db_url)
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     old = store.frame("reports").iloc[0]
     assert old["martyr_names"] == "Nguyễn Văn Cũ"
     assert str(old["received_on"])[:10] == "2026-01-01"  # received no later than it was stored
@@ -214,3 +215,27 @@ def test_an_insert_leaves_the_connections_page_cache_as_it_found_it(store):
         store.insert("reports", [_report(), _report(id="given")], connection=connection)
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
     assert "given" in set(store.frame("reports")["id"])
+
+
+def test_rows_stored_twice_by_parallel_imports_before_0004_are_kept_when_the_hash_becomes_unique(db_url):
+    from alembic import command
+
+    from layers.store import _alembic_config, _engine
+
+    engine = _engine(db_url, must_exist=False)
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0003")
+        for report_id in ("a", "b"):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO reports (id, created_at, updated_at, author, version, is_demo, martyr_names, "
+                    "row_hash, province_34) VALUES (:id, '2026-01-01', '2026-01-01', 'v3', 1, 0, 'Lê Văn Hai', "
+                    "'same', 'VN-25')"
+                ),
+                {"id": report_id},
+            )
+    store = Store.open(db_url)
+    reports = store.frame("reports").set_index("id")
+    assert list(reports.index) == ["a", "b"]  # nothing lost
+    assert reports.loc["a", "row_hash"] == "same" and pd.isna(reports.loc["b", "row_hash"])
+    assert set(reports["country"]) == {"VN"}

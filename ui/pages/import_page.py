@@ -8,10 +8,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.datums import DATUMS
-from layers.errors import LayersError
+from layers.errors import LayersError, StoreError
 from layers.importers.files import SUFFIXES, read_table
 from layers.importers.mapping import auto_map, mappable
-from layers.importers.reports import import_reports, preview, rejected_csv, stored_rejections
+from layers.importers.reports import import_reports, preview, recognised, rejected_csv, stored_rejections
 from layers.importers.template import template_csv, template_xlsx
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
 from layers.schema import REPORTS
@@ -25,7 +25,7 @@ SKIP = ""
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _table(name: str, data: bytes, sheet: str | None):
-    return read_table(name, data, sheet)
+    return read_table(name, data, sheet, recognise=recognised)
 
 
 def _chapter_choice() -> str | None:
@@ -74,6 +74,11 @@ def _preview_map(rows: list[dict]) -> None:
     st_folium(m, key="import_preview_map", height=320, use_container_width=True, returned_objects=[])
 
 
+def _show_notes(notes: list[str]) -> None:
+    for note in notes:
+        st.info(plain(note), icon=":material/info:")
+
+
 def _show_rejected(rows: list[dict], key: str, with_values: bool) -> None:
     """Row numbers and reasons; the raw values (which may hold witnesses' contacts) only when allowed."""
     st.dataframe(
@@ -89,9 +94,9 @@ def _reports(upload) -> None:
     data = upload.getvalue()
     sheet = None
     try:
-        table = _table(upload.name, data, None)
+        table = _table(upload.name, data, None)  # the sheet whose headers are recognised
         if len(table.sheets) > 1:
-            sheet = st.selectbox(t("imp_sheet"), table.sheets, key="imp_sheet")
+            sheet = st.selectbox(t("imp_sheet"), table.sheets, index=table.sheets.index(table.sheet), key="imp_sheet")
             table = _table(upload.name, data, sheet)
     except LayersError as exc:
         st.error(plain(t("imp_unreadable", e=exc)))
@@ -99,6 +104,8 @@ def _reports(upload) -> None:
     chapter = _chapter_choice()
     datums = {"": t("imp_datum_auto"), **{code: d.label for code, d in DATUMS.items()}}
     datum = st.selectbox(t("imp_datum"), list(datums), format_func=datums.get, key="imp_datum") or None
+    fix_datum = bool(datum) and st.checkbox(t("imp_fix_datum"), key="imp_fix_datum", help=t("imp_fix_datum_help"))
+    _show_notes(list(table.notes))
     mapping = _mapping(table.columns)
     rows = preview(table.rows[:PREVIEW_ROWS], mapping, datum)
     st.subheader(t("imp_preview", n=len(rows)))
@@ -134,12 +141,17 @@ def _reports(upload) -> None:
                 mapping=mapping,
                 sheet=sheet,
                 author="app",
+                fix_datum=fix_datum,
                 progress=progress,
             )
+        except StoreError as exc:
+            st.error(plain(str(exc)))
+            return
         except LayersError as exc:
             st.error(plain(t("imp_unreadable", e=exc)))
             return
         st.success(t("imp_done", **result.summary()))
+        _show_notes([n for n in result.notes if n not in table.notes])
         if result.rejected_rows:
             st.subheader(t("imp_rejected"))
             _show_rejected(result.rejected_rows, "imp_rejected_now", with_values=True)  # the user's own file
@@ -160,12 +172,16 @@ def _trips(upload) -> None:
                 sweep_width_m=sweep,
                 author="app",
             )
+        except StoreError as exc:
+            st.error(plain(str(exc)))
+            return
         except LayersError as exc:
             st.error(plain(t("imp_unreadable", e=exc)))
             return
         st.success(t("imp_trips_done", **result.summary()))
-        for reason in result.reasons:
-            st.warning(plain(reason))
+        if result.rejected_rows:
+            st.subheader(t("imp_rejected_trips"))
+            _show_rejected(result.rejected_rows, "imp_rejected_trips", with_values=True)
 
 
 what = st.radio(t("imp_what"), ["reports", "trips"], format_func=lambda v: t(f"imp_{v}"), horizontal=True)

@@ -72,3 +72,11 @@ def gpx_schema():
 @pytest.fixture(scope="package")
 def kml_schema():
     return xml_schema("kml")
+
+
+@pytest.fixture(scope="package", autouse=True)
+def contacts_shown():
+    """These tests write team files too, which an installation allows only with contacts shown."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BANDO_SHOW_CONTACTS", "1")
+        yield

@@ -199,14 +199,14 @@ def test_files_that_cannot_be_read_say_why_and_write_nothing(store, name, data, 
 def test_bad_cells_are_rejected_with_the_row_and_column(store):
     rows = [
         "Họ tên liệt sĩ;Đơn vị;Năm hy sinh;Tọa độ;Sai số (m)",
-        f"{'A' * 10_000};C1;1968;;",
+        f"{'A' * 100_001};C1;1968;;",
         "B 🕯️ <b>x</b>;C2;1968;16.7, 107.1;",
         "C;C3;3000;;",
         "D;C4;1968;16.7, 107.1;-5",
     ]
     result = import_reports(store, "bad.csv", "\n".join(rows).encode())
     reasons = " | ".join(r["reason"] for r in result.rejected_rows)
-    assert "Dòng 2, cột «Họ tên liệt sĩ»: dài 10.000 ký tự" in reasons
+    assert "Dòng 2, cột «Họ tên liệt sĩ»: dài 100.001 ký tự, tối đa 100.000" in reasons
     assert "Dòng 4, cột «Năm hy sinh»" in reasons
     assert "Dòng 5, cột «Sai số (m)»" in reasons
     assert result.accepted == 1  # emoji and HTML are text like any other
@@ -263,13 +263,13 @@ def test_a_killed_import_leaves_the_database_as_it_was(tmp_path, db_url):
         assert c.execute(sa.text("SELECT count(*) FROM imports")).scalar() == 0
 
 
-def test_command_line_import_prints_the_summary_and_writes_the_rejects(tmp_path, db_url):
+def test_command_line_import_prints_the_summary_and_writes_the_rejects(tmp_path, db_url, store):
     source = tmp_path / "hoi.csv"
     source.write_bytes(MESSY)
     done = run_module("layers", "import", "reports", str(source), "--db", db_url, "--datum", "wgs84")
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert set(summary) == {"rows_read", "accepted", "rejected", "unlocated", "duplicates", "rejects_file"}
+    assert set(summary) == {"rows_read", "accepted", "rejected", "unlocated", "duplicates", "notes", "rejects_file"}
     assert summary["accepted"] + summary["rejected"] + summary["unlocated"] + summary["duplicates"] == 8
     with open(summary["rejects_file"], encoding="utf-8-sig") as rejects:
         assert "Dòng 6" in rejects.read()

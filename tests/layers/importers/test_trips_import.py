@@ -35,7 +35,7 @@ def test_gpx_tracks_and_routes_become_trips_with_dates(store):
     trips = store.frame("trips").set_index("name")
     track = trips.loc["Do tim doi 37"]
     assert (str(track["date_from"]), str(track["date_to"])) == ("2026-05-02", "2026-05-03")
-    assert track["team"] == "Đội 3" and track["sweep_width_m"] == 30 and "Gốc đa" in track["notes"]
+    assert track["team"] == "Đội 3" and track["sweep_width_m"] == 30 and "Gốc đa" in track["waypoints"]
     assert len(shapely.get_coordinates(track.geometry)) == 3
 
 
@@ -74,7 +74,7 @@ def test_unreadable_gps_files_say_why(store, name, data, says):
     assert store.count("trips") == 0
 
 
-def test_command_line_imports_trips(tmp_path, db_url):
+def test_command_line_imports_trips(tmp_path, db_url, store):
     path = tmp_path / "track.gpx"
     path.write_bytes(GPX)
     done = run_module("layers", "import", "trips", str(path), "--db", db_url, "--team", "Đội 1")

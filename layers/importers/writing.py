@@ -1,0 +1,106 @@
+"""Writing one imported file: its records, its rejected rows and its line in the imports
+ledger, in one transaction, so that parallel imports of the same file store each row once.
+
+The ledger's line is written first: on SQLite that takes the database's write lock, so what
+is read next is what other imports committed. The database refuses a second copy of a row
+(row_hash is unique per layer) and the insert skips it, also on PostgreSQL, where another
+transaction may commit the same row while this one runs; which rows went in is then read
+back by import id, and the others are counted as duplicates.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from layers.importers.ledger import record_import, update_summary
+from layers.store import Store, database_error
+from layers.tables import METADATA
+
+LEGACY_HASH = "_legacy_hash"  # a record's row hash as computed before revision 0004, if it differs
+
+
+@dataclass(frozen=True)
+class Written:
+    stored: frozenset[str]  # row hashes of the records this import stored
+    present: frozenset[str]  # row hashes (and legacy ones) the layer held before this import's rows
+
+
+@dataclass(frozen=True)
+class Upload:
+    """Which file an import came from, and for whom: what the ledger keeps of it."""
+
+    import_id: str
+    layer: str
+    file_name: str
+    data: bytes
+    chapter_id: str | None
+    author: str
+
+
+def write_import(
+    store: Store,
+    upload: Upload,
+    records: list[dict],
+    rejected: list[dict],
+    summary: Callable[[Written], dict],
+    before_insert: Callable[[sa.Connection, Written], None] | None = None,
+) -> Written:
+    """Store `records` (each with its row_hash) and the `rejected` rows ({"row", "values",
+    "reason", "row_hash"}) of one file; `summary(written)` gives the counts the ledger keeps.
+    `before_insert` may change stored records in the same transaction (a corrected datum).
+    All or nothing: a failure raises StoreError and writes nothing."""
+    try:
+        with store.engine.begin() as connection:
+            record_import(
+                connection,
+                upload.import_id,
+                upload.layer,
+                upload.file_name,
+                upload.data,
+                upload.chapter_id,
+                upload.author,
+                {},
+            )
+            hashes = [r["row_hash"] for r in records] + [r[LEGACY_HASH] for r in records if r.get(LEGACY_HASH)]
+            present = frozenset(store.present_hashes(connection, upload.layer, hashes))
+            if before_insert is not None:
+                before_insert(connection, Written(frozenset(), present))
+            fresh = [r for r in records if r["row_hash"] not in present and r.get(LEGACY_HASH) not in present]
+            store.insert(upload.layer, fresh, author=upload.author, connection=connection, skip_existing=True)
+            written = Written(frozenset(store.import_hashes(connection, upload.layer, upload.import_id)), present)
+            _store_rejections(store, connection, upload, rejected)
+            update_summary(connection, upload.import_id, summary(written))
+    except sa.exc.SQLAlchemyError as exc:
+        raise database_error(exc, "Không ghi được tệp vào cơ sở dữ liệu; không có gì được ghi") from None
+    return written
+
+
+def _store_rejections(store: Store, connection: sa.Connection, upload: Upload, rejected: list[dict]) -> None:
+    """Keep each rejected row once per layer: a row refused by an earlier import is not kept again."""
+    if not rejected:
+        return
+    before = store.rejected_hashes(upload.layer, connection)
+    now = datetime.now(UTC)
+    new, seen = [], set(before)
+    for r in rejected:
+        if r["row_hash"] in seen:
+            continue
+        seen.add(r["row_hash"])
+        new.append(
+            {
+                "id": str(uuid.uuid4()),
+                "import_id": upload.import_id,
+                "row_number": r["row"],
+                "row_hash": r["row_hash"],
+                "raw": r["values"],
+                "reason": r["reason"],
+                "created_at": now,
+            }
+        )
+    if new:
+        connection.execute(METADATA.tables["rejected_rows"].insert(), new)

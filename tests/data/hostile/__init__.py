@@ -1,0 +1,1 @@
+"""Hostile input files for the importers; see build.py."""

@@ -1,0 +1,62 @@
+"""Imports running at once: each row of a file stored once, every row of every run counted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from layers.importers.reports import import_reports
+from layers.store import Store
+from layers.tables import METADATA
+
+ROOT = Path(__file__).resolve().parents[3]
+ROWS = 20_000
+
+
+def _big_csv(path: Path) -> None:
+    lines = ["Họ tên liệt sĩ,Đơn vị,Từ năm,Tọa độ gốc"]
+    for i in range(ROWS):
+        lat, lon = 16.5 + (i % 400) / 1000, 106.8 + (i // 400) / 1000
+        lines.append(f'Liệt sĩ số {i},C{i % 900},1968,"{lat:.4f}, {lon:.4f}"')
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_three_imports_of_one_file_at_once_store_its_rows_once(tmp_path):
+    source = tmp_path / "ca-nuoc.csv"
+    _big_csv(source)
+    url = f"sqlite:///{tmp_path / 'campaign.sqlite'}"
+    subprocess.run([sys.executable, "-m", "layers", "init", "--db", url], check=True, capture_output=True, cwd=ROOT)
+    command = [sys.executable, "-m", "layers", "import", "reports", str(source), "--db", url, "--chapter", "Quảng Trị"]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT) for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert all(run.returncode == 0 for run in runs), [err for _, err in outputs]
+    summaries = [json.loads(out) for out, _ in outputs]
+    for summary in summaries:
+        assert summary["accepted"] + summary["rejected"] + summary["unlocated"] + summary["duplicates"] == ROWS
+    assert sum(s["accepted"] for s in summaries) == ROWS
+    assert sum(s["duplicates"] for s in summaries) == 2 * ROWS
+    store = Store.open(url)
+    assert store.count("reports") == ROWS
+    with store.engine.connect() as connection:
+        ledger = [row.summary for row in connection.execute(sa.select(METADATA.tables["imports"]))]
+    assert sorted(s["accepted"] for s in ledger) == sorted(s["accepted"] for s in summaries)
+
+
+def test_a_row_another_import_stored_meanwhile_is_counted_as_a_duplicate(store):
+    """What the database refuses, not only what was read before: the row hash is unique per layer."""
+    data = 'Họ tên liệt sĩ,Tọa độ gốc\nA,"16.7, 107.1"\nB,"16.8, 107.1"\n'.encode()
+    first = import_reports(store, "a.csv", data)
+    table = store.table("reports")
+    with store.engine.connect() as connection:
+        hashes = list(connection.execute(sa.select(table.c.row_hash)).scalars())
+    assert first.accepted == 2 and len(set(hashes)) == 2
+    with store.engine.begin() as connection:
+        copy = [{"martyr_names": "A again", "row_hash": hashes[0]}, {"martyr_names": "C", "row_hash": "c" * 64}]
+        added = store.insert("reports", copy, connection=connection, skip_existing=True)
+    assert added == 2 and store.count("reports") == 3  # the copy of A was left out by the database

@@ -1,0 +1,219 @@
+"""What becomes of the rows of each trap in the hostile corpus: nothing garbled, lost or
+counted twice, and each refusal saying the limit or the line."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from layers.exporters.formats import ExportOptions, export
+from layers.exporters.selection import EXPORTABLE, select
+from layers.importers import limits
+from layers.importers.errors import UnreadableFile
+from layers.importers.reports import import_reports, rejected_csv, stored_rejections
+from layers.importers.trips import import_trips
+from layers.query import FilterSpec
+from layers.seed import seed_reference
+from layers.tables import METADATA
+from tests.data.hostile.build import CORPUS, path
+
+ENTRIES = {e.name: e for e in CORPUS}
+
+
+@pytest.fixture
+def ready(store):
+    seed_reference(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    return tmp_path_factory.mktemp("large")
+
+
+def _bytes(name: str, folder=None) -> bytes:
+    return path(ENTRIES[name], folder).read_bytes()
+
+
+def _reports(store):
+    return store.frame("reports")
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("kmz_bomb.kmz", f"quá giới hạn {limits.UNPACKED_BYTES // limits.MIB} MB"),
+        ("xlsx_bomb_sheet.xlsx", f"quá giới hạn {limits.UNPACKED_BYTES // limits.MIB} MB"),
+        ("xlsx_million_rows.xlsx", "hơn 100.000 dòng"),
+        ("csv_two_million_rows.csv", "hơn 100.000 dòng"),
+        ("kmz_many_members.kmz", "quá giới hạn 2.000"),
+    ],
+)
+def test_bombs_are_refused_by_their_unpacked_size_or_row_count_saying_the_limit(ready, large, name, says):
+    with pytest.raises(UnreadableFile) as refused:
+        import_reports(ready, name, _bytes(name, large))
+    assert says in str(refused.value)
+    assert ready.count("reports") == 0
+
+
+def test_a_kml_typing_the_phone_as_a_number_keeps_the_phone_as_written(ready):
+    result = import_reports(ready, "typed.kml", _bytes("kml_typed_phone.kml"))
+    assert (result.accepted, result.rejected) == (1, 2)  # "1 hoặc 2" and "khoảng 1970" are no numbers
+    assert set(_reports(ready)["witness_phone"]) == {"0912 000 111"}  # not 912
+    kept = {r["values"]["Điện thoại nhân chứng"] for r in result.rejected_rows}
+    assert kept == {"0987654321", "+84 915 222 333"}  # as written, the leading zero too
+
+
+def test_one_stray_quote_loses_one_line_and_says_which(ready):
+    result = import_reports(ready, "stray.csv", _bytes("csv_stray_quote.csv"))
+    assert result.rows_read == 300
+    assert (result.accepted, result.rejected) == (299, 1)
+    reason = result.rejected_rows[0]["reason"]
+    assert "Dòng 11 của tệp" in reason and "ngoặc kép" in reason
+    assert "Nguyễn Văn Mười" in result.rejected_rows[0]["values"]["Dòng gốc"]  # kept to be fixed
+
+
+def test_two_stray_quotes_lose_two_lines_and_a_real_multi_line_cell_is_one_row(ready):
+    two = import_reports(ready, "two.csv", _bytes("csv_two_stray_quotes.csv"))
+    assert (two.rows_read, two.accepted, two.rejected) == (120, 118, 2)
+    legit = import_reports(ready, "multi.csv", _bytes("csv_multiline_legit.csv"))
+    assert (legit.rows_read, legit.accepted, legit.rejected) == (5, 5, 0)
+    assert any("\n" in text for text in _reports(ready)["place_description"].dropna())
+
+
+def test_one_windows_1258_line_among_utf8_is_read_right_and_said(ready):
+    result = import_reports(ready, "mixed.csv", _bytes("csv_mixed_encoding.csv"))
+    assert result.accepted == 20
+    names = set(_reports(ready)["martyr_names"])
+    assert "Nguyễn Đức Thưởng" in names
+    assert not any("Ã" in n or "�" in n for n in names)  # no mojibake in the other rows
+    assert any("Windows-1258" in note for note in result.notes)
+
+
+def test_a_unit_merged_over_rows_reaches_every_row(ready):
+    import_reports(ready, "merged.xlsx", _bytes("xlsx_merged_unit.xlsx"))
+    assert sorted(_reports(ready)["unit"]) == ["C552"] * 4 + ["Đội 65"] * 2
+
+
+def test_the_sheet_with_recognised_headers_is_read_not_the_instructions(ready):
+    result = import_reports(ready, "book.xlsx", _bytes("xlsx_instructions_first.xlsx"))
+    assert (result.sheet, result.accepted + result.unlocated) == ("Tin báo", 4)
+
+
+def test_a_workbook_with_no_recognised_sheet_is_refused_listing_its_sheets(ready):
+    book = openpyxl.Workbook()
+    book.active.title = "Hướng dẫn"
+    book.active.append(["Điền mỗi tin báo một dòng"])
+    book.create_sheet("Ghi nhớ").append(["Gọi cho Hội trước khi đi"])
+    data = io.BytesIO()
+    book.save(data)
+    with pytest.raises(UnreadableFile) as refused:
+        import_reports(ready, "book.xlsx", data.getvalue())
+    assert "Hướng dẫn, Ghi nhớ" in str(refused.value)
+
+
+def test_the_same_rows_with_headers_spelled_without_diacritics_are_duplicates(ready):
+    first = import_reports(ready, "plain.csv", _bytes("csv_headers_plain.csv"))
+    again = import_reports(ready, "ascii.csv", _bytes("csv_headers_ascii.csv"))
+    assert first.accepted + first.unlocated == 8
+    assert (again.accepted, again.unlocated, again.duplicates) == (0, 0, 8)
+    assert ready.count("reports") == 8
+
+
+def test_a_wrong_datum_is_said_on_reimport_and_fixed_when_asked(ready):
+    data = _bytes("csv_grid_no_datum.csv")
+    import_reports(ready, "grid.csv", data)  # a grid without a datum is read on Indian 1960
+    before = _reports(ready).set_index("row_hash")
+    again = import_reports(ready, "grid.csv", data, datum="hanoi1972")
+    assert (again.duplicates, again.datum_conflicts, again.datum_fixed) == (4, 4, 0)
+    assert any("--fix-datum" in note for note in again.notes)
+    fixed = import_reports(ready, "grid.csv", data, datum="hanoi1972", fix_datum=True)
+    assert (fixed.duplicates, fixed.datum_fixed) == (4, 4)
+    after = _reports(ready).set_index("row_hash")
+    assert len(after) == 4 and set(after["coord_datum"]) == {"hanoi1972"}
+    moved = before.geometry.to_crs(3405).distance(after.geometry.to_crs(3405).reindex(before.index))
+    assert (moved > 1).all() and (after["version"] == 2).all()
+
+
+def test_long_text_is_kept_up_to_the_limit_and_a_longer_cell_rejects_its_row(ready, large):
+    result = import_reports(ready, "long.csv", _bytes("csv_long_text.csv", large))
+    assert (result.accepted + result.unlocated, result.rejected) == (2, 1)
+    assert "tối đa 100.000" in result.rejected_rows[0]["reason"]
+    letter = max(_reports(ready)["place_description"].dropna(), key=len)
+    assert len(letter) >= 40_000 and letter.endswith("HẾT-THƯ-40000")
+
+
+def test_xlsx_export_splits_a_cell_longer_than_excel_holds(ready, large):
+    import_reports(ready, "long.csv", _bytes("csv_long_text.csv", large))
+    letter = max(_reports(ready)["place_description"].dropna(), key=len)
+    data = export(select(ready, ("reports",), FilterSpec()), "xlsx", ExportOptions()).data
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    first = header.index("Mô tả vị trí (lời nhân chứng)")
+    assert header[first + 1] == "Mô tả vị trí (lời nhân chứng) (tiếp 2)"
+    rows = [[c.value or "" for c in row] for row in sheet.iter_rows(min_row=2)]
+    joined = {row[first] + row[first + 1] for row in rows}
+    assert letter in joined
+
+
+@pytest.mark.parametrize("name", ["xls_legacy.xls", "ods_legacy.ods"])
+def test_old_office_workbooks_are_read_and_say_formulas_are_unchecked(ready, name):
+    result = import_reports(ready, name, _bytes(name))
+    assert result.rows_read == 4 and result.accepted + result.unlocated + result.rejected == 4
+    assert any("công thức" in note and "không kiểm tra được" in note for note in result.notes)
+    assert "0912 000 111" in set(_reports(ready)["witness_phone"])
+
+
+def test_points_abroad_get_their_country_and_points_in_china_or_at_sea_are_rejected(ready):
+    result = import_reports(ready, "foreign.csv", _bytes("csv_foreign_points.csv"))
+    assert (result.accepted, result.rejected) == (4, 3)
+    reasons = " ".join(r["reason"] for r in result.rejected_rows)
+    assert reasons.count("nằm ngoài lãnh thổ Việt Nam, Lào và Campuchia") == 3
+    places = _reports(ready).set_index("country")
+    assert set(places.index) == {"VN", "LA", "KH"}
+    assert places.loc["LA", "abroad_province"].startswith("LA-")
+    assert places.loc["KH", "abroad_province"].startswith("KH-")
+
+
+def test_the_rejects_csv_neutralises_its_header_too(ready):
+    result = import_reports(ready, "formula.csv", _bytes("csv_formula_header.csv"))
+    text = rejected_csv(result.rejected_rows).decode("utf-8-sig")
+    header = text.splitlines()[0]
+    assert "'=HYPERLINK" in header and "'@SUM" in header
+
+
+def test_a_track_at_latitude_999_is_rejected_kept_and_exports_still_work(ready):
+    result = import_trips(ready, "bad.gpx", _bytes("gpx_lat_999.gpx"))
+    assert (result.accepted, result.rejected) == (0, 1)
+    assert "999" in result.rejected_rows[0]["reason"]
+    kept = stored_rejections(ready, result.import_id)
+    assert len(kept) == 1 and kept[0]["values"]["Số điểm"]
+    for format_name in ("csv", "xlsx"):
+        export(select(ready, EXPORTABLE, FilterSpec()), format_name, ExportOptions())
+
+
+def test_a_paris_london_track_is_rejected_and_adds_no_kilometre(ready):
+    result = import_trips(ready, "paris.gpx", _bytes("gpx_paris_london.gpx"))
+    assert (result.accepted, result.rejected) == (1, 1)
+    assert "nằm ngoài Việt Nam, Lào và Campuchia" in result.rejected_rows[0]["reason"]
+    bounds = ready.frame("trips").total_bounds
+    assert bounds[0] > 102 and bounds[2] < 118  # only the Quảng Trị track is stored
+
+
+def test_one_bad_track_or_timestamp_no_longer_refuses_the_file(ready):
+    result = import_trips(ready, "mixed.gpx", _bytes("gpx_mixed_tracks.gpx"))
+    assert (result.rows_read, result.accepted, result.rejected) == (5, 2, 3)
+    reasons = " ".join(result.reasons)
+    assert "một điểm" in reasons and "1900-01-01" in reasons and "2099-01-01" in reasons
+    with ready.engine.connect() as connection:
+        stored = connection.execute(sa.select(sa.func.count()).select_from(METADATA.tables["rejected_rows"])).scalar()
+    assert stored == 3
+
+
+def test_waypoint_labels_stay_out_of_a_trips_public_notes(ready):
+    import_trips(ready, "wpt.gpx", _bytes("gpx_waypoint_phone.gpx"))
+    trip = ready.frame("trips").iloc[0]
+    assert "0912 000 111" in trip["waypoints"] and "0912" not in str(trip["notes"])
