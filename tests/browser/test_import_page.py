@@ -1,8 +1,12 @@
 """The import page in a real browser: upload, preview, import, rejected rows shown."""
 
+from pathlib import Path
+
 from tests.browser.conftest import save_screenshot
 from tests.browser.helpers import wait_until_idle
 from tests.layers.importers.test_reports_import import MESSY
+
+HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 
 
 def test_uploading_a_messy_file_accounts_for_every_row(fresh_app_url, offline_page, tmp_path):
@@ -37,3 +41,43 @@ def test_a_binary_file_gets_a_clear_message(fresh_app_url, offline_page, tmp_pat
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(source))
     page.get_by_text("Không đọc được tệp").wait_for(timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0  # no traceback box, only our message
+
+
+def _upload(page, url: str, source, what: str = "Tin báo") -> None:
+    page.goto(f"{url}/nhap-du-lieu")
+    page.get_by_text("Nhập gì?").wait_for(timeout=60_000)
+    if what != "Tin báo":
+        page.get_by_text(what).click()
+        wait_until_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(source))
+
+
+def test_a_stray_quote_and_a_mixed_encoding_are_said_on_the_page(fresh_app_url, offline_page, tmp_path):
+    page = offline_page
+    for name in ("csv_mixed_encoding.csv", "csv_stray_quote.csv"):
+        source = tmp_path / name
+        source.write_bytes((HOSTILE / name).read_bytes())
+    _upload(page, fresh_app_url, tmp_path / "csv_mixed_encoding.csv")
+    page.get_by_text("được đọc theo bảng mã Windows-1258").wait_for(timeout=60_000)
+    _upload(page, fresh_app_url, tmp_path / "csv_stray_quote.csv")
+    page.get_by_text("Xem trước 200 dòng đầu").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Nhập vào cơ sở dữ liệu").click()
+    page.get_by_text("Đã đọc 300 dòng: 299 nhận có tọa độ, 0 chưa có tọa độ, 1 bị loại, 0 trùng đã có.").wait_for(
+        timeout=60_000
+    )
+    page.get_by_text("Dòng 11 của tệp: dấu ngoặc kép").first.wait_for(state="attached", timeout=10_000)
+    save_screenshot(page, "import_stray_quote")
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_bad_tracks_of_a_gps_file_are_listed_and_the_good_ones_kept(fresh_app_url, offline_page, tmp_path):
+    page = offline_page
+    source = tmp_path / "gpx_mixed_tracks.gpx"
+    source.write_bytes((HOSTILE / "gpx_mixed_tracks.gpx").read_bytes())
+    _upload(page, fresh_app_url, source, "Chuyến tìm kiếm (GPX, KML/KMZ)")
+    page.get_by_role("button", name="Nhập vào cơ sở dữ liệu").click()
+    page.get_by_text("Các đường đi bị loại: sửa tệp GPS rồi nhập lại").wait_for(timeout=60_000)
+    page.get_by_text("Tải các dòng bị loại (CSV)").first.wait_for(timeout=10_000)
+    save_screenshot(page, "import_bad_tracks")
+    assert page.locator('[data-testid="stException"]').count() == 0
