@@ -2,8 +2,9 @@
 
 Leaving the private fields out is not enough: free text often repeats them (a KML
 description "Ông Lê Văn Tám (0912 000 111) chỉ chỗ…", a GPX waypoint "Nhà bà Mận 0987…").
-`scrub` takes out of a public text a record's own private values, matched without regard to
-case and diacritics, and anything shaped like a Vietnamese phone number.
+`scrub` takes out of a free-text field (the schema marks them) a record's own witness name,
+phone and address, matched without regard to case and diacritics, and anything shaped like a
+Vietnamese phone number. Structured fields (coordinates, codes, units) are never touched.
 """
 
 from __future__ import annotations
@@ -11,53 +12,62 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from geo.admin import UnknownPlace, resolve_place
+from geo.text import fold
 from layers.schema import Layer
 
 HIDDEN = "[đã ẩn]"
-MIN_SECRET = 4  # shorter private values ("con", "em") are words of ordinary text, not identifying
-# A Vietnamese phone number: 0, 84 or +84, then 9 or 10 digits, optionally grouped by spaces,
-# dots or dashes; not part of a longer number, a decimal or a code (MGRS, a unit's number).
-PHONE = re.compile(r"(?<![\w.,+])(?:\(?\+84\)?|0084|84|0)(?:[ .\-]?\d){9,10}(?![\w])")
+MIN_SECRET = 4  # shorter values are ordinary words of any text, not identifying
+# The private values a free text is searched for: who the witness is and how to reach them.
+# A relation ("đồng đội", "con") and private notes are not searched for: they are words of ordinary text.
+SECRET_FIELDS = ("witness_name", "witness_phone", "witness_address")
+
+# A Vietnamese phone number: a prefix (0, 84, +84, 0084, "(0", "(+84)", "+84 (0)") and the national
+# number, a mobile one (3, 5, 7, 8 or 9 and eight digits) or a landline (2 and nine digits), its digits
+# grouped by single spaces, dots, dashes or a closing bracket; never part of a longer word or number.
+_SEP = r"(?:[ .\-]|\) ?)?"
+_NATIONAL = rf"(?:[35789](?:{_SEP}\d){{8}}|2(?:{_SEP}\d){{9}})"
+_PREFIX = r"(?:(?:\(\+?84\)|\+84|0084|84)[ .\-]?(?:\(0\)[ .\-]?)?|\(0(?=\d{2,3}\))|0)"
+PHONE = re.compile(rf"(?<![\w.+])(?:{_PREFIX}){_NATIONAL}(?!\w)")
 
 
-def _fold_char(ch: str) -> str:
-    """One character without its marks, in lower case; the same length as the text it folds,
-    so that a match in the folded text is the same span in the original."""
-    if ch in "đĐ":
-        return "d"
-    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).lower()
-    return base if len(base) == 1 else ch
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Each Latin letter with marks (and upper case) → its plain lower-case letter, one character
+    for one, so that a match in the folded text is the same span in the original."""
+    table = {}
+    for code in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).lower()
+        if len(base) == 1 and base != ch:
+            table[code] = base
+    table[ord("đ")] = table[ord("Đ")] = "d"
+    return table
 
 
 def fold_aligned(text: str) -> str:
-    """Text folded character by character (see _fold_char).
+    """Text folded character by character: no marks, lower case, đ → d, the same length.
 
-    >>> fold_aligned("Lê Văn Tám")
-    'le van tam'
+    >>> fold_aligned("Lê Văn Tám, ĐỒNG LỘC")
+    'le van tam, dong loc'
     """
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_fold_table())
 
 
-def _secret_spans(text: str, secrets: Iterable[str]) -> list[tuple[int, int]]:
-    folded = fold_aligned(text)
-    spans = []
-    for secret in secrets:
-        needle = fold_aligned(" ".join(secret.split()))
-        if len(needle) < MIN_SECRET:
-            continue
-        start = folded.find(needle)
-        while start >= 0:
-            end = start + len(needle)
-            before = folded[start - 1] if start else " "
-            after = folded[end] if end < len(folded) else " "
-            if not before.isalnum() and not after.isalnum():
-                spans.append((start, end))
-            start = folded.find(needle, start + 1)
-    return spans
+def _spans(folded: str, needle: str) -> Iterable[tuple[int, int]]:
+    start = folded.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        before = folded[start - 1] if start else " "
+        after = folded[end] if end < len(folded) else " "
+        if not before.isalnum() and not after.isalnum():
+            yield start, end
+        start = folded.find(needle, start + 1)
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
@@ -65,30 +75,55 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
 
     >>> scrub("Ông Lê Văn Tám (0912 000 111) chỉ chỗ chôn, le van tam nhớ rõ.", ["Lê Văn Tám"])
     'Ông [đã ẩn] ([đã ẩn]) chỉ chỗ chôn, [đã ẩn] nhớ rõ.'
-    >>> scrub("Đội 84 đi 12 km, năm 1968, điểm 16.7469, 107.1944")
-    'Đội 84 đi 12 km, năm 1968, điểm 16.7469, 107.1944'
+    >>> scrub("Đội 584, mộ 01 02 03 04 05 06, năm 1968 1975, điểm 16.7469, 107.1944, 48Q XD 01234 56789")
+    'Đội 584, mộ 01 02 03 04 05 06, năm 1968 1975, điểm 16.7469, 107.1944, 48Q XD 01234 56789'
+    >>> scrub("gọi (0233) 3852 123 hoặc +84 (0) 912 345 678, 0912345678,0987654321")
+    'gọi [đã ẩn] hoặc [đã ẩn], [đã ẩn],[đã ẩn]'
     """
-    spans = _secret_spans(text, [s for s in secrets if s]) if secrets else []
-    if spans:
-        pieces, last = [], 0
-        for start, end in sorted(spans):
-            if start < last:
-                start = last
-            if end <= last:
-                continue
-            pieces += [text[last:start], HIDDEN]
-            last = end
-        text = "".join(pieces) + text[last:]
+    return _scrub(text, _needles(secrets))
+
+
+def _needles(secrets: Iterable[str]) -> list[str]:
+    """The private values as they are looked for: folded, spaces single, long enough to identify."""
+    return [n for n in (fold_aligned(" ".join(s.split())) for s in secrets) if len(n) >= MIN_SECRET]
+
+
+def _scrub(text: str, needles: list[str]) -> str:
+    if needles:
+        folded = fold_aligned(text)
+        spans = sorted(span for needle in needles if needle in folded for span in _spans(folded, needle))
+        if spans:
+            pieces, last = [], 0
+            for start, end in spans:
+                if end <= last:
+                    continue
+                pieces += [text[last : max(start, last)], HIDDEN]
+                last = end
+            text = "".join(pieces) + text[last:]
     return PHONE.sub(HIDDEN, text)
 
 
-def public_text_fields(layer: Layer) -> list[str]:
-    """The layer's free-text fields that partners receive."""
-    return [f.name for f in layer.fields if f.type == "text" and not f.private and not f.vocabulary]
+def free_text_fields(layer: Layer) -> list[str]:
+    """The layer's public fields written as people tell it (the schema's `free_text`)."""
+    return [f.name for f in layer.fields if f.free_text and not f.private]
 
 
-def _secrets(row: pd.Series, private: list[str]) -> list[str]:
-    return [str(row[name]) for name in private if isinstance(row.get(name), str) and row[name].strip()]
+@lru_cache(maxsize=4096)
+def _is_place_name(text: str) -> bool:
+    """An address that is only a place name ("Quảng Trị", "Vĩnh Linh") says nothing about a
+    person, and hiding it would hide the place from every text."""
+    try:
+        return fold(resolve_place(text).name) == fold(text)
+    except UnknownPlace:
+        return False
+
+
+def _secrets(values: tuple[object, ...]) -> list[str]:
+    return _needles(
+        v
+        for name, v in zip(SECRET_FIELDS, values, strict=True)
+        if isinstance(v, str) and v.strip() and not (name == "witness_address" and _is_place_name(v.strip()))
+    )
 
 
 def _filled(values: Iterable[object]) -> np.ndarray:
@@ -96,17 +131,22 @@ def _filled(values: Iterable[object]) -> np.ndarray:
 
 
 def for_partners(frame: pd.DataFrame, layer: Layer) -> pd.DataFrame:
-    """The frame as partners may receive it: private fields empty, and every public text
-    scrubbed of the record's own private values and of phone numbers."""
-    private = [name for name in layer.private_fields if name in frame]
-    texts = [name for name in public_text_fields(layer) if name in frame]
+    """The frame as partners may receive it: private fields empty, and every free text scrubbed
+    of the record's own witness data and of phone numbers."""
+    texts = [name for name in free_text_fields(layer) if name in frame]
     out = frame.copy()
-    secrets = [_secrets(row, private) for _, row in out[private].iterrows()] if private else [[]] * len(out)
+    present = [name for name in SECRET_FIELDS if name in frame]
+    if present:
+        columns = [out[name] if name in frame else [None] * len(out) for name in SECRET_FIELDS]
+        secrets = [_secrets(values) for values in zip(*columns, strict=True)]
+    else:
+        secrets = [[]] * len(out)
     for name in texts:
         values = list(out[name])
         for i in np.flatnonzero(_filled(values)):
-            values[i] = scrub(values[i], secrets[i])
+            values[i] = _scrub(values[i], secrets[i])
         out[name] = pd.Series(values, index=out.index, dtype=object)
-    for name in private:
-        out[name] = None
+    for name in layer.private_fields:
+        if name in out:
+            out[name] = None
     return out

@@ -34,6 +34,7 @@ class Field:
     label_en: str
     private: bool = False  # witness data: never in partner exports, logs or errors
     indexed: bool = False  # a filter column
+    free_text: bool = False  # written as people tell it: may repeat a witness's name or phone
     vocabulary: tuple[Term, ...] = ()
 
     def __post_init__(self) -> None:
@@ -142,8 +143,14 @@ REPORTS = Layer(
         Field("unit", "text", "Đơn vị", "Unit", indexed=True),
         Field("year_from", "int", "Từ năm", "From year", indexed=True),
         Field("year_to", "int", "Đến năm", "To year", indexed=True),
-        Field("period_text", "text", "Thời gian (lời kể)", "Period as told"),
-        Field("place_description", "text", "Mô tả vị trí (lời nhân chứng)", "Place as the witness said it"),
+        Field("period_text", "text", "Thời gian (lời kể)", "Period as told", free_text=True),
+        Field(
+            "place_description",
+            "text",
+            "Mô tả vị trí (lời nhân chứng)",
+            "Place as the witness said it",
+            free_text=True,
+        ),
         Field("historical_place", "text", "Địa danh lịch sử", "Historical place name"),
         *_PROVINCE_FIELDS,
         Field("country", "text", "Quốc gia", "Country", indexed=True, vocabulary=COUNTRIES),
@@ -162,7 +169,7 @@ REPORTS = Layer(
         Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
         Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
         Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
-        Field("notes", "text", "Ghi chú", "Notes"),
+        Field("notes", "text", "Ghi chú", "Notes", free_text=True),
         Field("private_notes", "text", "Ghi chú riêng", "Private notes", private=True),
     ),
     color="#d62728",
@@ -182,7 +189,7 @@ BATTLEFIELDS = Layer(
         Field("kind", "text", "Loại", "Kind"),
         *_PROVINCE_FIELDS,
         *_SOURCE_FIELDS,
-        Field("notes", "text", "Ghi chú", "Notes"),
+        Field("notes", "text", "Ghi chú", "Notes", free_text=True),
     ),
     color="#8c564b",
 )
@@ -198,7 +205,7 @@ CEMETERIES = Layer(
         Field("level", "text", "Cấp", "Level", indexed=True, vocabulary=CEMETERY_LEVELS),
         *_PROVINCE_FIELDS,
         *_SOURCE_FIELDS,
-        Field("notes", "text", "Ghi chú", "Notes"),
+        Field("notes", "text", "Ghi chú", "Notes", free_text=True),
     ),
     color="#2ca02c",
 )
@@ -209,9 +216,9 @@ TRIPS = Layer(
     "Search trips",
     "line",
     (
-        Field("name", "text", "Tên chuyến", "Trip name"),
+        Field("name", "text", "Tên chuyến", "Trip name", free_text=True),
         Field("chapter_id", "text", "Hội", "Chapter", indexed=True),
-        Field("team", "text", "Đội tìm kiếm", "Team"),
+        Field("team", "text", "Đội tìm kiếm", "Team", free_text=True),
         Field("date_from", "date", "Từ ngày", "From", indexed=True),
         Field("date_to", "date", "Đến ngày", "To", indexed=True),
         Field("sweep_width_m", "float", "Bề rộng dò tìm mỗi bên (m)", "Sweep width each side (m)"),
@@ -220,7 +227,7 @@ TRIPS = Layer(
         Field("remains_handed_over", "int", "Số hài cốt đã bàn giao", "Remains handed over"),
         Field("linked_report_ids", "json", "Tin báo liên quan", "Linked reports"),
         *_PROVINCE_FIELDS,
-        Field("notes", "text", "Ghi chú", "Notes"),
+        Field("notes", "text", "Ghi chú", "Notes", free_text=True),
         # What the team marked on its GPS: labels typed in the field often name a witness's house
         # and phone ("Nhà ông … 0912 …"), so they stay with the chapter and its teams.
         Field("waypoints", "text", "Điểm đánh dấu", "Waypoints", private=True),

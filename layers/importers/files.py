@@ -35,7 +35,8 @@ GEO_SUFFIXES = (".geojson", ".json", ".kml", ".kmz")
 SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES + LEGACY_SUFFIXES + GEO_SUFFIXES
 FORMULA = "\x00formula:"  # marks an Excel formula cell; validation rejects the row
 RAW_LINE = "Dòng gốc"  # the column of a record that could not be parsed: the line as it is in the file
-HEADER_SCAN = 20  # rows of each sheet looked at to find the one with recognised headers
+HEADER_SCAN = 20  # rows looked at to find the header row (a title may stand above it), and the sheet
+LINES_PER_ROW = 4  # physical lines a row may take (multi-line cells) before the row count is known
 # KML presentation fields GDAL's LIBKML driver adds to every placemark: not the user's data.
 KML_STYLE_FIELDS = frozenset(
     {"id", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon"}
@@ -98,7 +99,7 @@ def read_table(name: str, data: bytes, sheet: str | None = None, recognise: Reco
     suffix = Path(name).suffix.lower()
     check_size(data)
     if suffix in CSV_SUFFIXES:
-        return _read_csv(data)
+        return _read_csv(data, recognise)
     if suffix in EXCEL_SUFFIXES:
         return _read_xlsx(data, sheet, recognise)
     if suffix in LEGACY_SUFFIXES:
@@ -160,57 +161,39 @@ class _Lines:
         return self.lines[self.position - 1]
 
 
-def _a_record_alone(line: str, delimiter: str, width: int) -> bool:
-    """Whether a physical line is, by itself, a whole record of `width` cells: then a quote that
-    made the reader run over it was a stray one. A line inside a real multi-line cell has an odd
-    number of quotes (where the cell closes) or not the header's number of cells."""
-    if not line.strip() or line.count('"') % 2:
-        return False
-    try:
-        cells = next(csv.reader([line], delimiter=delimiter))
-    except (csv.Error, StopIteration):
-        return False
-    return len(cells) == width
-
-
 STRAY_QUOTE = (
     'Dòng {line} của tệp: dấu ngoặc kép (") mở mà không đóng nên dòng này không đọc được; '
     "các dòng khác vẫn được đọc. Sửa dấu ngoặc kép rồi nhập lại dòng này."
 )
-BROKEN_RECORD = "Dòng {line} của tệp không đọc được theo định dạng CSV; các dòng khác vẫn được đọc."
+
+
+def _alone(line: str, delimiter: str) -> list[str] | None:
+    """A line read by itself, leniently (a quote mid-cell, text after a closing quote), or None
+    when a quote opened on it never closes on it: then it ran over the lines after it."""
+    if line.count('"') % 2:
+        return None
+    return next(csv.reader([line], delimiter=delimiter), [])
 
 
 def _csv_records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str] | None, str]]:
-    """(first line, cells, "") for each record, or (line, None, reason) for a physical line the
-    reader could not parse; blank lines are skipped. A record that ran over lines which are
-    whole records by themselves began with a stray quote: that one line is given up and reading
-    starts again on the next."""
+    """(first line, cells, "") for each record, blank ones too, or (line, None, reason) for a
+    line that cannot be read. Records are read strictly, so that a quoted cell must close where
+    a cell ends: a real multi-line cell reads as one record, while a stray quote, which runs on
+    into the following lines until it meets another quote in the wrong place or the end of the
+    file, fails; then its one line is given up and reading starts again on the next."""
     source = _Lines(lines)
-    width = None
     while source.position < len(lines):
         start = source.position
-        reader = csv.reader(source, delimiter=delimiter)
         try:
-            cells = next(reader)
+            cells = next(csv.reader(source, delimiter=delimiter, strict=True))
         except StopIteration:
             return
         except csv.Error:
             source.position = start + 1
-            yield start + 1, None, BROKEN_RECORD.format(line=start + 1)
-            continue
-        end = source.position
-        if (
-            end - start > 1
-            and width
-            and any(_a_record_alone(lines[i], delimiter, width) for i in range(start + 1, end))
-        ):
-            source.position = start + 1
-            yield start + 1, None, STRAY_QUOTE.format(line=start + 1)
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        if width is None:
-            width = len(cells)
+            cells = _alone(lines[start], delimiter)
+            if cells is None:
+                yield start + 1, None, STRAY_QUOTE.format(line=start + 1)
+                continue
         yield start + 1, cells, ""
 
 
@@ -221,29 +204,23 @@ def _delimiter(sample: str) -> str:
         return max(",;\t", key=sample.count)
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, recognise: Recognise | None) -> Table:
+    # Lines are counted before they are decoded: a small file of millions of empty lines.
+    limits.check_rows(data.count(b"\n") // LINES_PER_ROW)
     lines, notes = _decode(data)
-    # Windows-1258 writes many Vietnamese letters as a base letter plus a combining tone mark.
-    lines = [unicodedata.normalize("NFC", line) for line in lines]
+    for i, line in enumerate(lines):  # in place: one copy of the text at a time
+        # Windows-1258 writes many Vietnamese letters as a base letter plus a combining tone mark.
+        lines[i] = unicodedata.normalize("NFC", line)
     delimiter = _delimiter("".join(lines[:200])[:8192])
     csv.field_size_limit(max(csv.field_size_limit(), limits.FILE_BYTES))  # long cells are validation's to refuse
-    header: list[str] | None = None
-    rows: list[Row] = []
-    cells = 0
-    for line, record, problem in _csv_records(lines, delimiter):
-        if record is None:
-            rows.append(Row(line, {RAW_LINE: lines[line - 1].rstrip("\r\n")[: MAX_CELL + 1]}, problem=problem))
-            continue
-        if header is None:
-            header = _header(record)
-            continue
-        cells += len(record)
-        limits.check_rows(len(rows) + 1)
+    records, cells = [], 0
+    for record in _csv_records(lines, delimiter):
+        records.append(record)
+        cells += len(record[1] or ())
+        limits.check_rows(len(records) - 1)
         limits.check_cells(cells)
-        rows.append(_row(line, header, record))
-    if header is None:
-        raise UnreadableFile("Tệp không có dòng nào.")
-    return Table(header, rows, notes=notes)
+    table = _table(records, recognise, lambda line: lines[line - 1].rstrip("\r\n"))
+    return Table(table.columns, table.rows, notes=notes + table.notes)
 
 
 def _header(record: list[object]) -> list[str]:
@@ -254,21 +231,60 @@ def _header(record: list[object]) -> list[str]:
 
 
 def _row(number: int, header: list[str], record: list[str]) -> Row:
-    cells = [str(c)[: MAX_CELL + 1] for c in record] + [""] * (len(header) - len(record))
+    cells = [str(c) for c in record] + [""] * (len(header) - len(record))
     values = dict(zip(header, cells[: len(header)], strict=True))
     if len(record) > len(header) and any(str(c).strip() for c in record[len(header) :]):
         values["_extra_cells"] = " | ".join(str(c) for c in record[len(header) :])
     return Row(number, values)
 
 
-def _from_records(records: list[list[str]]) -> Table:
-    """Rows of a sheet: the first non-blank record is the header; rows keep the numbers the user
-    sees (1-based)."""
-    numbered = [(i + 1, r) for i, r in enumerate(records) if any(str(c).strip() for c in r)]
-    if not numbered:
+def _blank(cells: list[object] | None) -> bool:
+    return cells is not None and not any(str(c).strip() for c in cells)
+
+
+def _header_index(records: list[tuple[int, list[str] | None, str]], recognise: Recognise | None) -> int:
+    """Which record is the header: of the first non-blank records, the one whose cells name the
+    most known fields (a title or a note may stand above the header), else the first."""
+    candidates = [i for i, (_, cells, _) in enumerate(records) if cells is not None and not _blank(cells)]
+    candidates = candidates[:HEADER_SCAN]
+    if not candidates:
         raise UnreadableFile("Tệp không có dòng nào.")
-    header = _header(numbered[0][1])
-    return Table(header, [_row(number, header, record) for number, record in numbered[1:]])
+    if recognise is None:
+        return candidates[0]
+    scores = {i: recognise([str(c) for c in records[i][1]]) for i in candidates}
+    return max(candidates, key=lambda i: (scores[i] > 0, scores[i], -i))
+
+
+def _table(
+    records: list[tuple[int, list[str] | None, str]],
+    recognise: Recognise | None,
+    raw_line: Callable[[int], str] | None = None,
+) -> Table:
+    """Rows from (number, cells or None, problem) records: the header found, blank records left
+    out, a record that could not be read kept as a row with its problem and raw text."""
+    first = next((i for i, (_, cells, _) in enumerate(records) if not _blank(cells)), None)
+    if first is not None and records[first][1] is None:
+        raise UnreadableFile(f"Hàng tiêu đề (dòng {records[first][0]} của tệp) có dấu ngoặc kép mở mà không đóng.")
+    at = _header_index(records, recognise)
+    header = _header(records[at][1])
+    rows = []
+    for number, cells, problem in records[at + 1 :]:
+        if cells is None:
+            rows.append(Row(number, {RAW_LINE: raw_line(number) if raw_line else ""}, problem=problem))
+        elif not _blank(cells):
+            rows.append(_row(number, header, cells))
+    if not rows:
+        raise UnreadableFile("Tệp chỉ có hàng tiêu đề, không có dòng dữ liệu nào.")
+    above = [number for number, cells, _ in records[:at] if not _blank(cells)]
+    notes = ()
+    if above:
+        notes = (f"Bỏ qua {len(above)} dòng phía trên hàng tiêu đề cột (dòng {above[0]}–{above[-1]}).",)
+    return Table(header, rows, notes=notes)
+
+
+def _from_records(records: list[list[str]], recognise: Recognise | None = None) -> Table:
+    """Rows of a sheet, numbered as the spreadsheet numbers them (1-based)."""
+    return _table([(i + 1, record, "") for i, record in enumerate(records)], recognise)
 
 
 # -- workbooks ----------------------------------------------------------------------------------
@@ -318,28 +334,31 @@ def _scan_sheet(archive: zipfile.ZipFile, path: str) -> _SheetScan:
 
 
 def _fill_merged(records: list[list[object]], ranges: tuple[tuple[int, int, int, int], ...]) -> None:
-    """Give every cell of a range merged over several rows the value of its first cell, as the
-    sheet shows it (a unit written once beside the rows it spans)."""
-    for r0, c0, r1, c1 in ranges:
+    """Give each row a range merged over several rows spans the value of the range's first cell,
+    in the range's first column: the sheet shows that value beside each of those rows (a unit
+    written once for the rows it spans). The range's other columns stay empty, as they are."""
+    for r0, c0, r1, _c1 in ranges:
         if r0 > len(records) or c0 > len(records[r0 - 1]):
             continue
         value = records[r0 - 1][c0 - 1]
-        for r in range(r0, min(r1, len(records)) + 1):
+        for r in range(r0 + 1, min(r1, len(records)) + 1):
             row = records[r - 1]
-            row.extend([""] * (c1 - len(row)))
-            for c in range(c0, c1 + 1):
-                row[c - 1] = value
+            row.extend([""] * (c0 - len(row)))
+            row[c0 - 1] = value
 
 
-def _choose_sheet(names: tuple[str, ...], sheet: str | None, headers: Callable[[str], list[str]], recognise) -> str:
-    """The sheet named, or the first whose header row names the most known fields."""
+def _choose_sheet(
+    names: tuple[str, ...], sheet: str | None, first_rows: Callable[[str], list[list[str]]], recognise
+) -> str:
+    """The sheet named, or the first whose header row (among its first rows) names the most
+    known fields."""
     if sheet is not None:
         if sheet not in names:
             raise UnreadableFile(f"Không có trang «{sheet}»; các trang: {', '.join(names)}.")
         return sheet
     if len(names) == 1 or recognise is None:
         return names[0]
-    scores = {name: recognise(headers(name)) for name in names}
+    scores = {name: max((recognise(row) for row in first_rows(name)), default=0) for name in names}
     best = max(names, key=lambda n: scores[n])  # the first of equals
     if scores[best] == 0:
         raise UnreadableFile(
@@ -347,13 +366,6 @@ def _choose_sheet(names: tuple[str, ...], sheet: str | None, headers: Callable[[
             "Hãy chọn trang chứa tin báo."
         )
     return best
-
-
-def _first_header(records: Iterator[list[str]]) -> list[str]:
-    for record in records:
-        if any(str(c).strip() for c in record):
-            return [str(c) for c in record]
-    return []
 
 
 def _read_xlsx(data: bytes, sheet: str | None, recognise: Recognise | None) -> Table:
@@ -368,12 +380,11 @@ def _read_xlsx(data: bytes, sheet: str | None, recognise: Recognise | None) -> T
     if not names:
         raise UnreadableFile("Tệp Excel không có trang tính nào.")
 
-    def headers(name: str) -> list[str]:
-        rows = book[name].iter_rows(max_row=HEADER_SCAN)
-        return _first_header([_excel_cells(row) for row in rows])
+    def first_rows(name: str) -> list[list[str]]:
+        return [_excel_cells(row) for row in book[name].iter_rows(max_row=HEADER_SCAN)]
 
     try:
-        chosen = _choose_sheet(names, sheet, headers, recognise)
+        chosen = _choose_sheet(names, sheet, first_rows, recognise)
         ws = book[chosen]
         scan = _scan_sheet(archive, ws._worksheet_path)  # openpyxl keeps the sheet's part name here
         limits.check_rows(scan.rows - 1)
@@ -391,8 +402,8 @@ def _read_xlsx(data: bytes, sheet: str | None, recognise: Recognise | None) -> T
         book.close()
         archive.close()
     _fill_merged(records, scan.merged)
-    table = _from_records(records)
-    return Table(table.columns, table.rows, names, chosen)
+    table = _from_records(records, recognise)
+    return Table(table.columns, table.rows, names, chosen, table.notes)
 
 
 def _excel_cells(row) -> list[str]:
@@ -443,7 +454,7 @@ def _read_legacy(data: bytes, suffix: str, sheet: str | None, recognise: Recogni
             yield ["" if v is None else _excel_text(v) for v in row]
 
     try:
-        chosen = _choose_sheet(names, sheet, lambda n: _first_header(rows_of(n, HEADER_SCAN)), recognise)
+        chosen = _choose_sheet(names, sheet, lambda n: list(rows_of(n, HEADER_SCAN)), recognise)
         records = list(rows_of(chosen))
         merged = book.get_sheet_by_name(chosen).merged_cell_ranges or []
     except UnreadableFile:
@@ -451,8 +462,8 @@ def _read_legacy(data: bytes, suffix: str, sheet: str | None, recognise: Recogni
     except Exception:  # noqa: BLE001
         raise UnreadableFile(f"Trang tính của tệp {kind} bị hỏng, không đọc được.") from None
     _fill_merged(records, tuple((r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in merged if r1 > r0))
-    table = _from_records(records)
-    return Table(table.columns, table.rows, names, chosen, (LEGACY_NOTE.format(kind=kind),))
+    table = _from_records(records, recognise)
+    return Table(table.columns, table.rows, names, chosen, (LEGACY_NOTE.format(kind=kind), *table.notes))
 
 
 # -- map files ------------------------------------------------------------------------------------

@@ -74,9 +74,10 @@ def row_hash(values: dict[str, str], geometry: object | None, mapping: dict[str,
     of its headers: a mapped column counts by its field, any other by its folded name."""
     mapping = mapping or {}
     canonical = {}
-    for column, value in values.items():
+    for position, (column, value) in enumerate(values.items()):
         if text := str(value).strip():
-            canonical[mapping.get(column) or f"?{compact(column)}"] = text
+            key = mapping.get(column) or f"?{compact(column)}"
+            canonical[key if key not in canonical else f"{key}#{position}"] = text  # two headers folding alike
     if geometry is not None:
         canonical["_geometry"] = shapely.to_wkt(geometry, rounding_precision=7)
     return hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
@@ -344,6 +345,19 @@ def preview(rows: list[Row], mapping: dict[str, str], datum: str | None) -> list
     return out
 
 
+def check_mapping(mapping: dict[str, str]) -> None:
+    """Refuse a mapping to a field that does not exist, or of two columns to one field (the
+    second would overwrite the first)."""
+    unknown = set(mapping.values()) - {f.name for f in mappable(REPORTS)}
+    if unknown:
+        raise UnreadableFile(f"Cột được gán cho trường không có: {', '.join(sorted(unknown))}.")
+    for name in dict.fromkeys(mapping.values()):
+        columns = [c for c, f in mapping.items() if f == name]
+        if len(columns) > 1:
+            label = _field(name).label_vi
+            raise UnreadableFile(f"Trường «{label}» được gán cho nhiều cột: {', '.join(columns)}; chỉ chọn một cột.")
+
+
 def recognised(header: list[str]) -> int:
     """How many columns of a header row name a report field (to find the sheet with the reports)."""
     return len(auto_map(header, REPORTS))
@@ -374,9 +388,7 @@ def import_reports(
         get_datum(datum)
     table = read_table(name, data, sheet, recognise=recognised)
     mapping = auto_map(table.columns, REPORTS) if mapping is None else mapping
-    unknown = set(mapping.values()) - {f.name for f in mappable(REPORTS)}
-    if unknown:
-        raise UnreadableFile(f"Cột được gán cho trường không có: {', '.join(sorted(unknown))}.")
+    check_mapping(mapping)
     result = ImportResult(rows_read=len(table.rows), import_id=str(uuid.uuid4()), sheet=table.sheet)
     result.notes += table.notes
     columns = {f: c for c, f in mapping.items()}

@@ -11,7 +11,7 @@ from geo.datums import DATUMS
 from layers.errors import LayersError, StoreError
 from layers.importers.files import SUFFIXES, read_table
 from layers.importers.mapping import auto_map, mappable
-from layers.importers.reports import import_reports, preview, recognised, rejected_csv, stored_rejections
+from layers.importers.reports import check_mapping, import_reports, preview, recognised, rejected_csv, stored_rejections
 from layers.importers.template import template_csv, template_xlsx
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
 from layers.schema import REPORTS
@@ -107,6 +107,11 @@ def _reports(upload) -> None:
     fix_datum = bool(datum) and st.checkbox(t("imp_fix_datum"), key="imp_fix_datum", help=t("imp_fix_datum_help"))
     _show_notes(list(table.notes))
     mapping = _mapping(table.columns)
+    try:
+        check_mapping(mapping)
+    except LayersError as exc:
+        st.error(plain(str(exc)))
+        return
     rows = preview(table.rows[:PREVIEW_ROWS], mapping, datum)
     st.subheader(t("imp_preview", n=len(rows)))
     st.dataframe(

@@ -87,3 +87,30 @@ def test_a_logged_failure_names_the_error_not_the_data(caplog):
         log_failure("export to xlsx", exc)
     assert "ValueError" in caplog.text and "test_privacy.py" in caplog.text
     assert HOSTILE["witness_phone"] not in caplog.text
+
+
+def test_partner_scrubbing_hides_witness_data_in_free_text_and_leaves_ordinary_text_alone():
+    import pandas as pd
+
+    from layers.privacy import HIDDEN, for_partners
+
+    frame = pd.DataFrame(
+        [
+            {
+                "martyr_names": "Lê Văn Ba",
+                "hometown": "Quảng Trị",
+                "coord_text": "48Q XD 01234 56789",
+                "notes": "Đồng đội C552 chôn, ông le van tam (0912.345.678) chỉ chỗ; mộ 01 02 03 04 05 06",
+                "place_description": "Cạnh nhà Lê Văn Tám, Xóm 4, xã Vĩnh Lâm",
+                "witness_name": "Lê Văn Tám",
+                "witness_phone": "0912 345 678",
+                "witness_address": "Quảng Trị",
+                "witness_relation": "đồng đội",
+            }
+        ]
+    )
+    row = for_partners(frame, REPORTS).iloc[0]
+    assert row["notes"] == f"Đồng đội C552 chôn, ông {HIDDEN} ({HIDDEN}) chỉ chỗ; mộ 01 02 03 04 05 06"
+    assert row["place_description"] == f"Cạnh nhà {HIDDEN}, Xóm 4, xã Vĩnh Lâm"
+    assert (row["coord_text"], row["hometown"], row["martyr_names"]) == ("48Q XD 01234 56789", "Quảng Trị", "Lê Văn Ba")
+    assert all(row[name] is None for name in REPORTS.private_fields if name in frame)

@@ -217,3 +217,77 @@ def test_waypoint_labels_stay_out_of_a_trips_public_notes(ready):
     import_trips(ready, "wpt.gpx", _bytes("gpx_waypoint_phone.gpx"))
     trip = ready.frame("trips").iloc[0]
     assert "0912 000 111" in trip["waypoints"] and "0912" not in str(trip["notes"])
+
+
+def _csv(*lines: str) -> bytes:
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_a_multi_line_cell_holding_commas_stays_one_row(ready):
+    data = _csv(
+        "Họ tên liệt sĩ,Đơn vị,Mô tả vị trí (lời nhân chứng),Tọa độ gốc",
+        'Lê Văn Một,C552,"Nhà ông Ba,',
+        "Thôn 3, xã Triệu Ái, huyện Triệu Phong, Quảng Trị",
+        'cạnh cây đa","16.74, 107.19"',
+        'Lê Văn Hai,C552,bờ suối,"16.75, 107.19"',
+    )
+    result = import_reports(ready, "multi.csv", data)
+    assert (result.rows_read, result.accepted, result.rejected) == (2, 2, 0)
+    assert set(_reports(ready)["martyr_names"]) == {"Lê Văn Một", "Lê Văn Hai"}
+
+
+def test_a_stray_quote_in_rows_narrower_than_the_header_loses_one_line(ready):
+    lines = ["Họ tên liệt sĩ,Tọa độ gốc,Đơn vị,Ghi chú"]
+    quote = '"'
+    lines += [f"{quote if i == 10 else ''}Liệt sĩ {i},{quote}16.{i:03d}, 107.1{quote}" for i in range(1, 301)]
+    result = import_reports(ready, "narrow.csv", _csv(*lines))
+    assert (result.rows_read, result.accepted, result.rejected) == (300, 299, 1)
+    assert "Dòng 11 của tệp" in result.rejected_rows[0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (_csv('"Họ tên liệt sĩ,Đơn vị', "A,C1", "B,C2"), "Hàng tiêu đề (dòng 1 của tệp)"),
+        (_csv("Họ tên liệt sĩ,Đơn vị"), "chỉ có hàng tiêu đề"),
+        (b",\n" * 500_000, "hơn 100.000 dòng"),
+    ],
+)
+def test_a_broken_header_a_header_alone_or_a_sea_of_empty_lines_is_refused(ready, data, says):
+    with pytest.raises(UnreadableFile) as refused:
+        import_reports(ready, "x.csv", data)
+    assert says in str(refused.value)
+
+
+def test_a_title_above_the_header_is_skipped_and_said(ready):
+    book = openpyxl.Workbook()
+    book.active.append(["DANH SÁCH TIN BÁO MỘ LIỆT SĨ – HỘI CAM LỘ"])
+    book.active.append([])
+    book.active.append(["Họ tên liệt sĩ", "Đơn vị", "Tọa độ gốc"])
+    book.active.append(["Lê Văn Ba", "C552", "16.74, 107.19"])
+    data = io.BytesIO()
+    book.save(data)
+    result = import_reports(ready, "title.xlsx", data.getvalue())
+    assert (result.rows_read, result.accepted) == (1, 1)
+    assert any("phía trên hàng tiêu đề" in note for note in result.notes)
+
+
+def test_a_block_merged_over_two_columns_fills_only_its_first_column(ready):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Họ tên liệt sĩ", "Đơn vị", "Ghi chú", "Tọa độ gốc"])
+    sheet.append(["A", "C552", None, "16.74, 107.19"])
+    sheet.append(["B", None, None, "16.75, 107.19"])
+    sheet.merge_cells("B2:C3")
+    data = io.BytesIO()
+    book.save(data)
+    import_reports(ready, "block.xlsx", data.getvalue())
+    reports = _reports(ready)
+    assert list(reports["unit"]) == ["C552", "C552"] and reports["notes"].isna().all()
+
+
+def test_a_field_given_two_columns_is_refused(ready):
+    data = _csv("Tên liệt sĩ,Tên 2", "A,B")
+    with pytest.raises(UnreadableFile) as refused:
+        import_reports(ready, "two.csv", data, mapping={"Tên liệt sĩ": "martyr_names", "Tên 2": "martyr_names"})
+    assert "Tên liệt sĩ, Tên 2" in str(refused.value)
