@@ -39,6 +39,9 @@ ARCHIPELAGOS = {
     "VN-DN": (111.0, 15.75, 113.0, 17.25),  # Hoàng Sa, Đà Nẵng
     "VN-34": (111.333, 6.833, 117.333, 12.0),  # Trường Sa, Khánh Hòa
 }
+# Other Vietnamese islands beyond the sea margin (Thổ Chu, Nam Du …) get the same treatment
+# from the boxes of data/islands.csv: see island_table and offshore_boxes.
+_ISLAND_COLUMNS = ("name", "province_63", "lon_min", "lat_min", "lon_max", "lat_max", "source")
 
 # Where the sea margin meets the land of China or Thailand it stops at their border, but
 # the source's borders are a small-scale map's (GeoNames' centre of Móng Cái falls 1.2 km
@@ -172,6 +175,41 @@ def abroad_province_names() -> Mapping[str, str]:
 
 
 @lru_cache(maxsize=1)
+def island_table() -> pd.DataFrame:
+    """Vietnamese islands the 40 km sea margin does not reach (data/islands.csv): name,
+    province_63 (ISO code of 2008–2025), the box lon_min, lat_min, lon_max, lat_max (WGS84)
+    and its source. Checked when read: a bad row raises ValueError."""
+    table = pd.read_csv(DATA / "islands.csv", dtype={"name": str, "province_63": str, "source": str})
+    if tuple(table.columns) != _ISLAND_COLUMNS:
+        raise ValueError(f"islands.csv: columns must be {list(_ISLAND_COLUMNS)}, got {list(table.columns)}")
+    unknown = sorted(set(table["province_63"]) - set(province_table_63()["iso"]))
+    if unknown:
+        raise ValueError(f"islands.csv: unknown province codes {unknown}")
+    x0, y0, x1, y1 = (table[c].to_numpy(dtype=float) for c in _ISLAND_COLUMNS[2:6])
+    bad = ~((x0 >= -180) & (x0 < x1) & (x1 <= 180) & (y0 >= -90) & (y0 < y1) & (y1 <= 90))
+    if bad.any():
+        raise ValueError(f"islands.csv: boxes out of order or range: {table['name'][bad].tolist()}")
+    return table
+
+
+@lru_cache(maxsize=1)
+def offshore_boxes() -> tuple[tuple[str, tuple[float, float, float, float]], ...]:
+    """(province_63, (lon_min, lat_min, lon_max, lat_max)) of every box that claims open sea
+    for a province: the archipelagos, then the islands of data/islands.csv. A point in no
+    polygon and not within the sea margin takes the first box that holds it.
+
+    >>> [code for code, _ in offshore_boxes()][:2]
+    ['VN-DN', 'VN-34']
+    """
+    islands = island_table()
+    extents = islands[list(_ISLAND_COLUMNS[2:6])].itertuples(index=False, name=None)
+    return (
+        *((code, tuple(map(float, extent))) for code, extent in ARCHIPELAGOS.items()),
+        *zip(islands["province_63"], (tuple(map(float, e)) for e in extents), strict=True),
+    )
+
+
+@lru_cache(maxsize=1)
 def _to_metric() -> Transformer:
     return Transformer.from_crs(4326, METRIC_CRS, always_xy=True)
 
@@ -186,20 +224,21 @@ class _Territory:
     """Everything a point lookup needs, built once.
 
     Polygon i (0 ≤ i < P) is one of the 63 provinces then one of Laos's and Cambodia's;
-    rows P (no territory) and P + 1 … (the archipelagos) of the per-row arrays follow."""
+    rows P (no territory) and P + 1 … (the offshore boxes, in the order of offshore_boxes)
+    of the per-row arrays follow."""
 
     polygons: shapely.STRtree  # metric, every polygon
     coasts: shapely.STRtree  # metric, the polygons with a sea margin (Vietnam, Cambodia)
     coast_rows: np.ndarray  # row of each of `coasts`' polygons
     margin: shapely.Geometry  # WGS84, prepared: within 40 km of Vietnam or Cambodia, less foreign land
-    whole: shapely.Geometry  # WGS84, prepared: polygons, sea margin and archipelagos
+    whole: shapely.Geometry  # WGS84, prepared: polygons, sea margin and offshore boxes
     country: np.ndarray  # per row: "VN", "LA", "KH" or None
     province_63: np.ndarray
     province_34: np.ndarray
     name_34: np.ndarray
     abroad_province: np.ndarray
     none_row: int
-    archipelago_rows: dict[str, int]
+    boxes: np.ndarray  # (n, 4) lon_min, lat_min, lon_max, lat_max of the offshore boxes; row none_row + 1 + i
 
 
 def _to_wgs84(geometry: shapely.Geometry) -> shapely.Geometry:
@@ -215,11 +254,12 @@ def _territory() -> _Territory:
     codes34 = province_table_34().set_index("name")["code"]
     n63, n_abroad = len(p63), len(abroad)
     none_row = n63 + n_abroad
-    rows = n63 + n_abroad + 1 + len(ARCHIPELAGOS)
+    boxes = offshore_boxes()
+    rows = n63 + n_abroad + 1 + len(boxes)
     country = np.full(rows, None, dtype=object)
     province_63 = np.full(rows, None, dtype=object)
     abroad_code = np.full(rows, None, dtype=object)
-    iso = list(p63["iso"]) + [None] * (n_abroad + 1) + list(ARCHIPELAGOS)
+    iso = list(p63["iso"]) + [None] * (n_abroad + 1) + [code for code, _ in boxes]
     is_vn = np.array([code is not None for code in iso])
     country[is_vn] = "VN"
     province_63[is_vn] = np.array(iso, dtype=object)[is_vn]
@@ -240,8 +280,7 @@ def _territory() -> _Territory:
     land = shapely.union_all(
         [*boundaries("63").geometry.to_numpy(), *boundaries("neighbour_provinces").geometry.to_numpy()]
     )
-    boxes = [shapely.box(*extent) for extent in ARCHIPELAGOS.values()]
-    whole = shapely.union_all([land, margin, *boxes])
+    whole = shapely.union_all([land, margin, *(shapely.box(*extent) for _, extent in boxes)])
     shapely.prepare(margin)
     shapely.prepare(whole)
     polygons = shapely.STRtree(geometries)
@@ -257,7 +296,7 @@ def _territory() -> _Territory:
         name_34=name_34,
         abroad_province=abroad_code,
         none_row=none_row,
-        archipelago_rows={code: none_row + 1 + i for i, code in enumerate(ARCHIPELAGOS)},
+        boxes=np.array([extent for _, extent in boxes], dtype=float).reshape(-1, 4),
     )
 
 
@@ -296,9 +335,9 @@ def _locate(lon: ArrayLike, lat: ArrayLike) -> tuple[_Territory, np.ndarray, np.
             hit = nearest < len(t.coast_rows)
             row[at_sea[hit]] = t.coast_rows[nearest[hit]]
             offshore[at_sea[found]] = distance  # tied matches share their distance
-        for code, (x0, y0, x1, y1) in ARCHIPELAGOS.items():
+        for i, (x0, y0, x1, y1) in enumerate(t.boxes):  # the first box that holds the point wins
             box = (row == t.none_row) & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
-            row[box] = t.archipelago_rows[code]
+            row[box] = t.none_row + 1 + i
     return t, row, offshore
 
 
@@ -308,12 +347,13 @@ def territory_at(lon: ArrayLike, lat: ArrayLike) -> pd.DataFrame:
     Columns: country ("VN", "LA" or "KH"), province_63 and province_34 (Vietnam's codes, as
     provinces_at gives them; missing abroad), abroad_province (ISO 3166-2 code of the Lao or
     Cambodian province; missing in Vietnam), offshore_m (0 inside a polygon, the distance to
-    it at sea, NaN in the archipelagos). Missing codes are None or NaN as pandas stores them
-    (test with isna()), like provinces_at's.
+    it at sea, NaN in the archipelagos and island boxes). Missing codes are None or NaN as
+    pandas stores them (test with isna()), like provinces_at's.
 
     A point inside a polygon takes its country and province. A point at sea within 40 km of
     Vietnam or Cambodia takes the nearest of their provinces; one in the archipelagos'
-    extents takes their district. Anything else (China, Thailand, the open sea) is missing
+    extents, or in the box of an island farther out (data/islands.csv: Thổ Chu, Nam Du …),
+    takes their district's province. Anything else (China, Thailand, the open sea) is missing
     throughout.
 
     >>> found = territory_at([107.1944, 104.75, 106.0], [16.7469, 16.56, 23.0])
@@ -362,7 +402,8 @@ def province_at(lon: float, lat: float) -> dict | None:
 
 def within_territory(lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
     """Whether each point lies in Vietnam, Laos or Cambodia, within 40 km of Vietnam's or
-    Cambodia's coast or in the archipelagos: where territory_at finds a country.
+    Cambodia's coast, in the archipelagos or in an island box: where territory_at finds a
+    country.
 
     >>> within_territory([107.1944, 106.0, 114.0], [16.7469, 23.0, 19.0]).tolist()
     [True, False, False]

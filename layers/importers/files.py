@@ -290,6 +290,7 @@ def _from_records(records: list[list[str]], recognise: Recognise | None = None) 
 # -- workbooks ----------------------------------------------------------------------------------
 
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 SCAN_CHUNK = 1 << 20
 SCAN_OVERLAP = 64  # longer than any tag the scan looks for
 MERGE_TAG = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=[\"']([A-Z]+)(\d+):([A-Z]+)(\d+)[\"']")
@@ -309,9 +310,9 @@ class _SheetScan:
 
 
 def _scan_sheet(archive: zipfile.ZipFile, path: str) -> _SheetScan:
-    """Count a sheet's rows and find its merged ranges by streaming its XML once, without
+    """Count a sheet's rows and cells and find its merged ranges by streaming its XML once, without
     parsing it: cheap, and done before openpyxl reads a single row."""
-    rows, merged, tail = 0, [], b""
+    rows, cells, merged, tail = 0, 0, [], b""
     try:
         with archive.open(path) as stream:
             while True:
@@ -320,8 +321,10 @@ def _scan_sheet(archive: zipfile.ZipFile, path: str) -> _SheetScan:
                 # A tag that starts in the last bytes may be cut: it is counted with the next block.
                 cut = len(block) - SCAN_OVERLAP if chunk else len(block)
                 rows += sum(1 for m in ROW_TAG.finditer(block) if m.start() < cut)
+                cells += sum(1 for m in CELL_TAG.finditer(block) if m.start() < cut)
                 merged += [m.groups() for m in MERGE_TAG.finditer(block) if m.start() < cut]
                 limits.check_rows(rows - 1)
+                limits.check_cells(cells)
                 if not chunk:
                     break
                 tail = block[cut:]
@@ -372,6 +375,9 @@ def _read_xlsx(data: bytes, sheet: str | None, recognise: Recognise | None) -> T
     from openpyxl import load_workbook
 
     archive = open_archive(data, "Excel")
+    for info in archive.infolist():  # openpyxl holds the shared strings in memory, all of them, at once
+        if info.filename.lower().endswith("sharedstrings.xml"):
+            limits.check_whole_part(info.file_size, "Excel")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
@@ -387,7 +393,6 @@ def _read_xlsx(data: bytes, sheet: str | None, recognise: Recognise | None) -> T
         chosen = _choose_sheet(names, sheet, first_rows, recognise)
         ws = book[chosen]
         scan = _scan_sheet(archive, ws._worksheet_path)  # openpyxl keeps the sheet's part name here
-        limits.check_rows(scan.rows - 1)
         records, cells = [], 0
         for row in ws.iter_rows():
             records.append(_excel_cells(row))
@@ -423,6 +428,48 @@ def _excel_text(value: object) -> str:
     return str(value)
 
 
+ODS_TAG = re.compile(
+    rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s>/])([^>]*?)(/?)>|</table:table-row>"
+)
+ODS_ROWS = re.compile(rb'number-rows-repeated\s*=\s*["\'](\d+)')
+ODS_COLUMNS = re.compile(rb'number-columns-repeated\s*=\s*["\'](\d+)')
+
+
+def _repeat(pattern: re.Pattern, attributes: bytes) -> int:
+    found = pattern.search(attributes)
+    return int(found.group(1)) if found else 1
+
+
+def _check_ods_extent(archive: zipfile.ZipFile) -> None:
+    """Refuse an OpenDocument sheet that its repeat attributes make huge: one cell "repeated"
+    a million times over a million rows is a few bytes in the file, and calamine would build
+    every cell. Each table's extent (rows down to its last filled row, columns out to its last
+    filled cell) is worked out from the tags alone."""
+    try:
+        info = archive.getinfo("content.xml")
+    except KeyError:
+        raise UnreadableFile("Tệp OpenDocument .ods không có content.xml.") from None
+    limits.check_whole_part(info.file_size, "ODS")
+    content = _member(archive, "content.xml", "ODS")
+    height = width = rows = row_repeat = position = last = 0
+    for match in ODS_TAG.finditer(content):
+        kind, attributes, closed = match.groups()
+        if kind is None:  # </table:table-row>
+            if last:
+                width, height = max(width, last), rows + row_repeat
+                limits.check_rows(height - 1)
+                limits.check_cells(height * width)
+            rows += row_repeat
+        elif kind == b"table":
+            height = width = rows = 0
+        elif kind == b"table-row":
+            row_repeat, position, last = _repeat(ODS_ROWS, attributes), 0, 0
+        else:
+            position += _repeat(ODS_COLUMNS, attributes)
+            if not closed:  # a cell with content
+                last = position
+
+
 LEGACY_NOTE = (
     "Tệp {kind} được đọc theo giá trị đã tính của từng ô: công thức trong tệp này không kiểm tra được; "
     "hãy xem lại các ô có công thức."
@@ -433,8 +480,9 @@ def _read_legacy(data: bytes, suffix: str, sheet: str | None, recognise: Recogni
     """Old Excel .xls and OpenDocument .ods, read with calamine: cell values as computed."""
     from python_calamine import CalamineWorkbook
 
-    if suffix == ".ods":
-        open_archive(data, "ODS").close()  # the member sizes are checked before calamine unpacks them
+    if suffix == ".ods":  # sizes and extent checked before calamine unpacks and expands the sheets
+        with open_archive(data, "ODS") as archive:
+            _check_ods_extent(archive)
     kind = "Excel .xls" if suffix == ".xls" else "OpenDocument .ods"
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -471,6 +519,7 @@ def _read_legacy(data: bytes, suffix: str, sheet: str | None, recognise: Recogni
 KML_FIELD_TYPE = re.compile(rb"(<(?:\w+:)?SimpleField\b[^>]*?\btype\s*=\s*)([\"'])[^\"']*\2")
 KML_DATA_NAME = re.compile(rb"(<(?:\w+:)?Data\b[^>]*?\bname\s*=\s*)([\"'])([^\"']*)\2")
 KML_NAME_MARK = "bando_field_"
+KML_FOLDER = re.compile(rb"</?(?:\w+:)?Folder\b[^>]*>")
 
 
 def kml_as_text(data: bytes) -> tuple[bytes, dict[str, str]]:
@@ -487,6 +536,9 @@ def kml_as_text(data: bytes) -> tuple[bytes, dict[str, str]]:
         return match.group(1) + match.group(2) + token.encode() + match.group(2)
 
     data = KML_DATA_NAME.sub(mark, KML_FIELD_TYPE.sub(rb"\1\2string\2", data))
+    # Every folder is a layer to GDAL, and each layer is read by parsing the whole document again
+    # (2,000 folders: minutes); without the folders, the placemarks are one layer, parsed once.
+    data = KML_FOLDER.sub(b"", data)
     return data, {token: html.unescape(name.decode("utf-8", "replace")) for name, token in names.items()}
 
 
@@ -497,15 +549,18 @@ def quietly(read: Callable[[], object]) -> object:
         return read()
 
 
-def read_frame(data: bytes, layer: int | str):
-    """One layer of a map file as a GeoDataFrame, quietly: dates as the text written, and a
-    geometry GEOS cannot build (a line of one point) as None rather than an error for the file."""
+def read_frame(data: bytes, layer: int | str, columns: list[str] | None = None):
+    """One layer of a map file as a GeoDataFrame (only `columns`, when given), quietly: dates as
+    the text written, and a geometry GEOS cannot build (a line of one point) as None rather than
+    an error for the file."""
     import geopandas as gpd
     import pandas as pd
     import pyogrio.raw
     import shapely
 
-    meta, _fids, wkb, values = quietly(lambda: pyogrio.raw.read(io.BytesIO(data), layer=layer, datetime_as_string=True))
+    meta, _fids, wkb, values = quietly(
+        lambda: pyogrio.raw.read(io.BytesIO(data), layer=layer, columns=columns, datetime_as_string=True)
+    )
     size = len(wkb) if wkb is not None else (len(values[0]) if len(values) else 0)
     frame = pd.DataFrame(dict(zip(meta["fields"], values, strict=True)), index=range(size))
     geometry = shapely.from_wkb(wkb, on_invalid="ignore") if wkb is not None else [None] * size

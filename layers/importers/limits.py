@@ -12,6 +12,7 @@ from layers.labels import number
 MIB = 2**20
 FILE_BYTES = 50 * MIB  # one uploaded file
 UNPACKED_BYTES = 200 * MIB  # one member of an archive (the KML of a KMZ, a sheet of a workbook), unpacked
+WHOLE_PART_BYTES = 50 * MIB  # a member a reader must hold whole in memory (a workbook's shared strings)
 UNPACKED_TOTAL = 400 * MIB  # all members of an archive together, unpacked
 ARCHIVE_MEMBERS = 2_000  # files inside one archive
 ROWS = 100_000  # rows, placemarks or tracks in one file
@@ -51,6 +52,15 @@ def check_members(sizes: dict[str, int], what: str) -> None:
         raise UnreadableFile(
             f"Tệp {what} giải nén ra {_mb(total)}, quá giới hạn {_mb(UNPACKED_TOTAL)}; "
             "có thể là tệp nén độc hại, không đọc."
+        )
+
+
+def check_whole_part(size: int, what: str) -> None:
+    """Refuse a member that a reader holds whole in memory when it unpacks to more than WHOLE_PART_BYTES."""
+    if size > WHOLE_PART_BYTES:
+        raise UnreadableFile(
+            f"Tệp {what} có phần phải đọc trọn vào bộ nhớ giải nén ra {_mb(size)}, quá giới hạn "
+            f"{_mb(WHOLE_PART_BYTES)}; không đọc."
         )
 
 

@@ -1,17 +1,19 @@
 """Importing search trips from the files GPS units and phone apps write: GPX tracks and
 routes (OsmAnd, Organic Maps, Locus, Garmin) and KML/KMZ lines (Google Earth).
 
-Each track or route becomes one trip with its dates taken from the GPX times; waypoints
-are kept in the trip's notes. A track is checked as a report row is: its points must be
-real coordinates in Vietnam, Laos or Cambodia (or just off their coasts), its dates between
-1945 and a year from today. A file's bad tracks are rejected and kept with their reason, its
-good ones stored, all in one transaction; the same track imported twice is a duplicate.
+Each track or route becomes one trip with its dates taken from the GPX times; waypoint
+labels are kept in the trip's private `waypoints` (they often name a witness's house). A
+track is checked as a report row is: its points must be real coordinates in Vietnam, Laos
+or Cambodia (or just off their coasts), its dates between 1945 and a year from today. A
+file's bad tracks are rejected and kept with their reason, its good ones stored, all in one
+transaction; the same track imported twice is a duplicate.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -34,6 +36,9 @@ from layers.store import Store
 DEFAULT_SWEEP_M = 25.0
 EARLIEST = date(1945, 1, 1)
 GPX_LAYERS = ("waypoints", "routes", "tracks", "route_points", "track_points")
+POINT_COLUMNS = {"track_points": ["track_fid", "time"], "route_points": ["route_fid", "time"]}  # all that is used
+GPX_POINT = re.compile(rb"<(?:\w+:)?(?:trkpt|rtept|wpt)[\s>/]")
+GPX_LINE = re.compile(rb"<(?:\w+:)?(?:trk|rte)[\s>]")
 RAW_WKT = 20_000  # characters of a rejected track's geometry kept for the user to see
 
 
@@ -67,7 +72,10 @@ def _layers(data: bytes) -> dict[str, gpd.GeoDataFrame]:
             quietly(lambda i=i: pyogrio.read_info(io.BytesIO(data), layer=i))["features"] for i in range(len(names))
         )
         limits.check_rows(features, "đối tượng")
-        return {name if name in GPX_LAYERS else f"kml{i}": read_frame(data, i) for i, name in enumerate(names)}
+        return {
+            name if name in GPX_LAYERS else f"kml{i}": read_frame(data, i, POINT_COLUMNS.get(name))
+            for i, name in enumerate(names)
+        }
     except UnreadableFile:
         raise
     except Exception as exc:  # noqa: BLE001 - GDAL reports malformed files with its own errors
@@ -166,6 +174,13 @@ def _digest(line: _Line) -> str:
     return hashlib.sha256(shapely.to_wkb(line.geometry, output_dimension=2)).hexdigest()
 
 
+def _check_points(points: int) -> None:
+    if points > limits.TRACK_POINTS:
+        raise UnreadableFile(
+            f"Tệp có {number(points)} điểm, quá giới hạn {number(limits.TRACK_POINTS)} điểm một lần nhập."
+        )
+
+
 def import_trips(
     store: Store,
     name: str,
@@ -186,12 +201,12 @@ def import_trips(
     original = data
     if suffix in ("kml", "kmz"):
         data, _names = kml_as_text(kml_of_kmz(data) if suffix == "kmz" else data)
+    if suffix == "gpx":  # GDAL does not count GPX features: count the points' tags before it reads
+        _check_points(sum(1 for _ in GPX_POINT.finditer(data)))
+        limits.check_rows(sum(1 for _ in GPX_LINE.finditer(data)), "đường đi")
     layers = _layers(data)
-    points = sum(shapely.get_num_coordinates(f.geometry.values).sum() for f in layers.values())
-    if points > limits.TRACK_POINTS:
-        raise UnreadableFile(
-            f"Tệp có {number(int(points))} điểm, quá giới hạn {number(limits.TRACK_POINTS)} điểm một lần nhập."
-        )
+    if suffix != "gpx":
+        _check_points(int(sum(shapely.get_num_coordinates(f.geometry.values).sum() for f in layers.values())))
     lines, waypoints = _lines(layers), _waypoints(layers)
     result = TripImportResult(rows_read=len(lines), waypoints=len(waypoints), import_id=str(uuid.uuid4()))
     if not lines:

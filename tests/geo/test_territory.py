@@ -19,7 +19,11 @@ from geo.admin import (
     abroad_province_names,
     boundaries,
     in_territory,
+    island_table,
     lookup,
+    offshore_boxes,
+    province_names,
+    province_table_63,
     provinces_at,
     territory_at,
     within_territory,
@@ -45,7 +49,12 @@ OUTSIDE = [  # (lat, lon): all inside the old lon/lat box, none in Vietnam, Laos
     (8.00, 105.00, "open sea south-west of Cà Mau"),
     (7.00, 109.00, "open sea south-east of Côn Đảo"),
     (10.90, 102.40, "Gulf of Thailand, 76 km off Cambodia"),
+    (9.45, 104.40, "open sea between Thổ Chu, Nam Du and Hòn Khoai"),
+    (10.15, 109.10, "open sea between Phú Quý and Hòn Hải"),
+    (9.90, 109.30, "open sea east of Hòn Hải"),
+    (20.00, 107.40, "Gulf of Tonkin, south-east of Cát Bà"),
 ]
+OPEN_SEA = [(lat, lon, where) for lat, lon, where in OUTSIDE if "sea" in where or "Gulf" in where]
 
 ABROAD = [  # (lat, lon, country, ISO 3166-2 code)
     (16.56, 104.75, "LA", "LA-SV", "Savannakhét town"),
@@ -64,6 +73,15 @@ VIETNAMESE = [  # (lat, lon, province_63, province_34, offshore: "land", "sea" o
     (16.5, 112.0, "VN-DN", "VN-DN", "archipelago", "Hoàng Sa, Đà Nẵng"),
     (10.0, 114.0, "VN-34", "VN-34", "sea", "Trường Sa, Khánh Hòa"),
     (10.0, 112.0, "VN-34", "VN-34", "archipelago", "Trường Sa, far from any islet in the source"),
+]
+
+
+ISLANDS = [  # (lat, lon, province_63, province_34, where): islands farther than 40 km from the polygons
+    (9.30, 103.483, "VN-47", "VN-44", "Thổ Chu island (9°18′N 103°29′E), Kiên Giang, today An Giang"),
+    (9.25, 103.45, "VN-47", "VN-44", "Hòn Nhạn, baseline point A1, Thổ Chu"),
+    (9.679244, 104.35376, "VN-47", "VN-44", "Nam Du island (Hòn Củ Tron), Kiên Giang, today An Giang"),
+    (9.739954, 104.363435, "VN-47", "VN-44", "Hòn Tre, Nam Du"),
+    (9.9667, 109.0833, "VN-40", "VN-35", "Hòn Hải, baseline point A6, Phú Quý, Bình Thuận, today Lâm Đồng"),
 ]
 
 
@@ -127,6 +145,69 @@ def test_the_archipelago_boxes_still_belong_to_their_districts():
 
 def _metric_points(lon, lat) -> gpd.GeoSeries:
     return gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=4326).to_crs(METRIC_CRS)
+
+
+def _distance_to_vietnam_and_cambodia(lon, lat) -> np.ndarray:
+    abroad = boundaries("neighbour_provinces")
+    coast = shapely.union_all([*boundaries("63").geometry.values, *abroad[abroad["country"] == "KH"].geometry.values])
+    metric = gpd.GeoSeries([coast], crs=4326).to_crs(METRIC_CRS).iloc[0]
+    return _metric_points(lon, lat).distance(metric).to_numpy()
+
+
+@pytest.mark.parametrize(("lat", "lon", "iso_63", "code_34", "where"), ISLANDS, ids=[w for *_, w in ISLANDS])
+def test_islands_beyond_the_sea_margin_belong_to_their_province(lat, lon, iso_63, code_34, where):
+    assert _distance_to_vietnam_and_cambodia([lon], [lat])[0] > OFFSHORE_LIMIT_M  # the margin alone misses it
+    found = territory_at([lon], [lat]).iloc[0]
+    assert (found["country"], found["province_63"], found["province_34"]) == ("VN", iso_63, code_34), where
+    assert pd.isna(found["abroad_province"]) and np.isnan(found["offshore_m"])  # like the archipelagos
+    assert province_names("34")[code_34] == province_table_63().set_index("iso")["province_34"][iso_63]
+    old = provinces_at([lon], [lat]).iloc[0]
+    assert (old["province_63"], old["province_34"]) == (iso_63, code_34)
+    assert in_territory(lon, lat) is True
+    assert within_territory([lon], [lat])[0]
+    assert parse(f"{lat}, {lon}").warnings == ()
+
+
+@pytest.mark.parametrize(("lat", "lon", "where"), OPEN_SEA, ids=[w for *_, w in OPEN_SEA])
+def test_open_sea_points_are_beyond_the_margin_and_outside_every_box(lat, lon, where):
+    assert _distance_to_vietnam_and_cambodia([lon], [lat])[0] > OFFSHORE_LIMIT_M, where
+    for _, (x0, y0, x1, y1) in offshore_boxes():
+        assert not (x0 <= lon <= x1 and y0 <= lat <= y1), where
+
+
+def test_the_island_table_is_sourced_and_its_boxes_are_small_and_apart():
+    table = island_table()
+    assert {"Quần đảo Thổ Chu (Thổ Châu)", "Quần đảo Nam Du"} <= set(table["name"])
+    assert set(table["province_63"]) <= set(province_table_63()["iso"])
+    assert all(part.strip().startswith("http") for cell in table["source"] for part in cell.split("|"))
+    boxes = [shapely.box(*extent) for _, extent in offshore_boxes()]
+    assert len(boxes) == len(ARCHIPELAGOS) + len(table)
+    diagonals = _metric_points(table["lon_min"], table["lat_min"]).distance(
+        _metric_points(table["lon_max"], table["lat_max"])
+    )
+    assert (diagonals < 40_000).all()  # a few km round an island group, not a sea
+    tree = shapely.STRtree(boxes)
+    left, right = tree.query(boxes, predicate="intersects")
+    assert (left == right).all()  # no box overlaps another
+    centres = shapely.centroid(boxes[len(ARCHIPELAGOS) :])
+    vietnam = shapely.union_all(boundaries("63").geometry.values)
+    assert not shapely.intersects(vietnam, centres).any()  # the source's polygons miss these islands
+
+
+def test_a_bad_island_row_is_refused(tmp_path, monkeypatch):
+    import geo.admin as admin
+
+    bad = island_table().copy()
+    bad.loc[0, "province_63"] = "VN-99"
+    bad.to_csv(tmp_path / "islands.csv", index=False)
+    province_table_63()  # cached from the real data/ before DATA moves
+    monkeypatch.setattr(admin, "DATA", tmp_path)
+    admin.island_table.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="VN-99"):
+            admin.island_table()
+    finally:
+        admin.island_table.cache_clear()
 
 
 def test_in_the_gulf_of_thailand_the_nearest_of_vietnam_and_cambodia_wins():

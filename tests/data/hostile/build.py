@@ -670,19 +670,34 @@ def _ods_cell(value: object) -> str:
 
 
 def ods_legacy() -> bytes:
+    rows = "".join(
+        "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>\n" for row in _legacy_rows()
+    )
+    return _ods(rows, len(REPORT_HEADER))
+
+
+def ods_repeat_bomb() -> bytes:
+    """A header and one cell repeated over 1,000 columns and 1,000,000 rows: a billion cells in 2 kB."""
+    header = "<table:table-row>" + _ods_cell("Họ tên liệt sĩ") + "</table:table-row>\n"
+    bomb = (
+        '<table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>A</text:p>'
+        "</table:table-cell></table:table-row>\n"
+    )
+    return _ods(header + bomb, 1000)
+
+
+def _ods(rows: str, columns: int) -> bytes:
     ns = (
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
         'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" office:version="1.2"'
     )
-    rows = "".join(
-        "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>\n" for row in _legacy_rows()
-    )
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {ns}>\n'
         '<office:body><office:spreadsheet><table:table table:name="Tin báo">\n'
-        f'<table:table-column table:number-columns-repeated="{len(REPORT_HEADER)}"/>\n'
+        f'<table:table-column table:number-columns-repeated="{columns}"/>\n'
         f"{rows}</table:table></office:spreadsheet></office:body></office:document-content>\n"
     )
     styles = f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {ns}/>\n'
@@ -866,6 +881,84 @@ def build_xlsx_bomb_sheet(target: Path) -> None:
         for name, data in _xlsx_parts("Tin báo"):
             _put(archive, name, data)
         _stream(archive, "xl/worksheets/sheet1.xml", [head.encode(), *_spaces(XLSX_BOMB_SPACES), tail.encode()])
+
+
+SHARED_STRINGS = 1_500_000  # 80 bytes each: 120 MB, under the member limit, over what may be held whole
+
+
+def build_xlsx_shared_strings_bomb(target: Path) -> None:
+    """A workbook whose shared strings (which openpyxl holds in memory whole) unpack to 120 MB."""
+    parts = _xlsx_parts("Tin báo")
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    types, package_rels, workbook, workbook_rels = (data.decode() for _, data in parts)
+    types = types.replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    workbook_rels = workbook_rels.replace(
+        "</Relationships>",
+        f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    sheet = f'{SHEET_HEAD}<sheetData>{_xlsx_row(1, ["Họ tên liệt sĩ"])}<row r="2"><c r="A2" t="s"><v>0</v></c></row>'
+
+    def strings() -> Iterator[bytes]:
+        yield b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        block = "".join(f"<si><t>Liệt sĩ {n:07d} {'x' * 48}</t></si>" for n in range(10_000)).encode()
+        for _ in range(SHARED_STRINGS // 10_000):
+            yield block
+        yield b"</sst>"
+
+    with zipfile.ZipFile(target, "w") as archive:
+        for (name, _), data in zip(parts, (types, package_rels, workbook, workbook_rels), strict=True):
+            _put(archive, name, data.encode())
+        _put(archive, "xl/worksheets/sheet1.xml", (sheet + "</sheetData></worksheet>").encode())
+        _stream(archive, "xl/sharedStrings.xml", strings())
+
+
+WIDE_CELLS = 3_000_000
+
+
+def build_xlsx_wide_row(target: Path) -> None:
+    """One row of three million cells: a few hundred kB, far over the cell limit."""
+
+    def sheet() -> Iterator[bytes]:
+        yield f'{SHEET_HEAD}<sheetData>{_xlsx_row(1, ["Họ tên liệt sĩ"])}<row r="2">'.encode()
+        block = b'<c t="inlineStr"><is><t>A</t></is></c>' * 10_000
+        for _ in range(WIDE_CELLS // 10_000):
+            yield block
+        yield b"</row></sheetData></worksheet>"
+
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in _xlsx_parts("Tin báo"):
+            _put(archive, name, data)
+        _stream(archive, "xl/worksheets/sheet1.xml", sheet())
+
+
+GPX_POINTS = 1_050_000
+
+
+def build_gpx_million_points(target: Path) -> None:
+    """One track of 1,050,000 points (35 MB): over the points limit, under the file limit."""
+    head = _gpx("").decode().removesuffix("</gpx>\n")
+    with open(target, "wb") as out:
+        out.write(f"{head}<trk><name>Một triệu điểm</name><trkseg>\n".encode())
+        block = "".join(f'<trkpt lat="16.{n:05d}" lon="107.1"/>' for n in range(10_000)).encode()
+        for _ in range(GPX_POINTS // 10_000):
+            out.write(block)
+        out.write(b"</trkseg></trk></gpx>\n")
+
+
+KML_FOLDERS = 2_000
+
+
+def build_kml_many_folders(target: Path) -> None:
+    """2,000 folders of one placemark each: GDAL reads each folder by parsing the whole file again."""
+    folders = "".join(
+        f"<Folder><name>Thư mục {i}</name>\n{_report_placemark(i, W[i % len(W)])}</Folder>\n"
+        for i in range(KML_FOLDERS)
+    )
+    target.write_bytes((KML_HEAD + "<name>Nhiều thư mục</name>\n" + folders + KML_TAIL).encode())
 
 
 KMZ_BOMB_SPACES = 1024 * MiB
@@ -1078,6 +1171,47 @@ CORPUS: tuple[Hostile, ...] = (
         large=True,
     ),
     Hostile(
+        "xlsx_shared_strings_bomb.xlsx",
+        _R,
+        f"XLSX whose sharedStrings.xml ({SHARED_STRINGS:,} strings, 120 MB, under the member limit) openpyxl"
+        " would hold whole: refuse by the size of a part read whole",
+        None,
+        (),
+        large=True,
+    ),
+    Hostile(
+        "xlsx_wide_row.xlsx",
+        _R,
+        f"XLSX with one row of {WIDE_CELLS:,} cells (a few hundred kB): refuse by the cell count before reading",
+        None,
+        (),
+        large=True,
+    ),
+    Hostile(
+        "ods_repeat_bomb.ods",
+        _R,
+        "ODS of 2 kB whose one cell is repeated over 1,000 columns and 1,000,000 rows: refuse by the"
+        " sheet's extent before calamine builds it",
+        None,
+        (),
+    ),
+    Hostile(
+        "gpx_million_points.gpx",
+        "trips",
+        f"GPX of 35 MB, one track of {GPX_POINTS:,} points: refuse by the points limit before GDAL reads",
+        None,
+        (),
+        large=True,
+    ),
+    Hostile(
+        "kml_many_folders.kml",
+        _R,
+        f"KML of {KML_FOLDERS:,} folders with one placemark each: every placemark read, quickly",
+        KML_FOLDERS,
+        _private(*(W[i % len(W)] for i in range(6))),
+        large=True,
+    ),
+    Hostile(
         "xls_legacy.xls",
         _R,
         "genuine Excel 97–2003 .xls (BIFF8, written by xlwt): header and 4 data rows, a formula =1+1 in row 2's"
@@ -1166,6 +1300,7 @@ SMALL: dict[str, Callable[[], bytes]] = {
     "kml_mymaps_description.kml": kml_mymaps_description,
     "csv_formula_header.csv": csv_formula_header,
     "ods_legacy.ods": ods_legacy,
+    "ods_repeat_bomb.ods": ods_repeat_bomb,
     "csv_foreign_points.csv": csv_foreign_points,
     "csv_grid_no_datum.csv": csv_grid_no_datum,
     "csv_witness_in_notes.csv": csv_witness_in_notes,
@@ -1184,6 +1319,10 @@ LARGE: dict[str, Callable[[Path], None]] = {
     "xlsx_bomb_sheet.xlsx": build_xlsx_bomb_sheet,
     "csv_two_million_rows.csv": build_csv_two_million_rows,
     "csv_long_text.csv": build_csv_long_text,
+    "xlsx_shared_strings_bomb.xlsx": build_xlsx_shared_strings_bomb,
+    "xlsx_wide_row.xlsx": build_xlsx_wide_row,
+    "gpx_million_points.gpx": build_gpx_million_points,
+    "kml_many_folders.kml": build_kml_many_folders,
 }
 assert set(SMALL) | set(LEGACY) | set(LARGE) == set(BY_NAME)
 assert {e.name for e in CORPUS if e.large} == set(LARGE)

@@ -50,6 +50,9 @@ def _reports(store):
         ("xlsx_million_rows.xlsx", "hơn 100.000 dòng"),
         ("csv_two_million_rows.csv", "hơn 100.000 dòng"),
         ("kmz_many_members.kmz", "quá giới hạn 2.000"),
+        ("xlsx_shared_strings_bomb.xlsx", f"quá giới hạn {limits.WHOLE_PART_BYTES // limits.MIB} MB"),
+        ("xlsx_wide_row.xlsx", "hơn 2.000.000 ô"),
+        ("ods_repeat_bomb.ods", "hơn 100.000 dòng"),
     ],
 )
 def test_bombs_are_refused_by_their_unpacked_size_or_row_count_saying_the_limit(ready, large, name, says):
@@ -291,3 +294,32 @@ def test_a_field_given_two_columns_is_refused(ready):
     with pytest.raises(UnreadableFile) as refused:
         import_reports(ready, "two.csv", data, mapping={"Tên liệt sĩ": "martyr_names", "Tên 2": "martyr_names"})
     assert "Tên liệt sĩ, Tên 2" in str(refused.value)
+
+
+def test_a_gps_file_of_a_million_points_is_refused_before_it_is_read(ready, large):
+    with pytest.raises(UnreadableFile) as refused:
+        import_trips(ready, "big.gpx", _bytes("gpx_million_points.gpx", large))
+    assert "1.050.000 điểm, quá giới hạn 1.000.000" in str(refused.value)
+
+
+def test_a_kml_of_two_thousand_folders_is_read_whole(ready, large):
+    result = import_reports(ready, "folders.kml", _bytes("kml_many_folders.kml", large))
+    assert result.rows_read == 2000 and result.accepted + result.unlocated + result.rejected == 2000
+
+
+def test_empty_rows_libreoffice_repeats_to_the_sheets_end_do_not_count_as_cells():
+    import zipfile
+
+    from layers.importers.files import _check_ods_extent
+
+    content = (
+        '<table:table table:name="Tin báo"><table:table-row><table:table-cell office:value-type="string">'
+        "<text:p>Họ tên liệt sĩ</text:p></table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="1024"/>'
+        "</table:table-row></table:table>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("content.xml", content)
+    with zipfile.ZipFile(buffer) as archive:
+        _check_ods_extent(archive)  # one filled cell: far within the limits
