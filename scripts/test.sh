@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Install the test needs (Python packages, Debian's chromium when apt-get is there,
-# Leaflet in static/) and run the whole test suite: lint, unit, data and browser tests.
+# Install the test needs (Python packages, Debian's chromium, PostgreSQL and PostGIS when
+# apt-get is there, Leaflet in static/) and run the whole test suite: lint, unit, data and
+# browser tests, the store's tests on SQLite and on a throw-away PostgreSQL cluster.
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BANDO_EXTRA_REQUIREMENTS=requirements-test.txt
 source scripts/setup-env.sh
 _apt_install chromium chromium
+_apt_install pg_virtualenv postgresql postgis
 python scripts/fetch_static.py
 ruff check .
 ruff format --check .
+if command -v pg_virtualenv > /dev/null; then
+  # pg_virtualenv makes a new cluster on a free port, runs the command with PG* set, then drops it.
+  # shellcheck disable=SC2016
+  exec pg_virtualenv bash -c \
+    'BANDO_TEST_PG="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE" exec python -m pytest "$@"' \
+    pytest "$@"
+fi
 python -m pytest "$@"

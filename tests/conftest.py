@@ -1,10 +1,18 @@
-"""Shared fixtures: real SQLite files in a temporary folder, never the user's database."""
+"""Shared fixtures: real SQLite files in a temporary folder, never the user's database, and
+real PostgreSQL databases, each made for one test on the server that scripts/test.sh starts."""
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from layers.store import Store
+
+PG_ENV = "BANDO_TEST_PG"  # an administrator's URL of a throw-away PostgreSQL server
 
 
 @pytest.fixture
@@ -15,3 +23,36 @@ def db_url(tmp_path) -> str:
 @pytest.fixture
 def store(db_url) -> Store:
     return Store.open(db_url)
+
+
+def _postgresql_database() -> tuple[sa.Engine, str]:
+    admin = os.environ.get(PG_ENV)
+    if not admin:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set: CI must run the suite through scripts/test.sh, which starts PostgreSQL")
+        pytest.skip(f"no PostgreSQL server ({PG_ENV} unset): bash scripts/test.sh starts one")
+    name = f"bando_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    return engine, make_url(admin).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request, tmp_path):
+    """A new, empty database on each backend: a SQLite file, and a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'campaign.sqlite'}"
+        return
+    admin, url = _postgresql_database()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def any_store(any_db_url) -> Store:
+    store = Store.open(any_db_url)
+    yield store
+    store.engine.dispose()

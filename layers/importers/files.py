@@ -26,8 +26,6 @@ from pathlib import Path
 from layers.importers import limits
 from layers.importers.errors import UnreadableFile
 
-MAX_BYTES = limits.FILE_BYTES
-MAX_CELL = limits.TEXT  # characters kept from one cell; longer cells are rejected by validation
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx",)
 LEGACY_SUFFIXES = (".xls", ".ods")  # read with calamine: values only, formulas cannot be checked
@@ -573,7 +571,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     text = str(value)
-    return "" if text in ("NaT", "nan", "<NA>") else text[: MAX_CELL + 1]
+    return "" if text in ("NaT", "nan", "<NA>") else text  # whole: a cell too long is validation's to refuse, kept
 
 
 def _read_geo(data: bytes, suffix: str) -> Table:

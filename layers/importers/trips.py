@@ -168,9 +168,9 @@ def _raw(line: _Line) -> dict[str, str]:
     return raw
 
 
-def _digest(line: _Line) -> str:
-    if line.geometry is None:
-        return hashlib.sha256(f"{line.number}:{line.name}".encode()).hexdigest()
+def _digest(line: _Line, file_hash: str) -> str:
+    if line.geometry is None:  # no geometry to know it by: the same line of the same file
+        return hashlib.sha256(f"{file_hash}:{line.number}:{line.name}".encode()).hexdigest()
     return hashlib.sha256(shapely.to_wkb(line.geometry, output_dimension=2)).hexdigest()
 
 
@@ -213,8 +213,9 @@ def import_trips(
         raise UnreadableFile("Tệp không có đường đi (track hoặc route) nào.")
     latest = vietnam_today() + timedelta(days=366)
     trips, rejected, seen = [], [], set()
+    file_hash = hashlib.sha256(original).hexdigest()
     for line in lines:
-        digest = _digest(line)
+        digest = _digest(line, file_hash)
         if digest in seen:
             result.duplicates += 1
             continue

@@ -1,11 +1,12 @@
 """Writing one imported file: its records, its rejected rows and its line in the imports
 ledger, in one transaction, so that parallel imports of the same file store each row once.
 
-The ledger's line is written first: on SQLite that takes the database's write lock, so what
-is read next is what other imports committed. The database refuses a second copy of a row
-(row_hash is unique per layer) and the insert skips it, also on PostgreSQL, where another
-transaction may commit the same row while this one runs; which rows went in is then read
-back by import id, and the others are counted as duplicates.
+The ledger's line is written first: on SQLite that takes the database's write lock, and on
+PostgreSQL an advisory lock per layer is taken next, so what is read after is what other
+imports committed (and two imports never wait on each other's rows in opposite orders). The
+database refuses a second copy of a row (row_hash is unique per layer) and the insert skips
+it, whatever wrote it; which rows went in is then read back by import id, and the others are
+counted as duplicates.
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ def write_import(
                 upload.author,
                 {},
             )
+            if connection.dialect.name == "postgresql":  # one import of a layer at a time, as SQLite's lock does
+                connection.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"import:{upload.layer}"}
+                )
             hashes = [r["row_hash"] for r in records] + [r[LEGACY_HASH] for r in records if r.get(LEGACY_HASH)]
             present = frozenset(store.present_hashes(connection, upload.layer, hashes))
             if before_insert is not None:

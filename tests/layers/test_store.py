@@ -217,25 +217,41 @@ def test_an_insert_leaves_the_connections_page_cache_as_it_found_it(store):
     assert "given" in set(store.frame("reports")["id"])
 
 
-def test_rows_stored_twice_by_parallel_imports_before_0004_are_kept_when_the_hash_becomes_unique(db_url):
+def test_rows_stored_twice_by_parallel_imports_before_0004_are_kept_when_the_hash_becomes_unique(any_db_url):
     from alembic import command
 
     from layers.store import _alembic_config, _engine
 
-    engine = _engine(db_url, must_exist=False)
+    engine = _engine(any_db_url, must_exist=False)
+    insert = sa.text(
+        "INSERT INTO reports (id, created_at, updated_at, author, version, is_demo, martyr_names, row_hash, "
+        "province_34) VALUES (:id, :at, :at, 'v3', 1, :no, 'Lê Văn Hai', 'same', 'VN-25')"
+    )
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), "0003")
-        for report_id in ("a", "b"):
-            connection.execute(
-                sa.text(
-                    "INSERT INTO reports (id, created_at, updated_at, author, version, is_demo, martyr_names, "
-                    "row_hash, province_34) VALUES (:id, '2026-01-01', '2026-01-01', 'v3', 1, 0, 'Lê Văn Hai', "
-                    "'same', 'VN-25')"
-                ),
-                {"id": report_id},
-            )
-    store = Store.open(db_url)
+        for report_id, day in (("z-first", "2026-01-01"), ("a-second", "2026-01-02")):
+            connection.execute(insert, {"id": report_id, "at": day, "no": False})
+        connection.execute(
+            sa.text(
+                "INSERT INTO trips (id, created_at, updated_at, author, version, is_demo, notes) "
+                "VALUES ('t', '2026-01-01', '2026-01-01', 'v3', 1, :no, 'Điểm đánh dấu: Nhà ông Tám (16.7, 107.1)')"
+            ),
+            {"no": False},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO chapters (id, created_at, updated_at, author, version, is_demo, name) "
+                "VALUES ('chapter-vn-25', '2026-01-01', '2026-01-01', 'demo', 1, :yes, 'Hội Cựu TNXP tỉnh Quảng Trị')"
+            ),
+            {"yes": True},
+        )
+    engine.dispose()
+    store = Store.open(any_db_url)
     reports = store.frame("reports").set_index("id")
-    assert list(reports.index) == ["a", "b"]  # nothing lost
-    assert reports.loc["a", "row_hash"] == "same" and pd.isna(reports.loc["b", "row_hash"])
+    assert sorted(reports.index) == ["a-second", "z-first"]  # nothing lost
+    assert reports.loc["z-first", "row_hash"] == "same" and pd.isna(reports.loc["a-second", "row_hash"])
     assert set(reports["country"]) == {"VN"}
+    trip = store.frame("trips").iloc[0]
+    assert trip["waypoints"] == "Nhà ông Tám (16.7, 107.1)" and pd.isna(trip["notes"])
+    assert not store.frame("chapters").iloc[0]["is_demo"]
+    store.engine.dispose()

@@ -19,13 +19,16 @@ LAYERS = ("reports", "battlefields", "cemeteries", "trips", "chapters")
 
 def _forget_repeated_hashes(table: str) -> None:
     """Rows stored twice by imports that ran at once before this revision: every record is
-    kept, and only the oldest of each repeated hash keeps the hash (the others are then no
-    longer recognised as a file's row, which is what they were: copies)."""
+    kept, and only the first stored of each repeated hash keeps the hash (the others are then
+    no longer recognised as a file's row, which is what they were: copies)."""
     op.execute(
-        f"UPDATE {table} SET row_hash = NULL WHERE row_hash IS NOT NULL AND id NOT IN ("
-        f"SELECT keep FROM (SELECT MIN(id) AS keep FROM {table} WHERE row_hash IS NOT NULL "
-        f"GROUP BY row_hash) AS kept)"
+        f"UPDATE {table} SET row_hash = NULL WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
+        f"(PARTITION BY row_hash ORDER BY created_at, id) AS n FROM {table} WHERE row_hash IS NOT NULL) AS ranked "
+        f"WHERE n > 1)"
     )
+
+
+WAYPOINTS = "Điểm đánh dấu: "  # how imports before this revision began a trip's notes with its waypoints
 
 
 def upgrade() -> None:
@@ -39,6 +42,14 @@ def upgrade() -> None:
         batch_op.create_index("ix_chapters_parent_id", ["parent_id"], unique=False)
     with op.batch_alter_table("trips", schema=None) as batch_op:
         batch_op.add_column(sa.Column("waypoints", sa.Text(), nullable=True))
+    # Waypoint labels imported before were put in the public notes: they move to the private field.
+    op.execute(
+        sa.text("UPDATE trips SET waypoints = SUBSTR(notes, :start), notes = NULL WHERE notes LIKE :prefix").bindparams(
+            start=len(WAYPOINTS) + 1, prefix=WAYPOINTS + "%"
+        )
+    )
+    # The provincial chapters were demo records before they were reference data.
+    op.execute(sa.text("UPDATE chapters SET is_demo = :no WHERE id LIKE 'chapter-vn-%'").bindparams(no=False))
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.add_column(sa.Column("country", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("abroad_province", sa.Text(), nullable=True))

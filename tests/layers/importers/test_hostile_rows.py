@@ -24,9 +24,10 @@ ENTRIES = {e.name: e for e in CORPUS}
 
 
 @pytest.fixture
-def ready(store):
-    seed_reference(store)
-    return store
+def ready(any_store):
+    """An installation after `init`, on SQLite and on PostgreSQL."""
+    seed_reference(any_store)
+    return any_store
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from layers.importers.errors import UnreadableFile
-from layers.importers.files import MAX_BYTES
+from layers.importers.limits import FILE_BYTES
 from layers.importers.reports import import_reports, rejected_csv, stored_rejections
 from layers.store import Store
 from tests.cli_helpers import run_module
@@ -186,7 +186,7 @@ def test_geojson_kml_and_kmz_placemarks(store):
         ("a.kmz", b"not a zip", "KMZ"),
         ("a.geojson", b"{not json", "bản đồ"),
         ("a.csv", b"\n\n   \n", "không có dòng"),
-        ("a.csv", b"x" * (MAX_BYTES + 1), "quá lớn"),
+        ("a.csv", b"x" * (FILE_BYTES + 1), "quá lớn"),
     ],
 )
 def test_files_that_cannot_be_read_say_why_and_write_nothing(store, name, data, says):
