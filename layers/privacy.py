@@ -59,18 +59,16 @@ def fold_aligned(text: str) -> str:
     return text.translate(_fold_table())
 
 
-COMBINING = re.compile(r"[\u0300-\u036f]")
-
-
 def fold_fast(text: str) -> str:
     """The same folding as fold_aligned for Vietnamese text, done by the C library a whole column
-    at a time; its lengths may differ from the original's, so it only tells whether a value is
-    there, and fold_aligned finds where.
+    at a time (characters outside Vietnamese and ASCII are dropped); its lengths may differ from
+    the original's, so it only tells whether a value is there, and fold_aligned finds where.
 
     >>> fold_fast("Lê Văn Tám, ĐỒNG LỘC") == fold_aligned("Lê Văn Tám, ĐỒNG LỘC")
     True
     """
-    return COMBINING.sub("", unicodedata.normalize("NFD", text)).lower().replace("đ", "d")
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return plain.encode("ascii", "ignore").decode("ascii").lower()  # marks (and any other non-ASCII) dropped
 
 
 def _spans(folded: str, needle: str) -> Iterable[tuple[int, int]]:
@@ -125,10 +123,15 @@ def free_text_fields(layer: Layer) -> list[str]:
     return [f.name for f in layer.fields if f.free_text and not f.private]
 
 
+ADDRESS_MARKS = re.compile(r"[\d,;/]")
+
+
 @lru_cache(maxsize=4096)
 def _is_place_name(text: str) -> bool:
     """An address that is only a place name ("Quảng Trị", "Vĩnh Linh") says nothing about a
     person, and hiding it would hide the place from every text."""
+    if ADDRESS_MARKS.search(text):  # a house number or a list of parts: an address
+        return False
     try:
         return fold(resolve_place(text).name) == fold(text)
     except UnknownPlace:
@@ -143,14 +146,15 @@ def _row_secrets(frame: pd.DataFrame) -> list[list[str]]:
     for name in SECRET_FIELDS:
         if name not in frame:
             continue
+        address = name == "witness_address"
         for i, value in enumerate(frame[name].tolist()):
-            if isinstance(value, str) and value.strip():
-                text = " ".join(value.split())
-                if name != "witness_address" or not _is_place_name(text):
-                    rows.append(i)
-                    raw.append(text)
+            if value and isinstance(value, str) and not (address and _is_place_name(value)):
+                rows.append(i)
+                raw.append(value)
     secrets: list[list[str]] = [[] for _ in range(len(frame))]
-    for i, needle in zip(rows, fold_fast("\x00".join(raw)).split("\x00") if raw else [], strict=True):
+    folded = fold_fast("\x00".join(raw)).split("\x00") if raw else []
+    for i, needle in zip(rows, folded, strict=True):
+        needle = " ".join(needle.split()) if "  " in needle or needle != needle.strip() else needle
         if len(needle) >= MIN_SECRET:
             secrets[i].append(needle)
     return secrets
@@ -177,8 +181,8 @@ def for_partners(frame: pd.DataFrame, layer: Layer) -> pd.DataFrame:
                 pieces[k] = _hide(pieces[k], fold_aligned(pieces[k]), secrets[i])
         for i, text in zip(filled, PHONE.sub(HIDDEN, "\x00".join(pieces)).split("\x00"), strict=True):
             values[i] = text
-        out[name] = pd.Series(values, index=out.index, dtype=object)
+        out[name] = pd.Series(values, index=out.index, dtype=out[name].dtype)  # the column's own (string) type
     for name in layer.private_fields:
         if name in out:
-            out[name] = None
+            out[name] = pd.Series([None] * len(out), index=out.index, dtype=out[name].dtype)
     return out

@@ -113,4 +113,4 @@ def test_partner_scrubbing_hides_witness_data_in_free_text_and_leaves_ordinary_t
     assert row["notes"] == f"Đồng đội C552 chôn, ông {HIDDEN} ({HIDDEN}) chỉ chỗ; mộ 01 02 03 04 05 06"
     assert row["place_description"] == f"Cạnh nhà {HIDDEN}, Xóm 4, xã Vĩnh Lâm"
     assert (row["coord_text"], row["hometown"], row["martyr_names"]) == ("48Q XD 01234 56789", "Quảng Trị", "Lê Văn Ba")
-    assert all(row[name] is None for name in REPORTS.private_fields if name in frame)
+    assert all(pd.isna(row[name]) for name in REPORTS.private_fields if name in frame)
