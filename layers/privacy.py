@@ -174,6 +174,8 @@ def for_partners(frame: pd.DataFrame, layer: Layer) -> pd.DataFrame:
     for name in texts:
         values = out[name].tolist()
         filled = np.flatnonzero(_filled(values))
+        if not len(filled):
+            continue
         pieces = [values[i] for i in filled]
         folded = fold_fast("\x00".join(pieces)).split("\x00")
         for k, i in enumerate(filled):
