@@ -154,7 +154,7 @@ def _row_secrets(frame: pd.DataFrame) -> list[list[str]]:
     secrets: list[list[str]] = [[] for _ in range(len(frame))]
     folded = fold_fast("\x00".join(raw)).split("\x00") if raw else []
     for i, needle in zip(rows, folded, strict=True):
-        needle = " ".join(needle.split()) if "  " in needle or needle != needle.strip() else needle
+        needle = " ".join(needle.split())
         if len(needle) >= MIN_SECRET:
             secrets[i].append(needle)
     return secrets

@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 
-def run_module(module: str, *args: str) -> subprocess.CompletedProcess:
-    """`python -m MODULE ARGS…` from the repository root; never raises on a non-zero exit."""
-    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, check=False)
+def run_module(module: str, *args: str, cwd=None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python -m MODULE ARGS…` (from `cwd`, with only `env` if given); never raises on a non-zero exit."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=False, cwd=cwd, env=env
+    )

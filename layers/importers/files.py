@@ -60,11 +60,6 @@ class Table:
     notes: tuple[str, ...] = field(default=())  # what the reader says about the whole file
 
 
-def check_size(data: bytes) -> None:
-    """Refuse empty files and files over the size limit, before reading anything."""
-    limits.check_file(len(data))
-
-
 def open_archive(data: bytes, what: str) -> zipfile.ZipFile:
     """A zip archive whose members are within the limits (count and unpacked sizes)."""
     try:
@@ -95,7 +90,7 @@ def read_table(name: str, data: bytes, sheet: str | None = None, recognise: Reco
     """Rows of a file given its name (for the extension) and its bytes. `recognise` scores a
     header row, to pick the sheet of a workbook when none is named. Raises UnreadableFile."""
     suffix = Path(name).suffix.lower()
-    check_size(data)
+    limits.check_file(len(data))
     if suffix in CSV_SUFFIXES:
         return _read_csv(data, recognise)
     if suffix in EXCEL_SUFFIXES:
@@ -565,6 +560,15 @@ def read_frame(data: bytes, layer: int | str, columns: list[str] | None = None):
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, index=frame.index), crs=meta["crs"])
 
 
+def check_features(data: bytes, layers: int) -> None:
+    """Refuse a map file whose layers GDAL counts more than ROWS features in (GDAL gives no
+    count for GPX, whose points are counted in the file instead)."""
+    import pyogrio
+
+    counts = [quietly(lambda i=i: pyogrio.read_info(io.BytesIO(data), layer=i))["features"] for i in range(layers)]
+    limits.check_rows(sum(max(n, 0) for n in counts), "đối tượng")
+
+
 def _cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
@@ -585,10 +589,7 @@ def _read_geo(data: bytes, suffix: str) -> Table:
     try:
         # KML folders are layers; their names change with every in-memory open, so go by index.
         count = len(quietly(lambda: pyogrio.list_layers(io.BytesIO(data)))) if suffix == ".kml" else 1
-        features = sum(
-            quietly(lambda i=i: pyogrio.read_info(io.BytesIO(data), layer=i))["features"] for i in range(count)
-        )
-        limits.check_rows(features, "đối tượng")
+        check_features(data, count)
         frames = [read_frame(data, i) for i in range(count)]
     except UnreadableFile:
         raise

@@ -78,6 +78,10 @@ def row_hash(values: dict[str, str], geometry: object | None, mapping: dict[str,
         if text := str(value).strip():
             key = mapping.get(column) or f"?{compact(column)}"
             canonical[key if key not in canonical else f"{key}#{position}"] = text  # two headers folding alike
+    return _digest(canonical, geometry)
+
+
+def _digest(canonical: dict[str, str], geometry: object | None) -> str:
     if geometry is not None:
         canonical["_geometry"] = shapely.to_wkt(geometry, rounding_precision=7)
     return hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
@@ -86,10 +90,7 @@ def row_hash(values: dict[str, str], geometry: object | None, mapping: dict[str,
 def legacy_row_hash(values: dict[str, str], geometry: object | None) -> str:
     """The row hash of revisions before 0004, keyed by the headers as written: rows stored then
     are still recognised when their file is imported again."""
-    canonical = {k: text for k, v in values.items() if (text := str(v).strip())}
-    if geometry is not None:
-        canonical["_geometry"] = shapely.to_wkt(geometry, rounding_precision=7)
-    return hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
+    return _digest({k: text for k, v in values.items() if (text := str(v).strip())}, geometry)
 
 
 def _where(row: Row, column: str) -> str:

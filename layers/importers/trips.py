@@ -28,7 +28,7 @@ from geo.admin import within_territory
 from layers.campaign import vietnam_today
 from layers.importers import limits
 from layers.importers.errors import UnreadableFile
-from layers.importers.files import check_size, kml_as_text, kml_of_kmz, quietly, read_frame
+from layers.importers.files import check_features, kml_as_text, kml_of_kmz, quietly, read_frame
 from layers.importers.writing import Upload, Written, write_import
 from layers.labels import number
 from layers.store import Store
@@ -65,13 +65,11 @@ class _Line:
     times: tuple[pd.Timestamp, ...] = ()  # the readable GPS times of its points
 
 
-def _layers(data: bytes) -> dict[str, gpd.GeoDataFrame]:
+def _layers(data: bytes, gpx: bool) -> dict[str, gpd.GeoDataFrame]:
     try:
         names = [n for n, _ in quietly(lambda: pyogrio.list_layers(io.BytesIO(data)))]
-        features = sum(
-            quietly(lambda i=i: pyogrio.read_info(io.BytesIO(data), layer=i))["features"] for i in range(len(names))
-        )
-        limits.check_rows(features, "đối tượng")
+        if not gpx:  # a GPX file's points and lines were counted in its text
+            check_features(data, len(names))
         return {
             name if name in GPX_LAYERS else f"kml{i}": read_frame(data, i, POINT_COLUMNS.get(name))
             for i, name in enumerate(names)
@@ -193,7 +191,7 @@ def import_trips(
 ) -> TripImportResult:
     """Read a GPX or KML/KMZ file into the trips layer. Raises UnreadableFile if it cannot be read."""
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    check_size(data)
+    limits.check_file(len(data))
     if suffix not in ("gpx", "kml", "kmz"):
         raise UnreadableFile(f"Chuyến tìm kiếm nhận tệp .gpx, .kml hoặc .kmz, không nhận «.{suffix}».")
     if not 0 < sweep_width_m <= 500:
@@ -204,7 +202,7 @@ def import_trips(
     if suffix == "gpx":  # GDAL does not count GPX features: count the points' tags before it reads
         _check_points(sum(1 for _ in GPX_POINT.finditer(data)))
         limits.check_rows(sum(1 for _ in GPX_LINE.finditer(data)), "đường đi")
-    layers = _layers(data)
+    layers = _layers(data, suffix == "gpx")
     if suffix != "gpx":
         _check_points(int(sum(shapely.get_num_coordinates(f.geometry.values).sum() for f in layers.values())))
     lines, waypoints = _lines(layers), _waypoints(layers)

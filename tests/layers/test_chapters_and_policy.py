@@ -8,7 +8,6 @@ import dataclasses
 import json
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,14 +23,8 @@ CSV = 'Họ tên liệt sĩ,Tọa độ gốc,Họ tên nhân chứng\nA,"16.74,
 
 
 def _layers(*args: str, db: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "layers", *args, "--db", db],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd or ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **(env or {})},
-    )
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **(env or {})}
+    return run_module("layers", *args, "--db", db, cwd=cwd or ROOT, env=env)
 
 
 def _one_line(done: subprocess.CompletedProcess) -> str:
