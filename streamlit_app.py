@@ -1,11 +1,18 @@
-"""Bản đồ Đi tìm đồng đội: entry point. Page config, language switch and navigation only."""
+"""Bản đồ Đi tìm đồng đội: entry point. Page config, language, the signed-in person, navigation.
+
+Served by server.py, whose routes hold the sign-in page; every run reads the session cookie
+again, and a run without a signed-in person stops before any data is read.
+"""
 
 import streamlit as st
 
+from layers.access import Right
 from layers.errors import LayersError
 from layers.failures import log_failure
+from layers.users import DEMO_PASSWORD, DEMO_USERS
+from ui.auth import COOKIE, SIGN_IN_PATH, SIGN_OUT_PATH, viewer_of_cookie
 from ui.i18n import LANGUAGES
-from ui.state import store, t
+from ui.state import VIEWER_KEY, lang, store, t
 
 st.set_page_config(page_title=t("app_title"), page_icon="🕯️", layout="wide")
 
@@ -16,18 +23,38 @@ st.title(t("app_title"))
 st.caption(t("app_subtitle"))
 
 try:
-    store()
+    person = viewer_of_cookie(store(), st.context.cookies.get(COOKIE))
 except LayersError as exc:
     st.error(t("db_error", e=exc))
     st.stop()
+st.session_state.pop(VIEWER_KEY, None)
+if person is None:
+    st.info(t("signin_needed"))
+    st.link_button(t("signin_button"), f"{SIGN_IN_PATH}?lang={lang()}", type="primary")
+    st.stop()
+st.session_state[VIEWER_KEY] = person
 
+with st.sidebar:
+    st.markdown(t("signed_in_as", name=person.display_name or person.username, role=person.role.label(lang())))
+    st.markdown(f"[{t('sign_out')}]({SIGN_OUT_PATH}?lang={lang()})")
+
+if store().has_demo():
+    names = ", ".join(f"{username} ({person_name})" for username, person_name, _role, _chapter in DEMO_USERS)
+    st.warning(f"{t('demo_banner')} {t('demo_accounts', password=DEMO_PASSWORD, names=names)}", icon="⚠️")
+
+# Each page and the right it needs: navigation shows a person only the pages they may use.
+PAGES = (
+    ("ui/pages/home.py", "page_home", ":material/dashboard:", "tong-quan", (Right.VIEW,)),
+    ("ui/pages/map.py", "page_map", ":material/map:", "ban-do", (Right.VIEW,)),
+    ("ui/pages/coverage_page.py", "page_coverage", ":material/layers:", "do-phu", (Right.VIEW,)),
+    ("ui/pages/reports_page.py", "page_reports", ":material/summarize:", "bao-cao", (Right.CAMPAIGN_REPORTS,)),
+    ("ui/pages/import_page.py", "page_import", ":material/upload_file:", "nhap-du-lieu", (Right.IMPORT, Right.TRIPS)),
+    ("ui/pages/export_page.py", "page_export", ":material/download:", "xuat-du-lieu", (Right.EXPORT_PARTNER,)),
+)
 pages = [
-    st.Page("ui/pages/home.py", title=t("page_home"), icon=":material/dashboard:", url_path="tong-quan", default=True),
-    st.Page("ui/pages/map.py", title=t("page_map"), icon=":material/map:", url_path="ban-do"),
-    st.Page("ui/pages/coverage_page.py", title=t("page_coverage"), icon=":material/layers:", url_path="do-phu"),
-    st.Page("ui/pages/reports_page.py", title=t("page_reports"), icon=":material/summarize:", url_path="bao-cao"),
-    st.Page("ui/pages/import_page.py", title=t("page_import"), icon=":material/upload_file:", url_path="nhap-du-lieu"),
-    st.Page("ui/pages/export_page.py", title=t("page_export"), icon=":material/download:", url_path="xuat-du-lieu"),
+    st.Page(path, title=t(title), icon=icon, url_path=url, default=url == "tong-quan")
+    for path, title, icon, url, rights in PAGES
+    if any(person.may(right) for right in rights)
 ]
 try:
     st.navigation(pages).run()

@@ -18,6 +18,7 @@ import pandas as pd
 import pyogrio
 from folium.plugins import FastMarkerCluster
 
+from layers.access import system
 from layers.aggregate import View
 from layers.exporters.formats import ExportOptions, export
 from layers.exporters.selection import EXPORTABLE, Selection
@@ -51,7 +52,7 @@ def median_of(runs: int, fn: Callable[[], int]) -> Timing:
 
 
 def frames(store: Store) -> dict[str, gpd.GeoDataFrame]:
-    return {name: store.frame(name) for name in EXPORTABLE}
+    return {name: store.frame(name, system()) for name in EXPORTABLE}
 
 
 @dataclass(frozen=True)

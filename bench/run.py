@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bench import measures
 from bench.app_probe import probe
+from layers.access import system
 from layers.seed import load_demo, seed_reference
 from layers.store import Store
 
@@ -152,7 +153,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(f"sqlite:///{tmp}/source.sqlite")
         load_demo(store, 5000, seed=2)
-        data = measures.import_csv(IMPORT_ROWS, store.frame("reports"))
+        data = measures.import_csv(IMPORT_ROWS, store.frame("reports", system()))
     timing = measures.import_throughput(data, IMPORT_ROWS)
     results["import"] = {"rows": IMPORT_ROWS, "seconds": timing.seconds, "rows_per_s": IMPORT_ROWS / timing.seconds}
     print(f"import of {IMPORT_ROWS:,} CSV rows: {timing.seconds:.1f}s, {IMPORT_ROWS / timing.seconds:,.0f} rows/s")

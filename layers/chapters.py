@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import uuid
 
+import pandas as pd
 import sqlalchemy as sa
 
 from geo.admin import UnknownPlace, province_codes, province_names, province_table_34, resolve_place
 from geo.text import fold
+from layers.access import AccessDenied, Right, Viewer, system
 from layers.errors import LayersError
 from layers.store import Store
 
@@ -64,7 +66,7 @@ def seed_chapters(store: Store) -> int:
 
 def chapter_list(store: Store) -> list[dict]:
     """Every chapter: id, name, level, province (name) and the chapter it belongs to."""
-    frame = store.frame("chapters")
+    frame = store.frame("chapters", system())
     names = province_names("34")
     order = {"central": 0, "province": 1, "commune": 2}
     rows = [
@@ -91,15 +93,16 @@ def _province_code(text: str) -> str:
     return province_codes("34")[place.provinces_34[0]]
 
 
-def add_chapter(store: Store, name: str, province: str, author: str = "command line") -> dict:
-    """Add a commune-level chapter under the chapter of `province` (a name of any era)."""
+def add_chapter(store: Store, name: str, province: str, viewer: Viewer) -> dict:
+    """Add a commune-level chapter under the chapter of `province` (a name of any era): by an
+    administrator, or by the leader of that provincial chapter."""
     name = " ".join(name.split())
     if not name:
         raise LayersError("Tên hội không được để trống.")
     if len(name) > MAX_NAME or not name.isprintable():
         raise LayersError(f"Tên hội phải là chữ in được, tối đa {MAX_NAME} ký tự.")
     code = _province_code(province)
-    existing = store.frame("chapters")
+    existing = store.frame("chapters", system())
     if (existing["name"].map(fold) == fold(name)).any():
         raise LayersError(f"Đã có hội tên «{name}».")
     record = {
@@ -109,7 +112,9 @@ def add_chapter(store: Store, name: str, province: str, author: str = "command l
         "level": "commune",
         "parent_id": provincial_id(code),
     }
-    store.insert("chapters", [record], author=author)
+    if not viewer.may(Right.REFERENCE) and not (viewer.may(Right.USERS) and record["parent_id"] in viewer.chapters):
+        raise AccessDenied(f"Tài khoản «{viewer.username}» không được thêm Hội cơ sở ở tỉnh này.")
+    store.insert("chapters", [record], author=viewer.username)
     return {"id": record["id"], "name": name, "level": "commune", "province": province_names("34")[code]}
 
 
@@ -118,7 +123,7 @@ def find_chapter(store: Store, text: str | None) -> str | None:
     a province gives its provincial chapter."""
     if not text:
         return None
-    chapters = store.frame("chapters")
+    chapters = store.frame("chapters", system())
     for column in ("id", "name"):
         hit = chapters[chapters[column].map(lambda v: fold(str(v))) == fold(text)]
         if len(hit):
@@ -132,3 +137,24 @@ def find_chapter(store: Store, text: str | None) -> str | None:
         if len(hit):
             return hit.iloc[0]["id"]
     raise LayersError(f"Không tìm thấy Hội «{text}»; xem danh sách bằng: python -m layers chapters.")
+
+
+def chapter_tree(store: Store, chapter_id: str, below: bool = True) -> dict[str, tuple[str, str | None]]:
+    """A chapter and, with `below`, every chapter under it: id → (level, province code)."""
+    chapters = store.frame("chapters", system())
+    levels = dict(zip(chapters["id"], zip(chapters["level"], chapters["province_34"], strict=True), strict=True))
+    if chapter_id not in levels:
+        raise LayersError(f"Không có Hội «{chapter_id}».")
+    children: dict[str, list[str]] = {}
+    for child, parent in zip(chapters["id"], chapters["parent_id"], strict=True):
+        children.setdefault(parent, []).append(child)
+    tree, todo = {}, [chapter_id]
+    while todo:
+        current = todo.pop()
+        if current in tree:
+            continue
+        level, province = levels[current]
+        tree[current] = (level, None if pd.isna(province) else province)
+        if below:
+            todo += children.get(current, [])
+    return tree

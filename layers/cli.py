@@ -15,8 +15,10 @@ from sqlalchemy.engine import make_url
 from geo.admin import UnknownPlace
 from geo.datums import DATUMS
 from geo.output import write_json
+from layers.access import ROLES, Right, Viewer, check_export, check_report_body, operator
 from layers.campaign import PERIODS, Period, custom_period, vietnam_today
 from layers.chapters import add_chapter, chapter_list, find_chapter
+from layers.config import database_url
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
 from layers.exporters.campaign_report import WHOLE, report_pdf, report_xlsx
@@ -29,11 +31,22 @@ from layers.failures import log_failure
 from layers.importers.errors import UnreadableFile
 from layers.importers.reports import import_reports, rejected_csv
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
+from layers.migrate import migrate_to
 from layers.query import YEAR_MAX, YEAR_MIN, FilterSpec
-from layers.schema import REPORTS
+from layers.schema import REPORTS, STORED_LAYERS
 from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed_reference
 from layers.stats import stats
-from layers.store import Store, database_error, database_url
+from layers.store import Store, database_error
+from layers.users import (
+    add_user,
+    check_password,
+    disable_user,
+    find_user,
+    has_admin,
+    list_users,
+    set_password,
+    viewer_of,
+)
 
 _ARGPARSE_WORDS = (  # argparse's own English messages, said in Vietnamese
     (re.compile(r"^argument ([^:]+): invalid choice: '([^']*)' \(choose from (.*)\)$"), r"\1: không có «\2»; chọn: \3"),
@@ -78,6 +91,17 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"«{text}» không phải ngày dạng YYYY-MM-DD") from None
 
 
+def _database(cmd: argparse.ArgumentParser) -> None:
+    """The options every command on the data takes: which database, and as whom."""
+    cmd.add_argument("--db", help="URL cơ sở dữ liệu (mặc định: BANDO_DB_URL, hoặc SQLite trong data/local/)")
+    cmd.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USERNAME",
+        help="làm với quyền của tài khoản này (mặc định: người vận hành máy chủ)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m layers", description="Bản đồ Đi tìm đồng đội: dữ liệu")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -87,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         ("stats", "thống kê số bản ghi"),
     ):
         cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("--db", help="URL cơ sở dữ liệu (mặc định: SQLite trong data/local/)")
+        _database(cmd)
         if name == "demo":
             cmd.add_argument("--reports", type=_positive, default=DEFAULT_DEMO_REPORTS)
             cmd.add_argument("--seed", type=int, default=DEFAULT_DEMO_SEED)
@@ -102,12 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--fix-datum", action="store_true", help="đọc lại tọa độ các dòng đã nhập trước đây theo --datum của lần này"
     )
-    importer.add_argument("--db", help="URL cơ sở dữ liệu")
+    _database(importer)
     chapters = sub.add_parser("chapters", help="danh sách các Hội; «chapters add TÊN --province TỈNH» thêm Hội cơ sở")
     chapters.add_argument("action", nargs="?", choices=["list", "add"], default="list")
     chapters.add_argument("name", nargs="?", help="tên Hội cơ sở (với add)")
     chapters.add_argument("--province", help="tỉnh của Hội cơ sở (với add)")
-    chapters.add_argument("--db", help="URL cơ sở dữ liệu")
+    _database(chapters)
     exporter = sub.add_parser("export", help="xuất một lớp (hoặc tất cả) theo bộ lọc")
     exporter.add_argument("layer", choices=["all", *EXPORTABLE])
     exporter.add_argument("--format", required=True, choices=list(FORMATS))
@@ -121,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--unit", action="append", default=[], help="đơn vị (lặp lại được)")
     exporter.add_argument("--period", help="khoảng năm, ví dụ 1965-1975")
     exporter.add_argument("--status", action="append", default=[], help="mã trạng thái (lặp lại được)")
-    exporter.add_argument("--db", help="URL cơ sở dữ liệu")
+    _database(exporter)
     report = sub.add_parser("report", help="báo cáo chiến dịch của một Hội hoặc toàn Hội (XLSX, PDF)")
     report.add_argument("--chapter", required=True, help="tên Hội, tỉnh, hoặc all (toàn Hội)")
     report.add_argument("--period", choices=[p.key for p in PERIODS], help="6m, 1y, final: các kỳ của chiến dịch")
@@ -130,7 +154,28 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", required=True, choices=["xlsx", "pdf"])
     report.add_argument("--out", required=True, help="tệp, hoặc thư mục để dùng tên tệp tự đặt")
     report.add_argument("--lang", choices=["vi", "en"], default="vi")
-    report.add_argument("--db", help="URL cơ sở dữ liệu")
+    _database(report)
+    user = sub.add_parser("user", help="tài khoản: add, list, passwd, disable")
+    user.add_argument("action", choices=["add", "list", "passwd", "disable"])
+    user.add_argument("username", nargs="?", help="tên đăng nhập")
+    user.add_argument("--role", choices=list(ROLES), help="vai trò (với add)")
+    user.add_argument("--chapter", help="Hội của tài khoản: mã, tên hội hoặc tên tỉnh (với add)")
+    user.add_argument("--name", help="họ tên hiển thị (với add)")
+    user.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng của stdin")
+    _database(user)
+    past = sub.add_parser("history", help="lịch sử của một bản ghi (JSON)")
+    past.add_argument("record_id", metavar="ID")
+    _database(past)
+    record = sub.add_parser("record", help="xóa (mềm), khôi phục hoặc xóa hẳn một bản ghi")
+    record.add_argument("action", choices=["delete", "restore", "purge"])
+    record.add_argument("layer", choices=[layer.name for layer in STORED_LAYERS])
+    record.add_argument("record_id", metavar="ID")
+    record.add_argument("--version", type=_positive, help="phiên bản đang xem (với delete)")
+    record.add_argument("--reason", required=True, help="lý do (ghi vào lịch sử)")
+    _database(record)
+    move = sub.add_parser("migrate-to", help="chuyển mọi bản ghi và lịch sử sang cơ sở dữ liệu khác (PostgreSQL)")
+    move.add_argument("target", metavar="URL")
+    move.add_argument("--db", help="cơ sở dữ liệu nguồn (mặc định: BANDO_DB_URL, hoặc SQLite trong data/local/)")
     sub.add_parser("schema-doc", help="in tài liệu trường GeoJSON cho đối tác (Markdown)")
     return parser
 
@@ -163,8 +208,9 @@ def _spec(args: argparse.Namespace) -> FilterSpec:
     return spec
 
 
-def _export(args: argparse.Namespace, store: Store) -> dict:
-    selection = select(store, layer_names(args.layer), _spec(args))
+def _export(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
+    check_export(viewer, args.audience)
+    selection = select(store, layer_names(args.layer), _spec(args), viewer)
     options = ExportOptions(audience=args.audience, lang=args.lang, ascii=args.ascii)
     result = export(selection, args.format, options)
     target = _write_file(args.out, result.filename, result.data)
@@ -209,12 +255,15 @@ def _write_file(out: str, default_name: str, data: bytes) -> Path:
     return target
 
 
-def _report(args: argparse.Namespace, store: Store) -> dict:
+def _report(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
+    viewer.require(Right.CAMPAIGN_REPORTS, "lập báo cáo chiến dịch")
     period = _period(args)
-    chapters = store.frame("chapters")
+    chapters = store.frame("chapters", viewer)
     chapter_id = None if args.chapter.strip().lower() in ("all", "toàn hội") else find_chapter(store, args.chapter)
+    check_report_body(viewer, chapter_id)
     body = WHOLE[args.lang] if chapter_id is None else chapters.set_index("id").loc[chapter_id, "name"]
-    report = build_report(store.frame("reports"), store.frame("trips"), body, chapter_id, period, vietnam_today())
+    reports, trips = store.frame("reports", viewer), store.frame("trips", viewer)
+    report = build_report(reports, trips, body, chapter_id, period, vietnam_today())
     data = report_xlsx(report, args.lang) if args.format == "xlsx" else report_pdf(report, args.lang)
     target = _write_file(args.out, report_filename(report, args.format), data)
     return {
@@ -227,7 +276,7 @@ def _report(args: argparse.Namespace, store: Store) -> dict:
     }
 
 
-def _import(args: argparse.Namespace, store: Store) -> dict:
+def _import(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -243,6 +292,7 @@ def _import(args: argparse.Namespace, store: Store) -> dict:
             team=args.team,
             sweep_width_m=args.sweep_width,
             author="command line",
+            viewer=viewer,
         )
         return {**trips.summary(), "problems": trips.reasons, **_rejects_file(path, trips.rejected_rows)}
     result = import_reports(
@@ -254,6 +304,7 @@ def _import(args: argparse.Namespace, store: Store) -> dict:
         sheet=args.sheet,
         author="command line",
         fix_datum=args.fix_datum,
+        viewer=viewer,
     )
     extra = {"sheet": result.sheet} if result.sheet else {}
     if result.datum_conflicts:
@@ -281,11 +332,11 @@ def _rejects_file(path: Path, rows: list[dict]) -> dict:
     }
 
 
-def _chapters(args: argparse.Namespace, store: Store) -> dict | list:
+def _chapters(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict | list:
     if args.action == "add":
         if not args.name or not args.province:
             raise LayersError("Cần tên Hội và tỉnh: python -m layers chapters add TÊN --province TỈNH.")
-        return add_chapter(store, args.name, args.province)
+        return add_chapter(store, args.name, args.province, viewer)
     if args.name or args.province:
         raise LayersError("Liệt kê các Hội không nhận thêm tham số; để thêm: chapters add TÊN --province TỈNH.")
     return chapter_list(store)
@@ -295,26 +346,93 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def run(argv: Sequence[str]) -> dict | str:
+def _password(args: argparse.Namespace) -> str:
+    if not args.password_stdin:
+        raise LayersError(
+            "Mật khẩu được đọc từ stdin: thêm --password-stdin (không bao giờ ghi mật khẩu trên dòng lệnh)."
+        )
+    return check_password(sys.stdin.readline())
+
+
+def _user(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict | list:
+    if args.action == "list":
+        return list_users(store, viewer)
+    if not args.username:
+        raise LayersError(f"Cần tên đăng nhập: python -m layers user {args.action} TÊN.")
+    if args.action == "add":
+        if not args.role:
+            raise LayersError("Cần --role: " + ", ".join(ROLES) + ".")
+        user = add_user(store, args.username, args.role, _password(args), viewer, args.chapter, args.name)
+        return {"username": user.username, "role": user.role, "chapter_id": user.chapter_id}
+    if args.action == "passwd":
+        set_password(store, args.username, _password(args), viewer)
+        return {"username": args.username, "password": "changed"}
+    disable_user(store, args.username, viewer)
+    return {"username": args.username, "disabled": True}
+
+
+def _record(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
+    if args.action == "delete":
+        if args.version is None:
+            raise LayersError("Cần --version (phiên bản bạn đang xem) để xóa: không xóa bản ghi người khác vừa sửa.")
+        version = store.delete(args.layer, args.record_id, viewer, args.version, args.reason)
+    elif args.action == "restore":
+        version = store.restore(args.layer, args.record_id, viewer, args.reason)
+    else:
+        store.purge(args.layer, args.record_id, viewer, args.reason)
+        version = None
+    return {"layer": args.layer, "id": args.record_id, "action": args.action, "version": version}
+
+
+def _viewer(args: argparse.Namespace, store: Store) -> Viewer:
+    """The person the command acts as: --as USERNAME, else the server's operator."""
+    if not getattr(args, "as_user", None):
+        return operator()
+    user = find_user(store, args.as_user)
+    if user is None or user.disabled:
+        raise LayersError(f"Không có tài khoản «{args.as_user[:50]}» đang hoạt động.")
+    return viewer_of(store, user)
+
+
+def _init(args: argparse.Namespace, store: Store) -> dict:
+    added = seed_reference(store)
+    if not has_admin(store):
+        print(FIRST_ADMIN, file=sys.stderr)
+    return {"database": _safe_url(database_url(args.db)), "revision": store.revision(), "added": added}
+
+
+FIRST_ADMIN = (
+    "Chưa có tài khoản quản trị. Tạo tài khoản đầu tiên bằng:\n"
+    "  python -m layers user add TÊN --role admin --password-stdin\n"
+    "(gõ mật khẩu rồi Enter; tài khoản mẫu của dữ liệu mẫu không phải tài khoản thật)."
+)
+
+
+def run(argv: Sequence[str]) -> dict | str | list:
     args = _parser().parse_args(argv)
     if args.command == "schema-doc":
         return render_markdown()
+    if args.command == "migrate-to":
+        return migrate_to(database_url(args.db), args.target)
     store = Store.open(args.db, must_exist=args.command != "init")
-    if args.command == "chapters":
-        return _chapters(args, store)
-    if args.command == "export":
-        return _export(args, store)
-    if args.command == "report":
-        return _report(args, store)
+    viewer = _viewer(args, store)
+    commands = {
+        "chapters": _chapters,
+        "export": _export,
+        "report": _report,
+        "import": _import,
+        "user": _user,
+        "record": _record,
+        "history": lambda a, s, v: s.history(a.record_id, v),
+        "stats": lambda a, s, v: stats(s, v),
+    }
+    if args.command in commands:
+        return commands[args.command](args, store, viewer)
+    viewer.require(Right.REFERENCE, "tạo lại cơ sở dữ liệu hay dữ liệu mẫu")
     if args.command == "init":
-        added = seed_reference(store)
-        return {"database": _safe_url(database_url(args.db)), "revision": store.revision(), "added": added}
-    if args.command == "import":
-        return _import(args, store)
-    if args.command == "demo":
-        seed_reference(store)
-        return {"added": load_demo(store, args.reports, args.seed), "seed": args.seed}
-    return stats(store)
+        return _init(args, store)
+    seed_reference(store)
+    return {"added": load_demo(store, args.reports, args.seed), "seed": args.seed}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -56,6 +56,12 @@ class Layer:
     fields: tuple[Field, ...]
     stored: bool = True  # False: read-only boundary file under data/boundaries
     color: str = "#3366cc"
+    # Whose a record is, for rights (layers.access): the column naming the chapter that holds it,
+    # the province where it lies (work for that province's chapter too), and the team sent to it.
+    # A layer without an owner is reference data that everyone signed in may read.
+    owner: str | None = None
+    place: str | None = None
+    assignee: str | None = None
 
     def __post_init__(self) -> None:
         if self.geometry is not None and self.geometry not in GEOMETRY_KINDS:
@@ -167,12 +173,17 @@ REPORTS = Layer(
         Field("witness_relation", "text", "Quan hệ với liệt sĩ", "Witness relation", private=True),
         Field("source_channel", "text", "Kênh tiếp nhận", "Source channel", vocabulary=CHANNELS),
         Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
+        # The search team (its account's user name) sent to this report: it sees the contacts.
+        Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True),
         Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
         Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
         Field("private_notes", "text", "Ghi chú riêng", "Private notes", private=True),
     ),
     color="#d62728",
+    owner="chapter_id",
+    place="province_34",
+    assignee="assigned_team",
 )
 
 BATTLEFIELDS = Layer(
@@ -233,6 +244,8 @@ TRIPS = Layer(
         Field("waypoints", "text", "Điểm đánh dấu", "Waypoints", private=True),
     ),
     color="#ff7f0e",
+    owner="chapter_id",
+    place="province_34",
 )
 
 CHAPTERS = Layer(
@@ -247,6 +260,7 @@ CHAPTERS = Layer(
         Field("parent_id", "text", "Trực thuộc", "Part of", indexed=True),
         Field("contact", "text", "Liên hệ", "Contact", private=True),
     ),
+    owner="id",
 )
 
 

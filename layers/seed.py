@@ -3,13 +3,19 @@ request or on first start."""
 
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 
-from layers import demo
+from layers import demo, history
+from layers.access import system
 from layers.chapters import seed_chapters
 from layers.reference import battlefield_records, cemetery_records
 from layers.store import Store
 from layers.tables import METADATA
+from layers.users import DEMO_TEAM, add_demo_users
+
+DEMO_ASSIGNED = ("planned", "searched_not_found", "remains_found", "identified")
 
 DEFAULT_DEMO_REPORTS = 2000
 DEFAULT_DEMO_SEED = 7
@@ -20,7 +26,7 @@ def seed_reference(store: Store) -> dict[str, int]:
     data/ into empty layers; returns the records added per layer."""
     added = {"chapters": seed_chapters(store)}
     for name, records in (("battlefields", battlefield_records), ("cemeteries", cemetery_records)):
-        added[name] = 0 if store.count(name) else store.insert(name, records(), author="data/battlefields.csv")
+        added[name] = 0 if store.count(name, system()) else store.insert(name, records(), author=f"data/{name}.csv")
     return added
 
 
@@ -29,17 +35,31 @@ def load_demo(store: Store, reports: int = DEFAULT_DEMO_REPORTS, seed: int = DEF
     data = demo.generate(reports, seed)
     seed_chapters(store)  # the chapters the demo reports belong to
     store.delete_demo()
-    return {
-        "reports": store.insert("reports", data.reports, author="demo"),
-        "trips": store.insert("trips", data.trips, author="demo"),
-    }
+    batch = str(uuid.uuid4())  # the demo set is one entry in the history, as an import is
+    _assign_demo_team(data.reports)
+    added = {}
+    with store.engine.begin() as connection:
+        for name, records in (("reports", data.reports), ("trips", data.trips)):
+            marked = [{**r, "import_id": batch} for r in records]
+            added[name] = store.insert(name, marked, author="demo", connection=connection, record_history=False)
+            changes = {"demo_records": [None, added[name]]}
+            history.write(connection, name, batch, None, "import", "demo", changes, import_id=batch, is_demo=True)
+        added["users"] = add_demo_users(connection)
+    return added
+
+
+def _assign_demo_team(reports: list[dict]) -> None:
+    """The demo search team is sent to the Quảng Trị demo reports whose search is planned or done."""
+    for report in reports:
+        if report.get("province_34") == "VN-25" and report.get("status") in DEMO_ASSIGNED:
+            report["assigned_team"] = DEMO_TEAM
 
 
 def _never_used(store: Store) -> bool:
     """No report or trip was ever stored or imported: a fresh installation."""
     with store.engine.connect() as connection:
         imported = connection.execute(sa.select(sa.func.count()).select_from(METADATA.tables["imports"])).scalar()
-    return not imported and store.count("reports") == 0 and store.count("trips") == 0
+    return not imported and store.count("reports", system()) == 0 and store.count("trips", system()) == 0
 
 
 def ensure_ready(store: Store) -> None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from geo.admin import province_names
+from layers.access import Viewer
 from layers.schema import STORED_LAYERS
 from layers.store import Store
 
 
-def stats(store: Store) -> dict:
-    """Counts per layer, reports per status and per province of today (by name)."""
+def stats(store: Store, viewer: Viewer) -> dict:
+    """Counts per layer, reports per status and per province of today (by name), of the records
+    this person may see."""
     names = province_names("34")
-    by_province = store.counts_by("reports", "province_34")
+    by_province = store.counts_by("reports", "province_34", viewer)
     return {
-        "layers": {layer.name: store.count(layer.name) for layer in STORED_LAYERS},
-        "reports_by_status": store.counts_by("reports", "status"),
+        "layers": {layer.name: store.count(layer.name, viewer) for layer in STORED_LAYERS},
+        "reports_by_status": store.counts_by("reports", "status", viewer),
         "reports_by_province": {names.get(code, code or "(chưa rõ)"): n for code, n in sorted(by_province.items())},
         "demo": store.has_demo(),
     }

@@ -6,14 +6,10 @@ work with plain dicts and GeoDataFrames; geometry crosses this boundary as shape
 
 from __future__ import annotations
 
-import os
-import tomllib
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from itertools import repeat
-from operator import is_, is_not
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,63 +20,17 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from layers import access, history
+from layers.access import Viewer
+from layers.backends import postgis, sqlite
+from layers.config import database_url
 from layers.errors import StoreError
-from layers.schema import STORED_LAYERS, get_layer
+from layers.labels import term_label
+from layers.schema import STORED_LAYERS, Layer, get_layer
 from layers.tables import BBOX, METADATA
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'local' / 'campaign.sqlite'}"
-URL_ENV = "BANDO_DB_URL"
-SECRETS = ROOT / ".streamlit" / "secrets.toml"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 CHUNK = 5_000
-BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache while a batch of records is inserted
-BUSY_TIMEOUT_ENV = "BANDO_BUSY_TIMEOUT_S"  # seconds a writer waits for another; 120 unless set
-
-
-def _secrets() -> dict:
-    return tomllib.loads(SECRETS.read_text(encoding="utf-8")) if SECRETS.exists() else {}
-
-
-def contacts_allowed() -> bool:
-    """Whether this installation may show witness contacts at all ($BANDO_SHOW_CONTACTS=1 or
-    `show_witness_contacts = true` in .streamlit/secrets.toml). Off by default; roles come later."""
-    if os.environ.get("BANDO_SHOW_CONTACTS") is not None:
-        return os.environ["BANDO_SHOW_CONTACTS"] == "1"
-    return bool(_secrets().get("show_witness_contacts", False))
-
-
-def database_url(explicit: str | None = None) -> str:
-    """The database URL: the argument, else $BANDO_DB_URL, else secrets.toml `db_url`, else SQLite."""
-    if explicit:
-        return explicit
-    if os.environ.get(URL_ENV):
-        return os.environ[URL_ENV]
-    return _secrets().get("db_url") or DEFAULT_URL
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
-@contextmanager
-def _bulk_cache(connection: sa.Connection) -> Iterator[None]:
-    """On SQLite, a page cache that holds a large import's rows and index pages while they are
-    inserted: with the default 2 MB, pages of the dozen indexes are evicted and read back
-    (about a fifth slower). The connection's own size is restored afterwards."""
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 BUSY = (
@@ -114,12 +64,10 @@ def _engine(url: str, must_exist: bool) -> sa.Engine:
                 f"Không có cơ sở dữ liệu «{path}»; kiểm tra lại --db, hoặc tạo mới bằng: python -m layers init --db …"
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-    # A writer waits this long for another (a parallel import) before giving up with a message.
-    timeout = float(os.environ.get(BUSY_TIMEOUT_ENV) or 120)
-    options = {"connect_args": {"timeout": timeout}} if url.startswith("sqlite") else {}
+    options = {"connect_args": sqlite.connect_args()} if url.startswith("sqlite") else {}
     engine = sa.create_engine(url, **options)
     if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", sqlite.set_pragmas)
     return engine
 
 
@@ -211,70 +159,23 @@ class Store:
         return columns
 
     @staticmethod
-    def _sqlite_binding(connection: sa.Connection, table: sa.Table) -> tuple[dict, frozenset[str]]:
-        """Each column's bind processor, and the columns a None leaves NULL (no default, and not
-        JSON, which stores the text 'null'); read once per insert."""
-        dialect = connection.dialect
-        info = connection.exec_driver_sql(f'PRAGMA table_info("{table.name}")')
-        defaulted = {name for _, name, _, _, default, _ in info if default is not None}
-        processors = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
-        null = frozenset(
-            name
-            for name, process in processors.items()
-            if name not in defaulted and (process is None or process(None) is None)
-        )
-        return processors, null
-
-    @staticmethod
     def _insert_statement(connection: sa.Connection, table: sa.Table, skip_existing: bool) -> sa.Insert:
         """INSERT, or with skip_existing an INSERT that leaves out a row whose row_hash is stored
         already (also by a transaction that committed while this one waited for it)."""
         if not skip_existing:
             return table.insert()
-        if connection.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        elif connection.dialect.name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            raise StoreError(f"Cơ sở dữ liệu {connection.dialect.name} không được hỗ trợ.")
+        from sqlalchemy.dialects.sqlite import insert
+
         return insert(table).on_conflict_do_nothing(index_elements=["row_hash"])
 
     @staticmethod
-    def _execute_insert(
-        connection: sa.Connection,
-        table: sa.Table,
-        columns: dict[str, list],
-        binding: tuple[dict, frozenset[str]] | None,
-        statement: sa.Insert,
-    ) -> None:
-        """One INSERT of many rows. On SQLite (`binding` from _sqlite_binding) the rows go to the
-        driver's executemany as tuples, each value converted by its column type's own bind
-        processor (what SQLAlchemy does row by row, done here column by column), and a column that
-        is None in every row is left out of the statement when None leaves it NULL: the sqlite3
-        module binds None about ten times slower than a number or a text. Other databases take
-        SQLAlchemy's multi-row insert of every column."""
-        if binding is None:
-            names = list(columns)
-            rows = zip(*columns.values(), strict=True)
-            connection.execute(statement, [dict(zip(names, row, strict=True)) for row in rows])
-            return
-        processors, null = binding
-        columns = {
-            name: values
-            for name, values in columns.items()
-            if name not in null or any(map(is_not, values, repeat(None)))
-        }
-        compiled = statement.compile(dialect=connection.dialect, column_keys=list(columns))
-        params = []
-        for name in compiled.positiontup:
-            values = columns[name]
-            process = processors[name]
-            if process is not None and values and all(map(is_, values, repeat(values[0]))):
-                values = [process(values[0])] * len(values)  # one time, author or flag for the whole batch
-            elif process is not None:
-                values = [process(v) for v in values]
-            params.append(values)
-        connection.exec_driver_sql(compiled.string, list(zip(*params, strict=True)))
+    def _history_of_batch(layer_name: str, batch: list[dict], columns: dict[str, list], author: str) -> list[tuple]:
+        """One history row per inserted record, with its fields as told."""
+        rows = []
+        for record, record_id, is_demo in zip(batch, columns["id"], columns["is_demo"], strict=True):
+            fields = {k: v for k, v in record.items() if k not in ("id", "is_demo", "created_at")}
+            rows.append((layer_name, record_id, 1, "insert", author, history.added(fields), None, None, is_demo))
+        return rows
 
     def insert(
         self,
@@ -283,24 +184,46 @@ class Store:
         author: str = "system",
         connection: sa.Connection | None = None,
         skip_existing: bool = False,
+        viewer: Viewer | None = None,
+        record_history: bool = True,
     ) -> int:
         """Insert records (dicts with field names and an optional shapely `geometry`); returns how
         many were given. With `skip_existing`, a record whose row_hash is stored already is left
-        out by the database itself (the caller finds which went in by their import_id).
+        out by the database itself (the caller finds which went in by their import_id). With a
+        `viewer`, each record is checked against their rights and written in their name.
 
+        Each record gets a history row in the same transaction, unless `record_history` is off
+        for a batch that the caller records as one entry (an import, the demo set).
         In one transaction of its own, or inside the caller's when `connection` is given.
         """
         if connection is None:
             with self.engine.begin() as own:
-                return self.insert(layer_name, records, author, own, skip_existing)
+                return self.insert(layer_name, records, author, own, skip_existing, viewer, record_history)
         table = self.table(layer_name)
+        layer = get_layer(layer_name)
+        if viewer is not None:
+            author = viewer.username
         now = _now()
         count = 0
-        binding = self._sqlite_binding(connection, table) if connection.dialect.name == "sqlite" else None
-        statement = self._insert_statement(connection, table, skip_existing)
-        with _bulk_cache(connection):
+        dialect = connection.dialect.name
+        if dialect not in ("sqlite", "postgresql"):
+            raise StoreError(f"Cơ sở dữ liệu {dialect} không được hỗ trợ.")
+        bound = sqlite.binding(connection, table) if dialect == "sqlite" else None
+        statement = self._insert_statement(connection, table, skip_existing) if bound else None
+        with sqlite.bulk_cache(connection) if bound else _nothing():
             for batch in _chunks(records, CHUNK):
-                self._execute_insert(connection, table, self._columns(table, batch, author, now), binding, statement)
+                if viewer is not None:
+                    for record in batch:
+                        access.check_write(viewer, layer, record)
+                    if viewer.demo_only:
+                        batch = [{**r, "is_demo": True} for r in batch]
+                columns = self._columns(table, batch, author, now)
+                if bound:
+                    sqlite.execute_insert(connection, columns, bound, statement)
+                else:
+                    postgis.copy_insert(connection, table, columns, skip_existing)
+                if record_history:
+                    history.write_many(connection, self._history_of_batch(layer_name, batch, columns, author))
                 count += len(batch)
         return count
 
@@ -332,6 +255,43 @@ class Store:
         )
         return set(connection.execute(query).scalars())
 
+    def _current(self, connection: sa.Connection, layer_name: str, record_id: str) -> dict | None:
+        """A stored record as a dict (geometry as shapely), deleted or not."""
+        table = self.table(layer_name)
+        row = connection.execute(sa.select(table).where(table.c.id == record_id)).first()
+        if row is None:
+            return None
+        record = dict(row._mapping)
+        if "geom" in record:
+            wkb = record.pop("geom")
+            record["geometry"] = None if wkb is None else shapely.from_wkb(bytes(wkb))
+            for name in BBOX:
+                record.pop(name, None)
+        return record
+
+    def _conflict(self, connection: sa.Connection, layer_name: str, record_id: str, version: int) -> StoreError:
+        """A stale save refused, saying who changed what since the version it started from
+        (private values named, not shown)."""
+        layer = get_layer(layer_name)
+        later = history.since(connection, record_id, version)
+        if not later and self._current(connection, layer_name, record_id) is None:
+            return StoreError("Bản ghi không còn tồn tại; hãy tải lại.")
+        secrets = history.private_values(history.rows_of(connection, record_id), layer.private_fields)
+        parts = []
+        for entry in later:
+            changes = history.hidden_for(entry["changes"], layer, secrets)
+            said = "; ".join(
+                f"{_label(layer, name)}: «{_said(layer, name, old)}» → «{_said(layer, name, new)}»"
+                for name, (old, new) in changes.items()
+            )
+            at = _aware(entry["at"]).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
+            parts.append(f"{entry['actor']} lúc {at} (phiên bản {entry['version']}): {said or entry['action']}")
+        return StoreError(
+            "Bản ghi đã được người khác sửa sau khi bạn mở; không có gì được ghi. Những thay đổi đó: "
+            + " | ".join(parts)
+            + ". Hãy tải lại rồi sửa lại."
+        )
+
     def update(
         self,
         layer_name: str,
@@ -340,49 +300,156 @@ class Store:
         author: str,
         expected_version: int,
         connection: sa.Connection | None = None,
+        viewer: Viewer | None = None,
+        reason: str | None = None,
+        action: str = "update",
     ) -> int:
         """Change one record if nobody changed it since `expected_version`; returns the new version.
         A `geometry` among the changes (shapely) replaces the record's geometry and its bounding box.
-        In a transaction of its own, or inside the caller's when `connection` is given."""
+        The change and its history row are written together; a stale version is refused with what
+        changed since. In a transaction of its own, or inside the caller's when `connection` is given."""
         if connection is None:
             with self.engine.begin() as own:
-                return self.update(layer_name, record_id, changes, author, expected_version, own)
+                return self.update(
+                    layer_name, record_id, changes, author, expected_version, own, viewer, reason, action
+                )
         table = self.table(layer_name)
-        values = {k: v for k, v in changes.items() if k in table.columns and k not in ("id", "version")}
+        layer = get_layer(layer_name)
+        current = self._current(connection, layer_name, record_id)
+        if current is None or current.get("deleted_at") is not None:
+            raise StoreError("Bản ghi không còn tồn tại; hãy tải lại.")
+        if viewer is not None:
+            author = viewer.username
+            access.check_write(viewer, layer, current)
+            access.check_write(viewer, layer, {**current, **changes})
+        values = {k: v for k, v in changes.items() if k in table.columns and k not in ("id", "version", "geom")}
         if "geometry" in changes and "geom" in table.columns:
             geometry = changes["geometry"]
             values["geom"] = None if geometry is None else shapely.to_wkb(geometry)
             bounds = (None,) * 4 if geometry is None or geometry.is_empty else geometry.bounds
             values.update(zip(BBOX, bounds, strict=True))
+        told = {k: v for k, v in changes.items() if k in values or k == "geometry"}
         values.update(updated_at=_now(), author=author, version=expected_version + 1)
         result = connection.execute(
             table.update().where(table.c.id == record_id, table.c.version == expected_version).values(**values)
         )
         if result.rowcount != 1:
-            raise StoreError("Bản ghi đã bị người khác sửa hoặc không còn tồn tại; hãy tải lại.")
+            raise self._conflict(connection, layer_name, record_id, expected_version)
+        history.write(
+            connection,
+            layer_name,
+            record_id,
+            expected_version + 1,
+            action,
+            author,
+            history.changed(current, told),
+            reason=reason,
+            is_demo=bool(current.get("is_demo")),
+        )
         return expected_version + 1
 
+    def delete(self, layer_name: str, record_id: str, viewer: Viewer, expected_version: int, reason: str) -> int:
+        """Delete a record softly (it stays, hidden, until an administrator purges it)."""
+        with self.engine.begin() as connection:
+            return self.update(
+                layer_name,
+                record_id,
+                {"deleted_at": _now(), "deleted_by": viewer.username},
+                viewer.username,
+                expected_version,
+                connection,
+                viewer,
+                reason,
+                "delete",
+            )
+
+    def restore(self, layer_name: str, record_id: str, viewer: Viewer, reason: str) -> int:
+        """Bring back a deleted record (administrators)."""
+        viewer.require(access.Right.RESTORE, "khôi phục bản ghi đã xóa")
+        table = self.table(layer_name)
+        with self.engine.begin() as connection:
+            current = self._current(connection, layer_name, record_id)
+            if current is None or current["deleted_at"] is None:
+                raise StoreError("Không có bản ghi đã xóa này để khôi phục.")
+            version = current["version"]
+            connection.execute(
+                table.update()
+                .where(table.c.id == record_id)
+                .values(deleted_at=None, deleted_by=None, version=version + 1, updated_at=_now())
+            )
+            history.write(
+                connection,
+                layer_name,
+                record_id,
+                version + 1,
+                "restore",
+                viewer.username,
+                {"deleted_at": [history.jsonable(current["deleted_at"]), None]},
+                reason=reason,
+                is_demo=bool(current["is_demo"]),
+            )
+            return version + 1
+
+    def purge(self, layer_name: str, record_id: str, viewer: Viewer, reason: str) -> None:
+        """Remove a deleted record for good (administrators): the history keeps that it was, and
+        who purged it and why, but no longer its private values."""
+        viewer.require(access.Right.PURGE, "xóa hẳn bản ghi")
+        table = self.table(layer_name)
+        with self.engine.begin() as connection:
+            current = self._current(connection, layer_name, record_id)
+            if current is None or current["deleted_at"] is None:
+                raise StoreError("Chỉ xóa hẳn được bản ghi đã xóa (trong thùng rác).")
+            connection.execute(table.delete().where(table.c.id == record_id))
+            history.blank_private(connection, record_id, get_layer(layer_name).private_fields)
+            history.write(
+                connection,
+                layer_name,
+                record_id,
+                None,
+                "purge",
+                viewer.username,
+                {},
+                reason=reason,
+                is_demo=bool(current["is_demo"]),
+            )
+
     def delete_demo(self) -> dict[str, int]:
-        """Remove every demo record from every stored layer."""
+        """Remove every demo record from every stored layer, the demo accounts and their history."""
         removed = {}
+        users, sessions = METADATA.tables["users"], METADATA.tables["sessions"]
         with self.engine.begin() as connection:
             for name, table in _layer_tables().items():
                 removed[name] = connection.execute(table.delete().where(table.c.is_demo)).rowcount
+            demo_users = sa.select(users.c.id).where(users.c.is_demo)
+            connection.execute(sessions.delete().where(sessions.c.user_id.in_(demo_users)))
+            removed["users"] = connection.execute(users.delete().where(users.c.is_demo)).rowcount
+            connection.execute(history.HISTORY.delete().where(history.HISTORY.c.is_demo))
         return removed
 
     # -- reading ---------------------------------------------------------------
 
-    def count(self, layer_name: str, where: sa.ColumnElement | None = None) -> int:
+    def _visible(self, layer_name: str, viewer: Viewer, where: sa.ColumnElement | None) -> sa.ColumnElement:
         table = self.table(layer_name)
-        query = sa.select(sa.func.count()).select_from(table)
-        if where is not None:
-            query = query.where(where)
+        condition = access.rows_condition(viewer, get_layer(layer_name), table)
+        return condition if where is None else sa.and_(condition, where)
+
+    def count(self, layer_name: str, viewer: Viewer, where: sa.ColumnElement | None = None) -> int:
+        """How many records of a layer this person may see (and `where` selects)."""
+        table = self.table(layer_name)
+        query = sa.select(sa.func.count()).select_from(table).where(self._visible(layer_name, viewer, where))
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
-    def counts_by(self, layer_name: str, column: str) -> dict[str, int]:
+    def counts_by(self, layer_name: str, column: str, viewer: Viewer) -> dict[str, int]:
+        """The records this person may see, counted by the values of one public column."""
         table = self.table(layer_name)
-        query = sa.select(table.c[column], sa.func.count()).group_by(table.c[column])
+        if column in get_layer(layer_name).private_fields:
+            raise StoreError(f"Không đếm theo trường riêng tư «{column}».")
+        query = (
+            sa.select(table.c[column], sa.func.count())
+            .where(self._visible(layer_name, viewer, None))
+            .group_by(table.c[column])
+        )
         with self.engine.connect() as connection:
             return {("" if k is None else str(k)): int(n) for k, n in connection.execute(query)}
 
@@ -398,17 +465,104 @@ class Store:
         return tuple(parts)
 
     def has_demo(self) -> bool:
-        return any(self.count(name, table.c.is_demo) for name, table in _layer_tables().items())
+        with self.engine.connect() as connection:
+            return any(
+                connection.execute(sa.select(table.c.id).where(table.c.is_demo).limit(1)).first()
+                for table in _layer_tables().values()
+            )
 
-    def frame(self, layer_name: str, where: sa.ColumnElement | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
-        """The layer's records as a GeoDataFrame in EPSG:4326 (a DataFrame for tables without geometry)."""
+    def frame(
+        self, layer_name: str, viewer: Viewer, where: sa.ColumnElement | None = None
+    ) -> gpd.GeoDataFrame | pd.DataFrame:
+        """The records of a layer this person may see, cut to what they may see of each (see
+        layers.access.cut), as a GeoDataFrame in EPSG:4326 (a DataFrame for tables without geometry)."""
         table = self.table(layer_name)
-        query = sa.select(table)
-        if where is not None:
-            query = query.where(where)
+        query = sa.select(table).where(self._visible(layer_name, viewer, where))
         with self.engine.connect() as connection:
             df = pd.read_sql(query, connection)
-        if "geom" not in df:
-            return df
-        geometry = shapely.from_wkb(df.pop("geom").to_numpy(dtype=object))
-        return gpd.GeoDataFrame(df.drop(columns=list(BBOX)), geometry=geometry, crs=4326)
+        df = df.drop(columns=["deleted_at", "deleted_by"])
+        if "geom" in df:
+            geometry = shapely.from_wkb(df.pop("geom").to_numpy(dtype=object))
+            df = gpd.GeoDataFrame(df.drop(columns=list(BBOX)), geometry=geometry, crs=4326)
+        return access.cut(viewer, get_layer(layer_name), df)
+
+    def record(self, layer_name: str, record_id: str, viewer: Viewer) -> dict | None:
+        """One record as this person may see it (None when it is not there for them)."""
+        table = self.table(layer_name)
+        frame = self.frame(layer_name, viewer, table.c.id == record_id)
+        if frame.empty:
+            return None
+        row = frame.iloc[0].to_dict()
+        if "geometry" in frame:
+            row["geometry"] = frame.geometry.iloc[0]
+        return row
+
+    def history(self, record_id: str, viewer: Viewer) -> list[dict]:
+        """A record's history as this person may see it: the record must be one they may see (or,
+        for an administrator, a deleted one); private values only where they see its contacts."""
+        with self.engine.connect() as connection:
+            layer_name = connection.execute(
+                sa.select(history.HISTORY.c.layer).where(history.HISTORY.c.record_id == record_id).limit(1)
+            ).scalar()
+            if layer_name is None or layer_name not in _layer_tables():
+                raise StoreError(f"Không có lịch sử cho «{record_id[:60]}».")
+            layer = get_layer(layer_name)
+            current = self._current(connection, layer_name, record_id)
+            table = self.table(layer_name)
+            visible = connection.execute(
+                sa.select(table.c.id).where(table.c.id == record_id, access.rows_condition(viewer, layer, table))
+            ).first()
+            deleted_for_admin = viewer.may(access.Right.RESTORE) and current is not None
+            purged_for_admin = viewer.may(access.Right.PURGE) and current is None
+            if not (visible or deleted_for_admin or purged_for_admin):
+                raise StoreError(f"Không có lịch sử cho «{record_id[:60]}».")
+            entries = history.rows_of(connection, record_id, current.get("import_id") if current else None)
+        contacts = current is not None and access.sees_contacts(viewer, layer, current)
+        secrets = history.private_values(entries, layer.private_fields)
+        out = []
+        for entry in entries:
+            changes = entry["changes"] if contacts else history.hidden_for(entry["changes"], layer, secrets)
+            out.append(
+                {
+                    "layer": entry["layer"],
+                    "record_id": entry["record_id"],
+                    "version": entry["version"],
+                    "action": entry["action"],
+                    "actor": entry["actor"],
+                    "at": _aware(entry["at"]).isoformat(),
+                    "reason": entry["reason"],
+                    "changes": changes,
+                }
+            )
+        return out
+
+
+VIETNAM = timezone(timedelta(hours=7))
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back times without their zone; they were written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _label(layer: Layer, name: str) -> str:
+    try:
+        return layer.field(name).label_vi
+    except KeyError:
+        return {"geometry": "Vị trí", "deleted_at": "Đã xóa"}.get(name, name)
+
+
+def _said(layer: Layer, name: str, value: object) -> str:
+    """A value as a message shows it: a vocabulary code by its label, long texts cut."""
+    if value is None:
+        return ""
+    try:
+        text = term_label(layer.field(name), value, "vi")
+    except KeyError:
+        text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield

@@ -1,14 +1,16 @@
 """SQLAlchemy tables built from the layer declarations.
 
-Geometry is kept as WKB in a binary column beside its bounding box (minx, miny,
-maxx, maxy): plain SQL on SQLite and PostgreSQL alike, so callers never use
-SQLite-only functions, and a move to a PostGIS geometry column stays inside the store.
+Geometry is WKB on SQLite and a PostGIS geometry on PostgreSQL (layers.backends.geometry),
+kept beside its bounding box (minx, miny, maxx, maxy) so that the store's area filters are
+plain SQL on both. A record is deleted softly (deleted_at, deleted_by) and purged only by an
+administrator. Users, their sessions and every change's history have tables of their own.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from layers.backends.geometry import Geometry
 from layers.schema import STORED_LAYERS, Field, Layer
 
 _TYPES = {
@@ -21,7 +23,18 @@ _TYPES = {
     "json": sa.JSON,
 }
 BBOX = ("minx", "miny", "maxx", "maxy")
-SYSTEM = ("id", "created_at", "updated_at", "author", "version", "is_demo", "import_id", "row_hash")
+SYSTEM = (
+    "id",
+    "created_at",
+    "updated_at",
+    "author",
+    "version",
+    "is_demo",
+    "import_id",
+    "row_hash",
+    "deleted_at",
+    "deleted_by",
+)
 
 
 def _column(f: Field) -> sa.Column:
@@ -39,6 +52,9 @@ def _table(layer: Layer, metadata: sa.MetaData) -> sa.Table:
         # Rows that came from a file: which import, and a hash of the row to refuse duplicates.
         sa.Column("import_id", sa.String(36), nullable=True),
         sa.Column("row_hash", sa.String(64), nullable=True),
+        # A deleted record stays until an administrator purges it: restorable, and in the history.
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_by", sa.Text, nullable=True),
     ]
     columns += [_column(f) for f in layer.fields]
     # A row of a file is stored once per layer, also when two imports of it run at once.
@@ -48,7 +64,7 @@ def _table(layer: Layer, metadata: sa.MetaData) -> sa.Table:
     ]
     indexes += [sa.Index(f"ix_{layer.name}_{f.name}", f.name) for f in layer.fields if f.indexed]
     if layer.geometry:
-        columns.append(sa.Column("geom", sa.LargeBinary, nullable=True))
+        columns.append(sa.Column("geom", Geometry, nullable=True))
         columns += [sa.Column(c, sa.Float, nullable=True) for c in BBOX]
         indexes.append(sa.Index(f"ix_{layer.name}_bbox", *BBOX))
     return sa.Table(layer.name, metadata, *columns, *indexes)
@@ -81,12 +97,56 @@ def _import_tables(metadata: sa.MetaData) -> None:
     )
 
 
+def _people_tables(metadata: sa.MetaData) -> None:
+    """The people who sign in, their open sessions, and the history of every change they make."""
+    sa.Table(
+        "users",
+        metadata,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("username", sa.Text, nullable=False, unique=True),
+        sa.Column("display_name", sa.Text, nullable=False),
+        sa.Column("role", sa.Text, nullable=False),
+        sa.Column("chapter_id", sa.Text, nullable=True),
+        sa.Column("disabled", sa.Boolean, nullable=False),
+        sa.Column("password_hash", sa.Text, nullable=False),
+        sa.Column("failed_sign_ins", sa.Integer, nullable=False),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_sign_in_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("is_demo", sa.Boolean, nullable=False),
+    )
+    sa.Table(
+        "sessions",
+        metadata,
+        sa.Column("token_hash", sa.String(64), primary_key=True),
+        sa.Column("user_id", sa.String(36), nullable=False, index=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    sa.Table(
+        "record_history",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("layer", sa.Text, nullable=False),
+        sa.Column("record_id", sa.String(36), nullable=False, index=True),
+        sa.Column("version", sa.Integer, nullable=True),
+        sa.Column("action", sa.Text, nullable=False),
+        sa.Column("actor", sa.Text, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.Text, nullable=True),
+        sa.Column("changes", sa.JSON, nullable=False),
+        sa.Column("import_id", sa.String(36), nullable=True, index=True),
+        sa.Column("is_demo", sa.Boolean, nullable=False),
+    )
+
+
 def build_metadata() -> sa.MetaData:
-    """Metadata with one table per stored layer, plus the import bookkeeping tables."""
+    """Metadata with one table per stored layer, the import bookkeeping, users and history."""
     metadata = sa.MetaData()
     for layer in STORED_LAYERS:
         _table(layer, metadata)
     _import_tables(metadata)
+    _people_tables(metadata)
     return metadata
 
 

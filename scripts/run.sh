@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 source scripts/setup-env.sh
 python scripts/fetch_static.py
 python -m layers init > /dev/null
-exec python -m streamlit run streamlit_app.py \
+exec python -m streamlit run server.py \
   --server.port "${PORT:-8501}" --server.address "${ADDRESS:-localhost}"

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from layers.access import AccessDenied, check_export
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
 from layers.exporters.formats import FORMATS, ExportFile, ExportOptions, export, features_written
 from layers.exporters.selection import EXPORTABLE, Selection
 from layers.failures import log_failure
 from layers.query import FilterSpec
-from layers.store import contacts_allowed
-from ui.state import lang, selection, t
+from ui.state import lang, selection, t, viewer
 
 LAYER_TEXT = {
     "reports": "layer_reports",
@@ -49,15 +49,24 @@ def _make(chosen: Selection, format_name: str, options: ExportOptions) -> Export
     return None
 
 
+def _may_export(audience: str) -> bool:
+    try:
+        check_export(viewer(), audience)
+    except AccessDenied:
+        return False
+    return True
+
+
 def _choices(key: str) -> tuple[tuple[str, ...], str, ExportOptions]:
     """Layers, format and options as the user set them."""
     names = st.multiselect(
         t("exp_layers"), EXPORTABLE, default=["reports"], key=f"{key}_layers", format_func=lambda n: t(LAYER_TEXT[n])
     )
     format_name = st.selectbox(t("exp_format"), FORMAT_ORDER, key=f"{key}_format", format_func=_format_label)
-    if contacts_allowed():
+    allowed = [audience for audience in AUDIENCES if _may_export(audience)]
+    if len(allowed) > 1:
         audience = st.radio(
-            t("exp_audience"), AUDIENCES, key=f"{key}_audience", format_func=_audience_label, horizontal=True
+            t("exp_audience"), allowed, key=f"{key}_audience", format_func=_audience_label, horizontal=True
         )
     else:
         audience = "partner"

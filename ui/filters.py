@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from geo.admin import UnknownPlace, province_names, resolve_place
+from layers.access import Contacts
 from layers.query import NOT_YET_SEARCHED, WAR_PRESETS, YEAR_MAX, YEAR_MIN, FilterSpec
 from layers.schema import CONFIDENCE, STATUSES, WARS
-from layers.store import contacts_allowed
 from ui.i18n import text
 from ui.mapview import ALL_LAYERS, DEFAULT_LAYERS, MapOptions
-from ui.state import lang, plain, t
+from ui.state import lang, plain, t, viewer
 
 LAYER_KEYS = ("reports", "circles", "heat", "battlefields", "cemeteries", "trips", "boundaries")
 LAYER_LABELS = {
@@ -179,7 +179,9 @@ def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[
         }
         if st.checkbox(t(f"layer_provinces_{level}"), value=True, key="f_layer_boundaries"):
             layers.add("boundaries")
-        contacts = contacts_allowed() and st.toggle(t("f_contacts"), key="f_contacts", value=False)
+        # Contacts show only where the frames hold them: the store cut the rest for this person.
+        sees = viewer().role.contacts is not Contacts.NONE
+        contacts = sees and st.toggle(t("f_contacts"), key="f_contacts", value=False)
         st.button(t("f_reset"), on_click=_reset, width="stretch")
     spec = FilterSpec(
         provinces_34=p34,

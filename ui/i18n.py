@@ -14,6 +14,34 @@ STRINGS: dict[str, tuple[str, str]] = {
     "language_vi": ("Tiếng Việt", "Tiếng Việt"),
     "language_en": ("English", "English"),
     "page_map": ("Bản đồ", "Map"),
+    "signin_title": ("Đăng nhập để làm việc với dữ liệu của Hội", "Sign in to work with the association's data"),
+    "signin_username": ("Tên đăng nhập", "User name"),
+    "signin_password": ("Mật khẩu", "Password"),
+    "signin_button": ("Đăng nhập", "Sign in"),
+    "signin_demo": (
+        "Máy chủ này đang có dữ liệu mẫu. Tài khoản mẫu (mật khẩu «{password}»), chỉ xem và sửa dữ liệu mẫu:",
+        "This server holds demo data. Demo accounts (password “{password}”), which see and change demo data only:",
+    ),
+    "signin_expired": (
+        "Trang đăng nhập đã cũ; hãy nhập lại tên và mật khẩu.",
+        "The sign-in page had expired; please enter your name and password again.",
+    ),
+    "signin_wrong": ("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong user name or password."),
+    "signin_locked": (
+        "Tài khoản tạm khóa sau nhiều lần nhập sai mật khẩu; hãy thử lại sau ít phút.",
+        "The account is locked for a while after repeated wrong passwords; try again in a few minutes.",
+    ),
+    "signin_disabled": (
+        "Tài khoản đã bị khóa; hãy liên hệ người quản trị.",
+        "The account is disabled; please contact the administrator.",
+    ),
+    "signin_needed": ("Cần đăng nhập để xem trang này.", "Please sign in to see this page."),
+    "signed_in_as": ("Đăng nhập: **{name}** · {role}", "Signed in: **{name}** · {role}"),
+    "sign_out": ("Đăng xuất", "Sign out"),
+    "demo_accounts": (
+        "Tài khoản mẫu (mật khẩu «{password}»): {names}. Chúng chỉ xem và sửa dữ liệu mẫu và bị xóa cùng dữ liệu mẫu.",
+        "Demo accounts (password “{password}”): {names}. They see and change demo data only, and go with it.",
+    ),
     "demo_banner": (
         "Dữ liệu mẫu: mọi tin báo, tên người và chuyến đi trên bản đồ này là dữ liệu tạo ra để thử, "
         "không phải thông tin thật.",
@@ -234,8 +262,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exp_audience_partner": ("Đối tác – không có thông tin nhân chứng", "Partner – no witness details"),
     "exp_audience_team": ("Đội tìm kiếm – có liên hệ nhân chứng", "Search team – with witness contacts"),
     "exp_no_contacts": (
-        "Tệp không chứa thông tin nhân chứng (máy chủ này không bật hiển thị liên hệ nhân chứng).",
-        "Files carry no witness details (this server does not show witness contacts).",
+        "Tệp không chứa thông tin nhân chứng (bản cho đối tác).",
+        "Files carry no witness details (the partners' version).",
     ),
     "exp_count_located": (
         "{layer}: {n} ({k} có tọa độ, vào tệp bản đồ)",

@@ -1,12 +1,20 @@
-"""Shared app state: the store, cached layer frames and the chosen language."""
+"""Shared app state: the store, the signed-in person, cached layer frames and the language.
+
+Every frame comes from the store cut to what the signed-in person may see; the caches are keyed
+by `DataKey`, which holds the data's version and the person's reach (layers.access.Viewer.scope),
+so one person's frame never serves another who may see less.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import streamlit as st
 
 from layers import query
+from layers.access import Viewer
 from layers.exporters.selection import Selection, select_frames
 from layers.seed import ensure_ready
 from layers.store import Store
@@ -22,53 +30,70 @@ def store() -> Store:
     return opened
 
 
-def data_version() -> tuple:
-    """Changes whenever a stored layer changes (counts and latest edit); keys the frame caches."""
-    return store().version_token()
+VIEWER_KEY = "_viewer"  # set by streamlit_app.py on every run, from the session cookie
+
+
+@dataclass(frozen=True)
+class DataKey:
+    """What a cached frame depends on: the data's version and the reach of who looks at it."""
+
+    version: tuple
+    viewer: Viewer
+
+
+def viewer() -> Viewer:
+    """The signed-in person of this run (streamlit_app.py stops the run when there is none)."""
+    return st.session_state[VIEWER_KEY]
+
+
+def data_version() -> DataKey:
+    """Changes whenever a stored layer changes (counts and latest edit) or another person looks;
+    keys the frame caches."""
+    return DataKey(store().version_token(), viewer().scope())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def layer_frame(name: str, version: tuple) -> gpd.GeoDataFrame:
-    """A stored layer as a read-only frame, shared by every session."""
-    del version  # only part of the cache key
-    return store().frame(name)
+def layer_frame(name: str, version: DataKey) -> gpd.GeoDataFrame:
+    """A stored layer as a read-only frame, cut to what the person may see, shared by the
+    sessions of everyone with the same reach."""
+    return store().frame(name, version.viewer)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def prepared_reports(version: tuple) -> gpd.GeoDataFrame:
+def prepared_reports(version: DataKey) -> gpd.GeoDataFrame:
     """The reports with the folded search columns FilterSpec needs."""
     return query.prepare(layer_frame("reports", version))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _selected_rows(version: tuple, spec: query.FilterSpec) -> np.ndarray:
+def _selected_rows(version: DataKey, spec: query.FilterSpec) -> np.ndarray:
     return np.flatnonzero(query.mask(prepared_reports(version), spec).to_numpy())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def filtered_reports(version: tuple, spec: query.FilterSpec) -> gpd.GeoDataFrame:
+def filtered_reports(version: DataKey, spec: query.FilterSpec) -> gpd.GeoDataFrame:
     """The reports a FilterSpec selects; cached by the (hashable) spec."""
     return prepared_reports(version).iloc[_selected_rows(version, spec)]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def report_positions(version: tuple) -> Positions:
+def report_positions(version: DataKey) -> Positions:
     """Every report's position and status as arrays, for the map's views."""
     return Positions.of(prepared_reports(version))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def map_trips(version: tuple) -> gpd.GeoDataFrame:
+def map_trips(version: DataKey) -> gpd.GeoDataFrame:
     """The trips as the map draws them (see reports_view.display_trips)."""
     return display_trips(layer_frame("trips", version))
 
 
-def filtered_positions(version: tuple, spec: query.FilterSpec) -> Positions:
+def filtered_positions(version: DataKey, spec: query.FilterSpec) -> Positions:
     """The positions of the reports a FilterSpec selects; their rows index prepared_reports."""
     return report_positions(version).take(_selected_rows(version, spec))
 
 
-def table_reports(version: tuple, spec: query.FilterSpec) -> gpd.GeoDataFrame:
+def table_reports(version: DataKey, spec: query.FilterSpec) -> gpd.GeoDataFrame:
     """The reports the map's table shows, without the search helper columns."""
     shown = filtered_reports(version, spec)
     return shown[[c for c in shown.columns if not c.startswith("_")]]
@@ -80,7 +105,7 @@ def selection(spec: query.FilterSpec, names: tuple[str, ...]) -> Selection:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _selection(version: tuple, spec: query.FilterSpec, names: tuple[str, ...]) -> Selection:
+def _selection(version: DataKey, spec: query.FilterSpec, names: tuple[str, ...]) -> Selection:
     """Cached: the export form and the coverage page ask on every rerun."""
     needed = (*names, "reports") if "trips" in names else names
     frames = {name: layer_frame(name, version) for name in dict.fromkeys(needed)}

@@ -26,7 +26,6 @@ from layers.exporters.selection import Selection
 from layers.privacy import for_partners
 from layers.query import FilterSpec
 from layers.schema import get_layer
-from layers.store import contacts_allowed
 
 ZIP_TYPE = "application/zip"
 TEAM_MARK = "doi-tim-kiem"  # files with witness contacts say so in their name
@@ -176,20 +175,13 @@ def _pieces(selection: Selection, fmt: Format, options: ExportOptions) -> list[t
     return [(stem, selection)]
 
 
-TEAM_REFUSED = (
-    "Bản cho đội tìm kiếm có liên hệ nhân chứng, mà máy chủ này không cho hiển thị liên hệ "
-    "(bật bằng BANDO_SHOW_CONTACTS=1 hoặc show_witness_contacts = true trong .streamlit/secrets.toml); "
-    "hãy xuất bản cho đối tác."
-)
-
-
 def for_audience(selection: Selection, audience: str) -> Selection:
     """What the audience may receive, for every format alike: partners get no private field and
-    public texts scrubbed of witness data; a team file only where the installation shows contacts."""
+    public texts scrubbed of witness data; a team file keeps the contacts the frames hold (they
+    were cut to what the person exporting may see, and layers.access.check_audience said whether
+    they may make a team file at all)."""
     check_audience(audience)
     if audience == "team":
-        if not contacts_allowed():
-            raise LayersError(TEAM_REFUSED)
         return selection
     frames = {name: for_partners(frame, get_layer(name)) for name, frame in selection.frames.items()}
     return Selection(selection.spec, frames)

@@ -21,6 +21,7 @@ from layers.schema import Layer
 
 SHAPEFILE_NAMES = {
     "abroad_province": "abroad_prv",
+    "assigned_team": "team_sent",
     "coord_datum": "crd_datum",
     "coord_status": "crd_status",
     "coord_system": "crd_system",

@@ -8,6 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.admin import UnknownPlace
+from layers.access import Viewer
 from layers.errors import LayersError
 from layers.labels import clean_text
 from layers.query import FilterSpec, apply, prepare
@@ -112,9 +113,9 @@ def select_frames(
     return Selection(spec, {name: chosen[name] for name in EXPORTABLE if name in chosen})
 
 
-def select(store: Store, names: tuple[str, ...], spec: FilterSpec) -> Selection:
-    """Each named layer narrowed by the same spec (see select_frames)."""
+def select(store: Store, names: tuple[str, ...], spec: FilterSpec, viewer: Viewer) -> Selection:
+    """Each named layer narrowed by the same spec (see select_frames), of what `viewer` may see."""
     needed = (*names, "reports") if "trips" in names and _narrows_reports_only(spec) else names
-    frames = {name: store.frame(name) for name in dict.fromkeys(needed)}
+    frames = {name: store.frame(name, viewer) for name in dict.fromkeys(needed)}
     selection = select_frames(frames, spec)
     return Selection(spec, {name: selection.frames[name] for name in names})

@@ -22,6 +22,7 @@ from geo.admin import UnknownPlace, in_territory, province_codes, resolve_place,
 from geo.coords import CoordinateError, parse
 from geo.datums import get_datum
 from geo.text import compact, fold
+from layers.access import Contacts, Reach, Right, Viewer
 from layers.campaign import vietnam_today
 from layers.importers import limits
 from layers.importers.errors import UnreadableFile
@@ -381,10 +382,14 @@ def import_reports(
     author: str = "import",
     fix_datum: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    viewer: Viewer | None = None,
 ) -> ImportResult:
     """Read, validate and store a file of reports. Raises UnreadableFile if it cannot be read at
     all, StoreError if it cannot be written (then nothing is). With `fix_datum`, rows stored
     before under another datum than this import gives them get their coordinates read again."""
+    if viewer is not None:
+        viewer.require(Right.IMPORT, "nhập tin báo")
+        author, chapter_id = viewer.username, chapter_id or viewer.chapter_id
     if datum:
         get_datum(datum)
     table = read_table(name, data, sheet, recognise=recognised)
@@ -437,7 +442,7 @@ def import_reports(
         again = [r for r in reports if r["row_hash"] in written.present or r.get(LEGACY_HASH) in written.present]
         _compare_datums(store, connection, again, result, fix_datum, author)
 
-    upload = Upload(result.import_id, "reports", name, data, chapter_id, author)
+    upload = Upload(result.import_id, "reports", name, data, chapter_id, author, viewer)
     write_import(store, upload, reports, rejected, summary, datum_check)
     return result
 
@@ -498,11 +503,27 @@ def rejected_csv(rows: list[dict]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def stored_rejections(store: Store, import_id: str | None = None) -> list[dict]:
-    """Rejected rows kept in the database (all, or one import's)."""
-    table = METADATA.tables["rejected_rows"]
-    query = sa.select(table).order_by(table.c.created_at, table.c.row_number)
+def stored_rejections(store: Store, viewer: Viewer, import_id: str | None = None) -> list[dict]:
+    """Rejected rows kept in the database (all, or one import's) that this person may see: those
+    of their chapters' imports (a demo account: of its own imports). The raw values, which may
+    hold a witness's contacts, are None where they may not see that chapter's contacts."""
+    rejected, imports = METADATA.tables["rejected_rows"], METADATA.tables["imports"]
+    query = (
+        sa.select(rejected, imports.c.chapter_id)
+        .join(imports, imports.c.id == rejected.c.import_id)
+        .order_by(rejected.c.created_at, rejected.c.row_number)
+    )
     if import_id:
-        query = query.where(table.c.import_id == import_id)
+        query = query.where(rejected.c.import_id == import_id)
+    if viewer.role.reach is not Reach.ALL:
+        query = query.where(imports.c.chapter_id.in_(sorted(viewer.chapters)))
+    if viewer.demo_only:
+        query = query.where(imports.c.author == viewer.username)
     with store.engine.connect() as connection:
-        return [{"row": r.row_number, "values": r.raw, "reason": r.reason} for r in connection.execute(query)]
+        rows = connection.execute(query).all()
+    contacts = viewer.role.contacts
+
+    def shown(chapter_id: str | None) -> bool:
+        return contacts is Contacts.ALL or (contacts is not Contacts.NONE and chapter_id in viewer.chapters)
+
+    return [{"row": r.row_number, "values": r.raw if shown(r.chapter_id) else None, "reason": r.reason} for r in rows]

@@ -25,6 +25,7 @@ import pyogrio
 import shapely
 
 from geo.admin import within_territory
+from layers.access import Right, Viewer
 from layers.campaign import vietnam_today
 from layers.importers import limits
 from layers.importers.errors import UnreadableFile
@@ -188,8 +189,12 @@ def import_trips(
     team: str | None = None,
     sweep_width_m: float = DEFAULT_SWEEP_M,
     author: str = "import",
+    viewer: Viewer | None = None,
 ) -> TripImportResult:
     """Read a GPX or KML/KMZ file into the trips layer. Raises UnreadableFile if it cannot be read."""
+    if viewer is not None:
+        viewer.require(Right.TRIPS, "ghi chuyến tìm kiếm")
+        author, chapter_id = viewer.username, chapter_id or viewer.chapter_id
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     limits.check_file(len(data))
     if suffix not in ("gpx", "kml", "kmz"):
@@ -246,6 +251,6 @@ def import_trips(
         result.duplicates += len(trips) - len(written.stored)
         return result.summary()
 
-    upload = Upload(result.import_id, "trips", name, original, chapter_id, author)
+    upload = Upload(result.import_id, "trips", name, original, chapter_id, author, viewer)
     write_import(store, upload, trips, rejected, summary)
     return result

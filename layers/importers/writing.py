@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from layers import history
+from layers.access import Viewer
 from layers.importers.ledger import record_import, update_summary
 from layers.store import Store, database_error
 from layers.tables import METADATA
@@ -41,6 +43,7 @@ class Upload:
     data: bytes
     chapter_id: str | None
     author: str
+    viewer: Viewer | None = None  # who imports: their rights are checked on every record
 
 
 def write_import(
@@ -76,13 +79,41 @@ def write_import(
             if before_insert is not None:
                 before_insert(connection, Written(frozenset(), present))
             fresh = [r for r in records if r["row_hash"] not in present and r.get(LEGACY_HASH) not in present]
-            store.insert(upload.layer, fresh, author=upload.author, connection=connection, skip_existing=True)
+            store.insert(
+                upload.layer,
+                fresh,
+                author=upload.author,
+                connection=connection,
+                skip_existing=True,
+                viewer=upload.viewer,
+                record_history=False,
+            )
             written = Written(frozenset(store.import_hashes(connection, upload.layer, upload.import_id)), present)
             _store_rejections(store, connection, upload, rejected)
-            update_summary(connection, upload.import_id, summary(written))
+            counts = summary(written)
+            update_summary(connection, upload.import_id, counts)
+            _record_history(connection, upload, counts)
     except sa.exc.SQLAlchemyError as exc:
         raise database_error(exc, "Không ghi được tệp vào cơ sở dữ liệu; không có gì được ghi") from None
     return written
+
+
+def _record_history(connection: sa.Connection, upload: Upload, counts: dict) -> None:
+    """The import as one history entry: the file, its ledger line and its counts."""
+    changes = {"file_name": [None, upload.file_name], "chapter_id": [None, upload.chapter_id]}
+    changes.update({key: [None, value] for key, value in counts.items() if isinstance(value, int | float | str)})
+    demo = bool(upload.viewer and upload.viewer.demo_only)
+    history.write(
+        connection,
+        upload.layer,
+        upload.import_id,
+        None,
+        "import",
+        upload.author,
+        changes,
+        import_id=upload.import_id,
+        is_demo=demo,
+    )
 
 
 def _store_rejections(store: Store, connection: sa.Connection, upload: Upload, rejected: list[dict]) -> None:

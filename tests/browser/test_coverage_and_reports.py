@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 from pypdf import PdfReader
 
+from layers.access import system
 from layers.campaign import PERIODS, Scope, days_left
 from layers.coverage import coverage_states
 from layers.exporters.selection import narrow
@@ -30,7 +31,7 @@ def _paths(frame, stroke: str) -> int:
 def test_coverage_page_shows_the_unvisited_reports_of_the_province(app_url, app_db_url, offline_page):
     store = Store.open(app_db_url)
     spec = FilterSpec(place="Quảng Trị")
-    reports, trips = narrow(store.frame("reports"), spec), narrow(store.frame("trips"), spec)
+    reports, trips = narrow(store.frame("reports", system()), spec), narrow(store.frame("trips", system()), spec)
     states = coverage_states(reports, trips)
     expected = int(((states["state"] == "not_visited") & reports.geometry.notna()).sum())
     assert 0 < expected < len(reports)
@@ -64,7 +65,7 @@ def _choose(page, label: str, option: str) -> None:
 
 def test_a_chapter_downloads_its_six_month_report_with_the_figures_of_the_data(app_url, app_db_url, offline_page):
     store = Store.open(app_db_url)
-    scope = Scope.of(store.frame("reports"), store.frame("trips"), "chapter-vn-25")
+    scope = Scope.of(store.frame("reports", system()), store.frame("trips", system()), "chapter-vn-25")
     figures = scope.figures(PERIODS[0])
     assert figures.reports_received > 0
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from layers.access import system
 from tests.browser.conftest import _need_chromium, _start_app, save_screenshot
 from tests.browser.helpers import map_frame, only_tiles_were_blocked
 
@@ -24,7 +25,7 @@ def big(tmp_path_factory):
     store = Store.open(url)
     seed_reference(store)
     load_demo(store, reports=REPORTS, seed=11)
-    reports = store.frame("reports")
+    reports = store.frame("reports", system())
     located = reports[reports.geometry.notna()]
     lon, lat = located.geometry.x.to_numpy(), located.geometry.y.to_numpy()
     keys = np.floor(lon / 0.02).astype(np.int64) * 100_000 + np.floor(lat / 0.02).astype(np.int64)

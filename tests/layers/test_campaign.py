@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from layers.access import system
 from layers.campaign import (
     CAMPAIGN_START,
     PERIODS,
@@ -65,7 +66,9 @@ def _expected(store: Store, chapter: str | None, start: date, end: date) -> dict
 @pytest.mark.parametrize("chapter", [None, "chapter-vn-25"])
 @pytest.mark.parametrize("period", [*PERIODS, custom_period(date(2026, 6, 1), date(2026, 8, 31))], ids=str)
 def test_report_figures_equal_direct_sql_counts(demo, chapter, period):
-    figures = Scope.of(demo.frame("reports"), demo.frame("trips"), chapter).figures(period).as_dict()
+    figures = (
+        Scope.of(demo.frame("reports", system()), demo.frame("trips", system()), chapter).figures(period).as_dict()
+    )
     expected = _expected(demo, chapter, period.start, period.end)
     assert {k: figures[k] for k in expected} == expected
     assert expected["reports_received"] > 0
@@ -89,7 +92,7 @@ def test_dates_of_the_campaign():
 
 
 def test_xlsx_cells_carry_the_figures(demo):
-    report = build(demo.frame("reports"), demo.frame("trips"), "Toàn Hội", None, SIX_MONTHS, TODAY)
+    report = build(demo.frame("reports", system()), demo.frame("trips", system()), "Toàn Hội", None, SIX_MONTHS, TODAY)
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
     assert book.sheetnames == ["Bìa", "Theo tỉnh, thành", "Theo đơn vị (tin báo tiếp nhận)"]
     cover = {row[0]: row[1:] for row in book["Bìa"].iter_rows(values_only=True) if row and row[0]}
@@ -105,7 +108,12 @@ def test_xlsx_cells_carry_the_figures(demo):
 
 def test_pdf_text_carries_the_figures_and_fonts_are_embedded(demo):
     report = build(
-        demo.frame("reports"), demo.frame("trips"), "Hội Cựu TNXP tỉnh Quảng Trị", "chapter-vn-25", SIX_MONTHS, TODAY
+        demo.frame("reports", system()),
+        demo.frame("trips", system()),
+        "Hội Cựu TNXP tỉnh Quảng Trị",
+        "chapter-vn-25",
+        SIX_MONTHS,
+        TODAY,
     )
     reader = PdfReader(io.BytesIO(report_pdf(report)))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -182,9 +190,9 @@ def test_a_chapter_or_a_period_with_nothing_gives_a_report_of_zeros(demo, tmp_pa
 
 
 def test_control_characters_in_stored_text_do_not_break_the_report(demo):
-    reports = demo.frame("reports")
+    reports = demo.frame("reports", system())
     reports.loc[reports.index[:200], "unit"] = "Đoàn\x0b559\x01"  # the most reported unit
-    report = build(reports, demo.frame("trips"), "Toàn Hội", None, PERIODS[2], TODAY)
+    report = build(reports, demo.frame("trips", system()), "Toàn Hội", None, PERIODS[2], TODAY)
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
     units = [r[0] for r in book["Theo đơn vị (tin báo tiếp nhận)"].iter_rows(values_only=True)]
     assert "Đoàn559" in units

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from layers.access import system
 from layers.campaign import vietnam_today
 from layers.exporters.formats import ExportOptions
 from layers.seed import load_demo
@@ -51,7 +52,7 @@ def test_init_alone_gives_the_chapters_and_a_chapter_can_import_without_demo_dat
     done = _layers("import", "reports", str(source), "--chapter", "Quảng Trị", db=fresh)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["accepted"] == 1
-    assert Store.open(fresh).frame("reports").iloc[0]["chapter_id"] == "chapter-vn-25"
+    assert Store.open(fresh).frame("reports", system()).iloc[0]["chapter_id"] == "chapter-vn-25"
 
 
 def test_a_commune_chapter_is_added_under_its_province_and_kept_when_demo_data_goes(fresh):
@@ -75,7 +76,7 @@ def test_chapters_stored_as_demo_before_become_reference_data(tmp_path):
     store.insert("chapters", [{"id": "chapter-vn-25", "name": "Hội Cựu TNXP tỉnh Quảng Trị", "is_demo": True}])
     assert _layers("init", db=url).returncode == 0
     store.delete_demo()
-    assert store.count("chapters") == 35
+    assert store.count("chapters", system()) == 35
 
 
 def test_a_mistyped_database_path_is_refused_and_not_created(tmp_path):
@@ -87,7 +88,7 @@ def test_a_mistyped_database_path_is_refused_and_not_created(tmp_path):
 
 def test_a_team_export_is_refused_where_the_installation_hides_contacts(fresh, tmp_path):
     args = ("export", "reports", "--format", "csv", "--audience", "team", "--out", f"{tmp_path}/")
-    assert "không cho hiển thị liên hệ" in _one_line(_layers(*args, db=fresh, env={"BANDO_SHOW_CONTACTS": "0"}))
+    assert "không được xem liên hệ nào" in _one_line(_layers(*args, db=fresh, env={"BANDO_SHOW_CONTACTS": "0"}))
     allowed = _layers(*args, db=fresh, env={"BANDO_SHOW_CONTACTS": "1"})
     assert allowed.returncode == 0, allowed.stderr
 

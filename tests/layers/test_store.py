@@ -4,6 +4,7 @@ import shapely
 import sqlalchemy as sa
 from shapely.geometry import LineString, Point
 
+from layers.access import system
 from layers.errors import StoreError
 from layers.store import Store, database_url
 from layers.tables import BBOX
@@ -30,7 +31,7 @@ def _report(**changes) -> dict:
 
 def test_a_report_round_trips_with_its_geometry_and_fields(store):
     store.insert("reports", [_report(), _report(geometry=None, status="verifying")], author="tester")
-    frame = store.frame("reports").sort_values("status").reset_index(drop=True)
+    frame = store.frame("reports", system()).sort_values("status").reset_index(drop=True)
     assert len(frame) == 2
     first = frame.iloc[0]
     assert first["martyr_names"] == "Nguyễn Văn Mẫu; Trần Thị Thử"
@@ -44,7 +45,7 @@ def test_a_report_round_trips_with_its_geometry_and_fields(store):
 def test_lines_keep_their_vertices_and_bounding_box(store):
     line = LineString([(106.0, 16.0), (106.01, 16.02), (106.03, 16.01)])
     store.insert("trips", [{"name": "Chuyến thử", "geometry": line, "linked_report_ids": ["a", "b"]}])
-    trip = store.frame("trips").iloc[0]
+    trip = store.frame("trips", system()).iloc[0]
     assert trip.geometry.equals(line)
     assert trip["linked_report_ids"] == ["a", "b"]
     with store.engine.connect() as c:
@@ -53,7 +54,7 @@ def test_lines_keep_their_vertices_and_bounding_box(store):
 
 
 def test_opening_a_new_database_migrates_it_to_the_newest_revision(store):
-    assert store.revision() == "0004"
+    assert store.revision() == "0005"
     tables = set(sa.inspect(store.engine).get_table_names())
     assert {"reports", "battlefields", "cemeteries", "trips", "chapters", "alembic_version"} <= tables
 
@@ -82,30 +83,30 @@ def test_sqlite_runs_in_wal_mode(store):
 
 def test_reopening_keeps_the_data(db_url):
     Store.open(db_url).insert("reports", [_report()])
-    assert Store.open(db_url).count("reports") == 1
+    assert Store.open(db_url).count("reports", system()) == 1
 
 
 def test_update_bumps_the_version_and_refuses_a_stale_one(store):
     store.insert("reports", [_report(id="r1")])
     assert store.update("reports", "r1", {"status": "verified"}, author="a", expected_version=1) == 2
-    row = store.frame("reports").iloc[0]
+    row = store.frame("reports", system()).iloc[0]
     assert (row["status"], row["version"], row["author"]) == ("verified", 2, "a")
     with pytest.raises(StoreError):
         store.update("reports", "r1", {"status": "planned"}, author="b", expected_version=1)
-    assert store.frame("reports").iloc[0]["status"] == "verified"
+    assert store.frame("reports", system()).iloc[0]["status"] == "verified"
 
 
 def test_a_failed_insert_leaves_nothing_behind(store):
     bad = _report(id="same")
     with pytest.raises(sa.exc.IntegrityError):
         store.insert("reports", [_report(id="same"), bad])
-    assert store.count("reports") == 0
+    assert store.count("reports", system()) == 0
 
 
 def test_delete_demo_keeps_real_records(store):
     store.insert("reports", [_report(is_demo=True), _report(is_demo=False)])
     store.delete_demo()
-    assert store.count("reports") == 1
+    assert store.count("reports", system()) == 1
     assert not store.has_demo()
 
 
@@ -139,8 +140,8 @@ def test_a_database_from_the_first_release_is_migrated_with_its_data(db_url):
             )
         )
     store = Store.open(db_url)
-    assert store.revision() == "0004"
-    old = store.frame("reports").iloc[0]
+    assert store.revision() == "0005"
+    old = store.frame("reports", system()).iloc[0]
     assert old["martyr_names"] == "Nguyễn Văn Cũ"
     assert str(old["received_on"])[:10] == "2026-01-01"  # received no later than it was stored
     assert "rejected_rows" in sa.inspect(store.engine).get_table_names()
@@ -202,7 +203,7 @@ def test_records_without_an_id_get_distinct_uuid4_ids(store):
     import uuid
 
     store.insert("reports", [_report() for _ in range(500)])
-    ids = list(store.frame("reports")["id"])
+    ids = list(store.frame("reports", system())["id"])
     assert len(set(ids)) == len(ids) == 500
     for value in ids:
         parsed = uuid.UUID(value)
@@ -214,7 +215,7 @@ def test_an_insert_leaves_the_connections_page_cache_as_it_found_it(store):
         before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
         store.insert("reports", [_report(), _report(id="given")], connection=connection)
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
-    assert "given" in set(store.frame("reports")["id"])
+    assert "given" in set(store.frame("reports", system())["id"])
 
 
 def test_rows_stored_twice_by_parallel_imports_before_0004_are_kept_when_the_hash_becomes_unique(any_db_url):
@@ -247,11 +248,11 @@ def test_rows_stored_twice_by_parallel_imports_before_0004_are_kept_when_the_has
         )
     engine.dispose()
     store = Store.open(any_db_url)
-    reports = store.frame("reports").set_index("id")
+    reports = store.frame("reports", system()).set_index("id")
     assert sorted(reports.index) == ["a-second", "z-first"]  # nothing lost
     assert reports.loc["z-first", "row_hash"] == "same" and pd.isna(reports.loc["a-second", "row_hash"])
     assert set(reports["country"]) == {"VN"}
-    trip = store.frame("trips").iloc[0]
+    trip = store.frame("trips", system()).iloc[0]
     assert trip["waypoints"] == "Nhà ông Tám (16.7, 107.1)" and pd.isna(trip["notes"])
-    assert not store.frame("chapters").iloc[0]["is_demo"]
+    assert not store.frame("chapters", system()).iloc[0]["is_demo"]
     store.engine.dispose()

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from layers import aggregate as agg
+from layers.access import system
 from layers.store import Store
 from ui.mapview import ALL_LAYERS, MapOptions, build_map
 from ui.reports_view import STATUS_INDEX, Positions, display_trips, report_rows, view_layer, view_payload
@@ -21,8 +22,8 @@ def frames(tmp_path_factory):
     store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('db') / 'c.sqlite'}")
     seed_reference(store)
     load_demo(store, reports=200, seed=5)
-    frames = {name: store.frame(name) for name in ("reports", "battlefields", "cemeteries")}
-    return frames | {"trips": display_trips(store.frame("trips"))}
+    frames = {name: store.frame(name, system()) for name in ("reports", "battlefields", "cemeteries")}
+    return frames | {"trips": display_trips(store.frame("trips", system()))}
 
 
 def _component_strings(frames, options: MapOptions, view: agg.View = NATIONAL) -> str:
@@ -155,8 +156,8 @@ def many(tmp_path_factory):
     store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('db') / 'many.sqlite'}")
     seed_reference(store)
     load_demo(store, reports=agg.INDIVIDUAL_MAX * 3, seed=6)
-    frames = {name: store.frame(name) for name in ("reports", "battlefields", "cemeteries")}
-    return frames | {"trips": display_trips(store.frame("trips"))}
+    frames = {name: store.frame(name, system()) for name in ("reports", "battlefields", "cemeteries")}
+    return frames | {"trips": display_trips(store.frame("trips", system()))}
 
 
 def test_zoomed_out_the_cells_add_up_to_the_reports_in_view(many):

@@ -12,7 +12,7 @@ from layers.labels import number, short_code
 from ui.coverage_map import DOTS_MAX, coverage_map, dots_shown
 from ui.filters import sidebar_filters
 from ui.mapview import status_label
-from ui.state import data_version, lang, layer_frame, selection, store, t
+from ui.state import data_version, lang, layer_frame, selection, t
 from ui.widgets import TABLE_MAX, bar_chart
 
 MEASURES = ("searched_pct", "unvisited", "reports", "searched_km2", "trips", "remains_found", "identified")
@@ -69,8 +69,6 @@ def _province_chart(table: pd.DataFrame, level: str, measure: str) -> None:
 
 
 version = data_version()
-if store().has_demo():
-    st.warning(t("demo_banner"), icon="⚠️")
 st.header(t("page_coverage"))
 spec, _options = sidebar_filters(layer_frame("reports", version), layer_frame("chapters", version))
 left, middle, right = st.columns([1, 2, 1])

@@ -7,10 +7,8 @@ import streamlit as st
 from layers.labels import describe_spec
 from layers.query import FilterSpec
 from ui.export_form import export_form
-from ui.state import lang, store, t
+from ui.state import lang, t
 
-if store().has_demo():
-    st.warning(t("demo_banner"), icon="⚠️")
 st.header(t("page_export"))
 spec = st.session_state.get("current_spec")
 if spec is None:  # opened directly: the filters in the link, as the map would read them

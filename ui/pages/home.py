@@ -9,7 +9,7 @@ import streamlit as st
 from layers.campaign import CAMPAIGN_END, Figures, Period, Scope, current_period, days_left, targets, vietnam_today
 from layers.coverage import done_trips
 from layers.labels import number
-from ui.state import data_version, lang, layer_frame, store, t
+from ui.state import data_version, lang, layer_frame, t
 from ui.widgets import figure_metrics
 
 
@@ -21,8 +21,6 @@ def _figures(version: tuple, period: Period, previous: Period | None) -> tuple[F
 
 
 version = data_version()
-if store().has_demo():
-    st.warning(t("demo_banner"), icon="⚠️")
 today = vietnam_today()
 st.header(t("home_title"))
 st.metric(t("home_days_left", day=f"{CAMPAIGN_END:%d/%m/%Y}"), number(days_left(today), lang()))

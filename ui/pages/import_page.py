@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.datums import DATUMS
+from layers.access import Reach, Right
 from layers.errors import LayersError, StoreError
 from layers.importers.files import SUFFIXES, read_table
 from layers.importers.mapping import auto_map, mappable
@@ -15,9 +16,8 @@ from layers.importers.reports import check_mapping, import_reports, preview, rec
 from layers.importers.template import template_csv, template_xlsx
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
 from layers.schema import REPORTS
-from layers.store import contacts_allowed
 from ui.mapview import base_map, escape
-from ui.state import data_version, lang, layer_frame, plain, store, t
+from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
 
 PREVIEW_ROWS = 200
 SKIP = ""
@@ -29,7 +29,15 @@ def _table(name: str, data: bytes, sheet: str | None):
 
 
 def _chapter_choice() -> str | None:
+    """The chapter the file is for: any for the centre, one of one's own chapters for the others
+    (their own first)."""
     chapters = layer_frame("chapters", data_version())
+    person = viewer()
+    if person.role.reach is not Reach.ALL:
+        chapters = chapters[chapters["id"].isin(person.chapters)]
+        chapters = chapters.iloc[(chapters["id"] != person.chapter_id).argsort(kind="stable")]
+        names = dict(zip(chapters["id"], chapters["name"], strict=True))
+        return st.selectbox(t("imp_chapter"), list(names), format_func=names.get, key="imp_chapter")
     names = {"": t("imp_no_chapter"), **dict(zip(chapters["id"], chapters["name"], strict=True))}
     return st.selectbox(t("imp_chapter"), list(names), format_func=names.get, key="imp_chapter") or None
 
@@ -145,9 +153,9 @@ def _reports(upload) -> None:
                 datum=datum,
                 mapping=mapping,
                 sheet=sheet,
-                author="app",
                 fix_datum=fix_datum,
                 progress=progress,
+                viewer=viewer(),
             )
         except StoreError as exc:
             st.error(plain(str(exc)))
@@ -175,7 +183,7 @@ def _trips(upload) -> None:
                 chapter_id=chapter,
                 team=team or None,
                 sweep_width_m=sweep,
-                author="app",
+                viewer=viewer(),
             )
         except StoreError as exc:
             st.error(plain(str(exc)))
@@ -189,7 +197,9 @@ def _trips(upload) -> None:
             _show_rejected(result.rejected_rows, "imp_rejected_trips", with_values=True)
 
 
-what = st.radio(t("imp_what"), ["reports", "trips"], format_func=lambda v: t(f"imp_{v}"), horizontal=True)
+KINDS = {"reports": Right.IMPORT, "trips": Right.TRIPS}  # what may be imported, by the right it needs
+kinds = [kind for kind, right in KINDS.items() if viewer().may(right)]
+what = st.radio(t("imp_what"), kinds, format_func=lambda v: t(f"imp_{v}"), horizontal=True)
 if what == "reports":
     st.caption(t("imp_template"))
     left, right = st.columns(2)
@@ -203,10 +213,10 @@ if what == "reports":
     upload = st.file_uploader(t("imp_file"), type=[s.lstrip(".") for s in SUFFIXES], key="imp_upload_reports")
     if upload is not None:
         _reports(upload)
-    kept = stored_rejections(store())
+    kept = stored_rejections(store(), viewer())
     if kept:
         with st.expander(t("imp_all_rejected", n=len(kept))):
-            _show_rejected(kept, "imp_rejected_all", with_values=contacts_allowed())
+            _show_rejected(kept, "imp_rejected_all", with_values=all(r["values"] is not None for r in kept))
 else:
     upload = st.file_uploader(t("imp_file"), type=["gpx", "kml", "kmz"], key="imp_upload_trips")
     if upload is not None:

@@ -24,7 +24,6 @@ from ui.state import (
     layer_frame,
     map_trips,
     prepared_reports,
-    store,
     t,
 )
 from ui.view_state import MAP_HEIGHT, SELECTED_ZOOM, current_view, opening_bounds, returned_view
@@ -212,8 +211,6 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
 
 
 version = data_version()
-if store().has_demo():
-    st.warning(t("demo_banner"), icon="⚠️")
 chapters = layer_frame("chapters", version)
 spec, options = sidebar_filters(layer_frame("reports", version), chapters)
 options = MapOptions(

@@ -12,7 +12,7 @@ from layers.campaign import CAMPAIGN_START, PERIODS, Period, custom_period, figu
 from layers.coverage import coverage_states, searched_areas
 from layers.exporters.campaign_report import WHOLE, build, filename, province_table, report_pdf, report_xlsx, unit_table
 from ui.coverage_map import coverage_map
-from ui.state import data_version, lang, layer_frame, store, t
+from ui.state import data_version, lang, layer_frame, t
 from ui.widgets import bar_chart, figure_metrics
 
 
@@ -48,8 +48,6 @@ def _choose_period():
 
 
 version = data_version()
-if store().has_demo():
-    st.warning(t("demo_banner"), icon="⚠️")
 st.header(t("page_reports"))
 chapters = layer_frame("chapters", version).sort_values("name")
 left, right = st.columns(2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point
 
+from layers.access import system
 from layers.exporters.selection import EXPORTABLE, Selection, select
 from layers.query import FilterSpec
 from layers.seed import load_demo, seed_reference
@@ -56,12 +57,12 @@ def demo_store(tmp_path_factory) -> Store:
 
 @pytest.fixture(scope="package")
 def everything(demo_store) -> Selection:
-    return select(demo_store, EXPORTABLE, FilterSpec())
+    return select(demo_store, EXPORTABLE, FilterSpec(), system())
 
 
 @pytest.fixture(scope="package")
 def quang_tri(demo_store) -> Selection:
-    return select(demo_store, EXPORTABLE, FilterSpec(place="Quảng Trị", year_from=1965, year_to=1972))
+    return select(demo_store, EXPORTABLE, FilterSpec(place="Quảng Trị", year_from=1965, year_to=1972), system())
 
 
 @pytest.fixture(scope="package")

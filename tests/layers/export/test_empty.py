@@ -11,6 +11,7 @@ import pyogrio
 import pytest
 from lxml import etree
 
+from layers.access import system
 from layers.errors import LayersError
 from layers.exporters.formats import FORMATS, ExportOptions, export
 from layers.exporters.selection import EXPORTABLE, select
@@ -23,7 +24,7 @@ NOTHING = FilterSpec(area=SEA)
 
 @pytest.fixture(scope="module")
 def empty(demo_store):
-    chosen = select(demo_store, EXPORTABLE, NOTHING)
+    chosen = select(demo_store, EXPORTABLE, NOTHING, system())
     assert chosen.total() == 0
     return chosen
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyogrio
 
+from layers.access import system
 from layers.exporters.formats import ExportOptions, export
 from layers.exporters.geojson import write_geojson
 from layers.exporters.schema_doc import render_markdown
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_partner_geojson_follows_rfc_7946(demo_store):
-    data = json.loads(write_geojson(demo_store.frame("trips"), TRIPS))
+    data = json.loads(write_geojson(demo_store.frame("trips", system()), TRIPS))
     assert "crs" not in data
     coordinates = re.findall(r"-?\d+\.\d+", json.dumps([f["geometry"] for f in data["features"]]))
     assert coordinates and max(len(c.split(".")[1]) for c in coordinates) <= 7
@@ -27,7 +28,7 @@ def test_partner_geojson_follows_rfc_7946(demo_store):
 
 
 def test_geojson_reads_back_with_the_same_features_and_coordinates(demo_store):
-    frame = demo_store.frame("reports")
+    frame = demo_store.frame("reports", system())
     back = pyogrio.read_dataframe(write_geojson(frame, REPORTS))
     assert list(back["id"]) == list(frame["id"])
     located = frame.geometry.notna().to_numpy()
@@ -37,16 +38,16 @@ def test_geojson_reads_back_with_the_same_features_and_coordinates(demo_store):
 
 def test_an_export_of_a_filtered_view_holds_exactly_its_features(demo_store):
     spec = FilterSpec(place="Quảng Trị", year_from=1965, year_to=1972)
-    chosen = select(demo_store, ("reports",), spec)
+    chosen = select(demo_store, ("reports",), spec, system())
     shown = chosen.frames["reports"]
-    assert 0 < len(shown) < len(demo_store.frame("reports"))
+    assert 0 < len(shown) < len(demo_store.frame("reports", system()))
     back = pyogrio.read_dataframe(export(chosen, "geojson", ExportOptions()).data)
     assert sorted(back["id"]) == sorted(shown["id"])
     assert set(back["province_34"]) == {"VN-25"}
 
 
 def test_no_private_field_or_value_leaves_in_a_partner_file(demo_store):
-    frame = demo_store.frame("reports")
+    frame = demo_store.frame("reports", system())
     text = write_geojson(frame, REPORTS, "partner").decode()
     for name in REPORTS.private_fields:
         assert f'"{name}"' not in text
@@ -88,7 +89,9 @@ def test_command_line_export_uses_the_same_filters(tmp_path, demo_store):
         url,
     )
     assert done.returncode == 0, done.stderr
-    expected = apply(prepare(demo_store.frame("reports")), FilterSpec(place="Quảng Trị", year_from=1965, year_to=1972))
+    expected = apply(
+        prepare(demo_store.frame("reports", system())), FilterSpec(place="Quảng Trị", year_from=1965, year_to=1972)
+    )
     assert json.loads(done.stdout)["features"] == {"reports": len(expected)}
     assert len(json.loads(out.read_text())["features"]) == len(expected)
     bad = run_module(

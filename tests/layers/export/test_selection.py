@@ -10,6 +10,7 @@ import pyogrio
 import pytest
 from shapely.geometry import Polygon
 
+from layers.access import system
 from layers.exporters.formats import ExportOptions, export, file_stem
 from layers.exporters.selection import EXPORTABLE, select
 from layers.query import FilterSpec
@@ -20,7 +21,7 @@ AREA = ((106.9, 16.6), (107.3, 16.6), (107.3, 17.0), (106.9, 17.0), (106.9, 16.6
 
 def test_the_reports_selected_match_an_independent_pandas_filter(demo_store):
     spec = FilterSpec(place="Quảng Trị", statuses=("new", "verified"), year_from=1968, year_to=1972)
-    frame = demo_store.frame("reports")
+    frame = demo_store.frame("reports", system())
     first, last = frame["year_from"].fillna(frame["year_to"]), frame["year_to"].fillna(frame["year_from"])
     expected = frame[
         frame["province_34"].eq("VN-25")  # Quảng Trị today = Quảng Trị + Quảng Bình of 2008–2025
@@ -28,18 +29,20 @@ def test_the_reports_selected_match_an_independent_pandas_filter(demo_store):
         & ((first <= 1972) & (last >= 1968) | first.isna())
     ]
     assert 0 < len(expected) < len(frame)
-    chosen = select(demo_store, ("reports",), spec).frames["reports"]
+    chosen = select(demo_store, ("reports",), spec, system()).frames["reports"]
     assert sorted(chosen["id"]) == sorted(expected["id"])
 
 
 def test_a_unit_filter_keeps_the_trips_made_for_the_selected_reports(demo_store):
     spec = FilterSpec(units=("Sư đoàn 325",))
-    chosen = select(demo_store, EXPORTABLE, spec)
+    chosen = select(demo_store, EXPORTABLE, spec, system())
     report_ids = set(chosen.frames["reports"]["id"])
     trips = chosen.frames["trips"]
-    assert 0 < len(trips) < len(demo_store.frame("trips"))
+    assert 0 < len(trips) < len(demo_store.frame("trips", system()))
     assert all(report_ids & set(ids) for ids in trips["linked_report_ids"])
-    assert len(chosen.frames["battlefields"]) == len(demo_store.frame("battlefields"))  # a unit says nothing of places
+    assert len(chosen.frames["battlefields"]) == len(
+        demo_store.frame("battlefields", system())
+    )  # a unit says nothing of places
 
 
 def test_the_command_line_will_not_write_a_zip_under_another_name(demo_store, tmp_path):
@@ -60,19 +63,19 @@ def test_the_command_line_will_not_write_a_zip_under_another_name(demo_store, tm
 
 def test_other_layers_follow_the_place_and_the_drawn_area(demo_store):
     spec = FilterSpec(area=AREA)
-    chosen = select(demo_store, EXPORTABLE, spec)
+    chosen = select(demo_store, EXPORTABLE, spec, system())
     for name, frame in chosen.frames.items():
         for geometry in frame.geometry:
             assert geometry.intersects(Polygon(AREA)), name
-    assert len(chosen.frames["trips"]) < len(demo_store.frame("trips"))
-    in_province = select(demo_store, ("cemeteries",), FilterSpec(place="Quảng Trị")).frames["cemeteries"]
+    assert len(chosen.frames["trips"]) < len(demo_store.frame("trips", system()))
+    in_province = select(demo_store, ("cemeteries",), FilterSpec(place="Quảng Trị"), system()).frames["cemeteries"]
     assert len(in_province) > 0 and set(in_province["province_34"]) == {"VN-25"}
 
 
 @pytest.mark.parametrize("format_name", ["geojson", "gpkg", "csv", "xlsx"])
 def test_a_filtered_export_holds_the_same_ids_in_every_table_format(format_name, demo_store, tmp_path):
     spec = FilterSpec(place="Quảng Trị", year_from=1968, year_to=1968)
-    selection = select(demo_store, ("reports",), spec)
+    selection = select(demo_store, ("reports",), spec, system())
     expected = sorted(selection.frames["reports"]["id"])
     path = tmp_path / f"x.{format_name}"
     path.write_bytes(export(selection, format_name, ExportOptions()).data)
@@ -119,7 +122,7 @@ def test_command_line_exports_every_format_with_the_ui_filters(format_name, demo
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     spec = FilterSpec(place="Quảng Trị", units=("Sư đoàn 325",), year_from=1965, year_to=1972)
-    chosen = select(demo_store, EXPORTABLE, spec)
+    chosen = select(demo_store, EXPORTABLE, spec, system())
     reports = chosen.frames["reports"]
     expected = reports.geometry.notna().sum() if format_name in ("kml", "kmz", "gpx") else len(reports)
     assert summary["features"]["reports"] == expected

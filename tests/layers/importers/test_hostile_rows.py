@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from layers.access import system
 from layers.exporters.formats import ExportOptions, export
 from layers.exporters.selection import EXPORTABLE, select
 from layers.importers import limits
@@ -40,7 +41,7 @@ def _bytes(name: str, folder=None) -> bytes:
 
 
 def _reports(store):
-    return store.frame("reports")
+    return store.frame("reports", system())
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,7 @@ def test_bombs_are_refused_by_their_unpacked_size_or_row_count_saying_the_limit(
     with pytest.raises(UnreadableFile) as refused:
         import_reports(ready, name, _bytes(name, large))
     assert says in str(refused.value)
-    assert ready.count("reports") == 0
+    assert ready.count("reports", system()) == 0
 
 
 def test_a_kml_typing_the_phone_as_a_number_keeps_the_phone_as_written(ready):
@@ -124,7 +125,7 @@ def test_the_same_rows_with_headers_spelled_without_diacritics_are_duplicates(re
     again = import_reports(ready, "ascii.csv", _bytes("csv_headers_ascii.csv"))
     assert first.accepted + first.unlocated == 8
     assert (again.accepted, again.unlocated, again.duplicates) == (0, 0, 8)
-    assert ready.count("reports") == 8
+    assert ready.count("reports", system()) == 8
 
 
 def test_a_wrong_datum_is_said_on_reimport_and_fixed_when_asked(ready):
@@ -153,7 +154,7 @@ def test_long_text_is_kept_up_to_the_limit_and_a_longer_cell_rejects_its_row(rea
 def test_xlsx_export_splits_a_cell_longer_than_excel_holds(ready, large):
     import_reports(ready, "long.csv", _bytes("csv_long_text.csv", large))
     letter = max(_reports(ready)["place_description"].dropna(), key=len)
-    data = export(select(ready, ("reports",), FilterSpec()), "xlsx", ExportOptions()).data
+    data = export(select(ready, ("reports",), FilterSpec(), system()), "xlsx", ExportOptions()).data
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     header = [c.value for c in sheet[1]]
     first = header.index("Mô tả vị trí (lời nhân chứng)")
@@ -193,17 +194,17 @@ def test_a_track_at_latitude_999_is_rejected_kept_and_exports_still_work(ready):
     result = import_trips(ready, "bad.gpx", _bytes("gpx_lat_999.gpx"))
     assert (result.accepted, result.rejected) == (0, 1)
     assert "999" in result.rejected_rows[0]["reason"]
-    kept = stored_rejections(ready, result.import_id)
+    kept = stored_rejections(ready, system(), result.import_id)
     assert len(kept) == 1 and kept[0]["values"]["Số điểm"]
     for format_name in ("csv", "xlsx"):
-        export(select(ready, EXPORTABLE, FilterSpec()), format_name, ExportOptions())
+        export(select(ready, EXPORTABLE, FilterSpec(), system()), format_name, ExportOptions())
 
 
 def test_a_paris_london_track_is_rejected_and_adds_no_kilometre(ready):
     result = import_trips(ready, "paris.gpx", _bytes("gpx_paris_london.gpx"))
     assert (result.accepted, result.rejected) == (1, 1)
     assert "nằm ngoài Việt Nam, Lào và Campuchia" in result.rejected_rows[0]["reason"]
-    bounds = ready.frame("trips").total_bounds
+    bounds = ready.frame("trips", system()).total_bounds
     assert bounds[0] > 102 and bounds[2] < 118  # only the Quảng Trị track is stored
 
 
@@ -219,7 +220,7 @@ def test_one_bad_track_or_timestamp_no_longer_refuses_the_file(ready):
 
 def test_waypoint_labels_stay_out_of_a_trips_public_notes(ready):
     import_trips(ready, "wpt.gpx", _bytes("gpx_waypoint_phone.gpx"))
-    trip = ready.frame("trips").iloc[0]
+    trip = ready.frame("trips", system()).iloc[0]
     assert "0912 000 111" in trip["waypoints"] and "0912" not in str(trip["notes"])
 
 

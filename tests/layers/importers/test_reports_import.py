@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from layers.access import system
 from layers.importers.errors import UnreadableFile
 from layers.importers.limits import FILE_BYTES
 from layers.importers.reports import import_reports, rejected_csv, stored_rejections
@@ -63,13 +64,13 @@ def test_a_messy_spreadsheet_is_accounted_for_row_by_row(store):
     assert reasons[0].startswith("Dòng 6, cột «Năm hy sinh»")
     assert reasons[1].startswith("Dòng 7, cột «Tọa độ»")
     assert reasons[2].startswith("Dòng 8, cột «Trạng thái»")
-    stored = store.frame("reports").set_index("martyr_names")
+    stored = store.frame("reports", system()).set_index("martyr_names")
     assert stored.loc["Trần Văn C", "coord_datum"] == "indian1960"
     assert stored.loc["Lê Thị D"].geometry is None and stored.loc["Lê Thị D", "province_34"] == "VN-22"
     # Unmapped columns are kept, in the private notes: an unknown column may hold a phone number.
     assert stored.loc["Nguyễn Văn A", "private_notes"] == "Cột lạ: abc"
     assert stored.loc["Nguyễn Văn A", "witness_name"] == "Lê B"
-    assert len(stored_rejections(store, result.import_id)) == 3
+    assert len(stored_rejections(store, system(), result.import_id)) == 3
 
 
 def test_importing_the_same_rows_again_adds_nothing(store):
@@ -77,8 +78,8 @@ def test_importing_the_same_rows_again_adds_nothing(store):
     again = import_reports(store, "messy-copy.csv", MESSY)
     assert again.duplicates == first.accepted + first.unlocated and again.accepted == again.unlocated == 0
     assert again.rejected == first.rejected  # tried again (the mapping may have been fixed), kept once
-    assert store.count("reports") == first.accepted + first.unlocated
-    assert len(stored_rejections(store)) == first.rejected
+    assert store.count("reports", system()) == first.accepted + first.unlocated
+    assert len(stored_rejections(store, system())) == first.rejected
 
 
 def test_a_rejected_row_seen_again_among_new_ones_is_kept_once(store):
@@ -86,7 +87,7 @@ def test_a_rejected_row_seen_again_among_new_ones_is_kept_once(store):
     more = MESSY + "Lý K;C100;19y9;;;;;;;\n".encode()
     second = import_reports(store, "messy-more.csv", more)
     assert second.rejected == first.rejected + 1
-    assert len(stored_rejections(store)) == first.rejected + 1  # the old rejections are not stored twice
+    assert len(stored_rejections(store, system())) == first.rejected + 1  # the old rejections are not stored twice
 
 
 @pytest.mark.parametrize(
@@ -193,7 +194,7 @@ def test_files_that_cannot_be_read_say_why_and_write_nothing(store, name, data, 
     with pytest.raises(UnreadableFile) as err:
         import_reports(store, name, data)
     assert says in str(err.value) and "\n" not in str(err.value)
-    assert store.count("reports") == 0
+    assert store.count("reports", system()) == 0
 
 
 def test_bad_cells_are_rejected_with_the_row_and_column(store):
@@ -210,7 +211,7 @@ def test_bad_cells_are_rejected_with_the_row_and_column(store):
     assert "Dòng 4, cột «Năm hy sinh»" in reasons
     assert "Dòng 5, cột «Sai số (m)»" in reasons
     assert result.accepted == 1  # emoji and HTML are text like any other
-    assert store.frame("reports").iloc[0]["martyr_names"] == "B 🕯️ <b>x</b>"
+    assert store.frame("reports", system()).iloc[0]["martyr_names"] == "B 🕯️ <b>x</b>"
 
 
 @settings(max_examples=60, deadline=None)
@@ -233,10 +234,10 @@ def test_no_exception_escapes_and_every_row_is_counted(tmp_path_factory, name, d
         result = import_reports(store, name, data)
     except UnreadableFile as exc:
         assert str(exc) and "\n" not in str(exc)
-        assert store.count("reports") == 0
+        assert store.count("reports", system()) == 0
         return
     assert _accounted(result)
-    assert store.count("reports") == result.accepted + result.unlocated
+    assert store.count("reports", system()) == result.accepted + result.unlocated
 
 
 def test_a_killed_import_leaves_the_database_as_it_was(tmp_path, db_url):
@@ -257,7 +258,7 @@ def test_a_killed_import_leaves_the_database_as_it_was(tmp_path, db_url):
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     store = Store.open(db_url)
-    assert store.count("reports") == 0
+    assert store.count("reports", system()) == 0
     with store.engine.connect() as c:
         assert c.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
         assert c.execute(sa.text("SELECT count(*) FROM imports")).scalar() == 0
@@ -299,7 +300,7 @@ def test_map_file_points_outside_vietnam_or_swapped_are_rejected_and_other_crs_r
         ],
     }
     result = import_reports(store, "b.geojson", json.dumps(metres).encode())
-    point = store.frame("reports").iloc[0].geometry
+    point = store.frame("reports", system()).iloc[0].geometry
     assert result.accepted == 1 and abs(point.y - 16.7469) < 1e-4 and abs(point.x - 107.1944) < 1e-4
 
 
@@ -315,7 +316,7 @@ def test_rejected_rows_can_be_imported_again_once_the_mapping_is_fixed(store):
     assert first.rejected == 1
     again = import_reports(store, "a.csv", data)
     assert again.rejected == 1 and again.duplicates == 0
-    assert len(stored_rejections(store)) == 1  # the same rejected row is kept once
+    assert len(stored_rejections(store, system())) == 1  # the same rejected row is kept once
     fixed = import_reports(store, "a.csv", data, mapping={"Họ tên liệt sĩ": "martyr_names", "Tọa độ": "coord_text"})
     assert fixed.accepted == 1
 
@@ -350,7 +351,7 @@ def test_a_file_stores_each_row_as_validating_it_alone_gives(store):
             continue
         alone[record["martyr_names"]] = record
     import_reports(store, "a.csv", data, datum="wgs84")
-    stored = store.frame("reports").set_index("martyr_names")
+    stored = store.frame("reports", system()).set_index("martyr_names")
     assert set(stored.index) == set(alone)
     for name, record in alone.items():
         row = stored.loc[name]

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 import shapely
 
+from layers.access import system
 from layers.importers.errors import UnreadableFile
 from layers.importers.trips import import_trips
 from tests.cli_helpers import run_module
@@ -32,7 +33,7 @@ KML = b"""<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.n
 def test_gpx_tracks_and_routes_become_trips_with_dates(store):
     result = import_trips(store, "osmand.gpx", GPX, chapter_id="chapter-vn-25", team="Đội 3", sweep_width_m=30)
     assert result.summary() == {"rows_read": 2, "accepted": 2, "rejected": 0, "duplicates": 0, "waypoints": 1}
-    trips = store.frame("trips").set_index("name")
+    trips = store.frame("trips", system()).set_index("name")
     track = trips.loc["Do tim doi 37"]
     assert (str(track["date_from"]), str(track["date_to"])) == ("2026-05-02", "2026-05-03")
     assert track["team"] == "Đội 3" and track["sweep_width_m"] == 30 and "Gốc đa" in track["waypoints"]
@@ -42,7 +43,7 @@ def test_gpx_tracks_and_routes_become_trips_with_dates(store):
 def test_the_same_track_twice_is_a_duplicate(store):
     import_trips(store, "a.gpx", GPX)
     again = import_trips(store, "b.gpx", GPX)
-    assert again.duplicates == 2 and store.count("trips") == 2
+    assert again.duplicates == 2 and store.count("trips", system()) == 2
 
 
 def test_kml_and_kmz_lines(store):
@@ -71,7 +72,7 @@ def test_unreadable_gps_files_say_why(store, name, data, says):
     with pytest.raises(UnreadableFile) as err:
         import_trips(store, name, data)
     assert says in str(err.value)
-    assert store.count("trips") == 0
+    assert store.count("trips", system()) == 0
 
 
 def test_command_line_imports_trips(tmp_path, db_url, store):
@@ -86,4 +87,4 @@ def test_unnamed_tracks_get_the_file_name(store):
     unnamed = GPX.replace(b"<rte><name>Duong vao</name>", b"<rte>")
     result = import_trips(store, "garmin.gpx", unnamed)
     assert result.accepted == 2
-    assert "garmin.gpx #2" in set(store.frame("trips")["name"])
+    assert "garmin.gpx #2" in set(store.frame("trips", system())["name"])

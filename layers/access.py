@@ -1,0 +1,281 @@
+"""Who may see and do what: the roles, declared once, and the one place that cuts records.
+
+A role says which records a person reaches (all, those of their chapters, those of their team),
+whose witness contacts they see, and what they may do. The store asks this module for the SQL
+condition of a read and for the cut of the frame it read (private fields emptied and free text
+scrubbed on every row whose contacts the person may not see), so a page that forgets cannot
+leak; writes are checked here before the store writes.
+
+Records belong to the chapter that received them (the layer's `owner` field) and are also work
+for the chapter of the province where they lie (its `place` field): a report taken in Nghệ An
+about a grave in Quảng Trị is seen by Quảng Trị's chapter, without the witness's contacts, which
+stay with the chapter the witness trusted (and the team sent to the site).
+
+>>> ROLES["partner"].contacts is Contacts.NONE
+True
+>>> sorted(r.code for r in ROLES.values() if Right.USERS in r.rights)
+['admin', 'chapter']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from layers.config import contacts_allowed
+from layers.errors import LayersError
+from layers.privacy import for_partners, free_text_fields
+from layers.schema import Layer
+
+
+class AccessDenied(LayersError):
+    """The signed-in person may not see or do this."""
+
+
+class Right(StrEnum):
+    VIEW = "view"  # the map, the figures and the records one reaches
+    EDIT = "edit"  # add and edit the reports of one's chapters
+    IMPORT = "import"  # import files of reports for one's chapters
+    TRIPS = "trips"  # record search trips and import their GPS tracks
+    CAMPAIGN_REPORTS = "campaign_reports"  # the 6- and 12-month reports of one's chapters
+    EXPORT_PARTNER = "export_partner"  # files without any witness data
+    EXPORT_TEAM = "export_team"  # files with the witness contacts one may see
+    USERS = "users"  # accounts of one's chapters
+    RESTORE = "restore"  # bring back a deleted record
+    PURGE = "purge"  # remove a deleted record for good
+    REFERENCE = "reference"  # battlefields, cemeteries and the chapters themselves
+
+
+class Reach(StrEnum):
+    ALL = "all"
+    CHAPTERS = "chapters"  # received by one's chapters, or lying in their provinces
+    TEAM = "team"  # as CHAPTERS, and the records the team is sent to
+
+
+class Contacts(StrEnum):
+    ALL = "all"
+    OWN = "own"  # of the records one's chapters received
+    ASSIGNED = "assigned"  # of the records the team is sent to
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label_vi: str
+    label_en: str
+    reach: Reach
+    contacts: Contacts
+    rights: frozenset[Right]
+    below: bool = False  # also the chapters under one's own (a provincial chapter's communes)
+    grants: tuple[str, ...] = ()  # the roles this one may give to accounts of its chapters
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_vi
+
+
+_ALL_RIGHTS = frozenset(Right)
+ROLES: dict[str, Role] = {
+    role.code: role
+    for role in (
+        Role(
+            "admin",
+            "Quản trị (Trung ương Hội)",
+            "Administrator (central association)",
+            Reach.ALL,
+            Contacts.ALL,
+            _ALL_RIGHTS,
+            below=True,
+            grants=("admin", "chapter", "recorder", "team", "partner"),
+        ),
+        Role(
+            "chapter",
+            "Lãnh đạo Hội tỉnh",
+            "Chapter leader",
+            Reach.CHAPTERS,
+            Contacts.OWN,
+            frozenset(
+                {
+                    Right.VIEW,
+                    Right.EDIT,
+                    Right.IMPORT,
+                    Right.TRIPS,
+                    Right.CAMPAIGN_REPORTS,
+                    Right.EXPORT_PARTNER,
+                    Right.EXPORT_TEAM,
+                    Right.USERS,
+                }
+            ),
+            below=True,
+            grants=("chapter", "recorder", "team"),
+        ),
+        Role(
+            "recorder",
+            "Cán bộ tiếp nhận",
+            "Recorder",
+            Reach.CHAPTERS,
+            Contacts.OWN,
+            frozenset({Right.VIEW, Right.EDIT, Right.IMPORT, Right.EXPORT_PARTNER}),
+        ),
+        Role(
+            "team",
+            "Đội tìm kiếm",
+            "Search team",
+            Reach.TEAM,
+            Contacts.ASSIGNED,
+            frozenset({Right.VIEW, Right.TRIPS, Right.EXPORT_PARTNER, Right.EXPORT_TEAM}),
+        ),
+        Role("partner", "Đối tác", "Partner", Reach.ALL, Contacts.NONE, frozenset({Right.VIEW, Right.EXPORT_PARTNER})),
+    )
+}
+OPERATOR_NAME = "operator"  # the command line without --as, as the history names it
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A person as the data sees them: their role, the chapters and provinces they reach, and
+    whether they are a demo account (which sees and changes demo records only)."""
+
+    username: str
+    role: Role
+    chapters: frozenset[str] = field(default_factory=frozenset)
+    provinces: frozenset[str] = field(default_factory=frozenset)
+    demo_only: bool = False
+    display_name: str = ""
+    chapter_id: str | None = None  # the account's own chapter: where what it adds belongs
+
+    def may(self, right: Right) -> bool:
+        return right in self.role.rights
+
+    def require(self, right: Right, doing: str) -> None:
+        if not self.may(right):
+            raise AccessDenied(f"Tài khoản «{self.username}» ({self.role.label_vi}) không được {doing}.")
+
+    def scope(self) -> Viewer:
+        """This person as far as what they see depends on them, for caches: colleagues with the
+        same role and chapters share a cached frame; a team's is its own (its assignments)."""
+        own = self.role.reach is Reach.TEAM or self.role.contacts is Contacts.ASSIGNED
+        return Viewer(self.username if own else "", self.role, self.chapters, self.provinces, self.demo_only)
+
+
+def system() -> Viewer:
+    """The app itself (seeding, migrations, the importer's own checks): sees everything.
+    Never handed to a page."""
+    return Viewer("system", Role("system", "Hệ thống", "System", Reach.ALL, Contacts.ALL, _ALL_RIGHTS))
+
+
+def operator() -> Viewer:
+    """The server's operator: the command line without --as. Sees and does everything, except
+    witness contacts unless the installation allows them (layers.config.contacts_allowed)."""
+    contacts = Contacts.ALL if contacts_allowed() else Contacts.NONE
+    role = Role(OPERATOR_NAME, "Người vận hành máy chủ", "Server operator", Reach.ALL, contacts, _ALL_RIGHTS)
+    return Viewer(OPERATOR_NAME, role)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def rows_condition(viewer: Viewer, layer: Layer, table: sa.Table) -> sa.ColumnElement[bool]:
+    """The SQL condition of the records of `layer` this person may see (not deleted)."""
+    conditions: list[sa.ColumnElement[bool]] = [table.c.deleted_at.is_(None)]
+    if viewer.demo_only:
+        conditions.append(table.c.is_demo)
+    if viewer.role.reach is not Reach.ALL and layer.place is not None:
+        reached = [
+            table.c[layer.owner].in_(sorted(viewer.chapters)),
+            table.c[layer.place].in_(sorted(viewer.provinces)),
+        ]
+        if viewer.role.reach is Reach.TEAM and layer.assignee is not None:
+            reached.append(table.c[layer.assignee] == viewer.username)
+        conditions.append(sa.or_(*reached))
+    return sa.and_(*conditions)
+
+
+def contacts_mask(viewer: Viewer, layer: Layer, frame: pd.DataFrame) -> np.ndarray:
+    """Which rows of a frame this person may see the private fields of."""
+    size = len(frame)
+    contacts = viewer.role.contacts
+    if contacts is Contacts.ALL:
+        return np.ones(size, dtype=bool)
+    if contacts is Contacts.NONE or layer.owner is None or layer.owner not in frame:
+        return np.zeros(size, dtype=bool)
+    if contacts is Contacts.ASSIGNED and layer.assignee is not None:
+        return (frame[layer.assignee] == viewer.username).fillna(False).to_numpy(dtype=bool)
+    return frame[layer.owner].isin(viewer.chapters).to_numpy(dtype=bool)
+
+
+def cut(viewer: Viewer, layer: Layer, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as this person may see it: on every row whose contacts they may not see, the
+    private fields are empty and the free texts scrubbed of the witness's name and phone
+    (as a partner's file is)."""
+    if not layer.private_fields and not free_text_fields(layer):
+        return frame
+    allowed = contacts_mask(viewer, layer, frame)
+    if allowed.all():
+        return frame
+    if not allowed.any():
+        return for_partners(frame, layer)
+    hidden = ~allowed
+    columns = [name for name in (*layer.private_fields, *free_text_fields(layer)) if name in frame]
+    out = frame.copy()
+    out.loc[hidden, columns] = for_partners(frame.loc[hidden], layer)[columns]
+    return out
+
+
+def sees_contacts(viewer: Viewer, layer: Layer, record: dict) -> bool:
+    """Whether this person may see the private fields of one record."""
+    return bool(contacts_mask(viewer, layer, pd.DataFrame([record]))[0]) if record else False
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+_WRITE_RIGHT = {"reports": Right.EDIT, "trips": Right.TRIPS}
+
+
+def write_right(layer: Layer) -> Right:
+    """The right that changes records of a layer (reference layers need REFERENCE)."""
+    return _WRITE_RIGHT.get(layer.name, Right.REFERENCE)
+
+
+def check_write(viewer: Viewer, layer: Layer, record: dict) -> None:
+    """Refuse a write this person may not make: the right for the layer, a record of one of
+    their chapters (for a layer with an owner and a place), a demo record for a demo account."""
+    viewer.require(write_right(layer), f"sửa lớp «{layer.label_vi}»")
+    if viewer.demo_only and not record.get("is_demo"):
+        raise AccessDenied("Tài khoản mẫu chỉ sửa được dữ liệu mẫu.")
+    if viewer.role.reach is Reach.ALL or layer.place is None:
+        return
+    if record.get(layer.owner) not in viewer.chapters:
+        raise AccessDenied(
+            f"Bản ghi này thuộc Hội khác; tài khoản «{viewer.username}» chỉ sửa được bản ghi của Hội mình."
+        )
+
+
+TEAM_REFUSED = (
+    "Bản cho đội tìm kiếm có liên hệ nhân chứng, mà «{who}» không được xem liên hệ nào "
+    "(người vận hành máy chủ xem được khi bật BANDO_SHOW_CONTACTS=1 hoặc show_witness_contacts = true "
+    "trong .streamlit/secrets.toml; người đăng nhập theo vai trò); hãy xuất bản cho đối tác."
+)
+
+
+def check_export(viewer: Viewer, audience: str) -> None:
+    """Whether this person may make a file for `audience`: any file needs an export right; a
+    team's file (with the contacts they see) also needs to see some contacts."""
+    if audience == "team":
+        viewer.require(Right.EXPORT_TEAM, "xuất bản cho đội tìm kiếm")
+        if viewer.role.contacts is Contacts.NONE:
+            raise AccessDenied(TEAM_REFUSED.format(who=viewer.username))
+    else:
+        viewer.require(Right.EXPORT_PARTNER, "xuất dữ liệu")
+
+
+def check_report_body(viewer: Viewer, chapter_id: str | None) -> None:
+    """A campaign report is of one's own chapters (the whole association for the centre)."""
+    if viewer.role.reach is Reach.ALL:
+        return
+    if chapter_id is None or chapter_id not in viewer.chapters:
+        raise AccessDenied(f"Tài khoản «{viewer.username}» chỉ lập báo cáo cho Hội của mình.")

@@ -1,0 +1,68 @@
+"""The installation's settings: where the database is, its secrets, and its switches.
+
+Read from the environment first, then `.streamlit/secrets.toml`, then the defaults; nothing
+else in the code reads either place.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets as _random
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / "data" / "local"
+DEFAULT_URL = f"sqlite:///{LOCAL / 'campaign.sqlite'}"
+URL_ENV = "BANDO_DB_URL"
+SECRETS = ROOT / ".streamlit" / "secrets.toml"
+BUSY_TIMEOUT_ENV = "BANDO_BUSY_TIMEOUT_S"  # seconds a writer waits for another; 120 unless set
+CONTACTS_ENV = "BANDO_SHOW_CONTACTS"
+COOKIE_SECRET_ENV = "BANDO_COOKIE_SECRET"
+COOKIE_SECRET_FILE = LOCAL / "cookie_secret"
+
+
+def secrets() -> dict:
+    """The contents of .streamlit/secrets.toml (empty when there is none)."""
+    return tomllib.loads(SECRETS.read_text(encoding="utf-8")) if SECRETS.exists() else {}
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database URL: the argument, else $BANDO_DB_URL, else secrets.toml `db_url`, else SQLite."""
+    if explicit:
+        return explicit
+    if os.environ.get(URL_ENV):
+        return os.environ[URL_ENV]
+    return secrets().get("db_url") or DEFAULT_URL
+
+
+def contacts_allowed() -> bool:
+    """Whether the server's operator (the command line without --as) sees witness contacts:
+    $BANDO_SHOW_CONTACTS=1 or `show_witness_contacts = true` in secrets.toml. Off by default.
+    Signed-in people see contacts by their role (layers.access), not by this switch."""
+    if os.environ.get(CONTACTS_ENV) is not None:
+        return os.environ[CONTACTS_ENV] == "1"
+    return bool(secrets().get("show_witness_contacts", False))
+
+
+def busy_timeout_s() -> float:
+    """How long a writer waits for another (a parallel import) before giving up with a message."""
+    return float(os.environ.get(BUSY_TIMEOUT_ENV) or 120)
+
+
+def cookie_secret() -> str:
+    """The key that signs session cookies: $BANDO_COOKIE_SECRET, else `cookie_secret` in
+    secrets.toml, else one made on first use and kept in data/local/cookie_secret (readable by
+    this user only). Several app processes behind one proxy must be given the same key."""
+    given = os.environ.get(COOKIE_SECRET_ENV) or secrets().get("cookie_secret")
+    if given:
+        return str(given)
+    COOKIE_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(COOKIE_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made before, or by another process starting at the same time
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as out:
+            out.write(_random.token_urlsafe(48))
+    return COOKIE_SECRET_FILE.read_text().strip()
