@@ -24,6 +24,7 @@ import shapely
 from numpy.typing import ArrayLike
 from pyproj import Transformer
 
+from geo.errors import GeoError
 from geo.text import compact
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -105,7 +106,7 @@ class Place:
         }
 
 
-class UnknownPlace(LookupError):
+class UnknownPlace(GeoError, LookupError):
     """Raised when no name of any era matches."""
 
 

@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike
 
 from geo import datums
 from geo.admin import UnknownPlace, in_territory, province_table_34, province_table_63, resolve_place
+from geo.errors import GeoError
 from geo.text import strip_marks
 
 # A lon/lat box round the mainland, islands and archipelagos. The parser no longer uses it:
@@ -28,7 +29,7 @@ VIETNAM = (102.0, 6.5, 117.5, 23.5)
 METRES_PER_DEGREE = 111_320.0
 
 
-class CoordinateError(ValueError):
+class CoordinateError(GeoError, ValueError):
     """The text is not a coordinate this parser can read; the message says why (Vietnamese)."""
 
 

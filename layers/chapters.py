@@ -9,7 +9,7 @@ import uuid
 import pandas as pd
 import sqlalchemy as sa
 
-from geo.admin import UnknownPlace, province_codes, province_names, province_table_34, resolve_place
+from geo.admin import province_codes, province_names, province_table_34, resolve_place
 from geo.text import fold
 from layers.access import AccessDenied, Right, Viewer, system
 from layers.errors import LayersError
@@ -84,10 +84,7 @@ def chapter_list(store: Store) -> list[dict]:
 
 
 def _province_code(text: str) -> str:
-    try:
-        place = resolve_place(text)
-    except UnknownPlace as exc:
-        raise LayersError(exc.args[0]) from None
+    place = resolve_place(text)
     if len(place.provinces_34) != 1:
         raise LayersError(f"«{text}» không chỉ một tỉnh hiện nay; hãy ghi tên một tỉnh.")
     return province_codes("34")[place.provinces_34[0]]

@@ -12,7 +12,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from geo.admin import UnknownPlace
 from geo.datums import DATUMS
 from geo.output import write_json
 from layers.access import ROLES, Right, Viewer, check_export, check_report_body, operator
@@ -201,10 +200,7 @@ def _spec(args: argparse.Namespace) -> FilterSpec:
         year_to=years[1],
         statuses=tuple(args.status),
     )
-    try:
-        spec.resolved_place()
-    except UnknownPlace as exc:
-        raise LayersError(exc.args[0]) from None
+    spec.resolved_place()  # an unknown place is said now (geo.admin.UnknownPlace, one of LayersError)
     return spec
 
 

@@ -100,11 +100,15 @@ def write_many(connection: sa.Connection, rows: list[tuple]) -> None:
     connection.execute(HISTORY.insert(), [{**dict(zip(names, row, strict=True)), "at": at} for row in rows])
 
 
-def rows_of(connection: sa.Connection, record_id: str, import_id: str | None = None) -> list[dict]:
-    """A record's history, oldest first; with `import_id`, the import that brought it first."""
+def rows_of(
+    connection: sa.Connection, record_id: str, import_id: str | None = None, layer: str | None = None
+) -> list[dict]:
+    """A record's history, oldest first; with `import_id` (and its `layer`), the import that
+    brought it first."""
     condition = HISTORY.c.record_id == record_id
     if import_id:
-        condition = sa.or_(condition, sa.and_(HISTORY.c.action == "import", HISTORY.c.record_id == import_id))
+        brought = sa.and_(HISTORY.c.action == "import", HISTORY.c.record_id == import_id, HISTORY.c.layer == layer)
+        condition = sa.or_(condition, brought)
     query = sa.select(HISTORY).where(condition).order_by(HISTORY.c.id)
     return [dict(row._mapping) for row in connection.execute(query)]
 
@@ -147,9 +151,12 @@ def hidden_for(changes: dict, layer: Layer, secrets: list[str]) -> dict:
     return out
 
 
-def blank_private(connection: sa.Connection, record_id: str, private: tuple[str, ...]) -> None:
-    """Remove the private values of a purged record from its older history rows."""
-    for row in rows_of(connection, record_id):
-        hidden = hide_private(row["changes"], private)
+def blank_private(connection: sa.Connection, record_id: str, layer: Layer) -> None:
+    """Remove a purged record's private values from its older history rows, and its witness's
+    name and phone from the free texts there."""
+    entries = rows_of(connection, record_id)
+    secrets = private_values(entries, layer.private_fields)
+    for row in entries:
+        hidden = hidden_for(row["changes"], layer, secrets)
         if hidden != row["changes"]:
             connection.execute(HISTORY.update().where(HISTORY.c.id == row["id"]).values(changes=hidden))

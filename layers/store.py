@@ -213,10 +213,10 @@ class Store:
         with sqlite.bulk_cache(connection) if bound else _nothing():
             for batch in _chunks(records, CHUNK):
                 if viewer is not None:
+                    if viewer.demo_only:  # what a demo account adds is demo data, removed with it
+                        batch = [{**r, "is_demo": True} for r in batch]
                     for record in batch:
                         access.check_write(viewer, layer, record)
-                    if viewer.demo_only:
-                        batch = [{**r, "is_demo": True} for r in batch]
                 columns = self._columns(table, batch, author, now)
                 if bound:
                     sqlite.execute_insert(connection, columns, bound, statement)
@@ -400,7 +400,7 @@ class Store:
             if current is None or current["deleted_at"] is None:
                 raise StoreError("Chỉ xóa hẳn được bản ghi đã xóa (trong thùng rác).")
             connection.execute(table.delete().where(table.c.id == record_id))
-            history.blank_private(connection, record_id, get_layer(layer_name).private_fields)
+            history.blank_private(connection, record_id, get_layer(layer_name))
             history.write(
                 connection,
                 layer_name,
@@ -497,14 +497,22 @@ class Store:
             row["geometry"] = frame.geometry.iloc[0]
         return row
 
+    @staticmethod
+    def _layer_of(connection: sa.Connection, record_id: str) -> str | None:
+        """The layer a record is (or was, when purged) in."""
+        for name, table in _layer_tables().items():
+            if connection.execute(sa.select(table.c.id).where(table.c.id == record_id)).first():
+                return name
+        query = sa.select(history.HISTORY.c.layer).where(history.HISTORY.c.record_id == record_id).limit(1)
+        name = connection.execute(query).scalar()
+        return name if name in _layer_tables() else None
+
     def history(self, record_id: str, viewer: Viewer) -> list[dict]:
         """A record's history as this person may see it: the record must be one they may see (or,
         for an administrator, a deleted one); private values only where they see its contacts."""
         with self.engine.connect() as connection:
-            layer_name = connection.execute(
-                sa.select(history.HISTORY.c.layer).where(history.HISTORY.c.record_id == record_id).limit(1)
-            ).scalar()
-            if layer_name is None or layer_name not in _layer_tables():
+            layer_name = self._layer_of(connection, record_id)
+            if layer_name is None:
                 raise StoreError(f"Không có lịch sử cho «{record_id[:60]}».")
             layer = get_layer(layer_name)
             current = self._current(connection, layer_name, record_id)
@@ -516,7 +524,8 @@ class Store:
             purged_for_admin = viewer.may(access.Right.PURGE) and current is None
             if not (visible or deleted_for_admin or purged_for_admin):
                 raise StoreError(f"Không có lịch sử cho «{record_id[:60]}».")
-            entries = history.rows_of(connection, record_id, current.get("import_id") if current else None)
+            brought_by = current.get("import_id") if current else None
+            entries = history.rows_of(connection, record_id, brought_by, layer_name)
         contacts = current is not None and access.sees_contacts(viewer, layer, current)
         secrets = history.private_values(entries, layer.private_fields)
         out = []

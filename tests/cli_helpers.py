@@ -6,8 +6,17 @@ import subprocess
 import sys
 
 
-def run_module(module: str, *args: str, cwd=None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`python -m MODULE ARGS…` (from `cwd`, with only `env` if given); never raises on a non-zero exit."""
+def run_module(
+    module: str, *args: str, cwd=None, env: dict | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess:
+    """`python -m MODULE ARGS…` (from `cwd`, with only `env` if given, `stdin` typed in); never
+    raises on a non-zero exit."""
     return subprocess.run(
-        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=False, cwd=cwd, env=env
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env=env,
+        input=stdin,
     )

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.admin import UnknownPlace
 from layers.access import Viewer
 from layers.errors import LayersError
 from layers.labels import clean_text
@@ -60,10 +59,7 @@ def layer_names(choice: str) -> tuple[str, ...]:
 
 def narrow(frame: gpd.GeoDataFrame, spec: FilterSpec) -> gpd.GeoDataFrame:
     """The rows of one layer's frame that the spec selects, without the helper columns."""
-    try:
-        chosen = apply(prepare(frame), spec)
-    except UnknownPlace as exc:
-        raise LayersError(exc.args[0]) from None
+    chosen = apply(prepare(frame), spec)
     return chosen[[c for c in chosen.columns if not c.startswith("_")]]
 
 

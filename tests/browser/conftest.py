@@ -76,15 +76,22 @@ def fresh_app_url(tmp_path_factory):
 
 XSS_PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 XSS_MARKER = "XSSPROBE"
+# An account of its own for the test that locks it by wrong passwords, so no other test is locked.
+LOCK_USER = "khoa.thu"
+LOCK_PASSWORD = "mat-khau-dung"
 
 
 @pytest.fixture(scope="session")
 def app_db_url(tmp_path_factory) -> str:
-    """2,000 demo reports plus one report whose witness text is hostile HTML."""
+    """2,000 demo reports plus one report whose witness text is hostile HTML (a demo record
+    too: the demo accounts the tests sign in with see demo records only), and the account
+    LOCK_USER (a Quảng Trị recorder) for the test that locks it."""
     from shapely.geometry import Point
 
+    from layers.access import system
     from layers.seed import load_demo, seed_reference
     from layers.store import Store
+    from layers.users import add_user
 
     tmp = tmp_path_factory.mktemp("app")
     db_url = f"sqlite:///{tmp / 'campaign.sqlite'}"
@@ -106,10 +113,12 @@ def app_db_url(tmp_path_factory) -> str:
                 "status": "new",
                 "uncertainty_m": 100.0,
                 "geometry": Point(106.95, 16.95),
+                "is_demo": True,
             }
         ],
         author="test",
     )
+    add_user(store, LOCK_USER, "recorder", LOCK_PASSWORD, by=system(), chapter="chapter-vn-25")
     store.engine.dispose()
     return db_url
 
@@ -141,10 +150,10 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def offline_page(browser):
-    """A page whose requests to anything but 127.0.0.1 are aborted; `page.blocked` lists them."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+def offline_context(browser, width: int = 1400, height: int = 1000):
+    """A browser context whose requests to anything but 127.0.0.1 are aborted; `context.blocked`
+    lists them. The caller closes it."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
     blocked: list[str] = []
 
     def route(r):
@@ -155,8 +164,16 @@ def offline_page(browser):
             r.abort()
 
     context.route("**/*", route)
+    context.blocked = blocked
+    return context
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A page whose requests to anything but 127.0.0.1 are aborted; `page.blocked` lists them."""
+    context = offline_context(browser)
     page = context.new_page()
-    page.blocked = blocked
+    page.blocked = context.blocked
     page.dialogs = []
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     yield page

@@ -1,9 +1,10 @@
-"""Finding things inside the Streamlit page and the map's iframe."""
+"""Signing in, and finding things inside the Streamlit page and the map's iframe."""
 
 from __future__ import annotations
 
 import re
 import time
+from urllib.parse import urlparse
 
 from playwright.sync_api import Error as PlaywrightError
 
@@ -11,6 +12,46 @@ from tests.browser.conftest import save_screenshot
 
 MAP_FRAME = "streamlit_folium"
 TILE_HOSTS = ("tile.openstreetmap.org", "server.arcgisonline.com", "tile.opentopomap.org")
+
+SIGN_IN_PATH = "/dang-nhap"
+ADMIN = "demo.trunguong"  # the demo administrator: sees every demo record and every contact
+PARTNER = "demo.doitac"
+RECORDER = "demo.tiepnhan"  # Quảng Trị's recorder
+CHAPTER_LEADER = "demo.tinh"  # Quảng Trị's chapter leader
+DEMO_PASSWORD = "demo2027"
+SIGN_OUT = "Đăng xuất"
+
+
+def on_sign_in_page(page) -> bool:
+    return urlparse(page.url).path.rstrip("/") == SIGN_IN_PATH
+
+
+def submit_sign_in(page, username: str, password: str) -> None:
+    """Fill the sign-in form as a person does and send it; waits for the answer page."""
+    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
+    with page.expect_navigation(timeout=60_000):
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
+
+
+def sign_out_link(page):
+    return page.locator('[data-testid="stSidebar"]').get_by_role("link", name=SIGN_OUT)
+
+
+def sign_in(page, url: str, username: str = ADMIN, password: str = DEMO_PASSWORD, path: str = "/"):
+    """Open `path` of the app at `url`, which sends a visitor to the sign-in page; sign in there
+    as `username` and wait until the app shows `path` to them (the sidebar's "Đăng xuất").
+    A page whose context is signed in already just opens `path`."""
+    page.goto(f"{url}{path}")
+    if not on_sign_in_page(page):
+        sign_out_link(page).wait_for(timeout=90_000)
+        return page
+    submit_sign_in(page, username, password)
+    if on_sign_in_page(page):
+        said = page.locator(".error").all_inner_texts()
+        raise AssertionError(f"signing in as {username} was refused: {said}")
+    sign_out_link(page).wait_for(timeout=90_000)
+    return page
 
 
 def map_frame(page, predicate, timeout_s: float = 90, what: str = "the map"):
@@ -68,3 +109,38 @@ def wait_until_idle(page, timeout_s: float = 60) -> None:
                 return
         page.wait_for_timeout(200)
     raise AssertionError(f"the app was still running after {timeout_s} s")
+
+
+def all_text(page) -> str:
+    """What the page holds for a reader: its text, and the HTML of every frame (the map's
+    iframe holds the popups' data)."""
+    parts = [page.locator("body").inner_text()]
+    for frame in page.frames:
+        try:
+            parts.append(frame.content())
+        except PlaywrightError:  # a frame being replaced by a rerun
+            pass
+    return "\n".join(parts)
+
+
+def squeeze(text: str) -> str:
+    """Text without any white space, to find a phone number however it was spaced."""
+    return re.sub(r"\s+", "", text)
+
+
+def choose_option(page, scope, label: str, option: str) -> None:
+    scope.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input").first.click()
+    page.get_by_role("option", name=option).first.click()
+    wait_until_idle(page)
+
+
+def download_file(page, scope, filename_start: str) -> tuple[str, bytes]:
+    """Make the file of an export form ("Tạo tệp") and download it: (file name, bytes)."""
+    scope.get_by_role("button", name="Tạo tệp").click()
+    button = scope.get_by_role("button", name=f"Tải về {filename_start}")
+    button.wait_for(timeout=90_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    with open(download.path(), "rb") as data:
+        return download.suggested_filename, data.read()

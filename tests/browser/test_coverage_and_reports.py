@@ -17,7 +17,7 @@ from layers.exporters.selection import narrow
 from layers.query import FilterSpec
 from layers.store import Store
 from tests.browser.conftest import save_screenshot
-from tests.browser.helpers import map_frame, only_tiles_were_blocked, wait_until_idle
+from tests.browser.helpers import map_frame, only_tiles_were_blocked, sign_in, wait_until_idle
 
 QUANG_TRI = "place=Qu%E1%BA%A3ng+Tr%E1%BB%8B"
 UNVISITED_STROKE = "#b2182b"
@@ -37,7 +37,7 @@ def test_coverage_page_shows_the_unvisited_reports_of_the_province(app_url, app_
     assert 0 < expected < len(reports)
 
     page = offline_page
-    page.goto(f"{app_url}/do-phu?{QUANG_TRI}")
+    sign_in(page, app_url, path=f"/do-phu?{QUANG_TRI}")
     page.get_by_text(f"{expected:,}".replace(",", ".") + " tin báo có tọa độ chưa có chuyến nào tới").wait_for(
         timeout=90_000
     )
@@ -70,7 +70,7 @@ def test_a_chapter_downloads_its_six_month_report_with_the_figures_of_the_data(a
     assert figures.reports_received > 0
 
     page = offline_page
-    page.goto(f"{app_url}/bao-cao")
+    sign_in(page, app_url, path="/bao-cao")
     page.get_by_text("Đơn vị báo cáo").first.wait_for(timeout=60_000)
     wait_until_idle(page)
     _choose(page, "Đơn vị báo cáo", "Hội Cựu TNXP tỉnh Quảng Trị")
@@ -93,7 +93,7 @@ def test_a_chapter_downloads_its_six_month_report_with_the_figures_of_the_data(a
 
 def test_the_overview_shows_days_left_and_the_sourced_national_targets(app_url, offline_page):
     page = offline_page
-    page.goto(app_url)
+    sign_in(page, app_url)
     page.get_by_text("Số ngày còn lại đến 27/07/2027").wait_for(timeout=60_000)
     page.get_by_text(str(days_left(date.today()))).first.wait_for(timeout=10_000)
     page.get_by_text("Mục tiêu quốc gia đã công bố").wait_for(timeout=10_000)

@@ -1,7 +1,7 @@
 """The map explorer in a real browser with the network blocked: filters, counts, escaping."""
 
 from tests.browser.conftest import XSS_MARKER, XSS_PAYLOADS, save_screenshot
-from tests.browser.helpers import map_frame, only_tiles_were_blocked, wait_for_counts, wait_until_idle
+from tests.browser.helpers import map_frame, only_tiles_were_blocked, sign_in, wait_for_counts, wait_until_idle
 
 TOTAL = 2001
 
@@ -17,7 +17,7 @@ def _sidebar_multiselect(page, label: str, option: str) -> None:
 
 def test_choosing_a_province_changes_map_and_table_to_the_same_count(app_url, offline_page):
     page = offline_page
-    page.goto(f"{app_url}/ban-do")
+    sign_in(page, app_url, path="/ban-do")
     assert wait_for_counts(page) == (TOTAL, TOTAL)
     _sidebar_multiselect(page, "Tỉnh, thành", "Quảng Trị")
     map_count, table_count = wait_for_counts(page, changed_from=TOTAL)
@@ -30,7 +30,7 @@ def test_choosing_a_province_changes_map_and_table_to_the_same_count(app_url, of
 
 def test_the_period_slider_narrows_map_and_table(app_url, offline_page):
     page = offline_page
-    page.goto(f"{app_url}/ban-do")
+    sign_in(page, app_url, path="/ban-do")
     wait_for_counts(page)
     wait_until_idle(page)
     thumb = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]').first
@@ -50,9 +50,11 @@ def test_the_period_slider_narrows_map_and_table(app_url, offline_page):
 
 def test_a_shared_link_opens_the_same_view(app_url, offline_page):
     page = offline_page
-    page.goto(
-        f"{app_url}/ban-do?place=Qu%E1%BA%A3ng+Tr%E1%BB%8B&units=C552&year_from=1968&year_to=1972"
-        "&statuses=new&statuses=verifying&statuses=verified&statuses=planned"
+    sign_in(
+        page,
+        app_url,
+        path="/ban-do?place=Qu%E1%BA%A3ng+Tr%E1%BB%8B&units=C552&year_from=1968&year_to=1972"
+        "&statuses=new&statuses=verifying&statuses=verified&statuses=planned",
     )
     map_count, table_count = wait_for_counts(page, changed_from=TOTAL)
     assert map_count == table_count
@@ -63,7 +65,7 @@ def test_a_shared_link_opens_the_same_view(app_url, offline_page):
 
 def test_hostile_witness_text_shows_as_text_and_runs_nothing(app_url, offline_page):
     page = offline_page
-    page.goto(f"{app_url}/ban-do?text={XSS_MARKER}")
+    sign_in(page, app_url, path=f"/ban-do?text={XSS_MARKER}")
     assert wait_for_counts(page, changed_from=TOTAL) == (1, 1)
     frame = map_frame(page, lambda f: f.locator("path.report-marker").count() == 1, what="the hostile report")
     frame.locator("path.report-marker").click(force=True)
@@ -81,7 +83,7 @@ def test_hostile_witness_text_shows_as_text_and_runs_nothing(app_url, offline_pa
 
 def test_drawing_a_rectangle_narrows_to_the_area(app_url, offline_page):
     page = offline_page
-    page.goto(f"{app_url}/ban-do?place=Qu%E1%BA%A3ng+Tr%E1%BB%8B")
+    sign_in(page, app_url, path="/ban-do?place=Qu%E1%BA%A3ng+Tr%E1%BB%8B")
     before, _ = wait_for_counts(page, changed_from=TOTAL)
     frame = map_frame(page, lambda f: f.locator(".leaflet-draw-draw-rectangle").count() == 1)
     page.wait_for_timeout(2000)  # the zoom to Quảng Trị settles
@@ -103,7 +105,7 @@ def test_drawing_a_rectangle_narrows_to_the_area(app_url, offline_page):
 
 def test_selecting_a_table_row_opens_its_details(app_url, offline_page):
     page = offline_page
-    page.goto(f"{app_url}/ban-do?text={XSS_MARKER}")
+    sign_in(page, app_url, path=f"/ban-do?text={XSS_MARKER}")
     wait_for_counts(page, changed_from=TOTAL)
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for(timeout=30_000)
@@ -121,7 +123,7 @@ def test_selecting_a_table_row_opens_its_details(app_url, offline_page):
 
 def test_every_pick_in_the_table_sends_the_map_to_that_report(app_url, offline_page):
     page = offline_page
-    page.goto(f"{app_url}/ban-do?place=Qu%E1%BA%A3ng+Tr%E1%BB%8B")
+    sign_in(page, app_url, path="/ban-do?place=Qu%E1%BA%A3ng+Tr%E1%BB%8B")
     wait_for_counts(page, changed_from=TOTAL)
     wait_until_idle(page)
     grid = page.locator('[data-testid="stDataFrame"]').first

@@ -10,7 +10,7 @@ import gpxpy
 from pypdf import PdfReader
 
 from tests.browser.conftest import save_screenshot
-from tests.browser.helpers import map_frame, wait_for_counts, wait_until_idle
+from tests.browser.helpers import map_frame, sign_in, wait_for_counts, wait_until_idle
 
 TOTAL = 2001
 QUANG_BINH_325 = "/ban-do?place=Qu%E1%BA%A3ng+B%C3%ACnh&units=S%C6%B0+%C4%91o%C3%A0n+325"
@@ -34,7 +34,7 @@ def _download(page, scope, filename_start: str) -> tuple[str, bytes]:
 
 def test_exporting_the_view_gives_a_gpx_with_the_reports_the_table_shows(app_url, offline_page):
     page = offline_page
-    page.goto(app_url + QUANG_BINH_325)
+    sign_in(page, app_url, path=QUANG_BINH_325)
     shown, table = wait_for_counts(page, changed_from=TOTAL)
     assert 0 < shown == table < 100
     wait_until_idle(page)
@@ -56,7 +56,7 @@ def test_exporting_the_view_gives_a_gpx_with_the_reports_the_table_shows(app_url
 
 def test_the_export_page_makes_a_field_sheet_and_a_partner_geojson(app_url, offline_page):
     page = offline_page
-    page.goto(app_url + QUANG_BINH_325)
+    sign_in(page, app_url, path=QUANG_BINH_325)
     shown, table = wait_for_counts(page, changed_from=TOTAL)
     wait_until_idle(page)
     page.get_by_role("link", name="Xuất dữ liệu").click()

@@ -1,12 +1,12 @@
 """The first start: the README's run command seeds demo data and the map draws with no internet."""
 
 from tests.browser.conftest import save_screenshot
-from tests.browser.helpers import map_count, map_frame, only_tiles_were_blocked, wait_until_idle
+from tests.browser.helpers import map_count, map_frame, only_tiles_were_blocked, sign_in, wait_until_idle
 
 
 def test_first_start_seeds_demo_data_and_draws_it_offline(fresh_app_url, offline_page):
     page = offline_page
-    page.goto(f"{fresh_app_url}/ban-do")
+    sign_in(page, fresh_app_url, path="/ban-do")
     frame = map_frame(page, lambda f: f.locator(".report-count").count() == 1, what="the report count")
     assert map_count(frame) == 2000
     # Markers or clusters are drawn, and the offline basemap took over from the blocked tiles.
@@ -20,7 +20,7 @@ def test_first_start_seeds_demo_data_and_draws_it_offline(fresh_app_url, offline
 
 def test_the_english_switch_translates_the_page(fresh_app_url, offline_page):
     page = offline_page
-    page.goto(f"{fresh_app_url}/ban-do")
+    sign_in(page, fresh_app_url, path="/ban-do")
     map_frame(page, lambda f: f.locator(".report-count").count() == 1)
     wait_until_idle(page)  # the map reports its view once drawn, and the page reruns for it
     page.get_by_text("English").click()

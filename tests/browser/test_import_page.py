@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from tests.browser.conftest import save_screenshot
-from tests.browser.helpers import wait_until_idle
+from tests.browser.helpers import sign_in, wait_until_idle
 from tests.layers.importers.test_reports_import import MESSY
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
@@ -13,7 +13,7 @@ def test_uploading_a_messy_file_accounts_for_every_row(fresh_app_url, offline_pa
     page = offline_page
     source = tmp_path / "hoi-quang-tri.csv"
     source.write_bytes(MESSY)
-    page.goto(f"{fresh_app_url}/nhap-du-lieu")
+    sign_in(page, fresh_app_url, path="/nhap-du-lieu")
     page.get_by_text("Tải mẫu CSV").wait_for(timeout=60_000)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(source))
     page.get_by_text("Xem trước 8 dòng đầu").wait_for(timeout=60_000)
@@ -36,7 +36,7 @@ def test_a_binary_file_gets_a_clear_message(fresh_app_url, offline_page, tmp_pat
     page = offline_page
     source = tmp_path / "anh.csv"
     source.write_bytes(b"\x89PNG\x00\x00\x00binary" * 100)
-    page.goto(f"{fresh_app_url}/nhap-du-lieu")
+    sign_in(page, fresh_app_url, path="/nhap-du-lieu")
     page.get_by_text("Tải mẫu CSV").wait_for(timeout=60_000)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(source))
     page.get_by_text("Không đọc được tệp").wait_for(timeout=30_000)
@@ -44,7 +44,7 @@ def test_a_binary_file_gets_a_clear_message(fresh_app_url, offline_page, tmp_pat
 
 
 def _upload(page, url: str, source, what: str = "Tin báo") -> None:
-    page.goto(f"{url}/nhap-du-lieu")
+    sign_in(page, url, path="/nhap-du-lieu")  # signs in the first time only
     page.get_by_text("Nhập gì?").wait_for(timeout=60_000)
     if what != "Tin báo":
         page.get_by_text(what).click()

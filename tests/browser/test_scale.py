@@ -8,7 +8,7 @@ import pytest
 
 from layers.access import system
 from tests.browser.conftest import _need_chromium, _start_app, save_screenshot
-from tests.browser.helpers import map_frame, only_tiles_were_blocked
+from tests.browser.helpers import map_frame, only_tiles_were_blocked, sign_in
 
 REPORTS = 200_000
 
@@ -43,7 +43,7 @@ def _count(frame, attribute: str) -> str | None:
 def test_the_map_of_200000_reports_groups_them_then_shows_each_one_close_in(big, offline_page):
     url, (lat, lon), located = big
     page = offline_page
-    page.goto(f"{url}/ban-do")
+    sign_in(page, url, path="/ban-do")
     frame = map_frame(
         page,
         lambda f: f.locator(".report-count").count() == 1 and _count(f, "data-count") == str(REPORTS),
