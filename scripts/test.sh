@@ -9,6 +9,8 @@ export BANDO_EXTRA_REQUIREMENTS=requirements-test.txt
 source scripts/setup-env.sh
 _apt_install chromium chromium
 _apt_install pg_virtualenv postgresql postgis
+# A PostgreSQL installed before without PostGIS: the extension is what the shared server needs.
+compgen -G "/usr/share/postgresql/*/extension/postgis.control" > /dev/null || _apt_packages postgis
 python scripts/fetch_static.py
 ruff check .
 ruff format --check .

@@ -38,17 +38,27 @@ def _postgresql_database() -> tuple[sa.Engine, str]:
     return engine, make_url(admin).set(database=name).render_as_string(hide_password=False)
 
 
+def _postgresql_url():
+    admin, url = _postgresql_database()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_db_url(request, tmp_path):
     """A new, empty database on each backend: a SQLite file, and a PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'campaign.sqlite'}"
         return
-    admin, url = _postgresql_database()
-    yield url
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
+    yield from _postgresql_url()
+
+
+@pytest.fixture
+def pg_url():
+    """A new, empty PostgreSQL database (with PostGIS once the store opens it)."""
+    yield from _postgresql_url()
 
 
 @pytest.fixture

@@ -71,7 +71,11 @@ def viewer_of_cookie(store: Store, cookie: str | None) -> Viewer | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path of this site only (never another site)."""
+    """Where to go after signing in: a path of this site only (never another site).
+
+    >>> _safe_next("/ban-do?place=Qu%E1%BA%A3ng+Tr%E1%BB%8B"), _safe_next("//evil.example/x"), _safe_next("https://x.y/")
+    ('/ban-do?place=Qu%E1%BA%A3ng+Tr%E1%BB%8B', '/', '/')
+    """
     if not target:
         return "/"
     parsed = urlparse(target)

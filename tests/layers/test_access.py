@@ -112,3 +112,33 @@ def test_a_demo_account_sees_and_changes_demo_records_only(campaign):
 def test_a_commune_chapter_is_reached_by_its_provincial_leader_but_not_by_a_recorder_of_the_province(campaign):
     assert campaign.commune in campaign.viewer("qt.tinh").chapters
     assert campaign.commune not in campaign.viewer("qt.ghi").chapters
+
+
+def test_trip_waypoints_and_chapter_contacts_follow_the_same_rule_as_witness_contacts(campaign):
+    store = campaign.store
+    store.insert(
+        "trips",
+        [
+            {
+                "id": "t-qt",
+                "chapter_id": "chapter-vn-25",
+                "province_34": "VN-25",
+                "waypoints": "Nhà ông A 0912 000 009",
+            },
+            {"id": "t-na", "chapter_id": "chapter-vn-22", "province_34": "VN-22", "waypoints": "Nhà bà B"},
+        ],
+    )
+    store.update("chapters", "chapter-vn-25", {"contact": "0233 385 2123"}, "test", 1)
+    for username, trips, waypoints, contact in (
+        ("qt.doi", {"t-qt"}, {"t-qt"}, True),
+        ("qt.tinh", {"t-qt"}, {"t-qt"}, True),
+        ("doitac", {"t-qt", "t-na"}, set(), False),
+        ("na.ghi", {"t-na"}, {"t-na"}, False),
+    ):
+        viewer = campaign.viewer(username)
+        frame = store.frame("trips", viewer)
+        assert set(frame["id"]) == trips, username
+        assert set(frame.loc[frame["waypoints"].notna(), "id"]) == waypoints, username
+        chapters = store.frame("chapters", viewer).set_index("id")
+        assert len(chapters) == 36  # every chapter is listed for everyone
+        assert (chapters.loc["chapter-vn-25", "contact"] == "0233 385 2123") is contact, username

@@ -20,13 +20,6 @@ from tests.cli_helpers import run_module
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def pg_url(any_db_url):
-    if not any_db_url.startswith("postgresql"):
-        pytest.skip("a PostgreSQL server is what this pins")
-    return any_db_url
-
-
 def test_geometry_is_a_postgis_column_with_a_gist_index_readable_by_qgis(pg_url):
     store = Store.open(pg_url)
     store.insert("reports", [{"martyr_names": "A", "geometry": Point(106.9, 16.8)}])
@@ -67,7 +60,8 @@ def test_a_chapters_sqlite_file_moves_into_the_server_with_its_history_and_count
     assert [e["action"] for e in target.history(report_id, system())] == ["import", "update"]
     original = source.frame("reports", system()).set_index("id").sort_index()
     copied = target.frame("reports", system()).set_index("id").sort_index()
-    assert original.geometry.geom_equals(copied.geometry).all()
+    same = original.geometry.geom_equals(copied.geometry) | (original.geometry.isna() & copied.geometry.isna())
+    assert same.all() and original.geometry.notna().sum() > 200
     assert (original["witness_phone"].fillna("") == copied["witness_phone"].fillna("")).all()
     target.update("reports", report_id, {"status": "verified"}, "qt.tinh", 2)  # history numbering goes on
     again = run_module("layers", "migrate-to", pg_url, "--db", db_url, cwd=ROOT, env=env)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from layers.access import Reach
 from layers.campaign import CAMPAIGN_END, Figures, Period, Scope, current_period, days_left, targets, vietnam_today
 from layers.coverage import done_trips
 from layers.labels import number
-from ui.state import data_version, lang, layer_frame, t
+from ui.state import data_version, lang, layer_frame, t, viewer
 from ui.widgets import figure_metrics
 
 
@@ -26,7 +27,7 @@ st.header(t("home_title"))
 st.metric(t("home_days_left", day=f"{CAMPAIGN_END:%d/%m/%Y}"), number(days_left(today), lang()))
 
 reports, trips = layer_frame("reports", version), layer_frame("trips", version)
-st.subheader(t("home_totals"))
+st.subheader(t("home_totals" if viewer().role.reach is Reach.ALL else "home_totals_scoped"))
 made = done_trips(trips)
 totals = {
     t("home_reports"): len(reports),

@@ -12,8 +12,10 @@ from geo.admin import province_names
 from geo.coords import format_position
 from layers.labels import describe_spec, number, period_text
 from layers.query import FilterSpec
+from layers.schema import REPORTS
 from ui.export_form import export_form
 from ui.filters import sidebar_filters
+from ui.history_view import history_lines
 from ui.mapview import MapOptions, build_map, script_key, short_id, status_label
 from ui.reports_view import view_layer, view_payload
 from ui.state import (
@@ -24,7 +26,9 @@ from ui.state import (
     layer_frame,
     map_trips,
     prepared_reports,
+    store,
     t,
+    viewer,
 )
 from ui.view_state import MAP_HEIGHT, SELECTED_ZOOM, current_view, opening_bounds, returned_view
 from ui.widgets import TABLE_MAX
@@ -110,6 +114,10 @@ def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
         if value is not None and str(value).strip() and not (isinstance(value, float) and pd.isna(value)):
             # st.text shows the characters as they are: witness text is never markup here.
             st.text(f"{label}: {value}" if label else str(value))
+    entries = store().history(row["id"], viewer())  # cut to what this person may see
+    with st.expander(t("detail_history", n=len(entries))):
+        for line in history_lines(entries, REPORTS, options.lang):
+            st.text(line)
 
 
 def _table(reports: pd.DataFrame, options: MapOptions) -> None:

@@ -8,11 +8,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.admin import boundaries
+from layers.access import Reach
 from layers.campaign import CAMPAIGN_START, PERIODS, Period, custom_period, figure_label, vietnam_today
 from layers.coverage import coverage_states, searched_areas
 from layers.exporters.campaign_report import WHOLE, build, filename, province_table, report_pdf, report_xlsx, unit_table
 from ui.coverage_map import coverage_map
-from ui.state import data_version, lang, layer_frame, t
+from ui.state import data_version, lang, layer_frame, t, viewer
 from ui.widgets import bar_chart, figure_metrics
 
 
@@ -50,11 +51,17 @@ def _choose_period():
 version = data_version()
 st.header(t("page_reports"))
 chapters = layer_frame("chapters", version).sort_values("name")
+person = viewer()
+# The centre reports for the whole association and any chapter; the others for their own chapters.
+whole = person.role.reach is Reach.ALL
+choices = [None, *chapters["id"]] if whole else [c for c in chapters["id"] if c in person.chapters]
+if person.chapter_id in choices:
+    choices.insert(0, choices.pop(choices.index(person.chapter_id)))
 left, right = st.columns(2)
 with left:
     chapter_id = st.selectbox(
         t("rep_chapter"),
-        [None, *chapters["id"]],
+        choices,
         format_func=lambda c: WHOLE[lang()] if c is None else chapters.set_index("id").loc[c, "name"],
         key="rep_chapter",
     )

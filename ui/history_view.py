@@ -1,0 +1,55 @@
+"""A record's history as lines of plain text for the detail panel (the store already cut it to
+what the person may see)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from layers.labels import term_label
+from layers.schema import Layer
+from ui.i18n import text
+
+VIETNAM = timezone(timedelta(hours=7))
+SHOWN = 60  # characters of a value
+
+
+def _label(layer: Layer, name: str, lang: str) -> str:
+    try:
+        field = layer.field(name)
+    except KeyError:
+        return text("hist_field_geometry", lang) if name == "geometry" else name
+    return field.label_en if lang == "en" else field.label_vi
+
+
+def _value(layer: Layer, name: str, value: object, lang: str) -> str:
+    if value is None:
+        return "—"
+    try:
+        said = term_label(layer.field(name), value, lang)
+    except KeyError:
+        said = str(value)
+    return said if len(said) <= SHOWN else said[: SHOWN - 1] + "…"
+
+
+def history_lines(entries: list[dict], layer: Layer, lang: str) -> list[str]:
+    """One line per history entry, newest first: when, who, what, why, and the changed fields.
+
+    >>> from layers.schema import REPORTS
+    >>> entry = {"at": "2026-12-01T03:00:00+00:00", "actor": "qt.ghi", "action": "status", "reason": "gọi lại",
+    ...          "changes": {"status": ["new", "verifying"]}, "version": 2}
+    >>> history_lines([entry], REPORTS, "vi")
+    ['01/12/2026 10:00 · qt.ghi · Đổi trạng thái · gọi lại · Trạng thái: Mới nhận → Đang xác minh']
+    """
+    lines = []
+    for entry in reversed(entries):
+        at = datetime.fromisoformat(entry["at"]).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+        parts = [at, entry["actor"], text(f"hist_{entry['action']}", lang)]
+        if entry.get("reason"):
+            parts.append(entry["reason"])
+        if entry["action"] in ("update", "status"):
+            parts += [
+                f"{_label(layer, name, lang)}: {_value(layer, name, old, lang)} → {_value(layer, name, new, lang)}"
+                for name, (old, new) in entry["changes"].items()
+            ]
+        lines.append(" · ".join(parts))
+    return lines
