@@ -4,6 +4,8 @@ Served by server.py, whose routes hold the sign-in page; every run reads the ses
 again, and a run without a signed-in person stops before any data is read.
 """
 
+import html
+
 import streamlit as st
 
 from layers.access import Right
@@ -36,7 +38,8 @@ st.session_state[VIEWER_KEY] = person
 
 with st.sidebar:
     st.markdown(t("signed_in_as", name=person.display_name or person.username, role=person.role.label(lang())))
-    st.markdown(f"[{t('sign_out')}]({SIGN_OUT_PATH}?lang={lang()})")
+    # A plain link in this tab (markdown links open a new one, leaving this tab showing the data).
+    st.html(f'<a href="{SIGN_OUT_PATH}?lang={lang()}" target="_self">{html.escape(t("sign_out"))}</a>')
 
 if store().has_demo():
     names = ", ".join(f"{username} ({person_name})" for username, person_name, _role, _chapter in DEMO_USERS)

@@ -182,9 +182,11 @@ def operator() -> Viewer:
 def rows_condition(viewer: Viewer, layer: Layer, table: sa.Table) -> sa.ColumnElement[bool]:
     """The SQL condition of the records of `layer` this person may see (not deleted)."""
     conditions: list[sa.ColumnElement[bool]] = [table.c.deleted_at.is_(None)]
+    if layer.place is None:  # reference data (chapters, battlefields, cemeteries): everyone reads it all
+        return conditions[0]
     if viewer.demo_only:
         conditions.append(table.c.is_demo)
-    if viewer.role.reach is not Reach.ALL and layer.place is not None:
+    if viewer.role.reach is not Reach.ALL:
         reached = [
             table.c[layer.owner].in_(sorted(viewer.chapters)),
             table.c[layer.place].in_(sorted(viewer.provinces)),

@@ -117,7 +117,7 @@ button {{ margin-top: 1.4rem; width: 100%; font-size: 1.2rem; padding: .7rem; ba
   border: 0; border-radius: .3rem; cursor: pointer; }}
 .error {{ background: #fde8e8; color: #8a1111; padding: .6rem; border-radius: .3rem; }}
 .demo {{ background: #fff7d6; padding: .6rem .9rem; border-radius: .3rem; margin-top: 1.2rem; font-size: .95rem; }}
-.lang {{ float: right; font-size: .9rem; }}
+.lang {{ float: right; font-size: .9rem; margin: 0 0 .4rem .8rem; }} h1 {{ clear: both; }}
 </style></head>
 <body><main>
 <a class="lang" href="{SIGN_IN_PATH}?lang={other}&amp;next={e(quote(next_path))}">{e(switch)}</a>

@@ -113,14 +113,13 @@ def wait_until_idle(page, timeout_s: float = 60) -> None:
 
 def all_text(page) -> str:
     """What the page holds for a reader: its text, and the HTML of every frame (the map's
-    iframe holds the popups' data)."""
-    parts = [page.locator("body").inner_text()]
-    for frame in page.frames:
+    iframe holds the popups' data). A frame replaced by a rerun while read is read again."""
+    for _ in range(10):
         try:
-            parts.append(frame.content())
-        except PlaywrightError:  # a frame being replaced by a rerun
-            pass
-    return "\n".join(parts)
+            return "\n".join([page.locator("body").inner_text(), *(frame.content() for frame in page.frames)])
+        except PlaywrightError:
+            page.wait_for_timeout(500)
+    raise AssertionError("the page's frames kept changing while read")
 
 
 def squeeze(text: str) -> str:

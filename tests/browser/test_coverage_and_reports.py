@@ -1,4 +1,5 @@
-"""Coverage, reports and overview pages in a real browser with the network blocked."""
+"""Coverage, reports and overview pages in a real browser with the network blocked, signed in as
+the demo administrator (who sees every demo record)."""
 
 from __future__ import annotations
 

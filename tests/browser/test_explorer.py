@@ -1,4 +1,5 @@
-"""The map explorer in a real browser with the network blocked: filters, counts, escaping."""
+"""The map explorer in a real browser with the network blocked: filters, counts, escaping; signed
+in as the demo administrator, who sees all 2,001 reports."""
 
 from tests.browser.conftest import XSS_MARKER, XSS_PAYLOADS, save_screenshot
 from tests.browser.helpers import map_frame, only_tiles_were_blocked, sign_in, wait_for_counts, wait_until_idle

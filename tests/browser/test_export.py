@@ -1,5 +1,5 @@
 """Exports in a real browser: the map's "Xuất vùng đang xem" and the Export page download files
-that independent readers open, holding exactly the reports the table shows."""
+that independent readers open, holding exactly the reports the table shows (signed in as the demo administrator)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The first start: the README's run command seeds demo data and the map draws with no internet."""
+"""The first start: the README's run command seeds demo data (and the demo accounts) and the map
+draws with no internet for the demo administrator."""
 
 from tests.browser.conftest import save_screenshot
 from tests.browser.helpers import map_count, map_frame, only_tiles_were_blocked, sign_in, wait_until_idle

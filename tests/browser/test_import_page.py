@@ -1,4 +1,5 @@
-"""The import page in a real browser: upload, preview, import, rejected rows shown."""
+"""The import page in a real browser: upload, preview, import, rejected rows shown (signed in as
+the demo administrator)."""
 
 from pathlib import Path
 

@@ -1,5 +1,6 @@
 """The map at 200,000 reports in a real browser: numbered cells when zoomed out that add up to
-the located reports, each report when zoomed in, and panning that does not reload the map."""
+the located reports, each report when zoomed in, and panning that does not reload the map
+(signed in as the demo administrator)."""
 
 from __future__ import annotations
 

@@ -103,6 +103,7 @@ def test_a_demo_account_sees_and_changes_demo_records_only(campaign):
     add_user(store, "demo.thu", "recorder", PASSWORD, system(), chapter="chapter-vn-25", is_demo=True)
     demo = campaign.viewer("demo.thu")
     assert set(store.frame("reports", demo)["id"]) == {"r-demo"}
+    assert len(store.frame("chapters", demo)) == 36 and len(store.frame("battlefields", demo)) > 0  # reference data
     with pytest.raises(AccessDenied, match="mẫu"):
         store.update("reports", "r-qt", {"status": "verifying"}, "", 1, viewer=demo)
     store.insert("reports", [{"id": "r-demo-2", "chapter_id": "chapter-vn-25"}], viewer=demo)
