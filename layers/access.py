@@ -197,6 +197,18 @@ def rows_condition(viewer: Viewer, layer: Layer, table: sa.Table) -> sa.ColumnEl
     return sa.and_(*conditions)
 
 
+def writable_condition(viewer: Viewer, layer: Layer, table: sa.Table) -> sa.ColumnElement[bool]:
+    """The SQL condition of the records of `layer` this person may change (see check_write)."""
+    conditions: list[sa.ColumnElement[bool]] = [table.c.deleted_at.is_(None)]
+    if not viewer.may(write_right(layer)):
+        return sa.false()
+    if viewer.demo_only:
+        conditions.append(table.c.is_demo)
+    if viewer.role.reach is not Reach.ALL and layer.place is not None:
+        conditions.append(table.c[layer.owner].in_(sorted(viewer.chapters)))
+    return sa.and_(*conditions)
+
+
 def contacts_mask(viewer: Viewer, layer: Layer, frame: pd.DataFrame) -> np.ndarray:
     """Which rows of a frame this person may see the private fields of."""
     size = len(frame)

@@ -58,11 +58,17 @@ def cookie_secret() -> str:
     if given:
         return str(given)
     COOKIE_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(COOKIE_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # made before, or by another process starting at the same time
-        pass
-    else:
+    if not COOKIE_SECRET_FILE.exists():
+        # Written whole under another name, then linked: a second process starting at the same
+        # moment finds either no file or the whole key, never an empty one.
+        draft = COOKIE_SECRET_FILE.with_name(f".cookie_secret.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as out:
             out.write(_random.token_urlsafe(48))
+        try:
+            os.link(draft, COOKIE_SECRET_FILE)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return COOKIE_SECRET_FILE.read_text().strip()

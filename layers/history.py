@@ -130,9 +130,10 @@ def hide_private(changes: dict, private: tuple[str, ...]) -> dict:
     return {k: ([HIDDEN, HIDDEN] if k in private else v) for k, v in changes.items()}
 
 
-def private_values(entries: list[dict], private: tuple[str, ...]) -> list[str]:
-    """Every private text a record's history holds (its witness's names, phones, addresses)."""
-    out = []
+def private_values(entries: list[dict], private: tuple[str, ...], record: dict | None = None) -> list[str]:
+    """Every private text a record's history holds (its witness's names, phones, addresses), and
+    the record's own (an imported record has no insert row of its own)."""
+    out = [v for k, v in (record or {}).items() if k in private and isinstance(v, str) and v.strip()]
     for entry in entries:
         for name, values in entry["changes"].items():
             if name in private:
@@ -151,12 +152,19 @@ def hidden_for(changes: dict, layer: Layer, secrets: list[str]) -> dict:
     return out
 
 
-def blank_private(connection: sa.Connection, record_id: str, layer: Layer) -> None:
+def hidden_reason(reason: str | None, secrets: list[str]) -> str | None:
+    """A change's reason as someone who may not see the record's contacts reads it ("đã gọi ông
+    Tám 0912…" is said often)."""
+    return scrub(reason, secrets) if reason else reason
+
+
+def blank_private(connection: sa.Connection, record: dict, layer: Layer) -> None:
     """Remove a purged record's private values from its older history rows, and its witness's
-    name and phone from the free texts there."""
-    entries = rows_of(connection, record_id)
-    secrets = private_values(entries, layer.private_fields)
+    name and phone from the free texts and reasons there."""
+    entries = rows_of(connection, record["id"])
+    secrets = private_values(entries, layer.private_fields, record)
     for row in entries:
         hidden = hidden_for(row["changes"], layer, secrets)
-        if hidden != row["changes"]:
-            connection.execute(HISTORY.update().where(HISTORY.c.id == row["id"]).values(changes=hidden))
+        reason = hidden_reason(row["reason"], secrets)
+        if hidden != row["changes"] or reason != row["reason"]:
+            connection.execute(HISTORY.update().where(HISTORY.c.id == row["id"]).values(changes=hidden, reason=reason))

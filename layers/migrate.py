@@ -3,6 +3,8 @@ every table, every record with its history, in one transaction on the target, co
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -15,6 +17,12 @@ BATCH = 5_000
 
 def _safe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
+
+
+def _in_utc(row) -> dict:
+    """A row with its times in UTC: SQLite gives them back without a zone (they were written in
+    UTC), and PostgreSQL would read a time without a zone in its session's zone."""
+    return {k: v.replace(tzinfo=UTC) if isinstance(v, datetime) and v.tzinfo is None else v for k, v in row.items()}
 
 
 def _counts(connection: sa.Connection) -> dict[str, int]:
@@ -44,7 +52,7 @@ def migrate_to(source_url: str, target_url: str) -> dict:
                 streamed = reading.execution_options(stream_results=True, yield_per=BATCH)
                 rows = streamed.execute(sa.select(table))
                 for batch in rows.mappings().partitions(BATCH):
-                    writing.execute(table.insert(), [dict(row) for row in batch])
+                    writing.execute(table.insert(), [_in_utc(row) for row in batch])
             if writing.dialect.name == "postgresql":  # the history's numbering goes on after the copied rows
                 writing.execute(
                     sa.text(

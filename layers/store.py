@@ -276,7 +276,8 @@ class Store:
         later = history.since(connection, record_id, version)
         if not later and self._current(connection, layer_name, record_id) is None:
             return StoreError("Bản ghi không còn tồn tại; hãy tải lại.")
-        secrets = history.private_values(history.rows_of(connection, record_id), layer.private_fields)
+        current = self._current(connection, layer_name, record_id)
+        secrets = history.private_values(history.rows_of(connection, record_id), layer.private_fields, current)
         parts = []
         for entry in later:
             changes = history.hidden_for(entry["changes"], layer, secrets)
@@ -371,6 +372,7 @@ class Store:
             current = self._current(connection, layer_name, record_id)
             if current is None or current["deleted_at"] is None:
                 raise StoreError("Không có bản ghi đã xóa này để khôi phục.")
+            access.check_write(viewer, get_layer(layer_name), current)  # a demo account: demo records only
             version = current["version"]
             connection.execute(
                 table.update()
@@ -399,8 +401,9 @@ class Store:
             current = self._current(connection, layer_name, record_id)
             if current is None or current["deleted_at"] is None:
                 raise StoreError("Chỉ xóa hẳn được bản ghi đã xóa (trong thùng rác).")
+            access.check_write(viewer, get_layer(layer_name), current)
             connection.execute(table.delete().where(table.c.id == record_id))
-            history.blank_private(connection, record_id, get_layer(layer_name))
+            history.blank_private(connection, current, get_layer(layer_name))
             history.write(
                 connection,
                 layer_name,
@@ -520,14 +523,15 @@ class Store:
             visible = connection.execute(
                 sa.select(table.c.id).where(table.c.id == record_id, access.rows_condition(viewer, layer, table))
             ).first()
-            deleted_for_admin = viewer.may(access.Right.RESTORE) and current is not None
-            purged_for_admin = viewer.may(access.Right.PURGE) and current is None
+            demo_ok = not viewer.demo_only or (current is not None and bool(current["is_demo"]))
+            deleted_for_admin = viewer.may(access.Right.RESTORE) and current is not None and demo_ok
+            purged_for_admin = viewer.may(access.Right.PURGE) and current is None and not viewer.demo_only
             if not (visible or deleted_for_admin or purged_for_admin):
                 raise StoreError(f"Không có lịch sử cho «{record_id[:60]}».")
             brought_by = current.get("import_id") if current else None
             entries = history.rows_of(connection, record_id, brought_by, layer_name)
         contacts = current is not None and access.sees_contacts(viewer, layer, current)
-        secrets = history.private_values(entries, layer.private_fields)
+        secrets = history.private_values(entries, layer.private_fields, current)
         out = []
         for entry in entries:
             changes = entry["changes"] if contacts else history.hidden_for(entry["changes"], layer, secrets)
@@ -539,7 +543,7 @@ class Store:
                     "action": entry["action"],
                     "actor": entry["actor"],
                     "at": _aware(entry["at"]).isoformat(),
-                    "reason": entry["reason"],
+                    "reason": entry["reason"] if contacts else history.hidden_reason(entry["reason"], secrets),
                     "changes": changes,
                 }
             )

@@ -120,6 +120,8 @@ def _check_grant(by: Viewer, role: str, chapter_id: str | None) -> None:
     if role not in ROLES:
         raise LayersError(f"Vai trò «{role}» không có; chọn: {', '.join(ROLES)}.")
     by.require(Right.USERS, "quản lý tài khoản")
+    if by.demo_only:
+        raise AccessDenied("Tài khoản mẫu không tạo hay sửa tài khoản.")
     if by.role.grants and role not in by.role.grants:
         raise AccessDenied(f"Tài khoản «{by.username}» không được tạo tài khoản vai trò «{role}».")
     if by.role.reach is not Reach.ALL and chapter_id not in by.chapters:
@@ -201,6 +203,8 @@ def list_users(store: Store, by: Viewer) -> list[dict]:
     chapter leader."""
     by.require(Right.USERS, "xem danh sách tài khoản")
     query = sa.select(USERS).order_by(USERS.c.username)
+    if by.demo_only:
+        query = query.where(USERS.c.is_demo)
     if by.role.reach is not Reach.ALL:
         query = query.where(USERS.c.chapter_id.in_(sorted(by.chapters)))
     with store.engine.connect() as connection:
@@ -230,42 +234,59 @@ def has_admin(store: Store) -> bool:
 # -- signing in -------------------------------------------------------------------------------
 
 
-def authenticate(store: Store, username: str, password: str) -> User:
-    """The account, if the password is right and it is neither disabled nor locked. A wrong
-    password counts towards the lock; the right one resets the count."""
-    now = _now()
+def _count_attempt(store: Store, user_id: str) -> int:
+    """Count a sign-in attempt before its password is checked, atomically: attempts sent in
+    parallel each get their own number, so none slips past the lock."""
+    query = (
+        USERS.update()
+        .where(USERS.c.id == user_id)
+        .values(failed_sign_ins=USERS.c.failed_sign_ins + 1)
+        .returning(USERS.c.failed_sign_ins)
+    )
     with store.engine.begin() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def _lock(store: Store, user_id: str, now: datetime) -> None:
+    with store.engine.begin() as connection:
+        connection.execute(
+            USERS.update()
+            .where(USERS.c.id == user_id)
+            .values(failed_sign_ins=0, locked_until=now + timedelta(minutes=LOCK_MINUTES))
+        )
+        history.write(connection, "users", user_id, None, "lock", "system", {}, reason="mật khẩu sai nhiều lần")
+
+
+def authenticate(store: Store, username: str, password: str) -> User:
+    """The account, if the password is right and it is neither disabled nor locked. Every
+    attempt counts towards the lock until the right password resets the count."""
+    now = _now()
+    with store.engine.connect() as connection:
         row = connection.execute(sa.select(USERS).where(USERS.c.username == username.strip())).first()
-        if row is None:
-            _HASHER.hash("a password nobody has")  # about as slow as a real check
-            raise SignInError(WRONG)
-        locked_until = _aware(row.locked_until)
-        if locked_until is not None and locked_until > now:
-            raise SignInError(LOCKED.format(n=LOCK_AFTER, minutes=LOCK_MINUTES))
-        try:
-            _HASHER.verify(row.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            failed = row.failed_sign_ins + 1
-            lock = now + timedelta(minutes=LOCK_MINUTES) if failed >= LOCK_AFTER else None
-            connection.execute(
-                USERS.update()
-                .where(USERS.c.id == row.id)
-                .values(failed_sign_ins=0 if lock else failed, locked_until=lock)
-            )
-            if lock:
-                history.write(connection, "users", row.id, None, "lock", "system", {}, reason="mật khẩu sai nhiều lần")
-                message = LOCKED.format(n=LOCK_AFTER, minutes=LOCK_MINUTES)
-            else:
-                message = WRONG
-        else:
-            if row.disabled:
-                raise SignInError(DISABLED)
-            values = {"failed_sign_ins": 0, "locked_until": None, "last_sign_in_at": now}
-            if _HASHER.check_needs_rehash(row.password_hash):
-                values["password_hash"] = _HASHER.hash(password)
-            connection.execute(USERS.update().where(USERS.c.id == row.id).values(**values))
-            return _user(row)
-    raise SignInError(message)
+    if row is None:
+        _HASHER.hash("a password nobody has")  # about as slow as a real check
+        raise SignInError(WRONG)
+    locked_until = _aware(row.locked_until)
+    if locked_until is not None and locked_until > now:
+        raise SignInError(LOCKED.format(n=LOCK_AFTER, minutes=LOCK_MINUTES))
+    attempt = _count_attempt(store, row.id)
+    if attempt > LOCK_AFTER:  # others' attempts used up the tries while this one waited
+        raise SignInError(LOCKED.format(n=LOCK_AFTER, minutes=LOCK_MINUTES))
+    try:
+        _HASHER.verify(row.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        if attempt == LOCK_AFTER:
+            _lock(store, row.id, now)
+            raise SignInError(LOCKED.format(n=LOCK_AFTER, minutes=LOCK_MINUTES)) from None
+        raise SignInError(WRONG) from None
+    if row.disabled:
+        raise SignInError(DISABLED)
+    values = {"failed_sign_ins": 0, "locked_until": None, "last_sign_in_at": now}
+    if _HASHER.check_needs_rehash(row.password_hash):
+        values["password_hash"] = _HASHER.hash(password)
+    with store.engine.begin() as connection:
+        connection.execute(USERS.update().where(USERS.c.id == row.id).values(**values))
+    return _user(row)
 
 
 def _token_hash(token: str) -> str:

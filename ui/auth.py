@@ -157,7 +157,10 @@ def routes(store_of) -> list[Route]:
     """The sign-in and sign-out routes; `store_of()` gives the process's store."""
 
     async def sign_in(request: Request) -> Response:
-        store = await run_in_threadpool(store_of)
+        try:
+            store = await run_in_threadpool(store_of)
+        except LayersError as exc:  # the database cannot be opened: said in one line, no traceback
+            return HTMLResponse(f"<p>{html.escape(str(exc))}</p>", status_code=503)
         if request.method == "GET":
             return await run_in_threadpool(_form_response, request, store)
         form = await request.form(max_files=0, max_fields=5, max_part_size=4096)
@@ -191,6 +194,8 @@ def routes(store_of) -> list[Route]:
 
     async def sign_out(request: Request) -> Response:
         token = _token(request.cookies.get(COOKIE))
+        if request.headers.get("sec-fetch-site") == "cross-site":  # a link on another site signs nobody out
+            token = None
         if token:
             store = await run_in_threadpool(store_of)
             await run_in_threadpool(end_session, store, token)
@@ -227,8 +232,14 @@ class SignInRequired:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        store = await run_in_threadpool(self.store_of)
-        viewer = await run_in_threadpool(viewer_of_cookie, store, request.cookies.get(COOKIE))
+        try:
+            store = await run_in_threadpool(self.store_of)
+            viewer = await run_in_threadpool(viewer_of_cookie, store, request.cookies.get(COOKIE))
+        except LayersError:  # the page says what is wrong (streamlit_app.py shows the database's message)
+            viewer = None
+            if request.cookies.get(COOKIE):
+                await self.app(scope, receive, send)
+                return
         if viewer is None:
             target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope.get("query_string") else "")
             response = RedirectResponse(f"{SIGN_IN_PATH}?next={quote(target)}", status_code=303)

@@ -22,7 +22,7 @@ from geo.admin import UnknownPlace, in_territory, province_codes, resolve_place,
 from geo.coords import CoordinateError, parse
 from geo.datums import get_datum
 from geo.text import compact, fold
-from layers.access import Contacts, Reach, Right, Viewer
+from layers.access import Contacts, Reach, Right, Viewer, writable_condition
 from layers.campaign import vietnam_today
 from layers.importers import limits
 from layers.importers.errors import UnreadableFile
@@ -440,7 +440,7 @@ def import_reports(
 
     def datum_check(connection: sa.Connection, written: Written) -> None:
         again = [r for r in reports if r["row_hash"] in written.present or r.get(LEGACY_HASH) in written.present]
-        _compare_datums(store, connection, again, result, fix_datum, author)
+        _compare_datums(store, connection, again, result, fix_datum, author, viewer)
 
     upload = Upload(result.import_id, "reports", name, data, chapter_id, author, viewer)
     write_import(store, upload, reports, rejected, summary, datum_check)
@@ -456,20 +456,28 @@ FIXED_NOTE = "Đã đọc lại tọa độ của {n} tin báo đã nhập trư�
 
 
 def _compare_datums(
-    store: Store, connection: sa.Connection, again: list[dict], result: ImportResult, fix: bool, author: str
+    store: Store,
+    connection: sa.Connection,
+    again: list[dict],
+    result: ImportResult,
+    fix: bool,
+    author: str,
+    viewer: Viewer | None,
 ) -> None:
     """Rows of this file stored before: those whose stored datum differs from the one this import
     reads them on are counted and said; with `fix`, their coordinates are replaced (one new
-    version each) in the import's own transaction."""
+    version each) in the import's own transaction. Only records the importer may change are
+    looked at (not deleted, of their chapters, demo ones for a demo account)."""
     located = [r for r in again if r.get("geometry") is not None]
     if not located:
         return
     table = store.table("reports")
+    mine = table.c.deleted_at.is_(None) if viewer is None else writable_condition(viewer, REPORTS, table)
     by_hash = {}
     for start in range(0, len(located), 5_000):
         hashes = [h for r in located[start : start + 5_000] for h in (r["row_hash"], r.get(LEGACY_HASH)) if h]
         query = sa.select(table.c.id, table.c.version, table.c.row_hash, table.c.coord_datum).where(
-            table.c.row_hash.in_(hashes)
+            table.c.row_hash.in_(hashes), mine
         )
         by_hash.update({row.row_hash: row for row in connection.execute(query)})
     conflicts = []
@@ -484,7 +492,7 @@ def _compare_datums(
         fields = ("coord_system", "coord_datum", "uncertainty_m", "notes", *PLACE_COLUMNS)
         for stored, record in conflicts:
             changes = {k: record.get(k) for k in fields} | {"geometry": record["geometry"]}
-            store.update("reports", stored.id, changes, author, stored.version, connection=connection)
+            store.update("reports", stored.id, changes, author, stored.version, connection=connection, viewer=viewer)
         result.datum_fixed = len(conflicts)
         result.notes.append(FIXED_NOTE.format(n=written_number(len(conflicts))))
 

@@ -170,3 +170,54 @@ def test_history_on_the_command_line_prints_json_cut_for_the_person(db_url):
         env=env,
     )
     assert stale.returncode == 2 and "người khác sửa" in stale.stderr
+
+
+def test_an_imported_witness_name_in_free_text_or_a_reason_is_hidden_from_those_without_contacts(campaign):
+    store = campaign.store
+    data = (
+        "Họ tên liệt sĩ,Tọa độ,Tỉnh,Họ tên nhân chứng,Ghi chú\n"
+        "Hồ Năm,16.80 106.90,Quảng Trị,Lê Văn Tám,Ông Lê Văn Tám nhớ rõ chỗ chôn\n"
+    )
+    import_reports(store, "na.csv", data.encode(), viewer=campaign.viewer("na.ghi"))
+    record = store.frame("reports", system()).query("martyr_names == 'Hồ Năm'").iloc[0]
+    recorder = campaign.viewer("na.ghi")
+    version = store.update("reports", record["id"], {"notes": "Ông Lê Văn Tám dẫn đường"}, "", 1, viewer=recorder)
+    store.delete("reports", record["id"], recorder, version, "đã gọi ông Lê Văn Tám 0912 345 678")
+    store.restore("reports", record["id"], campaign.viewer("tw.admin"), "không trùng")
+    for username in ("doitac", "qt.tinh"):
+        seen = json.dumps(store.history(record["id"], campaign.viewer(username)), ensure_ascii=False)
+        assert "Tám" not in seen and "0912 345 678" not in seen, username
+    assert "Lê Văn Tám" in json.dumps(store.history(record["id"], recorder), ensure_ascii=False)
+
+
+def test_a_datum_fix_on_reimport_changes_only_the_importers_own_records(campaign):
+    store = campaign.store
+    data = "Họ tên liệt sĩ,Tọa độ\nTrần Sáu,48Q XD 845 421\n"
+    import_reports(
+        store, "qt.csv", data.encode(), chapter_id="chapter-vn-25", datum="indian1960", viewer=campaign.viewer("qt.ghi")
+    )
+    again = import_reports(
+        store, "qt.csv", data.encode(), datum="hanoi1972", fix_datum=True, viewer=campaign.viewer("na.ghi")
+    )
+    assert again.datum_fixed == 0
+    record = store.frame("reports", system()).query("martyr_names == 'Trần Sáu'").iloc[0]
+    assert record["version"] == 1 and record["coord_datum"] == "indian1960"
+
+
+def test_a_demo_administrator_reaches_no_real_record_nor_account(campaign):
+    from layers.users import add_user, set_password
+
+    store = campaign.store
+    add_user(store, "demo.quan", "admin", "mat-khau-mau-1", system(), is_demo=True)
+    demo = campaign.viewer("demo.quan")
+    with pytest.raises(StoreError):
+        store.history("r-qt", demo)
+    store.delete("reports", "r-na", campaign.viewer("tw.admin"), 1, "thử")
+    with pytest.raises(AccessDenied):
+        store.restore("reports", "r-na", demo, "thử")
+    with pytest.raises(AccessDenied):
+        store.purge("reports", "r-na", demo, "thử")
+    with pytest.raises(AccessDenied):
+        add_user(store, "that.su", "admin", "mat-khau-that-1", demo)
+    with pytest.raises(AccessDenied):
+        set_password(store, "qt.tinh", "mat-khau-moi-1", demo)

@@ -50,7 +50,10 @@ def test_a_chapters_sqlite_file_moves_into_the_server_with_its_history_and_count
     report_id = source.frame("reports", system())["id"].iloc[0]
     source.update("reports", report_id, {"status": "verifying"}, "qt.ghi", 1)
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    moved = run_module("layers", "migrate-to", pg_url, "--db", db_url, cwd=ROOT, env=env)
+    # A server in Vietnam: its sessions' time zone is not UTC, and no time may shift on the way.
+    moved = run_module(
+        "layers", "migrate-to", pg_url, "--db", db_url, cwd=ROOT, env={**env, "PGTZ": "Asia/Ho_Chi_Minh"}
+    )
     assert moved.returncode == 0, moved.stderr
     summary = json.loads(moved.stdout)
     assert summary["moved"]["reports"] == 300 and summary["moved"]["users"] == 5
@@ -63,6 +66,10 @@ def test_a_chapters_sqlite_file_moves_into_the_server_with_its_history_and_count
     same = original.geometry.geom_equals(copied.geometry) | (original.geometry.isna() & copied.geometry.isna())
     assert same.all() and original.geometry.notna().sum() > 200
     assert (original["witness_phone"].fillna("") == copied["witness_phone"].fillna("")).all()
+    made = (
+        original["created_at"].dt.tz_localize("UTC") if original["created_at"].dt.tz is None else original["created_at"]
+    )
+    assert (made == copied["created_at"].dt.tz_convert("UTC")).all()
     target.update("reports", report_id, {"status": "verified"}, "qt.tinh", 2)  # history numbering goes on
     again = run_module("layers", "migrate-to", pg_url, "--db", db_url, cwd=ROOT, env=env)
     assert again.returncode == 2 and "đã có dữ liệu" in again.stderr

@@ -189,3 +189,22 @@ def test_demo_accounts_come_with_the_demo_data_and_go_with_it(store):
     assert find_user(store, "demo.doitac") is None
     with pytest.raises(LayersError):
         authenticate(store, "demo.trunguong", DEMO_PASSWORD)
+
+
+def test_wrong_passwords_sent_at_once_still_lock_the_account(any_store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    build(any_store)
+
+    def attempt(_):
+        try:
+            authenticate(any_store, "qt.ghi", "sai-mat-khau")
+        except SignInError as exc:
+            return "tạm khóa" in str(exc)
+        return False
+
+    with ThreadPoolExecutor(8) as pool:
+        locked = list(pool.map(attempt, range(20)))
+    assert sum(not said for said in locked) <= LOCK_AFTER - 1  # at most four were checked and called wrong
+    with pytest.raises(SignInError, match="tạm khóa"):
+        authenticate(any_store, "qt.ghi", PASSWORD)

@@ -8,6 +8,8 @@ Create Date: 2026-12-01 12:40:00
 import sqlalchemy as sa
 from alembic import op
 
+from layers.errors import StoreError
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -22,9 +24,9 @@ def _postgis() -> None:
     try:
         op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
     except sa.exc.DBAPIError as exc:
-        raise RuntimeError(
-            "PostGIS is not installed on this server, or this user may not create it: "
-            "a database administrator runs CREATE EXTENSION postgis; once in the database."
+        raise StoreError(
+            "Máy chủ PostgreSQL chưa có PostGIS, hoặc tài khoản này không được cài: người quản trị cơ sở dữ liệu "
+            "cài gói postgis rồi chạy một lần «CREATE EXTENSION postgis;» trong cơ sở dữ liệu này."
         ) from exc
     for table in WITH_GEOMETRY:
         op.execute(
