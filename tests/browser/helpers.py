@@ -143,3 +143,13 @@ def download_file(page, scope, filename_start: str) -> tuple[str, bytes]:
     download = info.value
     with open(download.path(), "rb") as data:
         return download.suggested_filename, data.read()
+
+
+def select_first_row(page) -> None:
+    """Click the row selector of the map table's first data row (the grid is a canvas)."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=30_000)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 52)

@@ -2,7 +2,14 @@
 in as the demo administrator, who sees all 2,001 reports."""
 
 from tests.browser.conftest import XSS_MARKER, XSS_PAYLOADS, save_screenshot
-from tests.browser.helpers import map_frame, only_tiles_were_blocked, sign_in, wait_for_counts, wait_until_idle
+from tests.browser.helpers import (
+    map_frame,
+    only_tiles_were_blocked,
+    select_first_row,
+    sign_in,
+    wait_for_counts,
+    wait_until_idle,
+)
 
 TOTAL = 2001
 
@@ -108,12 +115,7 @@ def test_selecting_a_table_row_opens_its_details(app_url, offline_page):
     page = offline_page
     sign_in(page, app_url, path=f"/ban-do?text={XSS_MARKER}")
     wait_for_counts(page, changed_from=TOTAL)
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.wait_for(timeout=30_000)
-    grid.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 15, box["y"] + 52)  # the row selector of the first data row
+    select_first_row(page)
     page.wait_for_timeout(1500)
     save_screenshot(page, "table_click")
     page.get_by_text("Mã: #").first.wait_for(timeout=30_000)

@@ -10,26 +10,10 @@ import gpxpy
 from pypdf import PdfReader
 
 from tests.browser.conftest import save_screenshot
-from tests.browser.helpers import map_frame, sign_in, wait_for_counts, wait_until_idle
+from tests.browser.helpers import choose_option, download_file, map_frame, sign_in, wait_for_counts, wait_until_idle
 
 TOTAL = 2001
 QUANG_BINH_325 = "/ban-do?place=Qu%E1%BA%A3ng+B%C3%ACnh&units=S%C6%B0+%C4%91o%C3%A0n+325"
-
-
-def _choose(page, scope, label: str, option: str) -> None:
-    scope.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input").first.click()
-    page.get_by_role("option", name=option).first.click()
-    wait_until_idle(page)
-
-
-def _download(page, scope, filename_start: str) -> tuple[str, bytes]:
-    scope.get_by_role("button", name="Tạo tệp").click()
-    button = scope.get_by_role("button", name=f"Tải về {filename_start}")
-    button.wait_for(timeout=90_000)
-    with page.expect_download(timeout=60_000) as info:
-        button.click()
-    download = info.value
-    return download.suggested_filename, open(download.path(), "rb").read()
 
 
 def test_exporting_the_view_gives_a_gpx_with_the_reports_the_table_shows(app_url, offline_page):
@@ -44,10 +28,10 @@ def test_exporting_the_view_gives_a_gpx_with_the_reports_the_table_shows(app_url
     page.get_by_role("button", name="Xuất vùng đang xem").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_text("Quảng Bình; Sư đoàn 325").wait_for(timeout=30_000)
-    _choose(page, dialog, "Định dạng tệp", "GPX – máy GPS Garmin, OsmAnd")
+    choose_option(page, dialog, "Định dạng tệp", "GPX – máy GPS Garmin, OsmAnd")
     dialog.get_by_text("Tin báo mộ liệt sĩ: ").first.wait_for(timeout=10_000)
     save_screenshot(page, "export_dialog")
-    name, data = _download(page, dialog, "tin-bao_quang-binh")
+    name, data = download_file(page, dialog, "tin-bao_quang-binh")
     assert name.startswith("tin-bao_quang-binh_") and name.endswith(".gpx")
     back = gpxpy.parse(data.decode("utf-8"))
     assert len(back.waypoints) == located  # a GPS needs a position: the located reports of the table
@@ -62,14 +46,14 @@ def test_the_export_page_makes_a_field_sheet_and_a_partner_geojson(app_url, offl
     page.get_by_role("link", name="Xuất dữ liệu").click()
     main = page.locator('[data-testid="stMain"]')
     main.get_by_text("Quảng Bình; Sư đoàn 325").wait_for(timeout=60_000)
-    _choose(page, main, "Định dạng tệp", "PDF – phiếu thực địa để in")
-    name, data = _download(page, main, "tin-bao_quang-binh")
+    choose_option(page, main, "Định dạng tệp", "PDF – phiếu thực địa để in")
+    name, data = download_file(page, main, "tin-bao_quang-binh")
     assert name.endswith(".pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "Phiếu thực địa" in text and text.count("Ghi chép thực địa") == table
     save_screenshot(page, "export_page")
-    _choose(page, main, "Định dạng tệp", "GeoJSON – QGIS, đối tác")
-    name, data = _download(page, main, "tin-bao_quang-binh")
+    choose_option(page, main, "Định dạng tệp", "GeoJSON – QGIS, đối tác")
+    name, data = download_file(page, main, "tin-bao_quang-binh")
     features = json.loads(data)["features"]
     assert len(features) == table and "witness_phone" not in data.decode("utf-8")
     errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')

@@ -26,6 +26,7 @@ from tests.browser.helpers import (
     download_file,
     map_frame,
     on_sign_in_page,
+    select_first_row,
     sign_in,
     sign_out_link,
     squeeze,
@@ -116,12 +117,7 @@ def _open_popup(page):
 
 def _open_detail(page) -> str:
     """Select the table's first row; the detail panel beside the map shows that report."""
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.wait_for(timeout=30_000)
-    grid.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 15, box["y"] + 52)  # the row selector of the first data row
+    select_first_row(page)
     page.get_by_text("Mã: #").first.wait_for(timeout=30_000)
     wait_until_idle(page)
     return page.locator('[data-testid="stMain"]').inner_text()

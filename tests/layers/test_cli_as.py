@@ -29,6 +29,11 @@ def _layers(db: str, *args: str, env: dict | None = None):
     return run_module("layers", *args, "--db", db, cwd=ROOT, env={**ENV, **(env or {})})
 
 
+def _six_months(db: str, folder: Path, chapter: str, username: str):
+    args = ("report", "--chapter", chapter, "--period", "6m", "--format", "xlsx", "--out", f"{folder}/")
+    return _layers(db, *args, "--as", username)
+
+
 def _phones(text: str) -> set[str]:
     return {phone for _c, _p, _t, phone in REPORTS.values() if phone in text}
 
@@ -69,50 +74,11 @@ def test_a_recorder_imports_for_its_chapter_and_may_not_make_campaign_reports(db
     other_file.write_text("Họ tên liệt sĩ,Đơn vị,Tọa độ\nLê Bốn,C552,16.81 106.91\n", encoding="utf-8")
     elsewhere = _layers(db, "import", "reports", str(other_file), "--chapter", "Nghệ An", "--as", "qt.ghi")
     assert elsewhere.returncode == 2 and "Hội khác" in elsewhere.stderr
-    report = _layers(
-        db,
-        "report",
-        "--chapter",
-        "Quảng Trị",
-        "--period",
-        "6m",
-        "--format",
-        "xlsx",
-        "--out",
-        f"{tmp_path}/",
-        "--as",
-        "qt.ghi",
-    )
+    report = _six_months(db, tmp_path, "Quảng Trị", "qt.ghi")
     assert report.returncode == 2 and "không được" in report.stderr
-    other = _layers(
-        db,
-        "report",
-        "--chapter",
-        "Nghệ An",
-        "--period",
-        "6m",
-        "--format",
-        "xlsx",
-        "--out",
-        f"{tmp_path}/",
-        "--as",
-        "qt.tinh",
-    )
+    other = _six_months(db, tmp_path, "Nghệ An", "qt.tinh")
     assert other.returncode == 2 and "Hội của mình" in other.stderr
-    own = _layers(
-        db,
-        "report",
-        "--chapter",
-        "Quảng Trị",
-        "--period",
-        "6m",
-        "--format",
-        "xlsx",
-        "--out",
-        f"{tmp_path}/",
-        "--as",
-        "qt.tinh",
-    )
+    own = _six_months(db, tmp_path, "Quảng Trị", "qt.tinh")
     assert own.returncode == 0, own.stderr
 
 
