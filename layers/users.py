@@ -261,8 +261,11 @@ def authenticate(store: Store, username: str, password: str) -> User:
     """The account, if the password is right and it is neither disabled nor locked. Every
     attempt counts towards the lock until the right password resets the count."""
     now = _now()
-    with store.engine.connect() as connection:
-        row = connection.execute(sa.select(USERS).where(USERS.c.username == username.strip())).first()
+    username = username.strip()
+    row = None
+    if USERNAME.match(username):  # anything else names nobody (and a NUL would upset PostgreSQL)
+        with store.engine.connect() as connection:
+            row = connection.execute(sa.select(USERS).where(USERS.c.username == username)).first()
     if row is None:
         _HASHER.hash("a password nobody has")  # about as slow as a real check
         raise SignInError(WRONG)

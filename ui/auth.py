@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import secrets
 from functools import lru_cache
-from urllib.parse import quote, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
@@ -79,7 +79,8 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return "/"
     parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+    odd = "\\" in target or any(ord(ch) < 32 for ch in target)  # a backslash reads as a slash to some browsers
+    if odd or parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
 
@@ -153,6 +154,26 @@ def _form_response(
     return response
 
 
+FORM_BYTES = 16 * 1024  # a sign-in form is a few hundred bytes; nothing larger is read
+
+
+async def _small_form(request: Request) -> dict[str, str] | None:
+    """The posted form's fields (the first value of each), read no further than FORM_BYTES;
+    None for a larger body."""
+    if int(request.headers.get("content-length") or 0) > FORM_BYTES:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > FORM_BYTES:
+            return None
+    try:
+        fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=8)
+    except ValueError:  # more fields than the form has
+        return None
+    return {name: values[0] for name, values in fields.items()}
+
+
 def routes(store_of) -> list[Route]:
     """The sign-in and sign-out routes; `store_of()` gives the process's store."""
 
@@ -163,7 +184,9 @@ def routes(store_of) -> list[Route]:
             return HTMLResponse(f"<p>{html.escape(str(exc))}</p>", status_code=503)
         if request.method == "GET":
             return await run_in_threadpool(_form_response, request, store)
-        form = await request.form(max_files=0, max_fields=5, max_part_size=4096)
+        form = await _small_form(request)
+        if form is None:
+            return HTMLResponse(html.escape(text("signin_too_big", _lang(request))), status_code=413)
         lang = _lang(request)
         next_path = _safe_next(str(form.get("next", "")))
         csrf = request.cookies.get(CSRF_COOKIE)

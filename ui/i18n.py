@@ -35,6 +35,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Tài khoản đã bị khóa; hãy liên hệ người quản trị.",
         "The account is disabled; please contact the administrator.",
     ),
+    "signin_too_big": ("Biểu mẫu đăng nhập quá lớn.", "The sign-in form is too large."),
     "signin_needed": ("Cần đăng nhập để xem trang này.", "Please sign in to see this page."),
     "signed_in_as": ("Đăng nhập: **{name}** · {role}", "Signed in: **{name}** · {role}"),
     "sign_out": ("Đăng xuất", "Sign out"),

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
 from urllib.parse import quote_plus, urlparse
 
 import pytest
@@ -357,3 +361,55 @@ def test_a_quang_tri_chapter_leader_exports_quang_tri_contacts_and_not_nghe_an(
     assert squeeze(quang_tri["witness_phone"]) in text
     assert squeeze(nghe_an["witness_phone"]) not in text
     assert squeeze(nghe_an["martyr_names"]) not in text
+
+
+SIGN_IN_PROBE, SIGN_IN_PROBE_PASSWORD = "demo.doi", "demo2027"  # an account that signs in for real
+HOSTILE = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "hostile" / "sign_in_fields.json").read_text("utf-8")
+)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _post_sign_in(url: str, fields: dict, raw: bytes | None = None):
+    """A sign-in as a script would send it: the form page first (its CSRF cookie and field), then
+    the POST; returns (status, headers, body) without following a redirect."""
+    with urllib.request.urlopen(f"{url}/dang-nhap") as page:
+        cookie = page.headers.get("set-cookie", "").split(";", 1)[0]
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.read().decode()).group(1)
+    body = raw if raw is not None else urllib.parse.urlencode({"csrf": csrf, **fields}).encode()
+    request = urllib.request.Request(
+        f"{url}/dang-nhap", data=body, headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    )
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def test_hostile_sign_in_values_sign_nobody_in_and_are_never_echoed_as_markup(app_url):
+    for fields in HOSTILE["fields"]:
+        status, headers, body = _post_sign_in(app_url, fields)
+        assert status in (400, 401), fields
+        assert "bando_session=" not in (headers.get("set-cookie") or ""), fields
+        assert "<script>alert" not in body and "onerror=alert" not in body and "Traceback" not in body, fields
+        assert "Tên đăng nhập hoặc mật khẩu không đúng." in body or "tạm khóa" in body, fields
+
+
+def test_after_signing_in_the_browser_goes_only_to_a_page_of_this_site(app_url):
+    for target in HOSTILE["next"]:
+        status, headers, _ = _post_sign_in(
+            app_url, {"username": SIGN_IN_PROBE, "password": SIGN_IN_PROBE_PASSWORD, "next": target}
+        )
+        assert status == 303 and headers["location"] == "/", target
+
+
+def test_a_huge_sign_in_form_is_refused_without_a_traceback(app_url):
+    raw = b"username=" + b"a" * HOSTILE["huge_field_bytes"] + b"&password=x"
+    status, _, body = _post_sign_in(app_url, {}, raw=raw)
+    assert 400 <= status < 500 and "Traceback" not in body

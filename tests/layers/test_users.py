@@ -208,3 +208,10 @@ def test_wrong_passwords_sent_at_once_still_lock_the_account(any_store):
     assert sum(not said for said in locked) <= LOCK_AFTER - 1  # at most four were checked and called wrong
     with pytest.raises(SignInError, match="tạm khóa"):
         authenticate(any_store, "qt.ghi", PASSWORD)
+
+
+def test_a_user_name_no_account_can_have_is_refused_as_a_wrong_password_on_both_backends(any_store):
+    build(any_store)
+    for name in ("qt.ghi\x00", "' OR '1'='1", "QT.GHI", "x" * 10_000, ""):
+        with pytest.raises(SignInError, match="không đúng"):
+            authenticate(any_store, name, PASSWORD)
