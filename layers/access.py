@@ -259,11 +259,23 @@ def check_write(viewer: Viewer, layer: Layer, record: dict) -> None:
     """Refuse a write this person may not make: the right for the layer, a record of one of
     their chapters (for a layer with an owner and a place), a demo record for a demo account."""
     viewer.require(write_right(layer), f"sửa lớp «{layer.label_vi}»")
+    check_reach(viewer, layer, record)
+
+
+def check_reach(viewer: Viewer, layer: Layer, record: dict) -> None:
+    """Refuse a change to a record that is not this person's to change, whatever the right: a
+    record of another chapter (for a layer with an owner and a place), a real record for a demo
+    account. A search team may change what it was sent to or what lies in its province."""
     if viewer.demo_only and not record.get("is_demo"):
         raise AccessDenied("Tài khoản mẫu chỉ sửa được dữ liệu mẫu.")
     if viewer.role.reach is Reach.ALL or layer.place is None:
         return
-    if record.get(layer.owner) not in viewer.chapters:
+    sent = (
+        viewer.role.reach is Reach.TEAM and layer.assignee is not None and record.get(layer.assignee) == viewer.username
+    )
+    if viewer.role.reach is Reach.TEAM and record.get(layer.place) in viewer.provinces:
+        sent = True
+    if not sent and record.get(layer.owner) not in viewer.chapters:
         raise AccessDenied(
             f"Bản ghi này thuộc Hội khác; tài khoản «{viewer.username}» chỉ sửa được bản ghi của Hội mình."
         )

@@ -46,6 +46,7 @@ from layers.users import (
     set_password,
     viewer_of,
 )
+from layers.workflow import StepInput, take_step
 
 _ARGPARSE_WORDS = (  # argparse's own English messages, said in Vietnamese
     (re.compile(r"^argument ([^:]+): invalid choice: '([^']*)' \(choose from (.*)\)$"), r"\1: không có «\2»; chọn: \3"),
@@ -165,13 +166,25 @@ def _parser() -> argparse.ArgumentParser:
     past = sub.add_parser("history", help="lịch sử của một bản ghi (JSON)")
     past.add_argument("record_id", metavar="ID")
     _database(past)
-    record = sub.add_parser("record", help="xóa (mềm), khôi phục hoặc xóa hẳn một bản ghi")
-    record.add_argument("action", choices=["delete", "restore", "purge"])
-    record.add_argument("layer", choices=[layer.name for layer in STORED_LAYERS])
-    record.add_argument("record_id", metavar="ID")
-    record.add_argument("--version", type=_positive, help="phiên bản đang xem (với delete)")
-    record.add_argument("--reason", required=True, help="lý do (ghi vào lịch sử)")
-    _database(record)
+    record = sub.add_parser("record", help="một bản ghi: đổi trạng thái tin báo, xóa (mềm), khôi phục, xóa hẳn")
+    actions = record.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    for name, text in (("delete", "xóa mềm"), ("restore", "khôi phục (quản trị)"), ("purge", "xóa hẳn (quản trị)")):
+        one = actions.add_parser(name, help=text)
+        one.add_argument("layer", choices=[layer.name for layer in STORED_LAYERS])
+        one.add_argument("record_id", metavar="ID")
+        if name == "delete":
+            one.add_argument("--version", type=_positive, help="phiên bản đang xem")
+        one.add_argument("--reason", required=True, help="lý do (ghi vào lịch sử)")
+        _database(one)
+    status = actions.add_parser("status", help="chuyển tin báo sang bước tiếp theo của quy trình")
+    status.add_argument("record_id", metavar="ID")
+    status.add_argument("status", choices=list(REPORTS.field("status").codes()))
+    status.add_argument("--note", help="ghi chú của bước (ghi vào lịch sử)")
+    status.add_argument("--trip", help="mã chuyến tìm kiếm")
+    status.add_argument("--remains", type=_positive, help="số hài cốt tìm thấy")
+    status.add_argument("--duplicate-of", help="mã tin báo bị trùng")
+    status.add_argument("--reference", help="căn cứ xác định danh tính (ADN, hồ sơ)")
+    _database(status)
     move = sub.add_parser("migrate-to", help="chuyển mọi bản ghi và lịch sử sang cơ sở dữ liệu khác (PostgreSQL)")
     move.add_argument("target", metavar="URL")
     move.add_argument("--db", help="cơ sở dữ liệu nguồn (mặc định: BANDO_DB_URL, hoặc SQLite trong data/local/)")
@@ -368,6 +381,10 @@ def _user(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict | list
 
 
 def _record(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
+    if args.action == "status":
+        given = StepInput(args.note, args.trip, args.remains, args.reference, args.duplicate_of)
+        version = take_step(store, args.record_id, args.status, viewer, given)
+        return {"id": args.record_id, "status": args.status, "version": version}
     if args.action == "delete":
         if args.version is None:
             raise LayersError("Cần --version (phiên bản bạn đang xem) để xóa: không xóa bản ghi người khác vừa sửa.")

@@ -176,6 +176,10 @@ REPORTS = Layer(
         # The search team (its account's user name) sent to this report: it sees the contacts.
         Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True),
         Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
+        # Set by workflow steps (layers.workflow): the report this one repeats, and how the
+        # remains were identified (a DNA result or a record).
+        Field("duplicate_of", "text", "Trùng với tin báo", "Duplicate of", indexed=True),
+        Field("identification_ref", "text", "Căn cứ xác định danh tính", "Identification reference"),
         Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
         Field("private_notes", "text", "Ghi chú riêng", "Private notes", private=True),

@@ -1,0 +1,165 @@
+"""The workflow of a report: which status may follow which, who may take the step, and what the
+step needs. Declared once beside the status vocabulary (layers.schema.STATUSES); the command
+line and the pages take steps through `take_step`, which checks them here and writes the change
+and its history in one transaction.
+
+>>> [s.target for s in steps_from("verifying")]
+['verified', 'duplicate']
+>>> step_for("verifying", "verified").needs
+('note',)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from layers.access import AccessDenied, Viewer, check_reach, system
+from layers.errors import LayersError
+from layers.labels import term_label
+from layers.schema import REPORTS
+from layers.store import Store
+
+NEEDS = {  # what a step may need, and how it is asked for on the command line
+    "note": "--note (cách đã kiểm tra)",
+    "trip": "--trip (mã chuyến tìm kiếm)",
+    "remains": "--remains (số hài cốt tìm thấy)",
+    "reference": "--reference (kết quả giám định ADN hoặc hồ sơ)",
+    "duplicate_of": "--duplicate-of (mã tin báo bị trùng)",
+}
+CASE_WORKERS = ("admin", "chapter", "recorder")
+LEADERS = ("admin", "chapter")
+SEARCHERS = ("admin", "chapter", "team")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One allowed move: from any of `sources` to `target`, by `roles`, given `needs`."""
+
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+    needs: tuple[str, ...] = field(default=())
+
+
+STEPS: tuple[Step, ...] = (
+    Step(("new",), "verifying", CASE_WORKERS),
+    Step(("verifying",), "verified", CASE_WORKERS, ("note",)),
+    Step(("verified", "searched_not_found"), "planned", LEADERS, ("trip",)),
+    Step(("planned",), "searched_not_found", SEARCHERS, ("trip",)),
+    Step(("planned",), "remains_found", SEARCHERS, ("trip", "remains")),
+    Step(("remains_found",), "identified", LEADERS, ("reference",)),
+    Step(("new", "verifying", "verified"), "duplicate", CASE_WORKERS, ("duplicate_of",)),
+)
+
+
+def _check_vocabulary() -> None:
+    codes = set(REPORTS.field("status").codes())
+    for step in STEPS:
+        unknown = {step.target, *step.sources} - codes
+        if unknown:
+            raise ValueError(f"workflow step to {step.target}: unknown statuses {sorted(unknown)}")
+
+
+_check_vocabulary()
+
+
+def steps_from(status: str) -> list[Step]:
+    """The steps that may leave `status`, in declaration order."""
+    return [s for s in STEPS if status in s.sources]
+
+
+def step_for(source: str, target: str) -> Step:
+    """The step from `source` to `target`, or a message naming the statuses that may follow."""
+    for step in steps_from(source):
+        if step.target == target:
+            return step
+    allowed = ", ".join(f"«{_label(s.target)}» ({s.target})" for s in steps_from(source)) or "không có"
+    raise LayersError(f"Không chuyển được từ «{_label(source)}» sang «{_label(target)}»; được chuyển sang: {allowed}.")
+
+
+def _label(code: str) -> str:
+    return term_label(REPORTS.field("status"), code, "vi")
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """What a person gives with a step (only what the step needs is used)."""
+
+    note: str | None = None
+    trip: str | None = None
+    remains: int | None = None
+    reference: str | None = None
+    duplicate_of: str | None = None
+
+
+def _missing(step: Step, given: StepInput) -> list[str]:
+    return [need for need in step.needs if getattr(given, need) in (None, "")]
+
+
+def take_step(store: Store, record_id: str, target: str, viewer: Viewer, given: StepInput) -> int:
+    """Move a report to `target`: the step must be allowed from its status, to the person's role,
+    with what it needs. The report's new status (and remains, identification reference, duplicate
+    link, or trip link) and the history row are written together; returns the new version."""
+    with store.engine.begin() as connection:
+        report = store.record("reports", record_id, viewer)
+        if report is None:
+            raise LayersError(f"Không có tin báo «{record_id[:60]}».")
+        step = step_for(report["status"] or "new", target)
+        if viewer.role.code not in (*step.roles, "operator", "system"):
+            raise AccessDenied(f"Vai trò «{viewer.role.label_vi}» không được chuyển tin báo sang «{_label(target)}».")
+        check_reach(viewer, REPORTS, report)  # the step's role is checked above, the report's reach here
+        missing = _missing(step, given)
+        if missing:
+            raise LayersError(f"Bước này cần: {'; '.join(NEEDS[m] for m in missing)}.")
+        changes: dict = {"status": target}
+        if "remains" in step.needs:
+            if given.remains is None or given.remains < 1:
+                raise LayersError("--remains phải là số nguyên dương.")
+            changes["remains_count"] = given.remains
+        if "reference" in step.needs:
+            changes["identification_ref"] = given.reference.strip()[:500]
+        if "duplicate_of" in step.needs:
+            changes["duplicate_of"] = _original(store, given.duplicate_of, record_id, viewer)
+        if "trip" in step.needs:
+            _link_trip(store, connection, given.trip, record_id, viewer)
+        return store.update(
+            "reports",
+            record_id,
+            changes,
+            viewer.username,
+            int(report["version"]),
+            connection=connection,
+            reason=given.note,
+            action="status",
+        )
+
+
+def _original(store: Store, original_id: str, record_id: str, viewer: Viewer) -> str:
+    if original_id == record_id:
+        raise LayersError("Một tin báo không trùng với chính nó.")
+    if store.record("reports", original_id, viewer) is None:
+        raise LayersError(f"Không có tin báo «{original_id[:60]}» để ghi là bản gốc.")
+    return original_id
+
+
+def _link_trip(store: Store, connection: sa.Connection, trip_id: str, record_id: str, viewer: Viewer) -> None:
+    """The trip the step names, made for this report too (its linked reports), in the step's
+    transaction. The trip must be one the person sees."""
+    trip = store.record("trips", trip_id, viewer)
+    if trip is None:
+        raise LayersError(f"Không có chuyến tìm kiếm «{trip_id[:60]}».")
+    linked = [str(i) for i in (trip.get("linked_report_ids") or [])]
+    if record_id in linked:
+        return
+    current = store.record("trips", trip_id, system())  # the full record: the update checks the rights
+    store.update(
+        "trips",
+        trip_id,
+        {"linked_report_ids": [*linked, record_id]},
+        viewer.username,
+        int(current["version"]),
+        connection=connection,
+        viewer=viewer,
+    )
