@@ -18,7 +18,7 @@ import numpy as np
 import shapely
 import sqlalchemy as sa
 
-from geo.admin import UnknownPlace, in_territory, province_codes, resolve_place, territory_at
+from geo.admin import UnknownPlace, in_territory, province_codes, province_names, resolve_place, territory_at
 from geo.coords import CoordinateError, parse
 from geo.datums import get_datum
 from geo.text import compact, fold
@@ -221,9 +221,7 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
         try:
             if row_datum:
                 get_datum(row_datum)
-            position = parse(
-                record["coord_text"], row_datum, record.get("province_34") or record.get("historical_place")
-            )
+            position = parse(record["coord_text"], row_datum, _place_hint(record))
         except (CoordinateError, ValueError) as exc:
             raise RowProblem(f"{_where(row, columns.get('coord_text', 'coord_text'))}: {exc.args[0]}") from None
         point = (position.lon, position.lat)
@@ -261,6 +259,18 @@ def _place(located: list[dict], lon: list[float], lat: list[float]) -> None:
     for record, point, *place in zip(located, points, *columns, strict=True):
         record["geometry"] = point
         record.update(zip(PLACE_COLUMNS, place, strict=True))
+
+
+def _place_hint(record: dict) -> str | None:
+    """The place that tells a grid reference its zone: the province given (stored by its code, which
+    geo reads by name) or the historical place name."""
+    code = record.get("province_34")
+    return _province_names().get(code, code) if code else record.get("historical_place")
+
+
+@lru_cache(maxsize=1)
+def _province_names() -> dict[str, str]:
+    return dict(province_names("34"))
 
 
 def validate(row: Row, mapping: dict[str, str], datum: str | None) -> dict:

@@ -361,3 +361,11 @@ def test_a_file_stores_each_row_as_validating_it_alone_gives(store):
             assert row.geometry.equals_exact(geometry, 0), name
         for field in ("province_34", "province_63", "coord_system", "coord_datum", "uncertainty_m", "notes"):
             assert (row[field] if row[field] == row[field] else None) == record.get(field), (name, field)
+
+
+def test_a_grid_reference_without_its_zone_takes_it_from_the_province_column(store):
+    data = "Họ tên liệt sĩ,Tọa độ,Tỉnh\nNguyễn Tám,XD 850 418,Quảng Trị\n".encode()
+    result = import_reports(store, "luoi.csv", data, datum="indian1960")
+    assert result.accepted == 1 and result.rejected == 0, result.rejected_rows
+    stored = store.frame("reports", system()).iloc[0]
+    assert stored["coord_system"] == "mgrs" and stored["province_34"] == "VN-25"
