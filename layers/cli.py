@@ -28,10 +28,12 @@ from layers.exporters.schema_doc import render_markdown
 from layers.exporters.selection import EXPORTABLE, layer_names, select
 from layers.failures import log_failure
 from layers.importers.errors import UnreadableFile
+from layers.importers.limits import check_file
 from layers.importers.reports import import_reports, rejected_csv
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
 from layers.migrate import migrate_to
 from layers.query import YEAR_MAX, YEAR_MIN, FilterSpec
+from layers.records import add_report, edit_report, read_json
 from layers.schema import REPORTS, STORED_LAYERS
 from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed_reference
 from layers.stats import stats
@@ -176,6 +178,16 @@ def _parser() -> argparse.ArgumentParser:
             one.add_argument("--version", type=_positive, help="phiên bản đang xem")
         one.add_argument("--reason", required=True, help="lý do (ghi vào lịch sử)")
         _database(one)
+    add = actions.add_parser("add", help='thêm một tin báo từ tệp JSON {"tên trường": giá trị}')
+    add.add_argument("layer", choices=["reports"])
+    add.add_argument("--json", required=True, dest="json_file", help="tệp JSON của tin báo")
+    _database(add)
+    edit = actions.add_parser("edit", help="sửa các trường của một tin báo")
+    edit.add_argument("layer", choices=["reports"])
+    edit.add_argument("record_id", metavar="ID")
+    edit.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="trường và giá trị mới")
+    edit.add_argument("--version", type=_positive, help="phiên bản đang xem (mặc định: phiên bản hiện tại)")
+    _database(edit)
     status = actions.add_parser("status", help="chuyển tin báo sang bước tiếp theo của quy trình")
     status.add_argument("record_id", metavar="ID")
     status.add_argument("status", choices=list(REPORTS.field("status").codes()))
@@ -380,11 +392,43 @@ def _user(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict | list
     return {"username": args.username, "disabled": True}
 
 
+def _read(name: str) -> bytes:
+    path = Path(name)
+    try:
+        size = path.stat().st_size
+        check_file(size)  # the size first: nothing larger than an import is read
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(f"Không mở được tệp «{path.name}» ({exc.strerror}).") from None
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise LayersError(f"--set cần dạng TRƯỜNG=GIÁ_TRỊ, không phải «{text[:60]}».")
+    return name.strip(), value
+
+
+def _current_version(store: Store, record_id: str, viewer: Viewer) -> int:
+    current = store.record("reports", record_id, viewer)
+    if current is None:
+        raise LayersError(f"Không có tin báo «{record_id[:60]}».")
+    return int(current["version"])
+
+
 def _record(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
     if args.action == "status":
         given = StepInput(args.note, args.trip, args.remains, args.reference, args.duplicate_of)
         version = take_step(store, args.record_id, args.status, viewer, given)
         return {"id": args.record_id, "status": args.status, "version": version}
+    if args.action == "add":
+        return {"id": add_report(store, read_json(_read(args.json_file)), viewer)}
+    if args.action == "edit":
+        changes = dict(_assignment(text) for text in args.set)
+        if not changes:
+            raise LayersError("Cần ít nhất một --set TRƯỜNG=GIÁ_TRỊ.")
+        version = args.version or _current_version(store, args.record_id, viewer)
+        return {"id": args.record_id, "version": edit_report(store, args.record_id, changes, version, viewer)}
     if args.action == "delete":
         if args.version is None:
             raise LayersError("Cần --version (phiên bản bạn đang xem) để xóa: không xóa bản ghi người khác vừa sửa.")
