@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 
-import pandas as pd
 import sqlalchemy as sa
 
 from geo.admin import province_codes, province_names, province_table_34, resolve_place
@@ -139,20 +138,26 @@ def find_chapter(store: Store, text: str | None) -> str | None:
 
 def chapter_tree(store: Store, chapter_id: str, below: bool = True) -> dict[str, tuple[str, str | None]]:
     """A chapter and, with `below`, every chapter under it: id → (level, province code)."""
-    chapters = store.frame("chapters", system())
-    levels = dict(zip(chapters["id"], zip(chapters["level"], chapters["province_34"], strict=True), strict=True))
+    # Asked on every page run (the signed-in person's reach): four columns, not the whole layer.
+    table = store.table("chapters")
+    query = sa.select(table.c.id, table.c.level, table.c.province_34, table.c.parent_id).where(
+        table.c.deleted_at.is_(None)
+    )
+    with store.engine.connect() as connection:
+        rows = connection.execute(query).all()
+    levels = {row.id: (row.level, row.province_34) for row in rows}
     if chapter_id not in levels:  # deleted since the account was made: the account keeps its own id only
         return {chapter_id: ("", None)}
     children: dict[str, list[str]] = {}
-    for child, parent in zip(chapters["id"], chapters["parent_id"], strict=True):
-        children.setdefault(parent, []).append(child)
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row.id)
     tree, todo = {}, [chapter_id]
     while todo:
         current = todo.pop()
         if current in tree:
             continue
         level, province = levels[current]
-        tree[current] = (level, None if pd.isna(province) else province)
+        tree[current] = (level, province)
         if below:
             todo += children.get(current, [])
     return tree

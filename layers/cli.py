@@ -299,10 +299,7 @@ def _report(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
 
 def _import(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
     path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFile(f"Không mở được tệp «{path.name}» ({exc.strerror}).") from None
+    data = _read(args.file)
     chapter_id = find_chapter(store, args.chapter)
     if args.layer == "trips":
         trips = import_trips(

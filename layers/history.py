@@ -28,6 +28,11 @@ ACTIONS = ("insert", "update", "status", "delete", "restore", "purge", "import",
 HIDDEN = "•••"  # a private value someone may not see
 
 
+def aware(moment: datetime | None) -> datetime | None:
+    """A stored time with its zone: SQLite gives times back without one; they were written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
 def jsonable(value: object) -> object:
     """A field's value as the history's JSON keeps it: text, number, bool, None or a list;
     a geometry as WKT, a date as ISO text.

@@ -142,3 +142,28 @@ def number(value: float, lang: str = "vi", decimals: int = 0) -> str:
     """
     text = f"{value:,.{decimals}f}"
     return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))
+
+
+def change_label(layer: Layer, name: str, lang: str) -> str:
+    """A changed field's label in a history line or a refused save (the geometry is the position)."""
+    try:
+        return field_label(layer.field(name), lang)
+    except KeyError:
+        return {"geometry": ("Vị trí", "Position"), "deleted_at": ("Đã xóa", "Deleted")}.get(name, (name, name))[
+            lang == "en"
+        ]
+
+
+def change_value(layer: Layer, name: str, value: object, lang: str, limit: int = 60) -> str:
+    """A changed value as a history line shows it: a vocabulary code by its label, long texts cut.
+
+    >>> change_value(REPORTS, "status", "verifying", "vi"), change_value(REPORTS, "notes", None, "vi")
+    ('Đang xác minh', '—')
+    """
+    if value is None:
+        return "—"
+    try:
+        text = term_label(layer.field(name), value, lang)
+    except KeyError:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,10 +23,11 @@ from alembic.config import Config
 from layers import access, history
 from layers.access import Viewer
 from layers.backends import postgis, sqlite
+from layers.campaign import VIETNAM
 from layers.config import database_url
 from layers.errors import StoreError
-from layers.labels import term_label
-from layers.schema import STORED_LAYERS, Layer, get_layer
+from layers.labels import change_label, change_value
+from layers.schema import STORED_LAYERS, get_layer
 from layers.tables import BBOX, METADATA
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -274,18 +275,18 @@ class Store:
         (private values named, not shown)."""
         layer = get_layer(layer_name)
         later = history.since(connection, record_id, version)
-        if not later and self._current(connection, layer_name, record_id) is None:
-            return StoreError("Bản ghi không còn tồn tại; hãy tải lại.")
         current = self._current(connection, layer_name, record_id)
+        if not later and current is None:
+            return StoreError("Bản ghi không còn tồn tại; hãy tải lại.")
         secrets = history.private_values(history.rows_of(connection, record_id), layer.private_fields, current)
         parts = []
         for entry in later:
             changes = history.hidden_for(entry["changes"], layer, secrets)
             said = "; ".join(
-                f"{_label(layer, name)}: «{_said(layer, name, old)}» → «{_said(layer, name, new)}»"
+                f"{change_label(layer, name, 'vi')}: «{_said(layer, name, old)}» → «{_said(layer, name, new)}»"
                 for name, (old, new) in changes.items()
             )
-            at = _aware(entry["at"]).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
+            at = history.aware(entry["at"]).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
             parts.append(f"{entry['actor']} lúc {at} (phiên bản {entry['version']}): {said or entry['action']}")
         return StoreError(
             "Bản ghi đã được người khác sửa sau khi bạn mở; không có gì được ghi. Những thay đổi đó: "
@@ -364,15 +365,22 @@ class Store:
                 "delete",
             )
 
+    def _deleted(self, connection: sa.Connection, layer_name: str, record_id: str, viewer: Viewer, absent: str) -> dict:
+        """A deleted record this person may change (a demo account: a demo record), or `absent` said."""
+        current = self._current(connection, layer_name, record_id)
+        if current is None or current["deleted_at"] is None:
+            raise StoreError(absent)
+        access.check_write(viewer, get_layer(layer_name), current)
+        return current
+
     def restore(self, layer_name: str, record_id: str, viewer: Viewer, reason: str) -> int:
         """Bring back a deleted record (administrators)."""
         viewer.require(access.Right.RESTORE, "khôi phục bản ghi đã xóa")
         table = self.table(layer_name)
         with self.engine.begin() as connection:
-            current = self._current(connection, layer_name, record_id)
-            if current is None or current["deleted_at"] is None:
-                raise StoreError("Không có bản ghi đã xóa này để khôi phục.")
-            access.check_write(viewer, get_layer(layer_name), current)  # a demo account: demo records only
+            current = self._deleted(
+                connection, layer_name, record_id, viewer, "Không có bản ghi đã xóa này để khôi phục."
+            )
             version = current["version"]
             connection.execute(
                 table.update()
@@ -398,10 +406,9 @@ class Store:
         viewer.require(access.Right.PURGE, "xóa hẳn bản ghi")
         table = self.table(layer_name)
         with self.engine.begin() as connection:
-            current = self._current(connection, layer_name, record_id)
-            if current is None or current["deleted_at"] is None:
-                raise StoreError("Chỉ xóa hẳn được bản ghi đã xóa (trong thùng rác).")
-            access.check_write(viewer, get_layer(layer_name), current)
+            current = self._deleted(
+                connection, layer_name, record_id, viewer, "Chỉ xóa hẳn được bản ghi đã xóa (trong thùng rác)."
+            )
             connection.execute(table.delete().where(table.c.id == record_id))
             history.blank_private(connection, current, get_layer(layer_name))
             history.write(
@@ -542,7 +549,7 @@ class Store:
                     "version": entry["version"],
                     "action": entry["action"],
                     "actor": entry["actor"],
-                    "at": _aware(entry["at"]).isoformat(),
+                    "at": history.aware(entry["at"]).isoformat(),
                     "reason": entry["reason"] if contacts else history.hidden_reason(entry["reason"], secrets),
                     "changes": changes,
                 }
@@ -550,32 +557,11 @@ class Store:
         return out
 
 
-VIETNAM = timezone(timedelta(hours=7))
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back times without their zone; they were written in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def _label(layer: Layer, name: str) -> str:
-    try:
-        return layer.field(name).label_vi
-    except KeyError:
-        return {"geometry": "Vị trí", "deleted_at": "Đã xóa"}.get(name, name)
-
-
-def _said(layer: Layer, name: str, value: object) -> str:
-    """A value as a message shows it: a vocabulary code by its label, long texts cut."""
-    if value is None:
-        return ""
-    try:
-        text = term_label(layer.field(name), value, "vi")
-    except KeyError:
-        text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+def _said(layer, name: str, value: object) -> str:
+    """A value in a refused save's message (nothing for an empty one)."""
+    return "" if value is None else change_value(layer, name, value, "vi")

@@ -61,11 +61,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite gives back times without their zone; they were written in UTC."""
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
 def _user(row) -> User:
     return User(row.id, row.username, row.display_name, row.role, row.chapter_id, row.disabled, row.is_demo)
 
@@ -107,8 +102,6 @@ def viewer_of(store: Store, user: User) -> Viewer:
         tree = chapter_tree(store, user.chapter_id, below=role.below)
         chapters = frozenset(tree)
         provinces = frozenset(p for level, p in tree.values() if p and level == "province")
-    elif user.chapter_id:
-        chapters = frozenset(chapter_tree(store, user.chapter_id, below=role.below))
     return Viewer(
         user.username, role, chapters, provinces, user.is_demo, user.display_name or user.username, user.chapter_id
     )
@@ -217,8 +210,8 @@ def list_users(store: Store, by: Viewer) -> list[dict]:
             "chapter_id": r.chapter_id,
             "disabled": r.disabled,
             "demo": r.is_demo,
-            "created_at": _aware(r.created_at).isoformat(),
-            "last_sign_in_at": _aware(r.last_sign_in_at).isoformat() if r.last_sign_in_at else None,
+            "created_at": history.aware(r.created_at).isoformat(),
+            "last_sign_in_at": history.aware(r.last_sign_in_at).isoformat() if r.last_sign_in_at else None,
         }
         for r in rows
     ]
@@ -269,7 +262,7 @@ def authenticate(store: Store, username: str, password: str) -> User:
     if row is None:
         _HASHER.hash("a password nobody has")  # about as slow as a real check
         raise SignInError(WRONG)
-    locked_until = _aware(row.locked_until)
+    locked_until = history.aware(row.locked_until)
     if locked_until is not None and locked_until > now:
         raise SignInError(LOCKED.format(n=LOCK_AFTER, minutes=LOCK_MINUTES))
     attempt = _count_attempt(store, row.id)
@@ -322,7 +315,7 @@ def session_user(store: Store, token: str) -> User | None:
     )
     with store.engine.connect() as connection:
         row = connection.execute(query).first()
-    if row is None or row.disabled or _aware(row.expires_at) < _now():
+    if row is None or row.disabled or history.aware(row.expires_at) < _now():
         return None
     return _user(row)
 

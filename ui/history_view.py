@@ -3,32 +3,12 @@ what the person may see)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-from layers.labels import term_label
+from layers.campaign import VIETNAM
+from layers.labels import change_label, change_value
 from layers.schema import Layer
 from ui.i18n import text
-
-VIETNAM = timezone(timedelta(hours=7))
-SHOWN = 60  # characters of a value
-
-
-def _label(layer: Layer, name: str, lang: str) -> str:
-    try:
-        field = layer.field(name)
-    except KeyError:
-        return text("hist_field_geometry", lang) if name == "geometry" else name
-    return field.label_en if lang == "en" else field.label_vi
-
-
-def _value(layer: Layer, name: str, value: object, lang: str) -> str:
-    if value is None:
-        return "—"
-    try:
-        said = term_label(layer.field(name), value, lang)
-    except KeyError:
-        said = str(value)
-    return said if len(said) <= SHOWN else said[: SHOWN - 1] + "…"
 
 
 def history_lines(entries: list[dict], layer: Layer, lang: str) -> list[str]:
@@ -48,7 +28,8 @@ def history_lines(entries: list[dict], layer: Layer, lang: str) -> list[str]:
             parts.append(entry["reason"])
         if entry["action"] in ("update", "status"):
             parts += [
-                f"{_label(layer, name, lang)}: {_value(layer, name, old, lang)} → {_value(layer, name, new, lang)}"
+                f"{change_label(layer, name, lang)}: {change_value(layer, name, old, lang)} → "
+                f"{change_value(layer, name, new, lang)}"
                 for name, (old, new) in entry["changes"].items()
             ]
         lines.append(" · ".join(parts))

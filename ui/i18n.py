@@ -153,7 +153,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hist_purge": ("Xóa hẳn", "Purged"),
     "hist_import": ("Nhập từ tệp", "Imported from a file"),
     "hist_lock": ("Tạm khóa", "Locked"),
-    "hist_field_geometry": ("Vị trí", "Position"),
     "col_code": ("Mã", "Code"),
     "page_import": ("Nhập dữ liệu", "Import"),
     "page_export": ("Xuất dữ liệu", "Export"),
