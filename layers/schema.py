@@ -121,6 +121,12 @@ CHAPTER_LEVELS = (
     Term("province", "Hội cấp tỉnh", "Provincial chapter"),
     Term("commune", "Hội cơ sở", "Commune-level chapter"),
 )
+# A report about a place in another province is work for that province's chapter too ("chuyển
+# đến"): it accepts the report or sends it back with a reason. No value: not yet answered.
+REFERRALS = (
+    Term("accepted", "Đã nhận", "Accepted"),
+    Term("returned", "Đã trả lại", "Sent back"),
+)
 TRIP_OUTCOMES = (
     Term("planned", "Dự kiến", "Planned"),
     Term("nothing_found", "Chưa tìm thấy", "Nothing found"),
@@ -171,10 +177,14 @@ REPORTS = Layer(
         Field("witness_phone", "text", "Điện thoại nhân chứng", "Witness phone", private=True),
         Field("witness_address", "text", "Địa chỉ nhân chứng", "Witness address", private=True),
         Field("witness_relation", "text", "Quan hệ với liệt sĩ", "Witness relation", private=True),
+        # An old or frail witness's account may soon be lost: the work page puts it first.
+        Field("witness_birth_year", "int", "Năm sinh nhân chứng", "Witness's birth year", private=True),
+        Field("witness_frail", "bool", "Nhân chứng già yếu", "Witness frail", private=True),
         Field("source_channel", "text", "Kênh tiếp nhận", "Source channel", vocabulary=CHANNELS),
         Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
         # The search team (its account's user name) sent to this report: it sees the contacts.
         Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True),
+        Field("referral", "text", "Chuyển đến tỉnh", "Referral", indexed=True, vocabulary=REFERRALS),
         Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
         # Set by workflow steps (layers.workflow): the report this one repeats, and how the
         # remains were identified (a DNA result or a record).
@@ -240,6 +250,8 @@ TRIPS = Layer(
         Field("outcome", "text", "Kết quả", "Outcome", indexed=True, vocabulary=TRIP_OUTCOMES),
         Field("remains_found", "int", "Số hài cốt tìm thấy", "Remains found"),
         Field("remains_handed_over", "int", "Số hài cốt đã bàn giao", "Remains handed over"),
+        Field("handed_over_to", "text", "Đơn vị nhận bàn giao", "Handed over to"),
+        Field("handed_over_on", "date", "Ngày bàn giao", "Handed over on"),
         Field("linked_report_ids", "json", "Tin báo liên quan", "Linked reports"),
         *_PROVINCE_FIELDS,
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),

@@ -26,6 +26,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "witness_phone": ("dien thoai", "sdt", "so dien thoai", "phone"),
     "witness_address": ("dia chi", "dia chi nhan chung", "address"),
     "witness_relation": ("quan he", "relation"),
+    "witness_birth_year": ("nam sinh nhan chung", "nhan chung sinh nam", "witness born"),
+    "witness_frail": ("gia yeu", "nhan chung gia yeu", "om yeu", "frail"),
     "source_channel": ("kenh", "kenh tiep nhan", "nguon tin", "channel"),
     "status": ("trang thai", "status"),
     "confidence": ("do tin cay", "confidence"),
@@ -34,7 +36,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 
 # Filled by the importer itself (from the coordinates, the chosen chapter), never from a column.
-DERIVED = frozenset({"province_63", "coord_system", "chapter_id", "country", "abroad_province"})
+DERIVED = frozenset({"province_63", "coord_system", "chapter_id", "country", "abroad_province", "referral"})
 
 
 def mappable(layer: Layer) -> list:

@@ -41,7 +41,11 @@ RANGES = {
     "year_from": (1930, 1995),
     "year_to": (1930, 1995),
     "remains_count": (0, 1000),
+    "witness_birth_year": (1900, 2026),
 }
+# How a yes/no cell is written in chapters' files (folded): "có", "x", "yes", "1" …
+YES = frozenset({"co", "x", "yes", "y", "true", "1", "dung"})
+NO = frozenset({"khong", "no", "n", "false", "0", "sai", ""})
 
 
 @dataclass
@@ -161,6 +165,11 @@ def _value(f: Field, text: str, row: Row, column: str):
         return int(number)
     if f.type == "date":
         return _date(text, row, column)
+    if f.type == "bool":
+        folded = fold(text)
+        if folded in YES or folded in NO:
+            return folded in YES
+        raise RowProblem(f"{_where(row, column)}: «{text[:40]}» phải là «có» hoặc «không».")
     if f.type == "float":
         try:
             number = float(text.replace(",", "."))
