@@ -48,11 +48,15 @@ if store().has_demo():
 # Each page and the right it needs: navigation shows a person only the pages they may use.
 PAGES = (
     ("ui/pages/home.py", "page_home", ":material/dashboard:", "tong-quan", (Right.VIEW,)),
+    ("ui/pages/work_page.py", "page_work", ":material/checklist:", "viec-can-lam", (Right.EDIT, Right.TRIPS)),
     ("ui/pages/map.py", "page_map", ":material/map:", "ban-do", (Right.VIEW,)),
+    ("ui/pages/report_form.py", "page_report_form", ":material/edit_note:", "them-tin-bao", (Right.EDIT,)),
     ("ui/pages/coverage_page.py", "page_coverage", ":material/layers:", "do-phu", (Right.VIEW,)),
+    ("ui/pages/trips_page.py", "page_trips", ":material/hiking:", "chuyen-tim-kiem", (Right.TRIPS,)),
     ("ui/pages/reports_page.py", "page_reports", ":material/summarize:", "bao-cao", (Right.CAMPAIGN_REPORTS,)),
     ("ui/pages/import_page.py", "page_import", ":material/upload_file:", "nhap-du-lieu", (Right.IMPORT, Right.TRIPS)),
     ("ui/pages/export_page.py", "page_export", ":material/download:", "xuat-du-lieu", (Right.EXPORT_PARTNER,)),
+    ("ui/pages/reference_page.py", "page_reference", ":material/account_balance:", "du-lieu-nen", (Right.REFERENCE,)),
 )
 pages = [
     st.Page(path, title=t(title), icon=icon, url_path=url, default=url == "tong-quan")

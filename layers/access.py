@@ -31,6 +31,8 @@ from layers.errors import LayersError
 from layers.privacy import for_partners, free_text_fields
 from layers.schema import Layer
 
+ACCEPTED = "accepted"  # the referral's answer that makes the place's chapter hold the record too
+
 
 class AccessDenied(LayersError):
     """The signed-in person may not see or do this."""
@@ -205,7 +207,16 @@ def writable_condition(viewer: Viewer, layer: Layer, table: sa.Table) -> sa.Colu
     if viewer.demo_only:
         conditions.append(table.c.is_demo)
     if viewer.role.reach is not Reach.ALL and layer.place is not None:
-        conditions.append(table.c[layer.owner].in_(sorted(viewer.chapters)))
+        held = [table.c[layer.owner].in_(sorted(viewer.chapters))]
+        if viewer.role.reach is Reach.TEAM:
+            held.append(table.c[layer.place].in_(sorted(viewer.provinces)))
+            if layer.assignee is not None:
+                held.append(table.c[layer.assignee] == viewer.username)
+        if layer.referral is not None:  # a referral the place's chapter accepted is its work too
+            held.append(
+                sa.and_(table.c[layer.referral] == ACCEPTED, table.c[layer.place].in_(sorted(viewer.provinces)))
+            )
+        conditions.append(sa.or_(*held))
     return sa.and_(*conditions)
 
 
@@ -275,7 +286,12 @@ def check_reach(viewer: Viewer, layer: Layer, record: dict) -> None:
     )
     if viewer.role.reach is Reach.TEAM and record.get(layer.place) in viewer.provinces:
         sent = True
-    if not sent and record.get(layer.owner) not in viewer.chapters:
+    taken = (
+        layer.referral is not None
+        and record.get(layer.referral) == ACCEPTED
+        and record.get(layer.place) in viewer.provinces
+    )
+    if not (sent or taken) and record.get(layer.owner) not in viewer.chapters:
         raise AccessDenied(
             f"Bản ghi này thuộc Hội khác; tài khoản «{viewer.username}» chỉ sửa được bản ghi của Hội mình."
         )

@@ -1,7 +1,12 @@
-"""One report added or edited by a person: checked by the importer's own validation (a value
+"""One record added or edited by a person: checked by the importer's own validation (a value
 typed in a form or given on the command line is a row of one), written with its history.
 
-The status is not edited here: it moves through the workflow (layers.workflow).
+Reports go through the report importer's `validate` whole (coordinates, provinces, years). The
+reference layers (battlefields, cemeteries) are corrected by an administrator: each value goes
+through the same per-value check, a typed coordinate through the same parser, and every change
+names its source.
+
+The status of a report is not edited here: it moves through the workflow (layers.workflow).
 """
 
 from __future__ import annotations
@@ -9,23 +14,33 @@ from __future__ import annotations
 import json
 import uuid
 
-from layers.access import Viewer
+import shapely
+
+from geo.admin import province_names
+from geo.coords import CoordinateError, parse
+from layers.access import Right, Viewer
 from layers.campaign import vietnam_today
 from layers.errors import LayersError
 from layers.importers.files import Row
 from layers.importers.limits import check_file
 from layers.importers.mapping import mappable
-from layers.importers.reports import PLACE_COLUMNS, RowProblem, validate
-from layers.schema import REPORTS
+from layers.importers.reports import PLACE_COLUMNS, RowProblem, check_value, place_records, province_code, validate
+from layers.schema import REPORTS, Layer, get_layer
 from layers.store import Store
 
 EDITABLE = tuple(f.name for f in mappable(REPORTS) if f.name != "status")
 # A new coordinate text gives the record a new point, and what goes with it.
 WITH_POSITION = ("geometry", "coord_system", "coord_datum", "uncertainty_m", *PLACE_COLUMNS)
+COORDINATES = "coordinates"  # a reference record's typed point (the layer has no coordinate field)
+REFERENCE_LAYERS = ("battlefields", "cemeteries")
 
 
 class RecordProblem(LayersError):
-    """A value a person gave that the report cannot take; the message names the field."""
+    """A value a person gave that the record cannot take; the message names the field."""
+
+
+def _texts(values: dict[str, object]) -> dict[str, str]:
+    return {name: "" if value is None else str(value) for name, value in values.items()}
 
 
 def _checked(values: dict[str, object]) -> dict:
@@ -33,15 +48,21 @@ def _checked(values: dict[str, object]) -> dict:
     unknown = sorted(set(values) - set(EDITABLE))
     if unknown:
         raise RecordProblem(f"Trường không sửa được ở đây: {', '.join(unknown)}; các trường: {', '.join(EDITABLE)}.")
-    texts = {name: "" if value is None else str(value) for name, value in values.items()}
+    texts = _texts(values)
     try:
         return validate(Row(1, texts), {name: name for name in texts}, None)
     except RowProblem as problem:
         raise RecordProblem(str(problem).replace("Dòng 1", "Tin báo", 1)) from None
 
 
+def check_report(values: dict[str, object]) -> dict:
+    """What a report with these values would store (its point, provinces and coordinate notes
+    included): the form's live preview and the save use this one check."""
+    return _checked({k: v for k, v in values.items() if k != "chapter_id"})
+
+
 def read_json(data: bytes) -> dict:
-    """A report's fields from a JSON object (a file of at most the importer's size)."""
+    """A record's fields from a JSON object (a file of at most the importer's size)."""
     check_file(len(data))
     try:
         values = json.loads(data.decode("utf-8-sig"))
@@ -83,4 +104,104 @@ def edit_report(store: Store, record_id: str, changes: dict[str, object], versio
         update.update({name: checked.get(name) for name in WITH_POSITION})
     if chapter:
         update["chapter_id"] = chapter
+    if "province_34" in update and update["province_34"] != current.get("province_34"):
+        update["referral"] = None  # a site moved to another province is a new question for its chapter
     return store.update("reports", record_id, update, viewer.username, version, viewer=viewer)
+
+
+def _reference_layer(name: str) -> Layer:
+    if name not in REFERENCE_LAYERS:
+        raise RecordProblem(f"Lớp «{name}» không sửa được bằng biểu mẫu này; các lớp: {', '.join(REFERENCE_LAYERS)}.")
+    return get_layer(name)
+
+
+def check_reference(layer_name: str, values: dict[str, object]) -> dict:
+    """A battlefield's or cemetery's values as stored: each checked as the importer checks a cell
+    (a vocabulary may hold several codes, "france,us"), a name and a source required, a typed
+    point read by the coordinate parser and placed in its provinces."""
+    layer = _reference_layer(layer_name)
+    allowed = {*layer.form_fields, COORDINATES}
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        names = ", ".join(sorted(allowed))
+        raise RecordProblem(f"Trường không sửa được ở đây: {', '.join(unknown)}; các trường: {names}.")
+    texts = {k: v.strip() for k, v in _texts(values).items()}
+    for required in ("name", "source"):
+        if not texts.get(required):
+            raise RecordProblem(f"{layer.label_vi}, trường «{layer.field(required).label_vi}»: cần điền.")
+    record: dict = {}
+    row = Row(1, texts)
+    try:
+        for name, text in texts.items():
+            if name == COORDINATES or not text:
+                record[name] = None
+                continue
+            f = layer.field(name)
+            if name == "province_34":
+                record[name] = _province(text, layer)
+            elif f.vocabulary:
+                record[name] = ",".join(check_value(f, part.strip(), row, f.label_vi) for part in text.split(","))
+            else:
+                record[name] = check_value(f, text, row, f.label_vi)
+    except RowProblem as problem:
+        raise RecordProblem(str(problem).replace("Dòng 1", layer.label_vi, 1)) from None
+    record.pop(COORDINATES, None)
+    if texts.get(COORDINATES):
+        try:
+            position = parse(texts[COORDINATES], None, texts.get("province_34") or None)
+        except CoordinateError as exc:
+            raise RecordProblem(f"{layer.label_vi}, trường «Tọa độ»: {exc.args[0]}") from None
+        place_records([record], [position.lon], [position.lat])
+        record = {k: v for k, v in record.items() if k in {*layer.form_fields, "geometry", "province_63"}}
+    return record
+
+
+def _province(text: str, layer: Layer) -> str:
+    """A province of today from its code or a place name of any era."""
+    if text in province_names("34"):
+        return text
+    code = province_code(text)
+    if code is None:
+        raise RecordProblem(f"{layer.label_vi}, trường «Tỉnh»: không nhận ra «{text[:60]}».")
+    return code
+
+
+def _reference_right(viewer: Viewer) -> None:
+    viewer.require(Right.REFERENCE, "sửa dữ liệu nền (chiến trường, nghĩa trang)")
+
+
+def add_reference(store: Store, layer_name: str, values: dict[str, object], viewer: Viewer) -> str:
+    """A new battlefield or cemetery, by an administrator, with its source; returns its id."""
+    _reference_right(viewer)
+    record = check_reference(layer_name, values)
+    record["id"] = str(uuid.uuid4())
+    store.insert(layer_name, [record], viewer=viewer)
+    return record["id"]
+
+
+def edit_reference(
+    store: Store, layer_name: str, record_id: str, changes: dict[str, object], version: int, viewer: Viewer
+) -> int:
+    """Correct a battlefield or cemetery if nobody changed it since `version`: the source of the
+    correction is required (the record's own source is kept unless a new one is given)."""
+    _reference_right(viewer)
+    current = store.record(layer_name, record_id, viewer)
+    if current is None:
+        raise RecordProblem(f"Không có bản ghi «{record_id[:60]}».")
+    merged = {name: current.get(name) for name in _reference_layer(layer_name).form_fields}
+    checked = check_reference(layer_name, {**merged, **changes})
+    update = {name: checked.get(name) for name in changes if name != COORDINATES}
+    if changes.get(COORDINATES):
+        update["geometry"] = checked.get("geometry")
+        update["province_34"] = checked.get("province_34") or update.get("province_34")
+        update["province_63"] = checked.get("province_63")
+    source = checked["source"]
+    return store.update(layer_name, record_id, update, viewer.username, version, viewer=viewer, reason=source)
+
+
+def point_of(record: dict) -> tuple[float, float] | None:
+    """(lat, lon) of a record's point geometry, or None."""
+    geometry = record.get("geometry")
+    if isinstance(geometry, shapely.Point) and not geometry.is_empty:
+        return geometry.y, geometry.x
+    return None

@@ -46,6 +46,19 @@ class Field:
 
 
 @dataclass(frozen=True)
+class FormGroup:
+    """A part of a layer's form: the fields a person tells together (the martyr, the place …)."""
+
+    key: str
+    label_vi: str
+    label_en: str
+    fields: tuple[str, ...]
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_vi
+
+
+@dataclass(frozen=True)
 class Layer:
     """A map layer: its fields, geometry and whether the app may write it."""
 
@@ -62,10 +75,25 @@ class Layer:
     owner: str | None = None
     place: str | None = None
     assignee: str | None = None
+    # The column holding the place's chapter's answer to a referral: once it accepted ("accepted"),
+    # the record is that chapter's to change as well (its contacts stay with the owner).
+    referral: str | None = None
+    # The form people add and correct records with (ui/record_form.py builds it from this), in the
+    # order a person tells it; fields in no group are set by the app (provinces, status …).
+    form: tuple[FormGroup, ...] = ()
 
     def __post_init__(self) -> None:
         if self.geometry is not None and self.geometry not in GEOMETRY_KINDS:
             raise ValueError(f"layer {self.name}: geometry must be one of {GEOMETRY_KINDS}")
+        names = {f.name for f in self.fields}
+        for group in self.form:
+            unknown = set(group.fields) - names
+            if unknown:
+                raise ValueError(f"layer {self.name}: form group {group.key} names unknown fields {sorted(unknown)}")
+
+    @property
+    def form_fields(self) -> tuple[str, ...]:
+        return tuple(name for group in self.form for name in group.fields)
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -198,6 +226,36 @@ REPORTS = Layer(
     owner="chapter_id",
     place="province_34",
     assignee="assigned_team",
+    referral="referral",
+    form=(
+        FormGroup("martyr", "Liệt sĩ", "The martyr", ("martyr_names", "hometown", "birth_year", "unit")),
+        FormGroup(
+            "place",
+            "Nơi chôn cất",
+            "The place",
+            ("place_description", "historical_place", "province_34", "coord_text", "coord_datum", "uncertainty_m"),
+        ),
+        FormGroup("when", "Thời gian", "When", ("year_from", "year_to", "period_text")),
+        FormGroup(
+            "witness",
+            "Nhân chứng",
+            "The witness",
+            (
+                "witness_name",
+                "witness_phone",
+                "witness_address",
+                "witness_relation",
+                "witness_birth_year",
+                "witness_frail",
+            ),
+        ),
+        FormGroup(
+            "source",
+            "Nguồn tin",
+            "The source",
+            ("received_on", "source_channel", "confidence", "assigned_team", "notes", "private_notes"),
+        ),
+    ),
 )
 
 BATTLEFIELDS = Layer(
@@ -217,6 +275,13 @@ BATTLEFIELDS = Layer(
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
     ),
     color="#8c564b",
+    form=(
+        FormGroup(
+            "what", "Chiến trường", "The battlefield", ("name", "name_en", "war", "year_from", "year_to", "kind")
+        ),
+        FormGroup("where", "Vị trí", "Where", ("province_34", "coord_status")),
+        FormGroup("source", "Nguồn", "Source", ("source", "notes")),
+    ),
 )
 
 CEMETERIES = Layer(
@@ -233,6 +298,11 @@ CEMETERIES = Layer(
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
     ),
     color="#2ca02c",
+    form=(
+        FormGroup("what", "Nghĩa trang", "The cemetery", ("name", "name_en", "level")),
+        FormGroup("where", "Vị trí", "Where", ("province_34", "coord_status")),
+        FormGroup("source", "Nguồn", "Source", ("source", "notes")),
+    ),
 )
 
 TRIPS = Layer(

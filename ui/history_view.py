@@ -26,7 +26,7 @@ def history_lines(entries: list[dict], layer: Layer, lang: str) -> list[str]:
         parts = [at, entry["actor"], text(f"hist_{entry['action']}", lang)]
         if entry.get("reason"):
             parts.append(entry["reason"])
-        if entry["action"] in ("update", "status"):
+        if entry["action"] in ("update", "status", "referral"):
             parts += [
                 f"{change_label(layer, name, lang)}: {change_value(layer, name, old, lang)} → "
                 f"{change_value(layer, name, new, lang)}"

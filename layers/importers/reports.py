@@ -102,6 +102,9 @@ def _where(row: Row, column: str) -> str:
     return f"Dòng {row.number}, cột «{column}»"
 
 
+_REPORT_FIELDS = frozenset(id(f) for f in REPORTS.fields)
+
+
 @lru_cache(maxsize=64)
 def _field(name: str) -> Field:
     """REPORTS.field(name), looked up once per field rather than once per cell."""
@@ -137,7 +140,7 @@ def _whole_number(name: str, text: str) -> int | None:
     return int(number) if number.is_integer() and low <= number <= high else None
 
 
-def _value(f: Field, text: str, row: Row, column: str):
+def check_value(f: Field, text: str, row: Row, column: str):
     if text.startswith(FORMULA):
         raise RowProblem(f"{_where(row, column)}: ô chứa công thức Excel; hãy dán giá trị thay cho công thức.")
     if not text.isprintable():  # printable text has no control characters to remove
@@ -146,7 +149,8 @@ def _value(f: Field, text: str, row: Row, column: str):
         size, limit = written_number(len(text)), written_number(MAX_TEXT)
         raise RowProblem(f"{_where(row, column)}: dài {size} ký tự, tối đa {limit}.")
     if f.vocabulary:
-        code = _term_code(f.name, text)
+        # A report's field is looked up by name (cached per cell); another layer's by its terms.
+        code = _term_code(f.name, text) if id(f) in _REPORT_FIELDS else _terms(f).get(fold(text))
         if code is None:
             allowed = ", ".join(t.label_vi for t in f.vocabulary)
             raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải giá trị hợp lệ ({allowed}).")
@@ -197,7 +201,7 @@ def _date(text: str, row: Row, column: str) -> date:
     raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải là ngày (ví dụ 05/04/2026).")
 
 
-def _province_code(text: str) -> str | None:
+def province_code(text: str) -> str | None:
     codes = province_codes("34")
     try:
         place = resolve_place(text)
@@ -240,9 +244,9 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
         notes += [f"[Tọa độ] {w}" for w in position.warnings]
     named = record.pop("province_34", None)
     if point is None:  # a located report takes its provinces from its point (_place)
-        record["province_34"] = _province_code(named) if named else None
+        record["province_34"] = province_code(named) if named else None
         if record["province_34"] is None and record.get("historical_place"):
-            record["province_34"] = _province_code(record["historical_place"])
+            record["province_34"] = province_code(record["historical_place"])
         if named and record["province_34"] is None:
             notes.append(f"[Tỉnh] Không nhận ra «{named}».")
         if record["province_34"] is not None:
@@ -255,7 +259,7 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
 PLACE_COLUMNS = ("country", "province_34", "province_63", "abroad_province")
 
 
-def _place(located: list[dict], lon: list[float], lat: list[float]) -> None:
+def place_records(located: list[dict], lon: list[float], lat: list[float]) -> None:
     """Give each located record its point, its country and its provinces (2008–2025 and today in
     Vietnam; the province in Laos or Cambodia): the points made in one call and the places found
     in one spatial join, for a whole file at once."""
@@ -286,7 +290,7 @@ def validate(row: Row, mapping: dict[str, str], datum: str | None) -> dict:
     """A report record from one row, provinces included; raises RowProblem naming the row and column."""
     record, point = _checked(row, mapping, datum)
     if point is not None:
-        _place([record], [point[0]], [point[1]])
+        place_records([record], [point[0]], [point[1]])
     return record
 
 
@@ -311,7 +315,7 @@ def _checked(
         name = mapping.get(column)
         if name is None:
             if text.startswith(FORMULA) or len(text) > MAX_TEXT:
-                _value(_field("notes"), text, row, column)  # the same checks, the same message
+                check_value(_field("notes"), text, row, column)  # the same checks, the same message
             unmapped.append(f"{column}: {text}")
             continue
         if name == "coord_datum":
@@ -320,7 +324,7 @@ def _checked(
             except ValueError:
                 raise RowProblem(f"{_where(row, column)}: «{text[:40]}» không phải hệ quy chiếu đã biết.") from None
             continue
-        record[name] = _value(_field(name), text, row, column)
+        record[name] = check_value(_field(name), text, row, column)
     if record.get("year_from") and record.get("year_to") and record["year_from"] > record["year_to"]:
         raise RowProblem(f"{_where(row, columns['year_to'])}: năm kết thúc trước năm bắt đầu.")
     if unmapped:  # nothing is lost; private notes, since an unknown column may hold a witness's phone
@@ -446,7 +450,7 @@ def import_reports(
                 lat.append(point[1])
         if progress and (i % 200 == 0 or i == len(table.rows) - 1):
             progress(i + 1, len(table.rows))
-    _place(located, lon, lat)
+    place_records(located, lon, lat)
     result.rejected = len(rejected)
     result.rejected_rows = [{k: r[k] for k in ("row", "values", "reason")} for r in rejected]
 

@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 
 from geo.admin import province_names
 from geo.coords import format_position
+from layers.access import Right
 from layers.labels import describe_spec, number, period_text
 from layers.query import FilterSpec
 from layers.schema import REPORTS
@@ -32,6 +33,7 @@ from ui.state import (
 )
 from ui.view_state import MAP_HEIGHT, SELECTED_ZOOM, current_view, opening_bounds, returned_view
 from ui.widgets import TABLE_MAX
+from ui.workflow_view import may_change, step_controls
 
 ID_TAG = re.compile(r"#([0-9a-f]{8})$")  # the short id ends every report tooltip
 RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing", "bounds", "zoom"]
@@ -114,10 +116,25 @@ def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
         if value is not None and str(value).strip() and not (isinstance(value, float) and pd.isna(value)):
             # st.text shows the characters as they are: witness text is never markup here.
             st.text(f"{label}: {value}" if label else str(value))
+    _duplicates(row)
+    editable = viewer().may(Right.EDIT) and may_change(row)
+    if editable and st.button(t("detail_edit"), key="edit_report", icon=":material/edit:", width="stretch"):
+        st.switch_page("ui/pages/report_form.py", query_params={"id": row["id"]})
+    step_controls(row)
     entries = store().history(row["id"], viewer())  # cut to what this person may see
     with st.expander(t("detail_history", n=len(entries))):
         for line in history_lines(entries, REPORTS, options.lang):
             st.text(line)
+
+
+def _duplicates(row: pd.Series) -> None:
+    """The report this one repeats, and the reports that repeat it (kept, each linked)."""
+    reports = prepared_reports(data_version())
+    if row.get("duplicate_of"):
+        st.text(f"{t('detail_duplicate_of')}: {short_id(row['duplicate_of'])}")
+    repeats = reports.loc[reports["duplicate_of"] == row["id"], "id"]
+    if len(repeats):
+        st.text(f"{t('detail_duplicates')}: " + ", ".join(short_id(i) for i in repeats))
 
 
 def _table(reports: pd.DataFrame, options: MapOptions) -> None:

@@ -1,0 +1,356 @@
+"""A record's form, built from its layer's declaration (Layer.form): one widget per field by its
+type, the groups in the order a person tells them, a coordinate box that shows the parsed point
+live on a small map (a click on the map sets it), and a save through layers.records, which checks
+the values with the importer's own validation and writes the history.
+
+Every value is handed to layers.records as text, as a file's cell would be: there is one check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.admin import province_names
+from geo.coords import CoordinateError, format_position
+from geo.datums import DATUMS, get_datum
+from layers import records
+from layers.access import Reach, sees_contacts
+from layers.errors import LayersError
+from layers.schema import Field, Layer
+from ui.mapview import base_map, short_id
+from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
+
+# Shown as boxes of several lines: what a witness tells in their own words.
+LONG_TEXT = frozenset({"place_description", "period_text", "notes", "private_notes"})
+POSITION_SYSTEMS = (("WGS84", "wgs84_decimal"), ("DMS", "dms"), ("VN-2000", "vn2000_tm3"), ("MGRS", "mgrs"))
+NOTE_MARKS = ("[Tọa độ]", "[Tỉnh]")  # what the importer adds to the notes about the place it read
+
+
+@dataclass(frozen=True)
+class FormKeys:
+    """The session keys of one open form (a new record, or one record being edited)."""
+
+    prefix: str
+
+    def field(self, name: str) -> str:
+        return f"{self.prefix}.{name}"
+
+    @property
+    def version(self) -> str:
+        return f"{self.prefix}#version"
+
+    @property
+    def pending(self) -> str:  # a point clicked on the map, written into the box on the next run
+        return f"{self.prefix}#clicked"
+
+    @property
+    def last_click(self) -> str:
+        return f"{self.prefix}#last_click"
+
+    @property
+    def saved(self) -> str:
+        return f"{self.prefix}#saved"
+
+    @property
+    def opened(self) -> str:
+        return f"{self.prefix}#opened"
+
+
+def _coordinate_field(layer: Layer) -> str | None:
+    """The box that takes a typed coordinate: the layer's own field, or the reference layers' one."""
+    if "coord_text" in layer.form_fields:
+        return "coord_text"
+    return records.COORDINATES if layer.geometry in ("point", "any") else None
+
+
+def _label(layer: Layer, name: str) -> str:
+    if name == records.COORDINATES:
+        return t("form_coordinates")
+    f = layer.field(name)
+    return f.label_en if lang() == "en" else f.label_vi
+
+
+def _initial_text(f: Field | None, value: object) -> object:
+    """A stored value as its widget starts: text for boxes, the code for choices, a day, a tick."""
+    if value is None or (isinstance(value, float) and value != value):
+        if f is not None and f.type == "bool":
+            return False  # a box is ticked or not
+        return None if f is not None and f.type == "date" else ""
+    if f is None:
+        return str(value)
+    if f.type == "bool":
+        return bool(value)
+    if f.type == "date":
+        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if f.type == "int":
+        return str(int(value))
+    if f.name == "province_34":
+        return province_names("34").get(value, value)
+    if f.name == "coord_datum":
+        try:
+            return get_datum(str(value)).code  # older rows hold the label ("WGS84")
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def _open(layer: Layer, record: dict | None, keys: FormKeys) -> None:
+    """Fill the widgets once from the record (or empty for a new one) and keep the version the
+    person started from: a save after someone else's is refused with what changed."""
+    opened = None if record is None else record["id"]  # not its version: see _save
+    if st.session_state.get(keys.opened) == (opened or "new"):
+        return
+    for name in (*layer.form_fields, records.COORDINATES):
+        f = layer.field(name) if name != records.COORDINATES else None
+        value = None if record is None else record.get(name)
+        if name == records.COORDINATES and record is not None:
+            point = records.point_of(record)
+            value = None if point is None else f"{point[0]:.6f}, {point[1]:.6f}"
+        st.session_state[keys.field(name)] = _initial_text(f, value)
+    st.session_state[keys.version] = None if record is None else int(record["version"])
+    st.session_state[keys.opened] = opened or "new"
+
+
+def _take_pending_click(layer: Layer, keys: FormKeys) -> None:
+    clicked = st.session_state.pop(keys.pending, None)
+    box = _coordinate_field(layer)
+    if clicked and box:
+        st.session_state[keys.field(box)] = f"{clicked[0]:.6f}, {clicked[1]:.6f}"
+        if "coord_datum" in layer.form_fields:
+            st.session_state[keys.field("coord_datum")] = "wgs84"
+
+
+def _choice(label: str, key: str, choices: dict[str, str]) -> None:
+    """A select box of `choices`; a stored value outside them stays a choice, so that opening and
+    saving a record never changes it unasked."""
+    options = list(choices)
+    current = st.session_state.get(key)
+    if current not in choices:
+        options.append(current)
+    st.selectbox(label, options, format_func=lambda code: choices.get(code, str(code)), key=key)
+
+
+def _widget(layer: Layer, name: str, keys: FormKeys) -> None:
+    key, label = keys.field(name), _label(layer, name)
+    if name == records.COORDINATES or name == "coord_text":
+        st.text_input(label, key=key, help=t("form_coord_help"))
+        return
+    f = layer.field(name)
+    if name == "coord_datum":
+        _choice(label, key, {"": t("imp_datum_auto"), **{code: d.label for code, d in DATUMS.items()}})
+    elif f.vocabulary and name != "war":
+        terms = {term.code: term.label_en if lang() == "en" else term.label_vi for term in f.vocabulary}
+        _choice(label, key, {"": "—", **terms})
+    elif f.type == "bool":
+        st.checkbox(label, key=key)
+    elif f.type == "date":
+        st.date_input(label, key=key, format="DD/MM/YYYY", min_value=date(1945, 1, 1))
+    elif name in LONG_TEXT:
+        st.text_area(label, key=key, height=80)
+    elif name == "province_34":
+        st.text_input(label, key=key, help=t("form_province_help"))
+    else:
+        st.text_input(label, key=key)
+
+
+def _group_widgets(layer: Layer, fields: list[str], keys: FormKeys) -> None:
+    """A group's widgets in their declared order: short ones two to a row, long ones full width."""
+    row: list[str] = []
+
+    def flush() -> None:
+        for column, name in zip(st.columns(2), row, strict=False):
+            with column:
+                _widget(layer, name, keys)
+        row.clear()
+
+    for name in fields:
+        if name in LONG_TEXT:
+            flush()
+            _widget(layer, name, keys)
+            continue
+        row.append(name)
+        if len(row) == 2:
+            flush()
+    flush()
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # an unticked box says nothing (not "no"): the field stays empty
+        return "có" if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _values(layer: Layer, keys: FormKeys, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: _as_text(st.session_state.get(keys.field(name))) for name in names}
+
+
+def _names(layer: Layer, record: dict | None) -> tuple[str, ...]:
+    """The fields this person fills: a witness's details only where they may see them."""
+    names = list(layer.form_fields)
+    if layer.name != "reports" and _coordinate_field(layer):
+        names.append(records.COORDINATES)
+    if record is not None and not sees_contacts(viewer(), layer, record):
+        names = [n for n in names if not layer.field(n).private] if layer.name == "reports" else names
+    return tuple(names)
+
+
+def _checked(layer: Layer, values: dict[str, str]) -> tuple[dict | None, str | None]:
+    """The record as it would be stored, or the message saying which field is wrong."""
+    filled = {k: v for k, v in values.items() if v != ""}
+    try:
+        if layer.name == "reports":
+            return records.check_report(filled), None
+        return records.check_reference(layer.name, filled), None
+    except LayersError as exc:
+        return None, str(exc)
+
+
+def _point_map(point: tuple[float, float] | None, uncertainty: float | None, keys: FormKeys) -> None:
+    """A small map of the parsed point (and its uncertainty); a click there sets the point."""
+    centre, zoom = (point, 14) if point else ((16.0, 106.0), 5)
+    m = base_map(lang(), centre, zoom)
+    if point:
+        if uncertainty:
+            circle = folium.Circle(point, radius=float(uncertainty), color="#d62728", weight=1, fill_opacity=0.1)
+            circle.add_to(m)
+        folium.CircleMarker(point, radius=7, color="#d62728", fill=True, fill_opacity=0.9).add_to(m)
+    result = st_folium(
+        m, key=f"{keys.prefix}#map", height=300, use_container_width=True, returned_objects=["last_clicked"]
+    )
+    clicked = (result or {}).get("last_clicked")
+    if clicked and clicked != st.session_state.get(keys.last_click):
+        st.session_state[keys.last_click] = clicked
+        st.session_state[keys.pending] = (float(clicked["lat"]), float(clicked["lng"]))
+        st.rerun()
+
+
+def _position_lines(checked: dict) -> list[str]:
+    point = records.point_of(checked)
+    if point is None:
+        return []
+    province = province_names("34").get(checked.get("province_34") or "", None)
+    lines = []
+    for label, system in POSITION_SYSTEMS:
+        try:
+            lines.append(f"{label}: {format_position(point[0], point[1], system, province)}")
+        except CoordinateError:
+            continue  # VN-2000 needs the province; a point abroad has none
+    return lines
+
+
+def _preview(layer: Layer, values: dict[str, str], keys: FormKeys) -> dict | None:
+    """The parsed position and place, live, and what is wrong if the values cannot be saved."""
+    checked, problem = _checked(layer, values)
+    st.markdown(f"**{t('form_preview')}**")
+    if problem and any(values.values()):  # an empty new form is not yet wrong
+        st.warning(plain(problem), icon=":material/error:")
+    point = None if checked is None else records.point_of(checked)
+    if checked is not None:
+        if point is None:
+            st.caption(t("form_no_point"))
+        lines = _position_lines(checked)
+        province = checked.get("province_34")
+        if province:
+            lines.append(f"{t('field_province')}: {province_names('34').get(province, province)}")
+        if lines:
+            st.text("\n".join(lines))
+        given = set(filter(None, values.get("notes", "").splitlines()))
+        for note in (checked.get("notes") or "").splitlines():
+            if note.startswith(NOTE_MARKS) and note not in given:
+                st.info(plain(note), icon=":material/info:")
+    _point_map(point, None if checked is None else checked.get("uncertainty_m"), keys)
+    return checked
+
+
+def _chapter(keys: FormKeys, record: dict | None) -> str | None:
+    """The chapter a new report is for: one's own first; any for the centre."""
+    if record is not None:
+        return None
+    chapters = layer_frame("chapters", data_version())
+    person = viewer()
+    if person.role.reach is not Reach.ALL:
+        chapters = chapters[chapters["id"].isin(person.chapters)]
+    chapters = chapters.iloc[(chapters["id"] != person.chapter_id).argsort(kind="stable")]
+    names = dict(zip(chapters["id"], chapters["name"], strict=True))
+    if not names:
+        return person.chapter_id
+    return st.selectbox(t("field_chapter"), list(names), format_func=names.get, key=keys.field("chapter_id"))
+
+
+def _save(layer: Layer, record: dict | None, values: dict[str, str], chapter: str | None, keys: FormKeys) -> None:
+    person = viewer()
+    if record is None:
+        given = {k: v for k, v in values.items() if v != ""}
+        if layer.name == "reports":
+            new_id = records.add_report(store(), {**given, "chapter_id": chapter}, person)
+        else:
+            new_id = records.add_reference(store(), layer.name, given, person)
+        st.session_state[keys.saved] = new_id
+        st.session_state.pop(keys.opened, None)  # the next report starts empty
+        return
+    before = {name: _as_text(st.session_state.get(f"{keys.prefix}#initial.{name}")) for name in values}
+    changes = {name: value for name, value in values.items() if value != before[name]}
+    if not changes:
+        st.session_state[keys.saved] = record["id"]
+        return
+    version = st.session_state[keys.version]
+    if layer.name == "reports":
+        new_version = records.edit_report(store(), record["id"], changes, version, person)
+    else:
+        new_version = records.edit_reference(store(), layer.name, record["id"], changes, version, person)
+    st.session_state[keys.version] = new_version
+    st.session_state[keys.saved] = record["id"]
+    for name, value in values.items():
+        st.session_state[f"{keys.prefix}#initial.{name}"] = value
+
+
+def _remember_initial(names: tuple[str, ...], keys: FormKeys) -> None:
+    """The values the form opened with, to send only what the person changed."""
+    if st.session_state.get(f"{keys.prefix}#initial_of") == st.session_state.get(keys.opened):
+        return
+    for name in names:
+        st.session_state[f"{keys.prefix}#initial.{name}"] = _as_text(st.session_state.get(keys.field(name)))
+    st.session_state[f"{keys.prefix}#initial_of"] = st.session_state.get(keys.opened)
+
+
+def record_form(layer: Layer, record: dict | None, prefix: str) -> str | None:
+    """The form for a new record of `layer` (record None) or for correcting `record`; returns the
+    id of the record when it has just been saved."""
+    keys = FormKeys(prefix)
+    _open(layer, record, keys)
+    _take_pending_click(layer, keys)
+    names = _names(layer, record)
+    _remember_initial(names, keys)
+    saved = st.session_state.pop(keys.saved, None)
+    chapter = _chapter(keys, record) if layer.name == "reports" else None
+    box = _coordinate_field(layer)
+    for group in layer.form:
+        fields = [n for n in group.fields if n in names]
+        if not fields:
+            continue
+        st.subheader(group.label(lang()))
+        _group_widgets(layer, fields, keys)
+        if box == records.COORDINATES and group.key == "where":
+            _widget(layer, records.COORDINATES, keys)
+        if box and box in (*fields, records.COORDINATES) and (group.key in ("place", "where")):
+            _preview(layer, _values(layer, keys, names), keys)
+    values = _values(layer, keys, names)
+    if st.button(t("form_save"), type="primary", key=f"{prefix}#save", icon=":material/save:"):
+        try:
+            _save(layer, record, values, chapter, keys)
+        except LayersError as exc:
+            st.error(plain(str(exc)))
+            return None
+        st.rerun()
+    if saved:  # beside the button the person pressed
+        st.success(t("form_saved", code=short_id(saved)), icon=":material/check_circle:")
+    return saved
