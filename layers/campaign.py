@@ -1,23 +1,39 @@
 """The chapters' campaign reports: figures for one chapter or the whole association over a period.
 
-Definitions (printed on every report's cover):
-- reports received: reports whose `received_on` falls in the period (duplicates left out);
-- verified: of those, the ones whose status is now "verified" or any later step;
-- identified: of those, the ones now "identified";
+Each figure counts what happened in the period, as the history says (layers.events reads it),
+not what a report's status is today. Days are Vietnam's (UTC+7).
+
+Definitions (printed on every report's cover, see layers.exporters.campaign_report):
+- reports received: reports whose `received_on` (the day the account was told) falls in the
+  period; duplicates left out (the original counts);
+- verified: reports that first became "verified", or any later step, in the period (a report
+  received in June and verified in December counts in December, and never again); one that
+  arrived by import, or was added, already verified counts on the day it arrived;
+- identified: reports that first became "identified" in the period, counted in the same way;
 - trips: completed trips (nothing found or remains found) that started in the period, with the
   km walked (track length) and km² searched (union of the tracks widened by the sweep width);
-- remains found / handed over: the sums recorded on those trips.
+- remains found: the sum recorded on those trips;
+- remains handed over: the sum recorded on completed trips whose remains were handed over in
+  the period (`handed_over_on`; a trip without that day counts on the day it started).
+
+A report's status events: each history row that gives it a status (its insert, a workflow step,
+an edit) is an event "became S at T"; a report with no insert row of its own (brought by an
+import or the demo set, or stored before the history was kept) also became, when it arrived, the
+status it had then: the old value of its first status change, or its status now if it never
+changed. It arrived at its import's history time (else when it was stored). A milestone's event
+is the report's first event that reaches one of the milestone's statuses.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.spatial import length_km
@@ -29,6 +45,9 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 CAMPAIGN_START = date(2026, 3, 14)  # 500 days before the end (data/SOURCES.md)
 CAMPAIGN_END = date(2027, 7, 27)  # 80th War Invalids and Martyrs Day
 VERIFIED_OR_LATER = ("verified", "planned", "searched_not_found", "remains_found", "identified")
+# The figures counted from the reports' status events: each one's first event in these statuses.
+MILESTONES = {"reports_verified": VERIFIED_OR_LATER, "identified": ("identified",)}
+EVENT_COLUMNS = ("record_id", "milestone", "at", "day")  # one row per report and milestone reached
 TARGETS_CSV = Path(__file__).resolve().parent.parent / "data" / "campaign_targets.csv"
 
 
@@ -119,52 +138,111 @@ def figure_label(key: str, lang: str) -> str:
 
 
 def _in(dates: pd.Series, period: Period) -> pd.Series:
-    days = pd.to_datetime(dates).dt.date
-    return days.notna() & (days >= period.start) & (days <= period.end)
+    """Which days (dates, or times of day) fall in the period; an empty day in none."""
+    days = pd.to_datetime(dates)
+    return (days >= pd.Timestamp(period.start)) & (days < pd.Timestamp(period.end + timedelta(days=1)))
+
+
+def _among(ids: pd.Series, wanted: pd.Series) -> pd.Series:
+    """Which ids are among the wanted ones (compared as plain objects: pandas' own text arrays
+    are slow at this)."""
+    return ids.astype(object).isin(wanted.to_numpy(dtype=object))
+
+
+def no_events() -> pd.DataFrame:
+    """An events frame with nothing in it (see layers.events.status_events for a full one)."""
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in EVENT_COLUMNS})
+
+
+def reaching(events: pd.DataFrame, milestone: str) -> set[str]:
+    """The reports that ever reached a milestone, by the events."""
+    return set(events.loc[events["milestone"] == milestone, "record_id"])
+
+
+def handover_day(trips: gpd.GeoDataFrame) -> pd.Series:
+    """The day a trip's remains were handed over; a trip without one counts on the day it started."""
+    if "handed_over_on" not in trips:
+        return trips["date_from"]
+    return trips["handed_over_on"].where(trips["handed_over_on"].notna(), trips["date_from"])
 
 
 @dataclass(frozen=True)
 class Scope:
-    """A chapter's reports and trips (or the association's), ready to cut by period."""
+    """A chapter's reports, trips and the reports' status events (or the association's), ready
+    to cut by period. A scope made without the history's events counts nothing as verified or
+    identified."""
 
     reports: gpd.GeoDataFrame
     trips: gpd.GeoDataFrame
+    events: pd.DataFrame = field(default_factory=no_events)
 
     @classmethod
-    def of(cls, reports: gpd.GeoDataFrame, trips: gpd.GeoDataFrame, chapter_id: str | None) -> Scope:
+    def of(
+        cls,
+        reports: gpd.GeoDataFrame,
+        trips: gpd.GeoDataFrame,
+        chapter_id: str | None,
+        events: pd.DataFrame | None = None,
+    ) -> Scope:
+        """The scope of a chapter (None: every report and trip given); the events are kept for
+        the reports given only, so they never count what the frames do not show."""
         if chapter_id:
             reports = reports[reports["chapter_id"] == chapter_id]
             trips = trips[trips["chapter_id"] == chapter_id]
-        return cls(reports, trips)
+        events = no_events() if events is None else events[_among(events["record_id"], reports["id"])]
+        return cls(reports, trips, events)
 
     def received(self, period: Period) -> gpd.GeoDataFrame:
         """Reports received in the period; duplicates of a report already counted are left out."""
         reports = self.reports[self.reports["status"] != "duplicate"]
         return reports[_in(reports["received_on"], period)]
 
+    def reached(self, period: Period) -> pd.DataFrame:
+        """The milestones reports reached in the period (one row per report and milestone)."""
+        return self.events[_in(self.events["day"], period)]
+
     def trips_made(self, period: Period) -> gpd.GeoDataFrame:
         done = done_trips(self.trips)
         return done[_in(done["date_from"], period)]
 
+    def handed_over(self, period: Period) -> gpd.GeoDataFrame:
+        """Completed trips whose remains were handed over in the period."""
+        done = done_trips(self.trips)
+        return done[_in(handover_day(done), period)]
+
     def figures(self, period: Period) -> Figures:
-        received = self.received(period)
         trips = self.trips_made(period)
+        reached = self.reached(period)["milestone"]
         return Figures(
-            reports_received=len(received),
-            reports_verified=int(received["status"].isin(VERIFIED_OR_LATER).sum()),
-            identified=int(received["status"].eq("identified").sum()),
+            reports_received=len(self.received(period)),
+            **{milestone: int(reached.eq(milestone).sum()) for milestone in MILESTONES},
             trips=len(trips),
             km_searched=round(sum(length_km(g) for g in trips.geometry), 2),
             km2_searched=round(union_area_km2(searched_areas(trips)), 3),
             remains_found=int(trips["remains_found"].fillna(0).sum()),
-            remains_handed_over=int(trips["remains_handed_over"].fillna(0).sum()),
+            remains_handed_over=int(self.handed_over(period)["remains_handed_over"].fillna(0).sum()),
         )
+
+    def _event_keys(self, column: str) -> pd.Series:
+        """Each event's value of a report column (its report's province, chapter …)."""
+        by_id = pd.Series(self.reports[column].to_numpy(), index=self.reports["id"].to_numpy())
+        return self.events["record_id"].map(by_id)
 
     def by(self, column: str, period: Period) -> pd.DataFrame:
         """The figures per value of a column shared by reports and trips (province_34, chapter_id)."""
-        keys = sorted(set(self.received(period)[column].dropna()) | set(self.trips_made(period)[column].dropna()))
+        event_keys = self._event_keys(column)
+        keys = sorted(
+            set(self.received(period)[column].dropna())
+            | set(event_keys[_in(self.events["day"], period)].dropna())
+            | set(self.trips_made(period)[column].dropna())
+            | set(self.handed_over(period)[column].dropna())
+        )
         rows = {
-            key: Scope(self.reports[self.reports[column] == key], self.trips[self.trips[column] == key])
+            key: Scope(
+                self.reports[self.reports[column] == key],
+                self.trips[self.trips[column] == key],
+                self.events[event_keys == key],
+            )
             .figures(period)
             .as_dict()
             for key in keys
@@ -172,19 +250,28 @@ class Scope:
         return pd.DataFrame.from_dict(rows, orient="index", columns=list(FIGURE_LABELS))
 
     def by_unit(self, period: Period, top: int = 30) -> pd.DataFrame:
-        """Reports received per unit (spellings folded together), the most reported first."""
-        received = self.received(period)
-        named = received[received["unit"].fillna("").str.strip() != ""]
-        keys = named["unit"].map(unit_key).rename("unit_key")
-        table = pd.DataFrame(
-            {
-                "unit": named.groupby(keys)["unit"].agg(lambda s: s.value_counts().index[0]),
-                "reports_received": named.groupby(keys).size(),
-                "reports_verified": named["status"].isin(VERIFIED_OR_LATER).groupby(keys).sum(),
-                "identified": named["status"].eq("identified").groupby(keys).sum(),
-            }
-        )
-        return table.sort_values(["reports_received", "unit"], ascending=[False, True]).head(top).reset_index(drop=True)
+        """Reports received, verified and identified in the period per unit (spellings folded
+        together), the most reported first."""
+        received, reached = self.received(period), self.reached(period)
+        counted = _among(self.reports["id"], pd.concat([received["id"], reached["record_id"]]))
+        named = self.reports[counted & (self.reports["unit"].fillna("").str.strip() != "")]
+        folded = {unit: unit_key(unit) for unit in named["unit"].unique()}  # few units, many reports
+        key_of = pd.Series(named["unit"].map(folded).to_numpy(), index=named["id"].to_numpy(dtype=object))
+        counts = {"reports_received": received["id"].astype(object).map(key_of).value_counts()}
+        for milestone in MILESTONES:
+            counts[milestone] = reached.loc[reached["milestone"] == milestone, "record_id"].map(key_of).value_counts()
+        table = pd.DataFrame(counts).fillna(0).astype(int)
+        table.insert(0, "unit", _most_said(key_of.to_numpy(), named["unit"].to_numpy()).reindex(table.index))
+        table = table[["unit", "reports_received", *MILESTONES]]
+        table = table.sort_values(["reports_received", "unit"], ascending=[False, True])
+        return table.head(top).reset_index(drop=True)
+
+
+def _most_said(keys: np.ndarray, spellings: np.ndarray) -> pd.Series:
+    """Per key, the spelling said most often (the first of those said as often, by spelling)."""
+    said = pd.DataFrame({"key": keys, "spelling": spellings}).value_counts().rename("n").reset_index()
+    said = said.sort_values(["n", "spelling"], ascending=[False, True]).drop_duplicates("key")
+    return said.set_index("key")["spelling"]
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,8 @@ planned and cancelled trips cover nothing.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -77,9 +79,12 @@ def union_area_km2(areas: gpd.GeoSeries) -> float:
     return area_km2(shapely.union_all(areas.values)) if len(areas) else 0.0
 
 
-def coverage_table(reports: gpd.GeoDataFrame, trips: gpd.GeoDataFrame, by: str) -> pd.DataFrame:
+def coverage_table(
+    reports: gpd.GeoDataFrame, trips: gpd.GeoDataFrame, by: str, identified: Collection[str]
+) -> pd.DataFrame:
     """Per province (34 or 63) or chapter: reports, located, inside searched areas (% of located),
-    searched km², completed trips, remains found, identified."""
+    searched km², completed trips, remains found, and identified: of the reports, those whose
+    history says they were identified (the ids given, layers.campaign.reaching)."""
     if by not in GROUPS:
         raise ValueError(f"by must be one of {GROUPS}")
     states = coverage_states(reports, trips)
@@ -92,7 +97,7 @@ def coverage_table(reports: gpd.GeoDataFrame, trips: gpd.GeoDataFrame, by: str) 
             "reports": counted.groupby(keys).sum(),
             "located": located.groupby(keys).sum(),
             "searched": searched.groupby(keys).sum(),
-            "identified": reports["status"].eq("identified").groupby(keys).sum(),
+            "identified": (reports["id"].isin(set(identified)) & counted).groupby(keys).sum(),
         }
     )
     done = done_trips(trips)

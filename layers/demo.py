@@ -4,13 +4,19 @@ Every record is flagged `is_demo` and the UI says "Dữ liệu mẫu". Reports c
 around the sourced battlefields and routes in data/battlefields.csv, with periods
 inside each site's years; names are assembled from common Vietnamese family, middle
 and given names, with a list of well-known real martyrs excluded.
+
+The demo also tells how each report came to its status: every report past "new" arrived as
+"new" and took the workflow's steps (layers.workflow.STEPS) between the day it was received and
+DEMO_UNTIL, before the trip that searched for it and after the trip for what follows a search,
+each step by a demo account of a role that may take it, so that the campaign's figures, counted
+from the history, have something to count in every period.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
@@ -18,8 +24,11 @@ import shapely
 from shapely.geometry import LineString
 
 from geo.admin import places, province_table_34, province_table_63, provinces_at
+from layers.campaign import CAMPAIGN_START, VIETNAM
 from layers.chapters import reference_chapters
 from layers.reference import battlefield_table
+from layers.users import DEMO_USERS
+from layers.workflow import STEPS, step_for
 
 FAMILY = [
     "Nguyễn",
@@ -201,8 +210,12 @@ HOMETOWN_WEIGHT = {"Nghệ An": 6, "Hà Tĩnh": 5, "Thanh Hóa": 6, "Quảng Bì
 WAR_YEARS = {"france": (1946, 1954), "us": (1959, 1975), "southwest": (1975, 1989), "north": (1979, 1989)}
 REMAINS = [1, 1, 1, 1, 2, 2, 3, 5, 8, 12]
 SWEEPS = [15.0, 20.0, 25.0, 30.0, 40.0]
-CAMPAIGN_START = date(2026, 3, 14)  # 500 days before 27 July 2027 (data/campaign.csv)
 RECEIVED_UNTIL = date(2026, 11, 20)
+DEMO_UNTIL = date(2026, 11, 25)  # the demo's story: every step it tells was taken by this day
+WORK_HOURS = (8, 17)  # steps are taken in office hours, Vietnam time
+OUTCOMES = ("searched_not_found", "remains_found")  # steps a search trip takes
+STEP_NOTE = "Dữ liệu mẫu: đã gọi lại nhân chứng, lời kể khớp"  # for the steps that need a note
+STEP_COLUMNS = ("report_id", "source", "target", "at", "actor", "note")  # a step: at in UTC, by a demo account
 # Trips already made (April – mid-November 2026) and trips planned (December 2026 – June 2027).
 DONE_START, DONE_DAYS = date(2026, 4, 1), 228
 PLAN_START, PLAN_DAYS = date(2026, 12, 1), 211
@@ -213,6 +226,7 @@ EARTH_M_PER_DEG = 111_320.0
 class DemoData:
     reports: list[dict]
     trips: list[dict]
+    steps: pd.DataFrame  # the reports' workflow steps (STEP_COLUMNS), each report's oldest first
 
 
 def _uuids(rng: np.random.Generator, n: int) -> list[str]:
@@ -413,7 +427,7 @@ def reports(rng: np.random.Generator, n: int, chapter_ids: dict[str, str]) -> li
                 "province_63": p63s[i],
                 "coord_text": coord_text,
                 "coord_system": system,
-                "coord_datum": "WGS84" if located[i] else "",
+                "coord_datum": "wgs84" if located[i] else None,
                 "uncertainty_m": radius[i] if located[i] else None,
                 "remains_count": REMAINS[int(row[1] * 97) % len(REMAINS)],
                 "witness_name": next(pool),
@@ -492,7 +506,10 @@ def generate(n_reports: int = 2000, seed: int = 7) -> DemoData:
     report_list = reports(rng, n_reports, chapter_ids)
     trip_list = trips(rng, report_list, max(10, n_reports // 25))
     _receive(np.random.default_rng([seed, 1]), report_list, trip_list)
-    return DemoData(report_list, trip_list)
+    story = np.random.default_rng([seed, 2])
+    steps = _story(story, report_list, trip_list)
+    _hand_over(story, trip_list)
+    return DemoData(report_list, trip_list, steps)
 
 
 def _receive(rng: np.random.Generator, report_list: list[dict], trip_list: list[dict]) -> None:
@@ -510,3 +527,113 @@ def _receive(rng: np.random.Generator, report_list: list[dict], trip_list: list[
         report["received_on"] = CAMPAIGN_START + timedelta(days=int(rng.integers(0, min(days, span) + 1)))
     for trip in trip_list:
         trip["remains_handed_over"] = trip["remains_found"] if rng.random() < 0.8 else 0
+
+
+def workflow_path(target: str) -> list[str]:
+    """The statuses from "new" to `target` along the fewest declared steps, the first declared
+    taken where several are as short.
+
+    >>> workflow_path("identified")
+    ['new', 'verifying', 'verified', 'planned', 'remains_found', 'identified']
+    >>> workflow_path("new"), workflow_path("duplicate")
+    (['new'], ['new', 'duplicate'])
+    """
+    paths = {"new": ["new"]}
+    frontier = ["new"]
+    while frontier and target not in paths:
+        following = []
+        for status in frontier:
+            for step in STEPS:
+                if status in step.sources and step.target not in paths:
+                    paths[step.target] = [*paths[status], step.target]
+                    following.append(step.target)
+        frontier = following
+    return paths[target]
+
+
+def step_actor(source: str, target: str) -> str:
+    """The demo account that takes a step: of the roles that may, the one closest to the work
+    (a recorder before a chapter leader, a search team before a leader)."""
+    roles = step_for(source, target).roles
+    return [username for username, _name, role, _chapter in DEMO_USERS if role in roles][-1]
+
+
+def _first_trips(trip_list: list[dict]) -> dict[str, dict]:
+    """Report id → the earliest trip that names it."""
+    first: dict[str, dict] = {}
+    for trip in sorted(trip_list, key=lambda t: t["date_from"]):
+        for report_id in trip["linked_report_ids"]:
+            first.setdefault(report_id, trip)
+    return first
+
+
+def _windows(path: list[str], received: date, trip: dict | None) -> list[tuple[date, date | None]]:
+    """For each step along the path, the days it is taken in (first, last), or (day, None) for a
+    step taken at the end of that day. A report a completed trip searched: what leads to the
+    search between the day it was received and the eve of the trip, the outcome at the end of
+    the trip's last day, what follows from two weeks after the trip to DEMO_UNTIL. One a trip is
+    planned for: before the trip. Any other: between the day it was received and DEMO_UNTIL."""
+    count = len(path) - 1
+    if trip is not None and trip["outcome"] != "planned" and set(path) & set(OUTCOMES):
+        outcome = next(i for i, status in enumerate(path) if status in OUTCOMES)  # path[outcome] is its target
+        eve = max(trip["date_from"] - timedelta(days=1), received)
+        follow = min(trip["date_to"] + timedelta(days=14), DEMO_UNTIL)
+        return (
+            [(received, eve)] * (outcome - 1) + [(trip["date_to"], None)] + [(follow, DEMO_UNTIL)] * (count - outcome)
+        )
+    last = DEMO_UNTIL if trip is None else min(trip["date_from"], DEMO_UNTIL)
+    return [(received, last)] * count
+
+
+def _moments(first: np.ndarray, last: np.ndarray, at_end: np.ndarray, u: np.ndarray) -> pd.Series:
+    """Moments (UTC) in office hours, Vietnam time, from day `first` to day `last` (ordinals),
+    placed by the uniforms `u`; at the end of day `first` where `at_end`."""
+    x = u * np.maximum(last - first + 1, 1)
+    day = np.where(at_end, first, first + np.floor(x).astype(np.int64))
+    start, hours = WORK_HOURS[0], WORK_HOURS[1] - WORK_HOURS[0]
+    hour = np.where(at_end, WORK_HOURS[1], start + hours * (x % 1))
+    local = (day - date(1970, 1, 1).toordinal()).astype("datetime64[D]") + (hour * 3.6e9).astype("timedelta64[us]")
+    offset = VIETNAM.utcoffset(datetime.combine(DEMO_UNTIL, time()))  # +07:00, without summer time since 1975
+    return pd.Series(pd.to_datetime(local - np.timedelta64(offset)).tz_localize(UTC))
+
+
+def _story(rng: np.random.Generator, report_list: list[dict], trip_list: list[dict]) -> pd.DataFrame:
+    """Each demo report's steps from "new" to its status (STEP_COLUMNS), oldest first, in the
+    days _windows gives; within a report's days the steps are spread by sorted uniforms."""
+    first_trip = _first_trips(trip_list)
+    paths = {status: workflow_path(status) for status in {r["status"] for r in report_list}}
+    taken = {status: _taken(path) for status, path in paths.items()}
+    draws = np.sort(rng.random((len(report_list), len(STEPS))), axis=1)
+    rows, steps, firsts, lasts = [], [], [], []
+    for i, report in enumerate(report_list):
+        status = report["status"]
+        if not taken[status]:
+            continue
+        windows = _windows(paths[status], report["received_on"], first_trip.get(report["id"]))
+        for step, (first, last) in zip(taken[status], windows, strict=True):
+            rows.append(i)
+            steps.append(step)
+            firsts.append(first.toordinal())
+            lasts.append(-1 if last is None else last.toordinal())
+    at_row, last_day = np.array(rows, dtype=np.int64), np.array(lasts, dtype=np.int64)
+    place = np.arange(len(rows)) - np.searchsorted(at_row, at_row)  # a step's place among its report's
+    at = _moments(np.array(firsts, dtype=np.int64), last_day, last_day < 0, draws[at_row, place])
+    frame = pd.DataFrame(steps, columns=["source", "target", "actor", "note"])
+    frame.insert(0, "report_id", [report_list[i]["id"] for i in rows])
+    frame.insert(3, "at", at)
+    return frame[list(STEP_COLUMNS)]
+
+
+def _taken(path: list[str]) -> list[tuple[str, str, str, str | None]]:
+    """The steps along a path: (source, target, demo account, note)."""
+    return [
+        (source, target, step_actor(source, target), STEP_NOTE if "note" in step_for(source, target).needs else None)
+        for source, target in zip(path[:-1], path[1:], strict=True)
+    ]
+
+
+def _hand_over(rng: np.random.Generator, trip_list: list[dict]) -> None:
+    """The day the remains a trip found were handed over: some days after it, by DEMO_UNTIL."""
+    for trip in trip_list:
+        later = trip["date_to"] + timedelta(days=int(rng.integers(3, 46)))
+        trip["handed_over_on"] = min(later, DEMO_UNTIL) if trip.get("remains_handed_over") else None

@@ -4,14 +4,16 @@ request or on first start."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
+import pandas as pd
 import sqlalchemy as sa
 
 from layers import demo, history
 from layers.access import system
 from layers.chapters import seed_chapters
 from layers.reference import battlefield_records, cemetery_records
-from layers.store import Store
+from layers.store import CHUNK, Store
 from layers.tables import METADATA
 from layers.users import DEMO_TEAM, add_demo_users
 
@@ -44,8 +46,45 @@ def load_demo(store: Store, reports: int = DEFAULT_DEMO_REPORTS, seed: int = DEF
             added[name] = store.insert(name, marked, author="demo", connection=connection, record_history=False)
             changes = {"demo_records": [None, added[name]]}
             history.write(connection, name, batch, None, "import", "demo", changes, import_id=batch, is_demo=True)
+        _write_steps(connection, data.steps, datetime.now(UTC))
         added["users"] = add_demo_users(connection)
     return added
+
+
+def _write_steps(connection: sa.Connection, steps: pd.DataFrame, now: datetime) -> None:
+    """The demo reports' workflow steps as the history rows take_step writes, dated when the demo
+    says they were taken (never after now), and each report's version after its steps. The demo
+    set's own history row says the reports arrived as "new", before these."""
+    if steps.empty:
+        return
+    version = steps.groupby("report_id").cumcount() + 2  # an arrived record is version 1
+    at = [min(moment, now) for moment in steps["at"].dt.to_pydatetime()]
+    notes = steps["note"].astype(object).where(steps["note"].notna(), None)
+    rows = [
+        {
+            "layer": "reports",
+            "record_id": report_id,
+            "version": int(v),
+            "action": "status",
+            "actor": actor,
+            "at": moment,
+            "reason": note,
+            "changes": {"status": [source, target]},
+            "import_id": None,
+            "is_demo": True,
+        }
+        for report_id, v, actor, moment, note, source, target in zip(
+            steps["report_id"], version, steps["actor"], at, notes, steps["source"], steps["target"], strict=True
+        )
+    ]
+    connection.execute(history.HISTORY.insert(), rows)
+    reports = METADATA.tables["reports"]
+    latest = version.groupby(steps["report_id"].astype(object)).max()
+    for value, ids in latest.groupby(latest).groups.items():  # a few versions, each one statement per chunk
+        ids = list(ids)
+        for start in range(0, len(ids), CHUNK):
+            batch = ids[start : start + CHUNK]
+            connection.execute(reports.update().where(reports.c.id.in_(batch)).values(version=int(value)))
 
 
 def _assign_demo_team(reports: list[dict]) -> None:

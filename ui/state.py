@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from layers import query
 from layers.access import Viewer
+from layers.events import status_events
 from layers.exporters.selection import Selection, select_frames
 from layers.seed import ensure_ready
 from layers.store import Store
@@ -57,6 +59,12 @@ def layer_frame(name: str, version: DataKey) -> gpd.GeoDataFrame:
     """A stored layer as a read-only frame, cut to what the person may see, shared by the
     sessions of everyone with the same reach."""
     return store().frame(name, version.viewer)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def report_events(version: DataKey) -> pd.DataFrame:
+    """When the reports the person sees reached each milestone of the figures (layers.events)."""
+    return status_events(store(), version.viewer)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -20,12 +20,15 @@ from openpyxl.styles import Font
 from geo.admin import province_names
 from geo.text import slug
 from layers import campaign
+from layers.access import Viewer
 from layers.campaign import DECIMALS, FIGURE_LABELS, Figures, Period, Scope, figure_label
 from layers.coverage import searched_areas
+from layers.events import status_events
 from layers.exporters.pdfdoc import Document, draw_overview, rgb
 from layers.exporters.selection import clean_frame
 from layers.exporters.tabular import append_values
 from layers.labels import number
+from layers.store import Store
 
 WHOLE = {"vi": "Toàn Hội", "en": "Whole association"}
 TEXT = {
@@ -70,20 +73,32 @@ TEXT = {
         "days_left": "{n} days left to 27 July 2027",
     },
 }
-DEFINITIONS = {
+DEFINITIONS = {  # the definitions of layers.campaign, as the cover prints them
     "vi": [
-        "Tin báo tiếp nhận: tin báo có ngày tiếp nhận trong kỳ.",
-        "Đã xác minh, đã xác định danh tính: trong số tin báo đó, theo trạng thái hiện tại.",
+        "Tin báo tiếp nhận: tin báo có ngày tiếp nhận trong kỳ (không tính tin trùng).",
+        "Đã xác minh: tin báo lần đầu chuyển sang «Đã xác minh» hoặc một bước sau đó trong kỳ, theo lịch sử "
+        "thay đổi (tin nhận tháng 6, xác minh tháng 12 được tính vào kỳ có tháng 12, và chỉ tính một lần); "
+        "tin nhập từ tệp hoặc thêm vào đã ở trạng thái đó được tính vào ngày nhập.",
+        "Đã xác định danh tính: tin báo lần đầu chuyển sang «Đã xác định danh tính» trong kỳ, tính như trên.",
         "Chuyến tìm kiếm: chuyến đã đi (chưa thấy hoặc tìm thấy hài cốt) bắt đầu trong kỳ; "
         "quãng đường là chiều dài vết GPS, diện tích là hợp của vết đã mở rộng theo bề rộng dò tìm.",
-        "Hài cốt tìm thấy, đã bàn giao: tổng ghi trên các chuyến đó.",
+        "Hài cốt tìm thấy: tổng ghi trên các chuyến đó.",
+        "Hài cốt đã bàn giao: tổng ghi trên các chuyến đã đi có ngày bàn giao trong kỳ "
+        "(chuyến chưa ghi ngày bàn giao tính theo ngày bắt đầu).",
+        "Ngày tính theo giờ Việt Nam (UTC+7).",
     ],
     "en": [
-        "Reports received: reports whose day of receipt falls in the period.",
-        "Verified, identified: of those reports, by their status now.",
+        "Reports received: reports whose day of receipt falls in the period (duplicates left out).",
+        "Verified: reports that first became verified, or any later step, in the period, as the history "
+        "says (received in June and verified in December counts in December, and only once); a report "
+        "imported or added already verified counts on the day it arrived.",
+        "Identified: reports that first became identified in the period, counted in the same way.",
         "Search trips: trips made (nothing found or remains found) that started in the period; "
         "distance is the GPS track length, area the union of the tracks widened by the sweep width.",
-        "Remains found, handed over: the totals recorded on those trips.",
+        "Remains found: the total recorded on those trips.",
+        "Remains handed over: the total recorded on trips made whose remains were handed over in the "
+        "period (a trip without a handover day counts on the day it started).",
+        "Days are Vietnam's (UTC+7).",
     ],
 }
 
@@ -109,8 +124,13 @@ def build(
     chapter_id: str | None,
     period: Period,
     today: date,
+    *,
+    events: pd.DataFrame | None = None,
 ) -> CampaignReport:
-    scope = Scope.of(clean_frame(reports), trips, chapter_id)
+    """The report of a chapter (None: every report and trip given) from frames a person sees
+    and the status events of the same person (layers.events.status_events; `report_of` reads
+    both). Without events, nothing counts as verified or identified."""
+    scope = Scope.of(clean_frame(reports), trips, chapter_id, events)
     received = scope.received(period)
     previous = period.previous()
     return CampaignReport(
@@ -125,6 +145,14 @@ def build(
         made_on=today,
         demo=bool(reports["is_demo"].any()),  # any demo record in the database: the figures are not real
     )
+
+
+def report_of(
+    store: Store, viewer: Viewer, body: str, chapter_id: str | None, period: Period, today: date
+) -> CampaignReport:
+    """The report as `build` makes it, from what this person sees in the store."""
+    reports, trips = store.frame("reports", viewer), store.frame("trips", viewer)
+    return build(reports, trips, body, chapter_id, period, today, events=status_events(store, viewer))
 
 
 def filename(report: CampaignReport, extension: str) -> str:

@@ -14,6 +14,7 @@ from layers.coverage import coverage_states, coverage_table, searched_areas
 
 WEST = LineString([(107.000, 16.800), (107.010, 16.800), (107.010, 16.805)])  # UTM 48N
 EAST = LineString([(108.300, 14.000), (108.300, 14.010)])  # UTM 49N
+IDENTIFIED = {"far"}  # the reports the history says were identified (layers.campaign.reaching)
 
 
 def _utm_buffer(line: LineString, width: float, epsg: int):
@@ -92,7 +93,7 @@ def test_each_report_gets_its_coverage_state():
 
 
 def test_coverage_table_per_province_matches_the_independent_figures():
-    table = coverage_table(_reports(), _trips(), "province_34")
+    table = coverage_table(_reports(), _trips(), "province_34", IDENTIFIED)
     quang_tri, gia_lai = table.loc["VN-25"], table.loc["VN-30"]
     assert (quang_tri["reports"], quang_tri["located"], quang_tri["searched"]) == (4, 3, 1)
     assert quang_tri["searched_pct"] == pytest.approx(100 / 3)
@@ -103,25 +104,25 @@ def test_coverage_table_per_province_matches_the_independent_figures():
 
 def test_overlapping_sweeps_are_counted_once():
     trips = _trips().iloc[[0, 0]].assign(id=["a", "b"])
-    table = coverage_table(_reports(), trips, "province_34")
+    table = coverage_table(_reports(), trips, "province_34", IDENTIFIED)
     assert table.loc["VN-25", "searched_km2"] == pytest.approx(_utm_buffer(WEST, 25.0, 32648).area / 1e6, rel=2e-3)
 
 
 def test_a_trip_without_a_track_still_counts_but_searches_no_area():
     trips = _trips()
     trips.loc[1, "geometry"] = None
-    table = coverage_table(_reports(), trips, "province_34")
+    table = coverage_table(_reports(), trips, "province_34", IDENTIFIED)
     assert table.loc["VN-30", "trips"] == 1 and table.loc["VN-30", "remains_found"] == 2
     assert table.loc["VN-30", "searched_km2"] == 0
 
 
 def test_no_trips_no_tracks_and_no_reports_give_zeros_not_errors():
     none = _trips().iloc[0:0]
-    table = coverage_table(_reports(), none, "province_34")
+    table = coverage_table(_reports(), none, "province_34", IDENTIFIED)
     assert table["searched_km2"].sum() == 0 and table["trips"].sum() == 0
     untracked = _trips().assign(geometry=None)
-    assert coverage_table(_reports(), untracked, "province_34")["searched_km2"].sum() == 0
-    empty = coverage_table(_reports().iloc[0:0], none, "chapter_id")
+    assert coverage_table(_reports(), untracked, "province_34", IDENTIFIED)["searched_km2"].sum() == 0
+    empty = coverage_table(_reports().iloc[0:0], none, "chapter_id", IDENTIFIED)
     assert empty.empty and float(empty["searched_km2"].sum()) == 0
 
 
@@ -131,8 +132,15 @@ def test_a_status_that_says_searched_counts_and_duplicates_are_left_out():
     reports.loc[reports["id"] == "nowhere", "status"] = "duplicate"
     states = coverage_states(reports, _trips()).set_index(reports["id"])["state"]
     assert states["outside"] == "searched_by_status" and states["nowhere"] == "duplicate"
-    table = coverage_table(reports, _trips(), "province_34")
+    table = coverage_table(reports, _trips(), "province_34", IDENTIFIED)
     assert table.loc["VN-25", "reports"] == 3 and table.loc["VN-25", "searched"] == 2
+
+
+def test_identified_counts_what_the_history_says_not_the_status_now():
+    reports = _reports()
+    reports.loc[reports["id"] == "inside", "status"] = "identified"  # a status the history never gave
+    table = coverage_table(reports, _trips(), "province_34", {"far", "outside"})
+    assert table.loc["VN-25", "identified"] == 1 and table.loc["VN-30", "identified"] == 1
 
 
 def test_area_does_not_depend_on_ring_orientation():

@@ -1,13 +1,22 @@
 from collections import Counter
 from datetime import date
 
+import pandas as pd
 import pytest
 import shapely
+import sqlalchemy as sa
 
 from geo.admin import province_at
+from layers.access import system
+from layers.campaign import VIETNAM
 from layers.chapters import reference_chapters
-from layers.demo import REAL_MARTYRS, generate
+from layers.demo import DEMO_UNTIL, REAL_MARTYRS, generate
+from layers.history import HISTORY
 from layers.schema import REPORTS, TRIPS
+from layers.seed import load_demo
+from layers.store import Store
+from layers.users import DEMO_USERS
+from layers.workflow import STEPS
 
 
 def _comparable(records: list[dict]) -> list[dict]:
@@ -89,3 +98,58 @@ def test_two_hundred_thousand_reports_can_be_made():
     big = generate(200_000, seed=1)
     assert len(big.reports) == 200_000
     assert len({r["id"] for r in big.reports}) == 200_000
+
+
+def test_demo_reports_past_new_took_the_workflows_steps_in_order(demo):
+    reports = {r["id"]: r for r in demo.reports}
+    steps = demo.steps
+    allowed = {(source, step.target): step.roles for step in STEPS for source in step.sources}
+    roles = {username: role for username, _name, role, _chapter in DEMO_USERS}
+    assert set(steps["report_id"]) == {i for i, r in reports.items() if r["status"] != "new"}
+    for report_id, taken in steps.groupby("report_id", sort=False):
+        chain = [taken["source"].iloc[0], *taken["target"]]
+        assert chain[0] == "new" and chain[-1] == reports[report_id]["status"]
+        assert list(taken["source"].iloc[1:]) == list(taken["target"].iloc[:-1])
+        assert taken["at"].is_monotonic_increasing
+    for source, target, actor in zip(steps["source"], steps["target"], steps["actor"], strict=True):
+        assert roles[actor] in allowed[(source, target)]
+
+
+def test_demo_steps_lie_between_the_day_of_receipt_and_the_end_of_the_demos_story(demo):
+    received = {r["id"]: r["received_on"] for r in demo.reports}
+    days = demo.steps["at"].dt.tz_convert(VIETNAM).dt.date
+    assert (days >= demo.steps["report_id"].map(received)).all() and (days <= DEMO_UNTIL).all()
+    searched = {t["linked_report_ids"][0]: t for t in demo.trips if t["outcome"] != "planned"}
+    found = demo.steps[demo.steps["target"].isin(["searched_not_found", "remains_found"])]
+    on_trip = found[found["report_id"].isin(searched)]
+    assert len(on_trip) and all(
+        day == searched[r]["date_to"] for r, day in zip(on_trip["report_id"], days[on_trip.index], strict=True)
+    )
+
+
+def test_remains_are_handed_over_after_the_trip_that_found_them(demo):
+    handed = [t for t in demo.trips if t["remains_handed_over"]]
+    assert handed and all(t["date_to"] <= t["handed_over_on"] <= DEMO_UNTIL for t in handed)
+    assert all(t["handed_over_on"] is None for t in demo.trips if not t["remains_handed_over"])
+
+
+def test_loaded_demo_history_holds_each_step_and_versions_follow_it(tmp_path):
+    store = Store.open(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    load_demo(store, reports=300, seed=3)
+    with store.engine.connect() as connection:
+        rows = pd.read_sql(
+            sa.select(HISTORY.c.record_id, HISTORY.c.version, HISTORY.c.actor, HISTORY.c.is_demo).where(
+                HISTORY.c.action == "status"
+            ),
+            connection,
+        )
+    reports = store.frame("reports", system()).set_index("id")
+    stepped = rows.groupby("record_id")["version"].agg(["count", "max"])
+    assert len(stepped) == int((reports["status"] != "new").sum()) and rows["is_demo"].all()
+    assert (stepped["max"] == stepped["count"] + 1).all()  # version 1 arrived, one more per step
+    assert (reports.loc[stepped.index, "version"] == stepped["max"]).all()
+    assert set(rows["actor"]) <= {username for username, *_ in DEMO_USERS}
+    store.delete_demo()
+    with store.engine.connect() as connection:
+        left = sa.select(sa.func.count()).where(HISTORY.c.layer == "reports")
+        assert connection.execute(left).scalar() == 0  # the demo's steps go with it

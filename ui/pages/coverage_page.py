@@ -7,12 +7,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.admin import boundaries, province_names
+from layers.campaign import reaching
 from layers.coverage import coverage_states, coverage_table, searched_areas
 from layers.labels import number, short_code
 from ui.coverage_map import DOTS_MAX, coverage_map, dots_shown
 from ui.filters import sidebar_filters
 from ui.mapview import status_label
-from ui.state import data_version, lang, layer_frame, selection, t
+from ui.state import data_version, lang, layer_frame, report_events, selection, t
 from ui.widgets import TABLE_MAX, bar_chart
 
 MEASURES = ("searched_pct", "unvisited", "reports", "searched_km2", "trips", "remains_found", "identified")
@@ -23,7 +24,7 @@ def _coverage(version: tuple, spec, level: str):
     """Reports and trips of the filter, each report's state, the searched areas, the table."""
     chosen = selection(spec, ("reports", "trips"))
     reports, trips = chosen.frames["reports"], chosen.frames["trips"]
-    table = coverage_table(reports, trips, f"province_{level}")
+    table = coverage_table(reports, trips, f"province_{level}", reaching(report_events(version), "identified"))
     table["unvisited"] = table["located"] - table["searched"]
     return reports, trips, coverage_states(reports, trips), searched_areas(trips), table
 

@@ -7,17 +7,27 @@ import pandas as pd
 import streamlit as st
 
 from layers.access import Reach
-from layers.campaign import CAMPAIGN_END, Figures, Period, Scope, current_period, days_left, targets, vietnam_today
+from layers.campaign import (
+    CAMPAIGN_END,
+    Figures,
+    Period,
+    Scope,
+    current_period,
+    days_left,
+    reaching,
+    targets,
+    vietnam_today,
+)
 from layers.coverage import done_trips
 from layers.labels import number
-from ui.state import data_version, lang, layer_frame, t, viewer
+from ui.state import data_version, lang, layer_frame, report_events, t, viewer
 from ui.widgets import figure_metrics
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _figures(version: tuple, period: Period, previous: Period | None) -> tuple[Figures, Figures | None]:
     """The association's figures for two periods, once per data version (not on every rerun)."""
-    scope = Scope.of(layer_frame("reports", version), layer_frame("trips", version), None)
+    scope = Scope.of(layer_frame("reports", version), layer_frame("trips", version), None, report_events(version))
     return scope.figures(period), None if previous is None else scope.figures(previous)
 
 
@@ -34,7 +44,7 @@ totals = {
     t("home_located"): int(reports.geometry.notna().sum()),
     t("home_trips"): len(made),
     t("home_remains"): int(made["remains_found"].fillna(0).sum()),
-    t("home_identified"): int((reports["status"] == "identified").sum()),
+    t("home_identified"): len(reaching(report_events(version), "identified")),
 }
 for column, (label, value) in zip(st.columns(len(totals)), totals.items(), strict=True):
     column.metric(label, number(value, lang()))
