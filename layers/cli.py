@@ -20,8 +20,7 @@ from layers.chapters import add_chapter, chapter_list, find_chapter
 from layers.config import database_url
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
-from layers.exporters.campaign_report import WHOLE, report_pdf, report_xlsx
-from layers.exporters.campaign_report import build as build_report
+from layers.exporters.campaign_report import WHOLE, report_of, report_pdf, report_xlsx
 from layers.exporters.campaign_report import filename as report_filename
 from layers.exporters.formats import FORMATS, ExportOptions, export
 from layers.exporters.schema_doc import render_markdown
@@ -30,14 +29,17 @@ from layers.failures import log_failure
 from layers.importers.errors import UnreadableFile
 from layers.importers.limits import check_file
 from layers.importers.reports import import_reports, rejected_csv
-from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
+from layers.importers.trips import DEFAULT_SWEEP_M, import_trips, read_track
+from layers.imports import list_imports, withdraw_import
 from layers.migrate import migrate_to
 from layers.query import YEAR_MAX, YEAR_MIN, FilterSpec
 from layers.records import add_report, edit_report, read_json
+from layers.referrals import ACCEPTED, RETURNED, accept_referral, return_referral
 from layers.schema import REPORTS, STORED_LAYERS
 from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed_reference
 from layers.stats import stats
 from layers.store import Store, database_error
+from layers.trips import add_trip, edit_trip, record_outcome
 from layers.users import (
     add_user,
     check_password,
@@ -48,6 +50,7 @@ from layers.users import (
     set_password,
     viewer_of,
 )
+from layers.work import work_items
 from layers.workflow import StepInput, take_step
 
 _ARGPARSE_WORDS = (  # argparse's own English messages, said in Vietnamese
@@ -197,6 +200,15 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--duplicate-of", help="mã tin báo bị trùng")
     status.add_argument("--reference", help="căn cứ xác định danh tính (ADN, hồ sơ)")
     _database(status)
+    referral = actions.add_parser("referral", help="Hội tỉnh nơi có điểm mộ nhận, hay trả lại, tin báo chuyển đến")
+    referral.add_argument("record_id", metavar="ID")
+    referral.add_argument("answer", choices=["accept", "return"])
+    referral.add_argument("--reason", help="lý do (bắt buộc khi trả lại; ghi vào lịch sử)")
+    _database(referral)
+    work = sub.add_parser("work", help="việc cần làm của một người (JSON), việc gấp trước")
+    _database(work)
+    _trip_parsers(sub)
+    _imports_parser(sub)
     move = sub.add_parser("migrate-to", help="chuyển mọi bản ghi và lịch sử sang cơ sở dữ liệu khác (PostgreSQL)")
     move.add_argument("target", metavar="URL")
     move.add_argument("--db", help="cơ sở dữ liệu nguồn (mặc định: BANDO_DB_URL, hoặc SQLite trong data/local/)")
@@ -283,8 +295,7 @@ def _report(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
     chapter_id = None if args.chapter.strip().lower() in ("all", "toàn hội") else find_chapter(store, args.chapter)
     check_report_body(viewer, chapter_id)
     body = WHOLE[args.lang] if chapter_id is None else chapters.set_index("id").loc[chapter_id, "name"]
-    reports, trips = store.frame("reports", viewer), store.frame("trips", viewer)
-    report = build_report(reports, trips, body, chapter_id, period, vietnam_today())
+    report = report_of(store, viewer, body, chapter_id, period, vietnam_today())
     data = report_xlsx(report, args.lang) if args.format == "xlsx" else report_pdf(report, args.lang)
     target = _write_file(args.out, report_filename(report, args.format), data)
     return {
@@ -414,6 +425,9 @@ def _current_version(store: Store, record_id: str, viewer: Viewer) -> int:
 
 
 def _record(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
+    if args.action == "referral":
+        answer, code = (accept_referral, ACCEPTED) if args.answer == "accept" else (return_referral, RETURNED)
+        return {"id": args.record_id, "referral": code, "version": answer(store, args.record_id, viewer, args.reason)}
     if args.action == "status":
         given = StepInput(args.note, args.trip, args.remains, args.reference, args.duplicate_of)
         version = take_step(store, args.record_id, args.status, viewer, given)
@@ -436,6 +450,114 @@ def _record(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
         store.purge(args.layer, args.record_id, viewer, args.reason)
         version = None
     return {"layer": args.layer, "id": args.record_id, "action": args.action, "version": version}
+
+
+def _trip_parsers(sub: argparse._SubParsersAction) -> None:
+    """`trip add|edit|outcome`: a search trip planned, changed, and its outcome recorded."""
+    trip = sub.add_parser("trip", help="chuyến tìm kiếm: lên kế hoạch (add), sửa (edit), ghi kết quả (outcome)")
+    actions = trip.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    plan = actions.add_parser("add", help="lên kế hoạch một chuyến; tin báo đã xác minh chuyển sang «Đã lên kế hoạch»")
+    plan.add_argument("--team", help="đội tìm kiếm")
+    plan.add_argument("--from", dest="date_from", type=_day, help="ngày đi, YYYY-MM-DD")
+    plan.add_argument("--to", dest="date_to", type=_day, help="ngày về, YYYY-MM-DD")
+    plan.add_argument("--name", help="tên chuyến")
+    plan.add_argument("--chapter", help="Hội: mã, tên hội hoặc tên tỉnh (mặc định: Hội của tài khoản)")
+    plan.add_argument("--report", action="append", default=[], metavar="ID", help="tin báo của chuyến (lặp lại được)")
+    plan.add_argument("--track", help="tệp GPS của chuyến (GPX, KML, KMZ)")
+    plan.add_argument("--json", dest="json_file", help='tệp JSON {"tên trường": giá trị} của chuyến')
+    _database(plan)
+    change = actions.add_parser("edit", help="sửa các trường của một chuyến")
+    change.add_argument("trip_id", metavar="ID")
+    change.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="trường và giá trị mới")
+    change.add_argument("--track", help="tệp GPS của chuyến (GPX, KML, KMZ)")
+    change.add_argument("--version", type=_positive, help="phiên bản đang xem (mặc định: phiên bản hiện tại)")
+    _database(change)
+    ended = actions.add_parser("outcome", help="ghi kết quả chuyến; các tin báo của chuyến chuyển theo quy trình")
+    ended.add_argument("trip_id", metavar="ID")
+    ended.add_argument("--outcome", required=True, help="nothing_found, remains_found, cancelled (hoặc tên tiếng Việt)")
+    ended.add_argument("--remains", type=_positive, help="số hài cốt tìm thấy cả chuyến")
+    ended.add_argument(
+        "--report-remains", action="append", default=[], metavar="ID=N", help="số hài cốt tìm thấy ở một tin báo"
+    )
+    ended.add_argument("--handed-over", type=_positive, help="số hài cốt đã bàn giao")
+    ended.add_argument("--handed-to", help="đơn vị nhận bàn giao")
+    ended.add_argument("--handed-on", type=_day, help="ngày bàn giao, YYYY-MM-DD")
+    ended.add_argument("--note", help="ghi chú (ghi vào lịch sử của chuyến và các tin báo)")
+    ended.add_argument("--track", help="tệp GPS của chuyến (GPX, KML, KMZ)")
+    ended.add_argument("--version", type=_positive, help="phiên bản đang xem (mặc định: phiên bản hiện tại)")
+    _database(ended)
+
+
+def _imports_parser(sub: argparse._SubParsersAction) -> None:
+    """`imports list|undo`: the imports a person may withdraw, and withdrawing one whole."""
+    imports = sub.add_parser("imports", help="các lần nhập (list); rút lại một lần nhập (undo IMPORT_ID)")
+    imports.add_argument("action", choices=["list", "undo"])
+    imports.add_argument("import_id", nargs="?", metavar="IMPORT_ID", help="mã lần nhập (với undo)")
+    imports.add_argument("--reason", help="lý do rút lại (ghi vào lịch sử)")
+    _database(imports)
+
+
+def _track(name: str | None):
+    return None if not name else read_track(Path(name).name, _read(name))
+
+
+def _trip_version(store: Store, trip_id: str, viewer: Viewer) -> int:
+    current = store.record("trips", trip_id, viewer)
+    if current is None:
+        raise LayersError(f"Không có chuyến tìm kiếm «{trip_id[:60]}».")
+    return int(current["version"])
+
+
+def _report_remains(texts: list[str]) -> dict[str, int]:
+    found = {}
+    for text in texts:
+        record_id, _, count = text.partition("=")
+        if not record_id.strip() or not count.strip().isdigit():
+            raise LayersError(f"--report-remains cần dạng MÃ_TIN_BÁO=SỐ, không phải «{text[:60]}».")
+        found[record_id.strip()] = int(count)
+    return found
+
+
+def _trip(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
+    if args.action == "add":
+        values = read_json(_read(args.json_file)) if args.json_file else {}
+        given = {"team": args.team, "date_from": args.date_from, "date_to": args.date_to, "name": args.name}
+        values.update({k: v for k, v in given.items() if v is not None})
+        if args.chapter:
+            values["chapter_id"] = args.chapter
+        if args.report:
+            values["linked_report_ids"] = [*(values.get("linked_report_ids") or []), *args.report]
+        return {"id": add_trip(store, values, viewer, _track(args.track))}
+    version = args.version or _trip_version(store, args.trip_id, viewer)
+    if args.action == "edit":
+        changes = dict(_assignment(text) for text in args.set)
+        if not changes and not args.track:
+            raise LayersError("Cần ít nhất một --set TRƯỜNG=GIÁ_TRỊ hoặc --track TỆP.")
+        version = edit_trip(store, args.trip_id, changes, version, viewer, _track(args.track))
+        return {"id": args.trip_id, "version": version}
+    version = record_outcome(
+        store,
+        args.trip_id,
+        viewer,
+        args.outcome,
+        remains=args.remains,
+        report_remains=_report_remains(args.report_remains),
+        handed_over=args.handed_over,
+        handed_over_to=args.handed_to,
+        handed_over_on=args.handed_on,
+        note=args.note,
+        version=version,
+        track=_track(args.track),
+    )
+    return {"id": args.trip_id, "outcome": store.record("trips", args.trip_id, viewer)["outcome"], "version": version}
+
+
+def _imports(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict | list:
+    if args.action == "list":
+        return [entry.as_dict() for entry in list_imports(store, viewer)]
+    if not args.import_id:
+        raise LayersError("Cần mã lần nhập: python -m layers imports undo IMPORT_ID (xem: imports list).")
+    return withdraw_import(store, args.import_id, viewer, args.reason)
 
 
 def _viewer(args: argparse.Namespace, store: Store) -> Viewer:
@@ -477,8 +599,11 @@ def run(argv: Sequence[str]) -> dict | str | list:
         "import": _import,
         "user": _user,
         "record": _record,
+        "trip": _trip,
+        "imports": _imports,
         "history": lambda a, s, v: s.history(a.record_id, v),
         "stats": lambda a, s, v: stats(s, v),
+        "work": lambda a, s, v: [item.as_dict() for item in work_items(s, v)],
     }
     if args.command in commands:
         return commands[args.command](args, store, viewer)

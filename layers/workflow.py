@@ -1,12 +1,18 @@
 """The workflow of a report: which status may follow which, who may take the step, and what the
 step needs. Declared once beside the status vocabulary (layers.schema.STATUSES); the command
 line and the pages take steps through `take_step`, which checks them here and writes the change
-and its history in one transaction.
+and its history in one transaction: its own, or the caller's (a trip's outcome moves all its
+reports with the trip, layers.trips).
+
+A trip that is cancelled sends its planned reports back to "verified" (the step below, with the
+trip's note); a report another planned trip still lists keeps waiting for it (layers.trips).
 
 >>> [s.target for s in steps_from("verifying")]
 ['verified', 'duplicate']
 >>> step_for("verifying", "verified").needs
 ('note',)
+>>> [s.target for s in steps_from("planned")]
+['searched_not_found', 'remains_found', 'verified']
 """
 
 from __future__ import annotations
@@ -15,10 +21,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from layers.access import AccessDenied, Viewer, check_reach, system
+from layers.access import AccessDenied, Viewer, check_reach, rows_condition
 from layers.errors import LayersError
 from layers.labels import term_label
-from layers.schema import REPORTS
+from layers.schema import REPORTS, get_layer
 from layers.store import Store
 
 NEEDS = {  # what a step may need, and how it is asked for on the command line
@@ -49,6 +55,8 @@ STEPS: tuple[Step, ...] = (
     Step(("verified", "searched_not_found"), "planned", LEADERS, ("trip",)),
     Step(("planned",), "searched_not_found", SEARCHERS, ("trip",)),
     Step(("planned",), "remains_found", SEARCHERS, ("trip", "remains")),
+    # The trip was cancelled (or the report taken off it): verified again, waiting for another trip.
+    Step(("planned",), "verified", LEADERS, ("note",)),
     Step(("remains_found",), "identified", LEADERS, ("reference",)),
     Step(("new", "verifying", "verified"), "duplicate", CASE_WORKERS, ("duplicate_of",)),
 )
@@ -98,48 +106,70 @@ def _missing(step: Step, given: StepInput) -> list[str]:
     return [need for need in step.needs if getattr(given, need) in (None, "")]
 
 
-def take_step(store: Store, record_id: str, target: str, viewer: Viewer, given: StepInput) -> int:
+def seen_record(
+    store: Store, connection: sa.Connection, layer_name: str, record_id: str, viewer: Viewer
+) -> dict | None:
+    """One stored record, whole, if this person may see it (None otherwise), read inside the
+    caller's transaction, so what that transaction wrote is seen. For checks only: the private
+    fields are not cut, so it is never handed to a page."""
+    table = store.table(layer_name)
+    condition = rows_condition(viewer, get_layer(layer_name), table)
+    row = connection.execute(sa.select(table).where(table.c.id == record_id, condition)).first()
+    return None if row is None else dict(row._mapping)
+
+
+def take_step(
+    store: Store,
+    record_id: str,
+    target: str,
+    viewer: Viewer,
+    given: StepInput,
+    connection: sa.Connection | None = None,
+) -> int:
     """Move a report to `target`: the step must be allowed from its status, to the person's role,
     with what it needs. The report's new status (and remains, identification reference, duplicate
-    link, or trip link) and the history row are written together; returns the new version."""
-    with store.engine.begin() as connection:
-        report = store.record("reports", record_id, viewer)
-        if report is None:
-            raise LayersError(f"Không có tin báo «{record_id[:60]}».")
-        step = step_for(report["status"] or "new", target)
-        if viewer.role.code not in (*step.roles, "operator", "system"):
-            raise AccessDenied(f"Vai trò «{viewer.role.label_vi}» không được chuyển tin báo sang «{_label(target)}».")
-        check_reach(viewer, REPORTS, report)  # the step's role is checked above, the report's reach here
-        missing = _missing(step, given)
-        if missing:
-            raise LayersError(f"Bước này cần: {'; '.join(NEEDS[m] for m in missing)}.")
-        changes: dict = {"status": target}
-        if "remains" in step.needs:
-            if given.remains is None or given.remains < 1:
-                raise LayersError("--remains phải là số nguyên dương.")
-            changes["remains_count"] = given.remains
-        if "reference" in step.needs:
-            changes["identification_ref"] = given.reference.strip()[:500]
-        if "duplicate_of" in step.needs:
-            changes["duplicate_of"] = _original(store, given.duplicate_of, record_id, viewer)
-        if "trip" in step.needs:
-            _link_trip(store, connection, given.trip, record_id, viewer)
-        return store.update(
-            "reports",
-            record_id,
-            changes,
-            viewer.username,
-            int(report["version"]),
-            connection=connection,
-            reason=given.note,
-            action="status",
-        )
+    link, or trip link) and the history row are written together, in a transaction of its own or
+    inside the caller's when `connection` is given; returns the new version."""
+    if connection is None:
+        with store.engine.begin() as own:
+            return take_step(store, record_id, target, viewer, given, own)
+    report = seen_record(store, connection, "reports", record_id, viewer)
+    if report is None:
+        raise LayersError(f"Không có tin báo «{record_id[:60]}».")
+    step = step_for(report["status"] or "new", target)
+    if viewer.role.code not in (*step.roles, "operator", "system"):
+        raise AccessDenied(f"Vai trò «{viewer.role.label_vi}» không được chuyển tin báo sang «{_label(target)}».")
+    check_reach(viewer, REPORTS, report)  # the step's role is checked above, the report's reach here
+    missing = _missing(step, given)
+    if missing:
+        raise LayersError(f"Bước này cần: {'; '.join(NEEDS[m] for m in missing)}.")
+    changes: dict = {"status": target}
+    if "remains" in step.needs:
+        if given.remains is None or given.remains < 1:
+            raise LayersError("--remains phải là số nguyên dương.")
+        changes["remains_count"] = given.remains
+    if "reference" in step.needs:
+        changes["identification_ref"] = given.reference.strip()[:500]
+    if "duplicate_of" in step.needs:
+        changes["duplicate_of"] = _original(store, connection, given.duplicate_of, record_id, viewer)
+    if "trip" in step.needs:
+        _link_trip(store, connection, given.trip, record_id, viewer)
+    return store.update(
+        "reports",
+        record_id,
+        changes,
+        viewer.username,
+        int(report["version"]),
+        connection=connection,
+        reason=given.note,
+        action="status",
+    )
 
 
-def _original(store: Store, original_id: str, record_id: str, viewer: Viewer) -> str:
+def _original(store: Store, connection: sa.Connection, original_id: str, record_id: str, viewer: Viewer) -> str:
     if original_id == record_id:
         raise LayersError("Một tin báo không trùng với chính nó.")
-    if store.record("reports", original_id, viewer) is None:
+    if seen_record(store, connection, "reports", original_id, viewer) is None:
         raise LayersError(f"Không có tin báo «{original_id[:60]}» để ghi là bản gốc.")
     return original_id
 
@@ -147,19 +177,18 @@ def _original(store: Store, original_id: str, record_id: str, viewer: Viewer) ->
 def _link_trip(store: Store, connection: sa.Connection, trip_id: str, record_id: str, viewer: Viewer) -> None:
     """The trip the step names, made for this report too (its linked reports), in the step's
     transaction. The trip must be one the person sees."""
-    trip = store.record("trips", trip_id, viewer)
+    trip = seen_record(store, connection, "trips", trip_id, viewer)
     if trip is None:
         raise LayersError(f"Không có chuyến tìm kiếm «{trip_id[:60]}».")
     linked = [str(i) for i in (trip.get("linked_report_ids") or [])]
     if record_id in linked:
         return
-    current = store.record("trips", trip_id, system())  # the full record: the update checks the rights
-    store.update(
+    store.update(  # the update checks the person's right to change the trip
         "trips",
         trip_id,
         {"linked_report_ids": [*linked, record_id]},
         viewer.username,
-        int(current["version"]),
+        int(trip["version"]),
         connection=connection,
         viewer=viewer,
     )

@@ -1,4 +1,5 @@
-"""The record of every file imported: which layer, which file (by hash), who, and the counts."""
+"""The record of every file imported: which layer, which file (by hash), who, and the counts; and,
+for an import withdrawn as a whole (layers.imports), who withdrew it, when and why."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from layers.tables import METADATA
+
+WITHDRAWN = "withdrawn"  # the key of an import's summary that says it was withdrawn
 
 
 def record_import(
@@ -42,3 +45,18 @@ def update_summary(connection: sa.Connection, import_id: str, summary: dict) -> 
     """Replace an import's counts, inside the transaction that wrote its rows."""
     table = METADATA.tables["imports"]
     connection.execute(table.update().where(table.c.id == import_id).values(summary=summary))
+
+
+def import_row(connection: sa.Connection, import_id: str) -> dict | None:
+    """One import's line of the ledger, inside the caller's transaction."""
+    table = METADATA.tables["imports"]
+    row = connection.execute(sa.select(table).where(table.c.id == import_id)).first()
+    return None if row is None else dict(row._mapping)
+
+
+def mark_withdrawn(connection: sa.Connection, import_id: str, by: str, reason: str, records: int) -> None:
+    """Say in an import's line that it was withdrawn (who, when, why, how many records), beside its
+    counts, inside the transaction that deleted its records."""
+    row = import_row(connection, import_id)
+    withdrawn = {"by": by, "at": datetime.now(UTC).isoformat(), "reason": reason, "records": records}
+    update_summary(connection, import_id, {**(row["summary"] or {}), WITHDRAWN: withdrawn})

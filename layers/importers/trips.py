@@ -7,6 +7,9 @@ track is checked as a report row is: its points must be real coordinates in Viet
 or Cambodia (or just off their coasts), its dates between 1945 and a year from today. A
 file's bad tracks are rejected and kept with their reason, its good ones stored, all in one
 transaction; the same track imported twice is a duplicate.
+
+A trip planned or recorded by hand (layers.trips) takes its track from a file read the same way
+(`read_track`): all its lines as one track, refused whole if one of them is bad.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from layers.labels import number
 from layers.store import Store
 
 DEFAULT_SWEEP_M = 25.0
+SWEEP_MAX_M = 500.0
 EARLIEST = date(1945, 1, 1)
 GPX_LAYERS = ("waypoints", "routes", "tracks", "route_points", "track_points")
 POINT_COLUMNS = {"track_points": ["track_fid", "time"], "route_points": ["route_fid", "time"]}  # all that is used
@@ -180,6 +184,95 @@ def _check_points(points: int) -> None:
         )
 
 
+def _suffix(name: str, data: bytes) -> str:
+    """The kind of a GPS file by its name, once its size is checked."""
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    limits.check_file(len(data))
+    if suffix not in ("gpx", "kml", "kmz"):
+        raise UnreadableFile(f"Chuyến tìm kiếm nhận tệp .gpx, .kml hoặc .kmz, không nhận «.{suffix}».")
+    return suffix
+
+
+@dataclass(frozen=True)
+class _GpsFile:
+    original: bytes  # the bytes as uploaded (a KMZ still zipped): what the ledger hashes
+    lines: list[_Line]
+    waypoints: list[str]
+
+
+def _read_gps(name: str, data: bytes) -> _GpsFile:
+    """The lines and waypoints of a GPX or KML/KMZ file, its size, points and lines checked
+    before and while it is read. Raises UnreadableFile."""
+    suffix = _suffix(name, data)
+    original = data
+    if suffix in ("kml", "kmz"):
+        data, _names = kml_as_text(kml_of_kmz(data) if suffix == "kmz" else data)
+    if suffix == "gpx":  # GDAL does not count GPX features: count the points' tags before it reads
+        _check_points(sum(1 for _ in GPX_POINT.finditer(data)))
+        limits.check_rows(sum(1 for _ in GPX_LINE.finditer(data)), "đường đi")
+    layers = _layers(data, suffix == "gpx")
+    if suffix != "gpx":
+        _check_points(int(sum(shapely.get_num_coordinates(f.geometry.values).sum() for f in layers.values())))
+    lines = _lines(layers)
+    if not lines:
+        raise UnreadableFile("Tệp không có đường đi (track hoặc route) nào.")
+    return _GpsFile(original, lines, _waypoints(layers))
+
+
+def latest_day() -> date:
+    """The last day a trip may have: a year from today (a planned trip)."""
+    return vietnam_today() + timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class Track:
+    """The track of one trip, from one GPS file: all its lines, the labels of its waypoints
+    (private: they may name a witness's house) and the days of its GPS times."""
+
+    geometry: shapely.Geometry  # a LineString, or a MultiLineString for several lines; 2D
+    waypoints: tuple[str, ...] = ()
+    days: tuple[date, ...] = ()
+
+    @property
+    def waypoint_text(self) -> str | None:
+        return _waypoint_text(self.waypoints)
+
+
+def _waypoint_text(labels: list[str] | tuple[str, ...]) -> str | None:
+    """Waypoint labels as the trips layer keeps them."""
+    return "; ".join(labels) if labels else None
+
+
+TRACK_PROBLEMS_SAID = 3  # a refused track file names this many of its bad lines
+
+
+def read_track(name: str, data: bytes) -> Track:
+    """A GPX or KML/KMZ file as one trip's track, checked as an import checks each of its lines;
+    a file with a bad line is refused whole, saying why (UnreadableFile)."""
+    gps = _read_gps(name, data)
+    latest = latest_day()
+    problems = [p for p in (_problem(line, latest) for line in gps.lines) if p]
+    if problems:
+        more = len(problems) - TRACK_PROBLEMS_SAID
+        said = " ".join(problems[:TRACK_PROBLEMS_SAID]) + (f" Và {number(more)} đường đi khác." if more > 0 else "")
+        raise UnreadableFile(f"Tệp «{name[:100]}» có đường đi không dùng được: {said}")
+    parts = [part for line in gps.lines for part in shapely.get_parts(shapely.force_2d(line.geometry))]
+    geometry = parts[0] if len(parts) == 1 else shapely.MultiLineString(parts)
+    days = sorted({t.date() for line in gps.lines for t in line.times})
+    return Track(geometry, tuple(gps.waypoints), tuple(days))
+
+
+def sweep_problem(sweep_width_m: float) -> str | None:
+    """Why a sweep width cannot be a trip's, or None.
+
+    >>> sweep_problem(25.0), sweep_problem(0)
+    (None, 'Bề rộng dò tìm phải lớn hơn 0 và không quá 500 m.')
+    """
+    if not 0 < sweep_width_m <= SWEEP_MAX_M:
+        return f"Bề rộng dò tìm phải lớn hơn 0 và không quá {SWEEP_MAX_M:g} m."
+    return None
+
+
 def import_trips(
     store: Store,
     name: str,
@@ -195,26 +288,13 @@ def import_trips(
     if viewer is not None:
         viewer.require(Right.TRIPS, "ghi chuyến tìm kiếm")
         author, chapter_id = viewer.username, chapter_id or viewer.chapter_id
-    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    limits.check_file(len(data))
-    if suffix not in ("gpx", "kml", "kmz"):
-        raise UnreadableFile(f"Chuyến tìm kiếm nhận tệp .gpx, .kml hoặc .kmz, không nhận «.{suffix}».")
-    if not 0 < sweep_width_m <= 500:
-        raise UnreadableFile("Bề rộng dò tìm phải lớn hơn 0 và không quá 500 m.")
-    original = data
-    if suffix in ("kml", "kmz"):
-        data, _names = kml_as_text(kml_of_kmz(data) if suffix == "kmz" else data)
-    if suffix == "gpx":  # GDAL does not count GPX features: count the points' tags before it reads
-        _check_points(sum(1 for _ in GPX_POINT.finditer(data)))
-        limits.check_rows(sum(1 for _ in GPX_LINE.finditer(data)), "đường đi")
-    layers = _layers(data, suffix == "gpx")
-    if suffix != "gpx":
-        _check_points(int(sum(shapely.get_num_coordinates(f.geometry.values).sum() for f in layers.values())))
-    lines, waypoints = _lines(layers), _waypoints(layers)
+    _suffix(name, data)  # a wrong file is said before a wrong sweep width
+    if sweep_problem(sweep_width_m):
+        raise UnreadableFile(sweep_problem(sweep_width_m))
+    gps = _read_gps(name, data)
+    original, lines, waypoints = gps.original, gps.lines, gps.waypoints
     result = TripImportResult(rows_read=len(lines), waypoints=len(waypoints), import_id=str(uuid.uuid4()))
-    if not lines:
-        raise UnreadableFile("Tệp không có đường đi (track hoặc route) nào.")
-    latest = vietnam_today() + timedelta(days=366)
+    latest = latest_day()
     trips, rejected, seen = [], [], set()
     file_hash = hashlib.sha256(original).hexdigest()
     for line in lines:
@@ -236,7 +316,7 @@ def import_trips(
                 "date_from": min(days) if days else None,
                 "date_to": max(days) if days else None,
                 "sweep_width_m": sweep_width_m,
-                "waypoints": "; ".join(waypoints) if waypoints else None,
+                "waypoints": _waypoint_text(waypoints),
                 "geometry": shapely.force_2d(line.geometry),
                 "import_id": result.import_id,
                 "row_hash": digest,

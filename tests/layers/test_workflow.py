@@ -89,6 +89,28 @@ def test_a_found_step_writes_the_remains_links_the_trip_and_keeps_the_note_in_hi
     assert store.record("reports", "r-qt", system())["identification_ref"] == "ADN 12/2027"
 
 
+def test_a_step_inside_a_callers_transaction_sees_its_writes_and_is_undone_with_it(campaign):
+    store, leader = campaign.store, campaign.viewer("qt.tinh")
+    _put(store, "verified")
+    before = len(store.history("r-qt", leader))
+    with pytest.raises(RuntimeError), store.engine.begin() as connection:
+        trip = {"id": "t-new", "name": "Chuyến chưa ghi", "chapter_id": "chapter-vn-25", "province_34": "VN-25"}
+        store.insert("trips", [trip], connection=connection, viewer=leader)
+        take_step(store, "r-qt", "planned", leader, StepInput(trip="t-new"), connection)  # sees the new trip
+        raise RuntimeError("the caller gives up")
+    assert store.record("reports", "r-qt", system())["status"] == "verified"
+    assert store.record("trips", "t-new", system()) is None and len(store.history("r-qt", leader)) == before
+
+
+def test_a_planned_report_goes_back_to_verified_with_a_note_when_its_trip_is_cancelled(campaign):
+    store, leader = campaign.store, campaign.viewer("qt.tinh")
+    _put(store, "planned")
+    with pytest.raises(LayersError, match="--note"):
+        take_step(store, "r-qt", "verified", leader, StepInput())
+    take_step(store, "r-qt", "verified", leader, StepInput(note="chuyến bị hủy"))
+    assert store.history("r-qt", leader)[-1]["reason"] == "chuyến bị hủy"
+
+
 def test_a_duplicate_is_kept_and_linked_to_the_report_it_repeats(campaign):
     store, recorder = campaign.store, campaign.viewer("qt.ghi")
     take_step(store, "r-qt", "duplicate", recorder, StepInput(duplicate_of="r-qt-assigned"))

@@ -1,6 +1,9 @@
-"""Nhập dữ liệu: upload, preview with raw and parsed coordinates, column mapping, confirm, summary."""
+"""Nhập dữ liệu: upload, preview with raw and parsed coordinates, column mapping, confirm, summary;
+the person's imports, each of which can be withdrawn whole."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import folium
 import pandas as pd
@@ -9,12 +12,16 @@ from streamlit_folium import st_folium
 
 from geo.datums import DATUMS
 from layers.access import Reach, Right
+from layers.campaign import VIETNAM
 from layers.errors import LayersError, StoreError
+from layers.history import aware
 from layers.importers.files import SUFFIXES, read_table
 from layers.importers.mapping import auto_map, mappable
 from layers.importers.reports import check_mapping, import_reports, preview, recognised, rejected_csv, stored_rejections
 from layers.importers.template import template_csv, template_xlsx
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips
+from layers.imports import ImportChanged, ImportEntry, list_imports, withdraw_import
+from layers.labels import number
 from layers.schema import REPORTS
 from ui.mapview import base_map, escape
 from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
@@ -197,6 +204,57 @@ def _trips(upload) -> None:
             _show_rejected(result.rejected_rows, "imp_rejected_trips", with_values=True)
 
 
+WITHDRAW_SHOWN = 20  # the newest imports listed with their withdraw button
+WITHDRAW_FLASH = "_imp_withdrawn"
+COUNTS = ("rows_read", "accepted", "unlocated", "rejected", "duplicates")
+
+
+def _withdraw(entry: ImportEntry) -> None:
+    """One import's withdraw button; a refusal shows the records that changed."""
+    reason = st.text_input(t("imp_withdraw_reason"), max_chars=500, key=f"imp_wd_reason_{entry.id}")
+    if not st.button(t("imp_withdraw"), key=f"imp_wd_{entry.id}"):
+        return
+    try:
+        done = withdraw_import(store(), entry.id, viewer(), reason or None)
+    except ImportChanged as exc:
+        st.error(plain(str(exc)))
+        st.caption(t("imp_changed_records"))
+        records = pd.DataFrame(exc.records, columns=[t("imp_col_id"), t("imp_col_name")])
+        st.dataframe(records, hide_index=True, width="stretch")
+        return
+    except LayersError as exc:
+        st.error(plain(str(exc)))
+        return
+    st.session_state[WITHDRAW_FLASH] = t("imp_withdraw_done", file=entry.file_name, n=number(done["withdrawn"], lang()))
+    st.rerun()
+
+
+def _my_imports() -> None:
+    """The person's imports (an administrator's: everyone's), newest first."""
+    entries = list_imports(store(), viewer(), limit=WITHDRAW_SHOWN)
+    if not entries:
+        return
+    st.divider()
+    st.subheader(t("imp_mine_admin" if viewer().may(Right.RESTORE) else "imp_mine"))
+    st.caption(t("imp_mine_hint"))
+    if WITHDRAW_FLASH in st.session_state:
+        st.success(plain(st.session_state.pop(WITHDRAW_FLASH)))
+    for entry in entries:
+        when = aware(entry.created_at).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+        title = t("imp_entry", file=entry.file_name, when=when, author=entry.author, records=number(entry.records))
+        if entry.withdrawn:
+            title += f" · {t('imp_withdrawn_mark')}"
+        with st.expander(plain(title)):
+            counts = {key: entry.summary.get(key, 0) for key in COUNTS}
+            st.caption(t("imp_entry_counts", **counts))
+            if entry.withdrawn:
+                at = datetime.fromisoformat(entry.withdrawn["at"]).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+                said = t("imp_withdrawn", by=entry.withdrawn["by"], at=at, reason=entry.withdrawn["reason"])
+                st.caption(plain(said))
+            else:
+                _withdraw(entry)
+
+
 KINDS = {"reports": Right.IMPORT, "trips": Right.TRIPS}  # what may be imported, by the right it needs
 kinds = [kind for kind, right in KINDS.items() if viewer().may(right)]
 what = st.radio(t("imp_what"), kinds, format_func=lambda v: t(f"imp_{v}"), horizontal=True)
@@ -221,3 +279,4 @@ else:
     upload = st.file_uploader(t("imp_file"), type=["gpx", "kml", "kmz"], key="imp_upload_trips")
     if upload is not None:
         _trips(upload)
+_my_imports()
