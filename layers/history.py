@@ -24,7 +24,7 @@ from layers.schema import Layer
 from layers.tables import METADATA
 
 HISTORY = METADATA.tables["record_history"]
-ACTIONS = ("insert", "update", "status", "delete", "restore", "purge", "import", "lock")
+ACTIONS = ("insert", "update", "status", "delete", "restore", "purge", "import", "lock", "referral")
 HIDDEN = "•••"  # a private value someone may not see
 
 
