@@ -29,9 +29,9 @@ import sqlalchemy as sa
 from layers.config import contacts_allowed
 from layers.errors import LayersError
 from layers.privacy import for_partners, free_text_fields
-from layers.schema import Layer
+from layers.schema import REFERRALS, Layer
 
-ACCEPTED = "accepted"  # the referral's answer that makes the place's chapter hold the record too
+ACCEPTED = REFERRALS[0].code  # the referral's answer that makes the place's chapter hold the record too
 
 
 class AccessDenied(LayersError):
@@ -208,10 +208,8 @@ def writable_condition(viewer: Viewer, layer: Layer, table: sa.Table) -> sa.Colu
         conditions.append(table.c.is_demo)
     if viewer.role.reach is not Reach.ALL and layer.place is not None:
         held = [table.c[layer.owner].in_(sorted(viewer.chapters))]
-        if viewer.role.reach is Reach.TEAM:
-            held.append(table.c[layer.place].in_(sorted(viewer.provinces)))
-            if layer.assignee is not None:
-                held.append(table.c[layer.assignee] == viewer.username)
+        if viewer.role.reach is Reach.TEAM and layer.assignee is not None:
+            held.append(table.c[layer.assignee] == viewer.username)
         if layer.referral is not None:  # a referral the place's chapter accepted is its work too
             held.append(
                 sa.and_(table.c[layer.referral] == ACCEPTED, table.c[layer.place].in_(sorted(viewer.provinces)))
@@ -276,25 +274,53 @@ def check_write(viewer: Viewer, layer: Layer, record: dict) -> None:
 def check_reach(viewer: Viewer, layer: Layer, record: dict) -> None:
     """Refuse a change to a record that is not this person's to change, whatever the right: a
     record of another chapter (for a layer with an owner and a place), a real record for a demo
-    account. A search team may change what it was sent to or what lies in its province."""
+    account. A search team may change what it was sent to; the chapter of the province where a
+    record lies, a referral it accepted."""
     if viewer.demo_only and not record.get("is_demo"):
         raise AccessDenied("Tài khoản mẫu chỉ sửa được dữ liệu mẫu.")
     if viewer.role.reach is Reach.ALL or layer.place is None:
         return
-    sent = (
+    if not (holds(viewer, layer, record) or _sent(viewer, layer, record) or _taken(viewer, layer, record)):
+        raise AccessDenied(
+            f"Bản ghi này thuộc Hội khác; tài khoản «{viewer.username}» chỉ sửa được bản ghi của Hội mình."
+        )
+
+
+def holds(viewer: Viewer, layer: Layer, record: dict) -> bool:
+    """Whether the record belongs to one of this person's chapters (or they reach everything)."""
+    return viewer.role.reach is Reach.ALL or layer.owner is None or record.get(layer.owner) in viewer.chapters
+
+
+def _sent(viewer: Viewer, layer: Layer, record: dict) -> bool:
+    """A search team's: the record it was sent to."""
+    return (
         viewer.role.reach is Reach.TEAM and layer.assignee is not None and record.get(layer.assignee) == viewer.username
     )
-    if viewer.role.reach is Reach.TEAM and record.get(layer.place) in viewer.provinces:
-        sent = True
-    taken = (
+
+
+def _taken(viewer: Viewer, layer: Layer, record: dict) -> bool:
+    """A referral the chapter of the province where it lies has accepted."""
+    return (
         layer.referral is not None
         and record.get(layer.referral) == ACCEPTED
         and record.get(layer.place) in viewer.provinces
     )
-    if not (sent or taken) and record.get(layer.owner) not in viewer.chapters:
-        raise AccessDenied(
-            f"Bản ghi này thuộc Hội khác; tài khoản «{viewer.username}» chỉ sửa được bản ghi của Hội mình."
-        )
+
+
+def check_changes(viewer: Viewer, layer: Layer, current: dict, changes: dict) -> None:
+    """Refuse changes a person who does not hold the record, or may not see its contacts, must
+    not make: giving it to another chapter, or writing over a witness's details and free text
+    they only see hidden (a referral's receiving chapter, a team, may still move its work on)."""
+    if layer.owner and layer.owner in changes and changes[layer.owner] != current.get(layer.owner):
+        if not holds(viewer, layer, current):
+            raise AccessDenied("Chỉ Hội giữ bản ghi mới chuyển được bản ghi sang Hội khác.")
+        if not holds(viewer, layer, {**current, **changes}):
+            raise AccessDenied("Chỉ chuyển được bản ghi sang một Hội của mình.")
+    guarded = {*layer.private_fields, *free_text_fields(layer)}
+    touched = sorted(name for name in guarded & set(changes) if changes[name] != current.get(name))
+    if touched and not sees_contacts(viewer, layer, current):
+        labels = ", ".join(layer.field(name).label_vi for name in touched)
+        raise AccessDenied(f"Bạn không xem được thông tin nhân chứng của bản ghi này nên không sửa được: {labels}.")
 
 
 TEAM_REFUSED = (

@@ -8,7 +8,8 @@ Definitions (printed on every report's cover, see layers.exporters.campaign_repo
   period; duplicates left out (the original counts);
 - verified: reports that first became "verified", or any later step, in the period (a report
   received in June and verified in December counts in December, and never again); one that
-  arrived by import, or was added, already verified counts on the day it arrived;
+  arrived by import, or was added, already verified counts on the day it arrived; a report
+  later found to repeat another (duplicate) leaves every period's figures, its original counts;
 - identified: reports that first became "identified" in the period, counted in the same way;
 - trips: completed trips (nothing found or remains found) that started in the period, with the
   km walked (track length) and km² searched (union of the tracks widened by the sweep width);

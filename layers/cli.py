@@ -512,7 +512,7 @@ def _report_remains(texts: list[str]) -> dict[str, int]:
     found = {}
     for text in texts:
         record_id, _, count = text.partition("=")
-        if not record_id.strip() or not count.strip().isdigit():
+        if not record_id.strip() or not count.strip().isdecimal() or not count.strip().isascii():
             raise LayersError(f"--report-remains cần dạng MÃ_TIN_BÁO=SỐ, không phải «{text[:60]}».")
         found[record_id.strip()] = int(count)
     return found

@@ -141,14 +141,36 @@ def _touched(connection: sa.Connection, ids: list[str]) -> set[str]:
     return found
 
 
+def _named_elsewhere(store: Store, connection: sa.Connection, ids: set[str]) -> set[str]:
+    """Which of the records other records name: the original of a duplicate, a trip's report."""
+    if not ids:
+        return set()
+    reports, trips = store.table("reports"), store.table("trips")
+    named: set[str] = set()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        batch = ordered[start : start + CHUNK]
+        live = reports.c.deleted_at.is_(None)
+        query = sa.select(reports.c.duplicate_of).where(reports.c.duplicate_of.in_(batch), live)
+        named.update(connection.execute(query).scalars())
+    linked = sa.select(trips.c.linked_report_ids).where(trips.c.deleted_at.is_(None))
+    for listed in connection.execute(linked).scalars():
+        named.update(str(i) for i in (listed or []) if str(i) in ids)
+    return named
+
+
 def _find(store: Store, connection: sa.Connection, entry: dict) -> _Found:
     """The import's records, and those changed since it (or purged)."""
     table = store.table(entry["layer"])
     title = TITLES.get(entry["layer"])
-    columns = [c for c in table.columns if c.name != "geom"]
+    layer = get_layer(entry["layer"])
+    needed = {"id", "version", "deleted_at", "row_hash", "is_demo", "created_at", title}
+    needed |= {layer.owner, layer.place, layer.assignee, layer.referral}  # what check_write reads
+    columns = [c for c in table.columns if c.name in needed]  # never the witnesses' details
     query = sa.select(*columns).where(table.c.import_id == entry["id"]).order_by(table.c.created_at, table.c.id)
     found = _Found(rows=[dict(r._mapping) for r in connection.execute(query)])
-    touched = _touched(connection, [r["id"] for r in found.rows])
+    ids = [r["id"] for r in found.rows]
+    touched = _touched(connection, ids) | _named_elsewhere(store, connection, set(ids))
     for row in found.rows:
         if row["version"] != 1 or row["deleted_at"] is not None or row["id"] in touched:
             name = "" if title is None or blank(row.get(title)) else str(row[title])[:80]

@@ -18,21 +18,27 @@ import shapely
 
 from geo.admin import province_names
 from geo.coords import CoordinateError, parse
-from layers.access import Right, Viewer
+from layers.access import AccessDenied, Right, Viewer
 from layers.campaign import vietnam_today
 from layers.errors import LayersError
 from layers.importers.files import Row
 from layers.importers.limits import check_file
 from layers.importers.mapping import mappable
 from layers.importers.reports import PLACE_COLUMNS, RowProblem, check_value, place_records, province_code, validate
-from layers.schema import REPORTS, Layer, get_layer
+from layers.schema import REPORTS, STORED_LAYERS, Layer, get_layer
 from layers.store import Store
+from layers.users import find_user, viewer_of
+from layers.workflow import LEADERS
 
 EDITABLE = tuple(f.name for f in mappable(REPORTS) if f.name != "status")
 # A new coordinate text gives the record a new point, and what goes with it.
 WITH_POSITION = ("geometry", "coord_system", "coord_datum", "uncertainty_m", *PLACE_COLUMNS)
+# What the point of a written coordinate is read from: the text, its datum, and the place that
+# tells a grid reference its zone or a VN-2000 coordinate its meridian.
+POSITION_INPUTS = frozenset({"coord_text", "coord_datum", "province_34", "historical_place"})
 COORDINATES = "coordinates"  # a reference record's typed point (the layer has no coordinate field)
-REFERENCE_LAYERS = ("battlefields", "cemeteries")
+# Layers an administrator corrects by hand: those with a form that belong to no chapter.
+REFERENCE_LAYERS = tuple(layer.name for layer in STORED_LAYERS if layer.form and layer.owner is None)
 
 
 class RecordProblem(LayersError):
@@ -73,6 +79,22 @@ def read_json(data: bytes) -> dict:
     return values
 
 
+def check_team(store: Store, team: str | None, record: dict, viewer: Viewer) -> None:
+    """A report is given to a search team (who then sees its witness's contacts) by a chapter
+    leader or the centre, and only to a team account that works on it: of the chapter holding
+    it, or of the province where it lies."""
+    if viewer.role.code not in (*LEADERS, "operator", "system"):
+        raise AccessDenied(f"Vai trò «{viewer.role.label_vi}» không giao được tin báo cho đội tìm kiếm.")
+    if not team:
+        return
+    user = find_user(store, team)
+    if user is None or user.disabled or user.role != "team" or (viewer.demo_only and not user.is_demo):
+        raise RecordProblem(f"Tin báo, trường «Đội được giao»: không có tài khoản đội tìm kiếm «{team[:60]}».")
+    reach = viewer_of(store, user)
+    if record.get("chapter_id") not in reach.chapters and record.get("province_34") not in reach.provinces:
+        raise RecordProblem(f"Tin báo, trường «Đội được giao»: đội «{team[:60]}» không làm ở tỉnh của tin báo này.")
+
+
 def add_report(store: Store, values: dict[str, object], viewer: Viewer) -> str:
     """A new report, as "Mới nhận", for the person's chapter unless they name another they may
     write for; returns its id."""
@@ -84,6 +106,8 @@ def add_report(store: Store, values: dict[str, object], viewer: Viewer) -> str:
         received_on=record.get("received_on") or vietnam_today(),
     )
     record["id"] = str(uuid.uuid4())
+    if record.get("assigned_team"):
+        check_team(store, record["assigned_team"], record, viewer)
     store.insert("reports", [record], viewer=viewer)
     return record["id"]
 
@@ -98,15 +122,26 @@ def edit_report(store: Store, record_id: str, changes: dict[str, object], versio
         raise RecordProblem(f"Không có tin báo «{record_id[:60]}».")
     chapter = changes.pop("chapter_id", None)
     # The importer asks for a name, a place or a coordinate: the record's own name stands in.
-    checked = _checked({"martyr_names": current.get("martyr_names") or "—", **changes})
+    values = {"martyr_names": current.get("martyr_names") or "—", **changes}
+    reread = bool(POSITION_INPUTS & set(changes)) and bool(values.get("coord_text", current.get("coord_text")))
+    if reread:  # a new datum or province reads the written coordinate again, as the importer would
+        for name in POSITION_INPUTS - set(changes):
+            values[name] = _province_name(current[name]) if name == "province_34" else current.get(name)
+    checked = _checked(values)
     update = {name: checked.get(name) for name in changes}
-    if "coord_text" in changes:
+    if reread:
         update.update({name: checked.get(name) for name in WITH_POSITION})
     if chapter:
         update["chapter_id"] = chapter
+    if "assigned_team" in update and update["assigned_team"] != current.get("assigned_team"):
+        check_team(store, update["assigned_team"], {**current, **update}, viewer)
     if "province_34" in update and update["province_34"] != current.get("province_34"):
         update["referral"] = None  # a site moved to another province is a new question for its chapter
     return store.update("reports", record_id, update, viewer.username, version, viewer=viewer)
+
+
+def _province_name(code: object) -> str | None:
+    return None if code is None else province_names("34").get(code, str(code))
 
 
 def _reference_layer(name: str) -> Layer:
@@ -182,8 +217,9 @@ def add_reference(store: Store, layer_name: str, values: dict[str, object], view
 def edit_reference(
     store: Store, layer_name: str, record_id: str, changes: dict[str, object], version: int, viewer: Viewer
 ) -> int:
-    """Correct a battlefield or cemetery if nobody changed it since `version`: the source of the
-    correction is required (the record's own source is kept unless a new one is given)."""
+    """Correct a battlefield or cemetery if nobody changed it since `version`. The record keeps a
+    source (required); a correction from elsewhere gives the new one, and the history row names
+    the source the record holds after it."""
     _reference_right(viewer)
     current = store.record(layer_name, record_id, viewer)
     if current is None:

@@ -324,6 +324,7 @@ class Store:
             author = viewer.username
             access.check_write(viewer, layer, current)
             access.check_write(viewer, layer, {**current, **changes})
+            access.check_changes(viewer, layer, current, changes)
         values = {k: v for k, v in changes.items() if k in table.columns and k not in ("id", "version", "geom")}
         if "geometry" in changes and "geom" in table.columns:
             geometry = changes["geometry"]

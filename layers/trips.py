@@ -238,15 +238,27 @@ def _about(report: dict) -> Iterator[None]:
         raise error from None
 
 
-def _linked(store: Store, connection: sa.Connection, ids: list[str], viewer: Viewer) -> list[dict]:
-    """The reports a trip is for, as this person sees them; one they may not see is not there."""
+def _linked(
+    store: Store, connection: sa.Connection, ids: list[str], viewer: Viewer, gone_ok: bool = False
+) -> list[dict]:
+    """The reports a trip is for, as this person sees them; one they may not see is not there.
+    With `gone_ok` (an outcome), a report deleted since the trip was planned is passed over."""
     reports = []
     for report_id in ids:
         report = seen_record(store, connection, "reports", report_id, viewer)
+        if report is None and gone_ok and _deleted(store, connection, report_id):
+            continue
         if report is None:
             raise TripProblem(f"{_label('linked_report_ids')}: không có tin báo «{report_id[:60]}».")
         reports.append(report)
     return reports
+
+
+def _deleted(store: Store, connection: sa.Connection, report_id: str) -> bool:
+    table = store.table("reports")
+    query = sa.select(table.c.deleted_at).where(table.c.id == report_id)
+    row = connection.execute(query).first()
+    return row is None or row.deleted_at is not None  # purged, or in the bin
 
 
 def _most_common(reports: list[dict], name: str) -> str | None:
@@ -451,7 +463,7 @@ def record_outcome(
         changes.update({k: v for k, v in handover.items() if v is not None})
         _with_track(changes, track)
         _check_trip({**trip, **changes}, set(changes))
-        reports = _linked(store, connection, ids, viewer)
+        reports = _linked(store, connection, ids, viewer, gone_ok=True)
         new_version = store.update(
             "trips",
             trip_id,
@@ -482,8 +494,8 @@ def _move_reports(
     for report in reports:
         remains = found.get(report["id"])
         target = "remains_found" if remains else STEP_OF_OUTCOME[outcome]
-        if outcome == "cancelled" and report["status"] != "planned":
-            continue  # a trip not made says nothing of a report that moved on by another trip
+        if report["status"] != "planned" and not remains:
+            continue  # the report moved on by another trip or step: this outcome says nothing new of it
         if target != "remains_found" and _waiting(connection, store, report["id"], trip["id"]):
             continue
         given = StepInput(note=reason, trip=trip["id"], remains=remains)

@@ -19,16 +19,21 @@ from geo.admin import province_names
 from geo.coords import CoordinateError, format_position
 from geo.datums import DATUMS, get_datum
 from layers import records
-from layers.access import Reach, sees_contacts
+from layers.access import sees_contacts
 from layers.errors import LayersError
+from layers.importers.reports import COORDINATE_NOTE, PROVINCE_NOTE
+from layers.privacy import free_text_fields
 from layers.schema import Field, Layer
+from layers.users import list_users
+from layers.workflow import LEADERS
 from ui.mapview import base_map, short_id
 from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
+from ui.widgets import chapter_choice
 
 # Shown as boxes of several lines: what a witness tells in their own words.
 LONG_TEXT = frozenset({"place_description", "period_text", "notes", "private_notes"})
 POSITION_SYSTEMS = (("WGS84", "wgs84_decimal"), ("DMS", "dms"), ("VN-2000", "vn2000_tm3"), ("MGRS", "mgrs"))
-NOTE_MARKS = ("[Tọa độ]", "[Tỉnh]")  # what the importer adds to the notes about the place it read
+NOTE_MARKS = (COORDINATE_NOTE, PROVINCE_NOTE)  # what the importer adds to the notes about the place
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,10 @@ def _open(layer: Layer, record: dict | None, keys: FormKeys) -> None:
     person started from: a save after someone else's is refused with what changed."""
     opened = None if record is None else record["id"]  # not its version: see _save
     if st.session_state.get(keys.opened) == (opened or "new"):
-        return
+        newer = record is not None and int(record["version"]) != st.session_state.get(keys.version)
+        if not (newer and _untouched(layer, keys)):
+            return  # what the person typed stays, and the version they started from with it
+        st.session_state.pop(f"{keys.prefix}#initial_of", None)  # changed elsewhere, nothing typed: show it
     for name in (*layer.form_fields, records.COORDINATES):
         f = layer.field(name) if name != records.COORDINATES else None
         value = None if record is None else record.get(name)
@@ -114,6 +122,15 @@ def _open(layer: Layer, record: dict | None, keys: FormKeys) -> None:
         st.session_state[keys.field(name)] = _initial_text(f, value)
     st.session_state[keys.version] = None if record is None else int(record["version"])
     st.session_state[keys.opened] = opened or "new"
+
+
+def _untouched(layer: Layer, keys: FormKeys) -> bool:
+    """Whether nothing was typed since the form was filled."""
+    return all(
+        _as_text(st.session_state.get(keys.field(name))) == st.session_state.get(f"{keys.prefix}#initial.{name}", "")
+        for name in (*layer.form_fields, records.COORDINATES)
+        if f"{keys.prefix}#initial.{name}" in st.session_state
+    )
 
 
 def _take_pending_click(layer: Layer, keys: FormKeys) -> None:
@@ -143,6 +160,13 @@ def _widget(layer: Layer, name: str, keys: FormKeys) -> None:
     f = layer.field(name)
     if name == "coord_datum":
         _choice(label, key, {"": t("imp_datum_auto"), **{code: d.label for code, d in DATUMS.items()}})
+    elif name == "assigned_team":
+        teams = {
+            u["username"]: f"{u['display_name'] or u['username']} ({u['username']})"
+            for u in list_users(store(), viewer())
+            if u["role"] == "team" and not u["disabled"]
+        }
+        _choice(label, key, {"": "—", **teams})
     elif f.vocabulary and name != "war":
         terms = {term.code: term.label_en if lang() == "en" else term.label_vi for term in f.vocabulary}
         _choice(label, key, {"": "—", **terms})
@@ -189,7 +213,7 @@ def _as_text(value: object) -> str:
     return str(value).strip()
 
 
-def _values(layer: Layer, keys: FormKeys, names: tuple[str, ...]) -> dict[str, str]:
+def _values(keys: FormKeys, names: tuple[str, ...]) -> dict[str, str]:
     return {name: _as_text(st.session_state.get(keys.field(name))) for name in names}
 
 
@@ -198,8 +222,12 @@ def _names(layer: Layer, record: dict | None) -> tuple[str, ...]:
     names = list(layer.form_fields)
     if layer.name != "reports" and _coordinate_field(layer):
         names.append(records.COORDINATES)
-    if record is not None and not sees_contacts(viewer(), layer, record):
-        names = [n for n in names if not layer.field(n).private] if layer.name == "reports" else names
+    if record is not None and layer.owner and not sees_contacts(viewer(), layer, record):
+        # what they see hidden they may not write over (access.check_changes)
+        hidden = {*layer.private_fields, *free_text_fields(layer)}
+        names = [n for n in names if n not in hidden]
+    if layer.assignee and viewer().role.code not in LEADERS:
+        names = [n for n in names if n != layer.assignee]  # a leader gives a report to a team
     return tuple(names)
 
 
@@ -276,14 +304,7 @@ def _chapter(keys: FormKeys, record: dict | None) -> str | None:
     if record is not None:
         return None
     chapters = layer_frame("chapters", data_version())
-    person = viewer()
-    if person.role.reach is not Reach.ALL:
-        chapters = chapters[chapters["id"].isin(person.chapters)]
-    chapters = chapters.iloc[(chapters["id"] != person.chapter_id).argsort(kind="stable")]
-    names = dict(zip(chapters["id"], chapters["name"], strict=True))
-    if not names:
-        return person.chapter_id
-    return st.selectbox(t("field_chapter"), list(names), format_func=names.get, key=keys.field("chapter_id"))
+    return chapter_choice(chapters, viewer(), t("field_chapter"), keys.field("chapter_id"))
 
 
 def _save(layer: Layer, record: dict | None, values: dict[str, str], chapter: str | None, keys: FormKeys) -> None:
@@ -342,8 +363,8 @@ def record_form(layer: Layer, record: dict | None, prefix: str) -> str | None:
         if box == records.COORDINATES and group.key == "where":
             _widget(layer, records.COORDINATES, keys)
         if box and box in (*fields, records.COORDINATES) and (group.key in ("place", "where")):
-            _preview(layer, _values(layer, keys, names), keys)
-    values = _values(layer, keys, names)
+            _preview(layer, _values(keys, names), keys)
+    values = _values(keys, names)
     if st.button(t("form_save"), type="primary", key=f"{prefix}#save", icon=":material/save:"):
         try:
             _save(layer, record, values, chapter, keys)

@@ -125,11 +125,11 @@ def build(
     period: Period,
     today: date,
     *,
-    events: pd.DataFrame | None = None,
+    events: pd.DataFrame,
 ) -> CampaignReport:
     """The report of a chapter (None: every report and trip given) from frames a person sees
     and the status events of the same person (layers.events.status_events; `report_of` reads
-    both). Without events, nothing counts as verified or identified."""
+    both): required, so that no caller reports zero verified by forgetting them."""
     scope = Scope.of(clean_frame(reports), trips, chapter_id, events)
     received = scope.received(period)
     previous = period.previous()

@@ -241,14 +241,14 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
         record.update(coord_system=position.system, coord_datum=position.datum)
         given = record.get("uncertainty_m")
         record["uncertainty_m"] = max(given or 0.0, position.precision_m)
-        notes += [f"[Tọa độ] {w}" for w in position.warnings]
+        notes += [f"{COORDINATE_NOTE} {w}" for w in position.warnings]
     named = record.pop("province_34", None)
     if point is None:  # a located report takes its provinces from its point (_place)
         record["province_34"] = province_code(named) if named else None
         if record["province_34"] is None and record.get("historical_place"):
             record["province_34"] = province_code(record["historical_place"])
         if named and record["province_34"] is None:
-            notes.append(f"[Tỉnh] Không nhận ra «{named}».")
+            notes.append(f"{PROVINCE_NOTE} Không nhận ra «{named}».")
         if record["province_34"] is not None:
             record["country"] = "VN"
     if notes:
@@ -256,6 +256,8 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
     return point
 
 
+# How the importer marks what it adds to a report's notes about the place it read.
+COORDINATE_NOTE, PROVINCE_NOTE = "[Tọa độ]", "[Tỉnh]"
 PLACE_COLUMNS = ("country", "province_34", "province_63", "abroad_province")
 
 

@@ -13,7 +13,6 @@ import pandas as pd
 import streamlit as st
 
 from geo.text import fold
-from layers.access import Reach
 from layers.campaign import vietnam_today
 from layers.errors import LayersError
 from layers.importers.trips import read_track
@@ -23,7 +22,7 @@ from layers.trips import PLANNABLE, add_trip, edit_trip, record_outcome
 from ui.history_view import history_lines
 from ui.mapview import status_label
 from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
-from ui.widgets import TABLE_MAX
+from ui.widgets import TABLE_MAX, chapter_choice
 
 FLASH = "_trip_flash"  # the message of the last write, shown after the rerun that shows its result
 CHOSEN = "trip_choice"
@@ -53,8 +52,8 @@ def _said(value: object, otherwise: str = "") -> str:
     return otherwise if blank(value) else str(value)
 
 
-def _report_name(row: pd.Series) -> str:
-    names = _said(row.get("martyr_names"))
+def _report_name(row: pd.Series, escape=str) -> str:
+    names = escape(_said(row.get("martyr_names")))
     return f"#{short_code(row['id'])}" + (f" {names}" if names else "")
 
 
@@ -104,19 +103,6 @@ def _typed(text: str, reports: pd.DataFrame) -> list[str]:
     return ids
 
 
-def _chapter_choice(chapters: pd.DataFrame) -> str | None:
-    """The chapter the trip is for: any for the centre, one of one's own chapters for the others
-    (one's own first)."""
-    person = viewer()
-    if person.role.reach is not Reach.ALL:
-        chapters = chapters[chapters["id"].isin(person.chapters)]
-    chapters = chapters.iloc[(chapters["id"] != person.chapter_id).argsort(kind="stable")]
-    names = dict(zip(chapters["id"], chapters["name"], strict=True))
-    if not names:
-        return person.chapter_id
-    return st.selectbox(t("trip_chapter"), list(names), format_func=names.get, key="trip_chapter")
-
-
 def _plan(reports: pd.DataFrame, chapters: pd.DataFrame) -> None:
     st.subheader(t("trip_plan"))
     st.caption(t("trip_plan_hint"))
@@ -140,7 +126,7 @@ def _plan(reports: pd.DataFrame, chapters: pd.DataFrame) -> None:
         typed = st.text_input(t("trip_typed_ids"), key="trip_typed")
         team = st.text_input(t("trip_team"), max_chars=200, key="trip_team")
         days = st.date_input(t("trip_dates"), (today, today + timedelta(days=2)), format="DD/MM/YYYY", key="trip_days")
-        chapter = _chapter_choice(chapters)
+        chapter = chapter_choice(chapters, viewer(), t("trip_chapter"), "trip_chapter")
         name = st.text_input(t("trip_name"), max_chars=200, key="trip_name")
         notes = st.text_area(t("trip_notes"), max_chars=5_000, key="trip_notes")
         upload = st.file_uploader(t("trip_track"), type=GPS_TYPES, key="trip_track")
@@ -217,7 +203,10 @@ def _outcome_form(trip: pd.Series, linked: pd.DataFrame) -> None:
         )
         per_report = {
             str(r["id"]): st.number_input(
-                t("trip_remains_at", name=_report_name(r)), min_value=0, step=1, key=f"trip_rem_{trip_id}_{r['id']}"
+                t("trip_remains_at", name=_report_name(r, plain)),  # a label is markdown: the name escaped
+                min_value=0,
+                step=1,
+                key=f"trip_rem_{trip_id}_{r['id']}",
             )
             for _, r in linked.iterrows()
         }
@@ -293,7 +282,7 @@ def _attach_track(trip: pd.Series) -> None:
 
 
 def _trip_panel(trip: pd.Series, reports: pd.DataFrame) -> None:
-    st.subheader(_said(trip["name"], short_code(trip["id"])))
+    st.subheader(plain(_said(trip["name"], short_code(trip["id"]))))
     st.caption(
         plain(
             t(
