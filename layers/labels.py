@@ -78,14 +78,17 @@ def period_text(row: Mapping) -> str:
 
     >>> period_text({"year_from": 1968, "year_to": 1968, "period_text": "Tết Mậu Thân"})
     '1968 (Tết Mậu Thân)'
+    >>> period_text({"year_from": 1968, "year_to": None, "period_text": None})  # one year told
+    '1968'
     """
     told = row.get("period_text")
     told = "" if blank(told) else str(told)
-    if not blank(row.get("year_from")) and not blank(row.get("year_to")):
-        y0, y1 = int(row["year_from"]), int(row["year_to"])
-        years = str(y0) if y0 == y1 else f"{y0}–{y1}"
-        return years if told in ("", years) else f"{years} ({told})"
-    return told
+    given = [int(row[k]) for k in ("year_from", "year_to") if not blank(row.get(k))]
+    if not given:
+        return told
+    y0, y1 = given[0], given[-1]
+    years = str(y0) if y0 == y1 else f"{y0}–{y1}"
+    return years if told in ("", years) else f"{years} ({told})"
 
 
 def short_code(record_id: object) -> str:

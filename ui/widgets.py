@@ -8,10 +8,29 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from layers.access import Reach, Viewer
 from layers.campaign import DECIMALS, FIGURE_LABELS, Figures, figure_label
 from layers.labels import number
 
 TABLE_MAX = 1000  # rows sent to a table; counts, maps and exports always cover every row
+
+
+def chapter_choice(
+    chapters: pd.DataFrame, person: Viewer, label: str, key: str, none_label: str | None = None
+) -> str | None:
+    """The chapter a new record (a report, a trip, a file) is for: any for the centre (or none,
+    first, when `none_label` names that choice), one of one's own chapters for the others, one's
+    own first."""
+    everything = person.role.reach is Reach.ALL
+    if not everything:
+        chapters = chapters[chapters["id"].isin(person.chapters)]
+    chapters = chapters.iloc[(chapters["id"] != person.chapter_id).argsort(kind="stable")]
+    names = dict(zip(chapters["id"], chapters["name"], strict=True))
+    if everything and none_label is not None:
+        names = {"": none_label, **names}
+    if not names:
+        return person.chapter_id
+    return st.selectbox(label, list(names), format_func=names.get, key=key) or None
 
 
 def figure_metrics(now: Figures, before: Figures | None, lang: str) -> None:

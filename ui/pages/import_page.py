@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.datums import DATUMS
-from layers.access import Reach, Right
+from layers.access import Right
 from layers.campaign import VIETNAM
 from layers.errors import LayersError, StoreError
 from layers.history import aware
@@ -25,6 +25,7 @@ from layers.labels import number
 from layers.schema import REPORTS
 from ui.mapview import base_map, escape
 from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
+from ui.widgets import chapter_choice
 
 PREVIEW_ROWS = 200
 SKIP = ""
@@ -36,17 +37,9 @@ def _table(name: str, data: bytes, sheet: str | None):
 
 
 def _chapter_choice() -> str | None:
-    """The chapter the file is for: any for the centre, one of one's own chapters for the others
-    (their own first)."""
+    """The chapter the file is for (the centre may import for none)."""
     chapters = layer_frame("chapters", data_version())
-    person = viewer()
-    if person.role.reach is not Reach.ALL:
-        chapters = chapters[chapters["id"].isin(person.chapters)]
-        chapters = chapters.iloc[(chapters["id"] != person.chapter_id).argsort(kind="stable")]
-        names = dict(zip(chapters["id"], chapters["name"], strict=True))
-        return st.selectbox(t("imp_chapter"), list(names), format_func=names.get, key="imp_chapter")
-    names = {"": t("imp_no_chapter"), **dict(zip(chapters["id"], chapters["name"], strict=True))}
-    return st.selectbox(t("imp_chapter"), list(names), format_func=names.get, key="imp_chapter") or None
+    return chapter_choice(chapters, viewer(), t("imp_chapter"), "imp_chapter", none_label=t("imp_no_chapter"))
 
 
 def _mapping(columns: list[str]) -> dict[str, str]:
