@@ -130,6 +130,32 @@ def app_url(app_db_url, tmp_path_factory):
     yield from _start_app(app_db_url, tmp_path_factory.mktemp("app-log") / "app.log")
 
 
+def app_of_its_own(tmp_path_factory, name: str, prepare=None):
+    """An app on its own database of 2,000 demo reports (and what `prepare(store)` adds), for a
+    module whose tests add and change records (the shared `app_url` holds counts other tests
+    check): yields (url, database url)."""
+    from layers.seed import load_demo, seed_reference
+    from layers.store import Store
+
+    _need_chromium()
+    tmp = tmp_path_factory.mktemp(name)
+    db_url = f"sqlite:///{tmp / 'campaign.sqlite'}"
+    store = Store.open(db_url)
+    seed_reference(store)
+    load_demo(store, reports=2000, seed=7)
+    if prepare is not None:
+        prepare(store)
+    store.engine.dispose()
+    for url in _start_app(db_url, tmp / "app.log"):
+        yield url, db_url
+
+
+@pytest.fixture(scope="module")
+def case_app(tmp_path_factory):
+    """An app of its own for the case-work tests: (url, database url)."""
+    yield from app_of_its_own(tmp_path_factory, "case")
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -22,6 +22,21 @@ DEMO_PASSWORD = "demo2027"
 SIGN_OUT = "Đăng xuất"
 
 
+MAIN = '[data-testid="stMain"]'
+
+
+def wait_text(page, text: str, timeout_s: float = 60) -> str:
+    """The main area's text once it holds `text` (Streamlit replaces elements as it reruns)."""
+    deadline = time.monotonic() + timeout_s
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = page.locator(MAIN).inner_text()
+        if text in shown:
+            return shown
+        page.wait_for_timeout(300)
+    raise AssertionError(f"«{text}» did not appear; the page said:\n{shown[-2000:]}")
+
+
 def on_sign_in_page(page) -> bool:
     return urlparse(page.url).path.rstrip("/") == SIGN_IN_PATH
 

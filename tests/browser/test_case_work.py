@@ -1,40 +1,33 @@
-"""The case story in a real browser: a recorder writes down a veteran's account (an old map grid
-reference on Indian 1960), sees where it lies before saving, saves it, finds it on the map as
-"Mới nhận" and verifies it; two people correcting one report at once: the second is refused and
-shown what the first changed."""
+"""The case story in a real browser, in an app of its own: a recorder writes down a veteran's
+account (an old map grid reference on Indian 1960), sees where it lies before saving, saves it,
+finds it on the map as "Mới nhận" and verifies it; the chapter leader plans a trip for it and
+records two sets of remains found; the map, the table, the work page and the 1-year report follow.
+A step that needs a note is refused without one; two people correcting one report at once: the
+second is refused and shown what the first changed."""
 
 from __future__ import annotations
 
-import time
 from urllib.parse import quote
 
 from layers.access import system
+from layers.labels import short_code
+from layers.schema import REPORTS
 from layers.store import Store
 from tests.browser.conftest import offline_context, save_screenshot
 from tests.browser.helpers import (
     CHAPTER_LEADER,
+    MAIN,
     RECORDER,
+    all_text,
     only_tiles_were_blocked,
     select_first_row,
     sign_in,
     wait_for_counts,
+    wait_text,
     wait_until_idle,
 )
 
-MAIN = '[data-testid="stMain"]'
 MARTYR = "Liệt sĩ Đồng Đội Gio An"
-
-
-def wait_text(page, text: str, timeout_s: float = 60) -> str:
-    """The main area's text once it holds `text` (Streamlit replaces elements as it reruns)."""
-    deadline = time.monotonic() + timeout_s
-    shown = ""
-    while time.monotonic() < deadline:
-        shown = page.locator(MAIN).inner_text()
-        if text in shown:
-            return shown
-        page.wait_for_timeout(300)
-    raise AssertionError(f"«{text}» did not appear; the page said:\n{shown[-2000:]}")
 
 
 def choose(page, scope, label: str, option: str) -> None:
@@ -104,12 +97,67 @@ def take_step(page, target: str | None = None, note: str | None = None) -> None:
     wait_until_idle(page)
 
 
-def test_a_recorder_adds_an_old_grid_reference_sees_it_in_vn2000_before_saving_and_verifies_it(
-    browser, app_url, app_db_url
-):
-    context = offline_context(browser)
-    page = context.new_page()
+def metrics(page) -> dict[str, int]:
+    """The headline figures shown on the page, by label (whole numbers only)."""
+    shown = {}
+    for box in page.locator('[data-testid="stMetric"]').all():
+        label, value, *_ = [line for line in box.inner_text().splitlines() if line.strip()]
+        digits = value.replace(".", "").replace(",", "").strip()
+        if digits.isdigit():
+            shown[label.strip()] = int(digits)
+    return shown
+
+
+def one_year_report(page, url: str) -> dict[str, int]:
+    """Quảng Trị's 1-year campaign report (14/3/2026 – 13/3/2027, which holds today), as its leader sees it."""
+    sign_in(page, url, CHAPTER_LEADER, path="/bao-cao")
+    choose(page, page.locator(MAIN), "Kỳ báo cáo", "Sơ kết 1 năm")
+    wait_text(page, "so với kỳ trước")  # the 1-year report compares with the 6-month one
+    wait_until_idle(page)
+    shown = metrics(page)
+    assert "Tin báo đã xác minh" in shown, shown
+    return shown
+
+
+def work_page(page, url: str, who: str) -> str:
+    sign_in(page, url, who, path="/viec-can-lam")
+    wait_text(page, "việc đang chờ")
+    wait_until_idle(page)
+    return page.locator(MAIN).inner_text()
+
+
+def plan_and_find_remains(page, url: str, code: str) -> None:
+    """The chapter leader plans a trip for the report and records two sets of remains found there."""
+    sign_in(page, url, CHAPTER_LEADER, path="/chuyen-tim-kiem")
+    wait_text(page, "Lên kế hoạch chuyến tìm kiếm")
+    wait_until_idle(page)
+    find = page.get_by_label("Tìm tin báo (tên, đơn vị, mã)")
+    find.fill(code)
+    find.press("Enter")
+    wait_text(page, "1 tin báo có thể lên kế hoạch")
+    wait_until_idle(page)
+    select_first_row(page)
+    wait_text(page, "Đã chọn 1 tin báo")
+    page.get_by_label("Đội tìm kiếm", exact=True).fill("Đội tìm kiếm Gio An (câu chuyện)")
+    page.get_by_role("button", name="Lưu chuyến").click()
+    wait_text(page, "Đã lưu chuyến")
+    wait_text(page, "Ghi kết quả chuyến")
+    wait_until_idle(page)
+    page.locator('[data-testid="stRadio"]').get_by_text("Tìm thấy hài cốt").click()
+    page.get_by_label(f"Số hài cốt tìm thấy ở #{code}").fill("2")
+    page.get_by_role("button", name="Ghi kết quả").click()
+    wait_text(page, "Đã ghi kết quả «Tìm thấy hài cốt»")
+
+
+def test_the_veterans_account_from_the_phone_call_to_the_remains_found_in_the_browser(browser, case_app):
+    """Issue 14's story: the recorder writes it down and verifies it, the chapter leader plans the
+    search and records two sets of remains found; the map, the table, the work page and the
+    campaign report follow, and every step is in the history."""
+    app_url, app_db_url = case_app
+    recorder, leader = offline_context(browser), offline_context(browser)
+    page, lead = recorder.new_page(), leader.new_page()
     try:
+        before = one_year_report(lead, app_url)
         preview = add_the_report(page, app_url)
         # The grid reference read on Indian 1960, its zone taken from the province: every system shown.
         assert "WGS84: 16.65" in preview and "MGRS: 48Q XD" in preview
@@ -119,6 +167,13 @@ def test_a_recorder_adds_an_old_grid_reference_sees_it_in_vn2000_before_saving_a
         assert (stored["status"], stored["coord_datum"], stored["coord_system"]) == ("new", "indian1960", "mgrs")
         assert stored["province_34"] == "VN-25" and stored["witness_birth_year"] == 1946
         assert abs(stored["geometry"].y - 16.655) < 0.01 and abs(stored["geometry"].x - 106.732) < 0.01
+        code = short_code(stored["id"])
+
+        # A witness born in 1946: his account comes first on the recorder's work page.
+        work = work_page(page, app_url, RECORDER)
+        new_reports = work[work.index("Tin báo mới cần xác minh") :]
+        assert new_reports.index(MARTYR) < new_reports.index("Mở tin báo") + 200
+        assert "Nhân chứng cao tuổi" in new_reports
 
         detail = open_on_map(page, app_url, RECORDER, MARTYR)
         assert "Trạng thái: Mới nhận" in detail
@@ -128,19 +183,45 @@ def test_a_recorder_adds_an_old_grid_reference_sees_it_in_vn2000_before_saving_a
         take_step(page, note="Gọi lại nhân chứng; khớp với sổ đơn vị C552")
         wait_text(page, "Đã chuyển sang «Đã xác minh»")
         save_screenshot(page, "report_verified")
+        assert the_report(app_db_url)["status"] == "verified"
+
+        assert MARTYR in work_page(lead, app_url, CHAPTER_LEADER)  # verified, no search planned yet
+        plan_and_find_remains(lead, app_url, code)
         stored = the_report(app_db_url)
-        assert stored["status"] == "verified"
+        assert (stored["status"], stored["remains_count"]) == ("remains_found", 2)
+
+        detail = open_on_map(lead, app_url, CHAPTER_LEADER, MARTYR)
+        assert "Trạng thái: Đã tìm thấy hài cốt" in detail
+        assert "Đã tìm thấy hài cốt: 1" in lead.locator(MAIN).inner_text()  # the table's count by status
+        remains_found_colour = next(t.color for t in REPORTS.field("status").vocabulary if t.code == "remains_found")
+        assert remains_found_colour in all_text(lead)  # the map draws it in the colour of its status
+        save_screenshot(lead, "report_remains_found")
+        assert MARTYR not in work_page(lead, app_url, CHAPTER_LEADER)  # nothing left to plan for it
+
+        after = one_year_report(lead, app_url)
+        assert after["Tin báo tiếp nhận"] == before["Tin báo tiếp nhận"] + 1
+        assert after["Tin báo đã xác minh"] == before["Tin báo đã xác minh"] + 1
+        assert after["Chuyến tìm kiếm đã đi"] == before["Chuyến tìm kiếm đã đi"] + 1
+        assert after["Hài cốt tìm thấy"] == before["Hài cốt tìm thấy"] + 2
+
         store = Store.open(app_db_url)
         try:
             entries = store.history(stored["id"], system())
         finally:
             store.engine.dispose()
-        assert [e["action"] for e in entries] == ["insert", "status", "status"]
-        assert entries[-1]["actor"] == RECORDER
-        assert entries[-1]["reason"] == "Gọi lại nhân chứng; khớp với sổ đơn vị C552"
-        assert only_tiles_were_blocked(context) == []  # no internet needed: tiles fall back
+        steps = [(e["action"], e["actor"], e["changes"].get("status", [None, None])[1]) for e in entries]
+        assert steps == [
+            ("insert", RECORDER, "new"),
+            ("status", RECORDER, "verifying"),
+            ("status", RECORDER, "verified"),
+            ("status", CHAPTER_LEADER, "planned"),
+            ("status", CHAPTER_LEADER, "remains_found"),
+        ]
+        assert entries[2]["reason"] == "Gọi lại nhân chứng; khớp với sổ đơn vị C552"
+        assert only_tiles_were_blocked(recorder) == [] and only_tiles_were_blocked(leader) == []
     finally:
-        context.close()
+        recorder.close()
+        leader.close()
 
 
 def a_demo_report(db_url: str, status: str) -> dict:
@@ -155,7 +236,8 @@ def a_demo_report(db_url: str, status: str) -> dict:
         store.engine.dispose()
 
 
-def test_a_step_that_needs_a_note_is_refused_without_one_and_says_what_it_needs(browser, app_url, app_db_url):
+def test_a_step_that_needs_a_note_is_refused_without_one_and_says_what_it_needs(browser, case_app):
+    app_url, app_db_url = case_app
     report = a_demo_report(app_db_url, "verifying")
     context = offline_context(browser)
     page = context.new_page()
@@ -178,7 +260,8 @@ def the_record(db_url: str, record_id: str) -> dict:
         store.engine.dispose()
 
 
-def test_two_people_correcting_one_report_the_second_save_is_refused_and_shown_the_change(browser, app_url, app_db_url):
+def test_two_people_correcting_one_report_the_second_save_is_refused_and_shown_the_change(browser, case_app):
+    app_url, app_db_url = case_app
     report_id = a_demo_report(app_db_url, "new")["id"]
     first, second = offline_context(browser), offline_context(browser)
     try:

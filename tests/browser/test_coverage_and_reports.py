@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 from pathlib import Path
 
 import openpyxl
 from pypdf import PdfReader
 
 from layers.access import system
-from layers.campaign import PERIODS, Scope, days_left
+from layers.campaign import PERIODS, Scope, days_left, vietnam_today
 from layers.coverage import coverage_states
 from layers.exporters.selection import narrow
 from layers.query import FilterSpec
@@ -96,7 +95,7 @@ def test_the_overview_shows_days_left_and_the_sourced_national_targets(app_url, 
     page = offline_page
     sign_in(page, app_url)
     page.get_by_text("Số ngày còn lại đến 27/07/2027").wait_for(timeout=60_000)
-    page.get_by_text(str(days_left(date.today()))).first.wait_for(timeout=10_000)
+    page.get_by_text(str(days_left(vietnam_today()))).first.wait_for(timeout=10_000)  # the day in Vietnam
     page.get_by_text("Mục tiêu quốc gia đã công bố").wait_for(timeout=10_000)
     page.get_by_text("plo.vn", exact=False).first.wait_for(timeout=10_000)
     save_screenshot(page, "overview")

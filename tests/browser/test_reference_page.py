@@ -6,13 +6,13 @@ from __future__ import annotations
 from layers.access import system
 from layers.store import Store
 from tests.browser.conftest import offline_context, save_screenshot
-from tests.browser.helpers import ADMIN, CHAPTER_LEADER, sign_in, wait_until_idle
-from tests.browser.test_case_work import MAIN, wait_text
+from tests.browser.helpers import ADMIN, CHAPTER_LEADER, MAIN, sign_in, wait_text, wait_until_idle
 
 NAME = "Nghĩa trang liệt sĩ Thử Nghiệm"
 
 
-def test_an_admin_adds_a_cemetery_with_its_source_and_point(browser, app_url, app_db_url):
+def test_an_admin_adds_a_cemetery_with_its_source_and_point(browser, case_app):
+    app_url, app_db_url = case_app
     context = offline_context(browser)
     page = context.new_page()
     try:
@@ -46,7 +46,8 @@ def test_an_admin_adds_a_cemetery_with_its_source_and_point(browser, app_url, ap
         context.close()
 
 
-def test_a_chapter_leader_has_no_reference_page(browser, app_url):
+def test_a_chapter_leader_has_no_reference_page(browser, case_app):
+    app_url, _ = case_app
     context = offline_context(browser)
     page = context.new_page()
     try:

@@ -5,30 +5,15 @@ half of issue 14's undo: a recorder withdraws her own import on the import page.
 
 from __future__ import annotations
 
-import time
-
 import sqlalchemy as sa
 
 from layers.access import system
 from layers.labels import short_code
 from layers.store import Store
 from tests.browser.conftest import offline_context, save_screenshot
-from tests.browser.helpers import CHAPTER_LEADER, RECORDER, select_first_row, sign_in, wait_until_idle
+from tests.browser.helpers import CHAPTER_LEADER, RECORDER, select_first_row, sign_in, wait_text, wait_until_idle
 
-MAIN = '[data-testid="stMain"]'
 TEAM = "Đội tìm kiếm Gio Linh (thử)"
-
-
-def wait_text(page, text: str, timeout_s: float = 60) -> str:
-    """The main area's text once it holds `text` (Streamlit replaces elements as it reruns)."""
-    deadline = time.monotonic() + timeout_s
-    shown = ""
-    while time.monotonic() < deadline:
-        shown = page.locator(MAIN).inner_text()
-        if text in shown:
-            return shown
-        page.wait_for_timeout(300)
-    raise AssertionError(f"«{text}» did not appear; the page said:\n{shown[-2000:]}")
 
 
 def _verified_report(db_url: str) -> dict:
@@ -57,7 +42,8 @@ def _stored(db_url: str, record_id: str) -> dict:
         store.engine.dispose()
 
 
-def test_a_leader_plans_a_trip_and_records_remains_found_and_the_report_follows(browser, app_url, app_db_url):
+def test_a_leader_plans_a_trip_and_records_remains_found_and_the_report_follows(browser, case_app):
+    app_url, app_db_url = case_app
     report = _verified_report(app_db_url)
     code = short_code(report["id"])
     context = offline_context(browser)
@@ -117,7 +103,8 @@ def _imported_records(db_url: str) -> list[dict]:
         store.engine.dispose()
 
 
-def test_a_recorder_withdraws_her_own_import_and_its_reports_go_to_the_bin(browser, app_url, app_db_url, tmp_path):
+def test_a_recorder_withdraws_her_own_import_and_its_reports_go_to_the_bin(browser, case_app, tmp_path):
+    app_url, app_db_url = case_app
     source = tmp_path / WITHDRAWN_FILE
     source.write_text(WITHDRAWN_ROWS, encoding="utf-8")
     context = offline_context(browser)

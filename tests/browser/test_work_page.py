@@ -19,7 +19,7 @@ from layers.access import system
 from layers.store import Store
 from layers.users import find_user, viewer_of
 from layers.work import KINDS, kinds_for_role, work_items
-from tests.browser.conftest import _need_chromium, _start_app, offline_context, save_screenshot
+from tests.browser.conftest import app_of_its_own, offline_context, save_screenshot
 from tests.browser.helpers import CHAPTER_LEADER, all_text, sign_in, squeeze, wait_until_idle
 
 PATH = "/viec-can-lam"
@@ -48,17 +48,7 @@ def _referral(record_id: str, names: str, received: date, **witness) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def work_app(tmp_path_factory):
-    """The app on 2,000 demo reports and two referrals from Nghệ An to Quảng Trị: (url, db url)."""
-    from layers.seed import load_demo, seed_reference
-
-    _need_chromium()
-    tmp = tmp_path_factory.mktemp("work")
-    db_url = f"sqlite:///{tmp / 'campaign.sqlite'}"
-    store = Store.open(db_url)
-    seed_reference(store)
-    load_demo(store, reports=2000, seed=7)
+def _two_referrals(store: Store) -> None:
     store.insert(
         "reports",
         [
@@ -67,8 +57,12 @@ def work_app(tmp_path_factory):
         ],
         author="test",
     )
-    store.engine.dispose()
-    yield from ((url, db_url) for url in _start_app(db_url, tmp / "app.log"))
+
+
+@pytest.fixture(scope="module")
+def work_app(tmp_path_factory):
+    """The app on 2,000 demo reports and two referrals from Nghệ An to Quảng Trị: (url, db url)."""
+    yield from app_of_its_own(tmp_path_factory, "work", _two_referrals)
 
 
 def _leader_items(db_url: str):
