@@ -151,7 +151,7 @@ CHAPTER_LEVELS = (
 )
 # A report about a place in another province is work for that province's chapter too ("chuyển
 # đến"): it accepts the report or sends it back with a reason. No value: not yet answered.
-REFERRALS = (
+REFERRALS = (  # the first is the answer that makes the record the receiving chapter's work too
     Term("accepted", "Đã nhận", "Accepted"),
     Term("returned", "Đã trả lại", "Sent back"),
 )
