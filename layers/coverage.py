@@ -16,6 +16,14 @@ import shapely
 from geo.spatial import area_km2, searched_area
 
 DONE_OUTCOMES = ("nothing_found", "remains_found")
+OPEN_OUTCOMES = ("planned",)  # with no outcome at all too: a trip not yet made, still to be told
+
+
+def is_open(outcome: object) -> bool:
+    """Whether a trip with this outcome has yet to be made (or told)."""
+    return outcome is None or outcome in OPEN_OUTCOMES
+
+
 STATES = ("not_visited", "in_searched_area", "linked", "searched_by_status", "duplicate")
 SEARCHED_STATUSES = ("searched_not_found", "remains_found", "identified")  # a search took place
 GROUPS = ("province_34", "province_63", "chapter_id")

@@ -33,6 +33,7 @@ from geo.text import fold
 from layers.access import Right, Viewer
 from layers.campaign import vietnam_today
 from layers.chapters import find_chapter
+from layers.coverage import OPEN_OUTCOMES, is_open
 from layers.errors import LayersError
 from layers.importers.reports import province_code
 from layers.importers.trips import DEFAULT_SWEEP_M, EARLIEST, Track, latest_day, sweep_problem
@@ -285,7 +286,7 @@ def _waiting(connection: sa.Connection, store: Store, report_id: str, trip_id: s
     query = sa.select(table.c.linked_report_ids).where(
         table.c.deleted_at.is_(None),
         table.c.id != trip_id,
-        sa.or_(table.c.outcome == "planned", table.c.outcome.is_(None)),
+        sa.or_(table.c.outcome.in_(OPEN_OUTCOMES), table.c.outcome.is_(None)),
     )
     return any(report_id in [str(i) for i in (linked or [])] for linked in connection.execute(query).scalars())
 
@@ -371,7 +372,7 @@ def edit_trip(
         _check_trip({**current, **update}, set(update))
         before = [str(i) for i in (current.get("linked_report_ids") or [])]
         after = update.get("linked_report_ids", before)
-        if after != before and current.get("outcome") not in (None, "planned"):
+        if after != before and not is_open(current.get("outcome")):
             raise TripProblem(f"Chuyến đã có kết quả; không đổi {_label('linked_report_ids')} được nữa.")
         added = _linked(store, connection, [i for i in after if i not in before], viewer)
         off = [seen_record(store, connection, "reports", i, viewer) for i in before if i not in after]
@@ -444,7 +445,7 @@ def record_outcome(
     note = _text("notes", note)
     with store.engine.begin() as connection:
         trip = _trip(store, connection, trip_id, viewer)
-        if trip.get("outcome") not in (None, "planned"):
+        if not is_open(trip.get("outcome")):
             said = term_label(OUTCOMES, trip["outcome"], "vi")
             raise TripProblem(f"Chuyến «{trip.get('name') or trip_id}» đã có kết quả «{said}».")
         started = trip.get("date_from")

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from layers import referrals
 from layers.access import OPERATOR_NAME, Viewer, cut, rows_condition, writable_condition
 from layers.campaign import VIETNAM, vietnam_today
+from layers.coverage import OPEN_OUTCOMES
 from layers.history import HISTORY, aware
 from layers.privacy import fold_fast
 from layers.schema import REPORTS, TRIPS, Term
@@ -64,7 +65,6 @@ URGENCY = (
 ELDERLY_BEFORE = 1950  # a witness born before this year is elderly
 TO_VERIFY = ("new", "verifying")
 VERIFIED = ("verified",)  # a planned search moves a report to "planned" (layers.workflow)
-NO_OUTCOME = ("planned",)  # a trip's outcome that says nothing happened yet
 # Which reports may still be marked as repeating another: the sources of the workflow's step.
 MAY_BE_DUPLICATE = next(step.sources for step in STEPS if step.target == "duplicate")
 NEAR_M = 1000.0  # two reports of one martyr and unit this close may describe one grave
@@ -100,10 +100,6 @@ def kinds_for_role(role: str) -> tuple[Kind, ...]:
     """The kinds of work of a role; the server's operator has the centre's."""
     role = "admin" if role == OPERATOR_NAME else role
     return tuple(kind for kind in KINDS if role in kind.roles)
-
-
-def kind_of(code: str) -> Kind:
-    return next(kind for kind in KINDS if kind.code == code)
 
 
 def work_items(store: Store, viewer: Viewer, today: date | None = None) -> list[WorkItem]:
@@ -235,7 +231,7 @@ def _trips(store: Store, viewer: Viewer, today: date) -> list[WorkItem]:
     end = sa.func.coalesce(trips.c.date_to, trips.c.date_from)
     condition = sa.and_(
         writable_condition(viewer, TRIPS, trips),
-        sa.or_(trips.c.outcome.is_(None), trips.c.outcome.in_(NO_OUTCOME)),
+        sa.or_(trips.c.outcome.is_(None), trips.c.outcome.in_(OPEN_OUTCOMES)),
         sa.or_(end.is_(None), end < today),
     )
     query = sa.select(trips.c.id, trips.c.name, trips.c.chapter_id, end.label("end"), trips.c.created_at)

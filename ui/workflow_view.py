@@ -7,14 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from layers.access import AccessDenied, check_reach
+from layers.coverage import OPEN_OUTCOMES
 from layers.errors import LayersError
 from layers.labels import term_label
 from layers.schema import REPORTS
 from layers.workflow import StepInput, steps_from, take_step
 from ui.mapview import short_id
 from ui.state import data_version, lang, layer_frame, plain, prepared_reports, store, t, viewer
-
-OPEN_OUTCOMES = (None, "", "planned")  # trips a step may name: not yet done
 
 
 def _status(code: str) -> str:
