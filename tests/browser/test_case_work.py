@@ -69,7 +69,9 @@ def add_the_report(page, url: str) -> str:
     box.fill("XD 850 418")
     box.press("Enter")
     wait_until_idle(page)
-    preview = wait_text(page, "VN-2000: X =")
+    wait_text(page, "VN-2000: X =")
+    wait_until_idle(page)  # the run goes on to draw the importer's notes under the position
+    preview = wait_text(page, "Múi 48Q suy ra từ ô XD")
     page.get_by_label("Từ năm").fill("1968")
     page.get_by_label("Họ tên nhân chứng").fill("Cựu chiến binh Trần Văn Kể")
     page.get_by_label("Năm sinh nhân chứng").fill("1946")
