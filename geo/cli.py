@@ -10,6 +10,9 @@ import pandas as pd
 
 from geo.admin import (
     COUNTRY_NAMES,
+    ERA_34,
+    ERA_63,
+    Place,
     UnknownPlace,
     abroad_province_names,
     lookup,
@@ -17,6 +20,7 @@ from geo.admin import (
     resolve_place,
     territory_at,
 )
+from geo.communes import AdminUnit, find_place
 from geo.coords import CoordinateError, parse
 from geo.datums import DATUMS
 from geo.output import write_json
@@ -30,8 +34,9 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m geo", description="Địa danh và tỉnh các thời kỳ")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    place = sub.add_parser("place", help="tên địa danh mọi thời kỳ → tỉnh hiện nay")
+    place = sub.add_parser("place", help="tên địa danh mọi thời kỳ (tỉnh, huyện, xã) → tỉnh, xã hiện nay")
     place.add_argument("name")
+    place.add_argument("--hint", help="tỉnh hoặc huyện (mọi thời kỳ) để thu hẹp khi tên trùng")
     coord = sub.add_parser("parse-coord", help="chuỗi tọa độ mọi dạng → WGS84")
     coord.add_argument("text")
     coord.add_argument("--datum", choices=sorted(DATUMS), help="hệ quy chiếu khi chuỗi không ghi")
@@ -47,10 +52,43 @@ def run(argv: Sequence[str]) -> dict:
     if args.command == "parse-coord":
         return {"text": args.text, **parse(args.text, args.datum, args.province).as_dict()}
     if args.command == "place":
-        best = resolve_place(args.name)
-        others = [p.as_dict() for p in lookup(args.name)[1:]]
-        return {"query": args.name, **best.as_dict(), "other_matches": others}
+        return _place(args.name, args.hint)
     return _province_at(args.lat, args.lon)
+
+
+def _province_place(unit: AdminUnit) -> Place:
+    """The gazetteer's entry for a unit's province: of 2008–2025, or today's for a commune of
+    today whose centroid lies in no 63-era province."""
+    era, name = (ERA_63, province_names("63")[unit.province_63]) if unit.province_63 else (ERA_34, None)
+    name = name or province_names("34")[unit.province_34]
+    return next(p for p in lookup(name) if p.era == era and p.name == name)
+
+
+def _place(name: str, hint: str | None) -> dict:
+    """A name of any era: its province (the keys of geo.admin.Place) and, below it, the district
+    or commune it names (geo.communes.find_place). A name that is only a district or commune
+    takes the province of the unit found (of the first, when several share the name)."""
+    match = find_place(name, hint)
+    units = match.candidates or ((match.best,) if match.best else ())
+    try:
+        best = resolve_place(name)
+        others = [p.as_dict() for p in lookup(name)[1:]]
+    except UnknownPlace:
+        if not units:
+            raise UnknownPlace(
+                f"Không tìm thấy địa danh «{name.strip()}» trong danh mục tỉnh, huyện, xã các thời kỳ."
+            ) from None
+        provinces = list(dict.fromkeys(_province_place(u) for u in units))
+        best, others = provinces[0], [p.as_dict() for p in provinces[1:]]
+    return {
+        "query": name,
+        "hint": hint,
+        **best.as_dict(),
+        "other_matches": others,
+        "admin": match.best.as_dict() if match.best else None,
+        "admin_candidates": [u.as_dict() for u in match.candidates],
+        "ambiguous": match.ambiguous,
+    }
 
 
 def _province_at(lat: float, lon: float) -> dict:

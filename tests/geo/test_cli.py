@@ -63,3 +63,51 @@ def test_province_at_in_china_exits_2_with_one_vietnamese_line():
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert lines == ["Lỗi: Điểm (22.82, 108.32) nằm ngoài lãnh thổ Việt Nam, Lào và Campuchia."]
+
+
+def test_place_of_a_commune_names_both_eras_and_its_extent():
+    result = _run("place", "xã Gio An, huyện Gio Linh")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout, parse_constant=_refuse)
+    admin = data["admin"]
+    assert (admin["commune_63_name"], admin["district_63_name"], admin["province_63_name"]) == (
+        "Xã Gio An",
+        "Huyện Gio Linh",
+        "Quảng Trị",
+    )
+    assert (admin["commune_34_name"], admin["province_34_name"]) == ("Xã Cồn Tiên", "Quảng Trị")
+    assert admin["certainty"] == "exact" and data["ambiguous"] is False
+    lon_min, lat_min, lon_max, lat_max = admin["bbox"]
+    assert lon_min < admin["lon"] < lon_max and lat_min < admin["lat"] < lat_max and admin["radius_m"] > 0
+    # The province-level keys come from the commune's province.
+    assert (data["name"], data["provinces_34"], data["provinces_63"]) == ("Quảng Trị", ["Quảng Trị"], ["Quảng Trị"])
+
+
+def test_place_of_a_historical_province_keeps_its_keys_and_has_no_unit_below():
+    data = json.loads(_run("place", "Nghệ Tĩnh").stdout)
+    assert data["provinces_34"] == ["Nghệ An", "Hà Tĩnh"]
+    assert (data["admin"], data["admin_candidates"], data["ambiguous"]) == (None, [], False)
+
+
+def test_place_lists_every_candidate_of_a_shared_commune_name():
+    data = json.loads(_run("place", "xã Hòa An").stdout)
+    assert data["ambiguous"] is True and data["admin"] is None
+    provinces = {c["province_63_name"] for c in data["admin_candidates"] if c["level"] == "commune"}
+    assert {"Phú Yên", "Tuyên Quang", "An Giang"} <= provinces
+    assert {c["certainty"] for c in data["admin_candidates"]} == {"ambiguous"}
+
+
+def test_place_hint_narrows_a_shared_commune_name():
+    data = json.loads(_run("place", "xã Hòa An", "--hint", "Phú Yên").stdout)
+    assert data["ambiguous"] is False
+    assert data["admin"]["label_63"] == "Xã Hòa An, Huyện Phú Hòa, Phú Yên"
+    assert data["name"] == "Phú Yên" and data["hint"] == "Phú Yên"
+
+
+def test_place_of_an_unknown_commune_exits_2_with_one_vietnamese_line():
+    result = _run("place", "xã Không Tồn Tại")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "Lỗi: Không tìm thấy địa danh «xã Không Tồn Tại» trong danh mục tỉnh, huyện, xã các thời kỳ."
+    ]
