@@ -32,6 +32,7 @@ from layers.importers.reports import import_reports, rejected_csv
 from layers.importers.trips import DEFAULT_SWEEP_M, import_trips, read_track
 from layers.imports import list_imports, withdraw_import
 from layers.migrate import migrate_to
+from layers.places import admin_filter
 from layers.query import YEAR_MAX, YEAR_MIN, FilterSpec
 from layers.records import add_report, edit_report, read_json
 from layers.referrals import ACCEPTED, RETURNED, accept_referral, return_referral
@@ -147,6 +148,8 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ nhãn và tiêu đề cột")
     exporter.add_argument("--ascii", action="store_true", help="GPX: tên không dấu cho máy GPS đời cũ")
     exporter.add_argument("--province", help="tên tỉnh mọi thời kỳ")
+    exporter.add_argument("--district", help="huyện, quận, thị xã (2008–2025); trùng tên thì thêm --province")
+    exporter.add_argument("--commune", help="xã, phường, thị trấn (2008–2025 hoặc hiện nay)")
     exporter.add_argument("--unit", action="append", default=[], help="đơn vị (lặp lại được)")
     exporter.add_argument("--period", help="khoảng năm, ví dụ 1965-1975")
     exporter.add_argument("--status", action="append", default=[], help="mã trạng thái (lặp lại được)")
@@ -230,8 +233,12 @@ def _spec(args: argparse.Namespace) -> FilterSpec:
     wrong = [s for s in args.status if s not in valid]
     if wrong:
         raise LayersError(f"Mã trạng thái không có: {', '.join(wrong)}; dùng: {', '.join(sorted(valid))}.")
+    units = admin_filter(args.district, args.commune, args.province)
     spec = FilterSpec(
         place=args.province or "",
+        districts=units.districts,
+        communes=units.communes,
+        communes_34=units.communes_34,
         units=tuple(args.unit),
         year_from=years[0],
         year_to=years[1],

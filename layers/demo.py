@@ -24,8 +24,10 @@ import shapely
 from shapely.geometry import LineString
 
 from geo.admin import places, province_table_34, province_table_63, provinces_at
+from geo.communes import commune_label
 from layers.campaign import CAMPAIGN_START, VIETNAM
 from layers.chapters import reference_chapters
+from layers.places import admin_columns, area_of
 from layers.reference import battlefield_table
 from layers.users import DEMO_USERS
 from layers.workflow import STEPS, step_for
@@ -444,7 +446,26 @@ def reports(rng: np.random.Generator, n: int, chapter_ids: dict[str, str]) -> li
                 "geometry": points[i] if located[i] else None,
             }
         )
+    _place_below_province(out, lon, lat, located)
     return out
+
+
+def _place_below_province(out: list[dict], lon: np.ndarray, lat: np.ndarray, located: list[bool]) -> None:
+    """District and communes of each report, as the importer gives them: of the point for a located
+    report; for three in four of the others, the witness names the commune (and its district) of
+    the point they did not give, and the report gets that commune's approximate area."""
+    admin = admin_columns(lon.tolist(), lat.tolist())
+    names = province_table_34().set_index("code")["name"]
+    for i, (record, fields) in enumerate(zip(out, admin, strict=True)):
+        if located[i]:
+            record.update(fields)
+            continue
+        if i % 4 and fields["commune_63"]:
+            record["place_description"] += f", {commune_label(fields['commune_63'])}"
+        area, _ = area_of(record, names.get(record["province_34"]))
+        if area.get("province_34") not in (None, record["province_34"]):
+            area, _ = area_of({})
+        record.update({k: v for k, v in area.items() if k not in ("province_34", "province_63")})
 
 
 def _track(rng, lon0: float, lat0: float) -> LineString:

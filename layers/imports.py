@@ -127,8 +127,8 @@ def _live_counts(store: Store, connection: sa.Connection, rows: list[dict]) -> d
 
 
 def _stored_count(summary: dict) -> int:
-    """How many records the import stored, by its counts (located and not)."""
-    return int(summary.get("accepted") or 0) + int(summary.get("unlocated") or 0)
+    """How many records the import stored, by its counts (located, approximate and not)."""
+    return sum(int(summary.get(k) or 0) for k in ("accepted", "approximate", "unlocated"))
 
 
 def _touched(connection: sa.Connection, ids: list[str]) -> set[str]:

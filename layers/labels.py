@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 
 import pandas as pd
 
 from geo.admin import province_names
+from geo.communes import commune_label, commune_names, district_label, district_names
 from layers.query import FilterSpec
 from layers.schema import REPORTS, Field, Layer
 
@@ -63,6 +66,8 @@ def display_value(field: Field, value: object, lang: str) -> str:
         return term_label(field, value, lang)
     if field.name in PROVINCE_ERAS:
         return province_names(PROVINCE_ERAS[field.name]).get(str(value), str(value))
+    if field.name in ADMIN_LEVELS:
+        return admin_name(value, ADMIN_LEVELS[field.name])
     if field.type == "json":
         items = value if isinstance(value, list | tuple) else [value]
         return ", ".join(f"#{short_code(i)}" if field.name.endswith("_ids") else str(i) for i in items)
@@ -116,12 +121,41 @@ _SCOPE_WORDS = {
 }
 
 
+# The fields holding a district's or commune's code, and the level their names are read at.
+ADMIN_LEVELS = MappingProxyType({"district_63": "district", "commune_63": "63", "commune_34": "34"})
+
+
+@lru_cache(maxsize=3)
+def _unit_names(level: str) -> Mapping[str, str]:
+    return district_names() if level == "district" else commune_names(level)
+
+
+def admin_name(code: object, level: str) -> str:
+    """A district's or commune's own name, as people say it ("Huyện Gio Linh", "Xã Gio An"): the
+    province has a column of its own. A code that names no unit is shown as it is."""
+    if blank(code):
+        return ""
+    return _unit_names(level).get(str(code)) or str(code)
+
+
+def admin_label(code: str, level: str) -> str:
+    """A district's ("district") or commune's (era "63" or "34") name with its province; the
+    code itself when it names none (a link typed by hand)."""
+    try:
+        return district_label(code) if level == "district" else commune_label(code, level)
+    except (KeyError, ValueError):
+        return code
+
+
 def describe_spec(spec: FilterSpec, lang: str) -> str:
     """What a FilterSpec selects, in a line people read: place, units, years, statuses, area."""
     area, country, years, unknown, search = _SCOPE_WORDS["en" if lang == "en" else "vi"]
     parts = [spec.place.strip()] if spec.place.strip() else []
     parts += [province_names("34").get(c, c) for c in spec.provinces_34]
     parts += [province_names("63").get(c, c) for c in spec.provinces_63]
+    parts += [admin_label(c, "district") for c in spec.districts]
+    parts += [admin_label(c, "63") for c in spec.communes]
+    parts += [admin_label(c, "34") for c in spec.communes_34]
     parts += list(spec.units)
     default = FilterSpec()
     if (spec.year_from, spec.year_to) != (default.year_from, default.year_to):

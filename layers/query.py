@@ -78,6 +78,9 @@ class FilterSpec:
     provinces_34: tuple[str, ...] = ()  # codes of today's provinces
     provinces_63: tuple[str, ...] = ()  # ISO codes of the 2008–2025 provinces
     place: str = ""  # any era's name, resolved through the gazetteer
+    districts: tuple[str, ...] = ()  # codes of districts of 2008–2025 (data/admin/districts_63.csv)
+    communes: tuple[str, ...] = ()  # codes of communes of 2008–2025
+    communes_34: tuple[str, ...] = ()  # codes of today's communes
     units: tuple[str, ...] = ()  # unit names; a report matches any of them
     year_from: int = YEAR_MIN
     year_to: int = YEAR_MAX
@@ -249,6 +252,9 @@ def mask(frame: gpd.GeoDataFrame, spec: FilterSpec) -> pd.Series:
     or status filter does not hide the battlefields and cemeteries of the chosen province)."""
     keep = _column_in(frame, "province_34", spec.provinces_34)
     keep &= _column_in(frame, "province_63", spec.provinces_63)
+    keep &= _column_in(frame, "district_63", spec.districts)
+    keep &= _column_in(frame, "commune_63", spec.communes)
+    keep &= _column_in(frame, "commune_34", spec.communes_34)
     place = spec.resolved_place()
     if place is not None:
         keep &= _place_mask(frame, place)

@@ -25,6 +25,7 @@ from layers.importers.files import Row
 from layers.importers.limits import check_file
 from layers.importers.mapping import mappable
 from layers.importers.reports import PLACE_COLUMNS, RowProblem, check_value, place_records, province_code, validate
+from layers.places import PLACE_NAME
 from layers.schema import REPORTS, STORED_LAYERS, Layer, get_layer
 from layers.store import Store
 from layers.users import find_user, viewer_of
@@ -36,6 +37,8 @@ WITH_POSITION = ("geometry", "coord_system", "coord_datum", "uncertainty_m", *PL
 # What the point of a written coordinate is read from: the text, its datum, and the place that
 # tells a grid reference its zone or a VN-2000 coordinate its meridian.
 POSITION_INPUTS = frozenset({"coord_text", "coord_datum", "province_34", "historical_place"})
+# What the approximate area of a report without a point is read from (layers.places).
+AREA_INPUTS = frozenset({"place_description", "historical_place", "province_34"})
 COORDINATES = "coordinates"  # a reference record's typed point (the layer has no coordinate field)
 # Layers an administrator corrects by hand: those with a form that belong to no chapter.
 REFERENCE_LAYERS = tuple(layer.name for layer in STORED_LAYERS if layer.form and layer.owner is None)
@@ -123,14 +126,20 @@ def edit_report(store: Store, record_id: str, changes: dict[str, object], versio
     chapter = changes.pop("chapter_id", None)
     # The importer asks for a name, a place or a coordinate: the record's own name stands in.
     values = {"martyr_names": current.get("martyr_names") or "—", **changes}
-    reread = bool(POSITION_INPUTS & set(changes)) and bool(values.get("coord_text", current.get("coord_text")))
-    if reread:  # a new datum or province reads the written coordinate again, as the importer would
-        for name in POSITION_INPUTS - set(changes):
-            values[name] = _province_name(current[name]) if name == "province_34" else current.get(name)
+    written = bool(values.get("coord_text", current.get("coord_text")))
+    reread = bool(POSITION_INPUTS & set(changes)) and written
+    # A report with no point reads its approximate area again from a new place name or province.
+    rearea = not written and current.get("geometry") is None and bool(AREA_INPUTS & set(changes))
+    for name in (POSITION_INPUTS if reread else AREA_INPUTS if rearea else set()) - set(changes):
+        values[name] = _province_name(current[name]) if name == "province_34" else current.get(name)
+    if rearea and "province_34" not in changes and current.get("position_source") == PLACE_NAME:
+        values.pop("province_34", None)  # it came with the old area: the new place name gives its own
     checked = _checked(values)
     update = {name: checked.get(name) for name in changes}
-    if reread:
+    if reread:  # a new datum or province reads the written coordinate again, as the importer would
         update.update({name: checked.get(name) for name in WITH_POSITION})
+    if rearea:
+        update.update({name: checked.get(name) for name in PLACE_COLUMNS if name != "abroad_province"})
     if chapter:
         update["chapter_id"] = chapter
     if "assigned_team" in update and update["assigned_team"] != current.get("assigned_team"):

@@ -155,6 +155,14 @@ REFERRALS = (  # the first is the answer that makes the record the receiving cha
     Term("accepted", "Đã nhận", "Accepted"),
     Term("returned", "Đã trả lại", "Sent back"),
 )
+# Where a report's position comes from: a coordinate or point given (the geometry), the commune or
+# district its place name reads as (an approximate area, kept apart from the geometry in the
+# area_* fields), or nothing yet. Every figure counts the three apart.
+POSITION_SOURCES = (
+    Term("measured", "Có tọa độ", "Has coordinates", "#d62728"),
+    Term("place_name", "Ước lượng theo địa danh", "Estimated from the place name", "#8c564b"),
+    Term("unknown", "Chưa xác định", "Not located", "#7f7f7f"),
+)
 TRIP_OUTCOMES = (
     Term("planned", "Dự kiến", "Planned"),
     Term("nothing_found", "Chưa tìm thấy", "Nothing found"),
@@ -195,6 +203,18 @@ REPORTS = Layer(
         *_PROVINCE_FIELDS,
         Field("country", "text", "Quốc gia", "Country", indexed=True, vocabulary=COUNTRIES),
         Field("abroad_province", "text", "Tỉnh ở Lào, Campuchia", "Province in Laos or Cambodia"),
+        # The district and commune of 2008–2025 and the commune of today (codes of data/admin/): of
+        # the point (nearest commune centre, approximate: there are no commune polygons), or of
+        # the place name an approximate area was read from.
+        Field("district_63", "text", "Huyện (2008–2025)", "District (2008–2025)", indexed=True),
+        Field("commune_63", "text", "Xã (2008–2025)", "Commune (2008–2025)", indexed=True),
+        Field("commune_34", "text", "Xã (hiện nay)", "Commune (today)", indexed=True),
+        Field("position_source", "text", "Nguồn vị trí", "Position from", indexed=True, vocabulary=POSITION_SOURCES),
+        # An approximate area read from the place name, never a measured point (no geometry).
+        Field("area_lat", "float", "Vĩ độ tâm vùng ước lượng", "Estimated area: latitude"),
+        Field("area_lon", "float", "Kinh độ tâm vùng ước lượng", "Estimated area: longitude"),
+        Field("area_radius_m", "float", "Bán kính vùng ước lượng (m)", "Estimated area: radius (m)"),
+        Field("area_place", "text", "Địa danh của vùng ước lượng", "Estimated area: place read"),
         Field("coord_text", "text", "Tọa độ gốc", "Coordinates as written"),
         Field("coord_system", "text", "Hệ tọa độ", "Coordinate system"),
         Field("coord_datum", "text", "Hệ quy chiếu (datum)", "Datum"),

@@ -36,7 +36,24 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 
 # Filled by the importer itself (from the coordinates, the chosen chapter), never from a column.
-DERIVED = frozenset({"province_63", "coord_system", "chapter_id", "country", "abroad_province", "referral"})
+DERIVED = frozenset(
+    {
+        "province_63",
+        "coord_system",
+        "chapter_id",
+        "country",
+        "abroad_province",
+        "referral",
+        "district_63",
+        "commune_63",
+        "commune_34",
+        "position_source",
+        "area_lat",
+        "area_lon",
+        "area_radius_m",
+        "area_place",
+    }
+)
 
 
 def mappable(layer: Layer) -> list:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from geo.admin import UnknownPlace, in_territory, province_codes, province_names, resolve_place, territory_at
 from geo.coords import CoordinateError, parse
 from geo.datums import get_datum
+from geo.periods import PeriodReading, read_period, written_years
 from geo.text import compact, fold
 from layers.access import Contacts, Reach, Right, Viewer, writable_condition
 from layers.campaign import vietnam_today
@@ -31,6 +32,7 @@ from layers.importers.mapping import auto_map, mappable
 from layers.importers.writing import LEGACY_HASH, Upload, Written, write_import
 from layers.labels import clean_text, neutralise
 from layers.labels import number as written_number
+from layers.places import DERIVED_COLUMNS, PLACE_NAME, PLACE_NOTE, admin_columns, area_of
 from layers.schema import REPORTS, Field
 from layers.store import Store
 from layers.tables import METADATA
@@ -48,11 +50,15 @@ YES = frozenset({"co", "x", "yes", "y", "true", "1", "dung"})
 NO = frozenset({"khong", "no", "n", "false", "0", "sai", ""})
 
 
+SUMMARY = ("rows_read", "accepted", "rejected", "approximate", "unlocated", "duplicates")
+
+
 @dataclass
 class ImportResult:
     rows_read: int = 0
     accepted: int = 0
-    unlocated: int = 0
+    approximate: int = 0  # no coordinate, an approximate area from the place name (layers.places)
+    unlocated: int = 0  # neither
     rejected: int = 0
     duplicates: int = 0
     import_id: str = ""
@@ -63,7 +69,7 @@ class ImportResult:
     datum_fixed: int = 0  # of those, the records whose coordinates this import re-read (fix_datum)
 
     def summary(self) -> dict:
-        return {k: getattr(self, k) for k in ("rows_read", "accepted", "rejected", "unlocated", "duplicates")}
+        return {k: getattr(self, k) for k in SUMMARY}
 
 
 class RowProblem(ValueError):
@@ -243,12 +249,13 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
         record["uncertainty_m"] = max(given or 0.0, position.precision_m)
         notes += [f"{COORDINATE_NOTE} {w}" for w in position.warnings]
     named = record.pop("province_34", None)
-    if point is None:  # a located report takes its provinces from its point (_place)
+    if point is None:  # a located report takes its provinces from its point (place_records)
         record["province_34"] = province_code(named) if named else None
         if record["province_34"] is None and record.get("historical_place"):
             record["province_34"] = province_code(record["historical_place"])
         if named and record["province_34"] is None:
             notes.append(f"{PROVINCE_NOTE} Không nhận ra «{named}».")
+        notes += _approximate(record, named)
         if record["province_34"] is not None:
             record["country"] = "VN"
     if notes:
@@ -256,9 +263,42 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
     return point
 
 
+PERIOD_NOTE = "[Thời gian]"  # how the importer marks the years it read from the period as told
+
+
+def period_reading(text: str) -> PeriodReading | None:
+    """The years a period as told gives («Tết Mậu Thân», «sau Hiệp định Paris», «năm 72»), with
+    how they were read; None when it names none."""
+    return read_period(text) or written_years(text)
+
+
+def _read_years(record: dict) -> None:
+    """Years from the period as told, when no year is given: the importer's suggestion, said in
+    the notes with its reading."""
+    reading = period_reading(record["period_text"])
+    if reading is None:
+        return
+    record.update(year_from=reading.year_from, year_to=reading.year_to)
+    record["notes"] = "\n".join(filter(None, [record.get("notes"), f"{PERIOD_NOTE} {reading.reading}"]))
+
+
+def _approximate(record: dict, named: str | None) -> list[str]:
+    """Give a report without a point the approximate area its place name reads as (layers.places),
+    within the province given, if any; returns the notes to add."""
+    province = record.get("province_34")
+    hint = _province_names().get(province) if province else None
+    fields, note = area_of(record, hint or named)
+    if province is not None and fields.get("province_34") not in (None, province):
+        # The place name reads as a commune of another province than the one given: the given stands.
+        return [f"{PLACE_NOTE} «{fields['area_place']}» không thuộc tỉnh đã ghi; chưa ước lượng vị trí."]
+    record.update({k: v for k, v in fields.items() if k not in ("province_34", "province_63") or v is not None})
+    return [note] if note else []
+
+
 # How the importer marks what it adds to a report's notes about the place it read.
 COORDINATE_NOTE, PROVINCE_NOTE = "[Tọa độ]", "[Tỉnh]"
-PLACE_COLUMNS = ("country", "province_34", "province_63", "abroad_province")
+PLACE_COLUMNS = ("country", "province_34", "province_63", "abroad_province", *DERIVED_COLUMNS)
+_TERRITORY_COLUMNS = PLACE_COLUMNS[:4]
 
 
 def place_records(located: list[dict], lon: list[float], lat: list[float]) -> None:
@@ -270,10 +310,11 @@ def place_records(located: list[dict], lon: list[float], lat: list[float]) -> No
     points = shapely.points(np.column_stack([np.asarray(lon, float), np.asarray(lat, float)]))
     found = territory_at(lon, lat)
     # tolist(): the values iterating the columns gives (codes, NaN where none), without a call per value
-    columns = [[None if v != v else v for v in found[name].tolist()] for name in PLACE_COLUMNS]
-    for record, point, *place in zip(located, points, *columns, strict=True):
+    columns = [[None if v != v else v for v in found[name].tolist()] for name in _TERRITORY_COLUMNS]
+    for record, point, admin, *place in zip(located, points, admin_columns(lon, lat), *columns, strict=True):
         record["geometry"] = point
-        record.update(zip(PLACE_COLUMNS, place, strict=True))
+        record.update(zip(_TERRITORY_COLUMNS, place, strict=True))
+        record.update(admin)
 
 
 def _place_hint(record: dict) -> str | None:
@@ -329,6 +370,8 @@ def _checked(
         record[name] = check_value(_field(name), text, row, column)
     if record.get("year_from") and record.get("year_to") and record["year_from"] > record["year_to"]:
         raise RowProblem(f"{_where(row, columns['year_to'])}: năm kết thúc trước năm bắt đầu.")
+    if record.get("period_text") and record.get("year_from") is None and record.get("year_to") is None:
+        _read_years(record)
     if unmapped:  # nothing is lost; private notes, since an unknown column may hold a witness's phone
         record["private_notes"] = "\n".join(filter(None, [record.get("private_notes"), *unmapped]))
     if (
@@ -458,8 +501,9 @@ def import_reports(
 
     def summary(written: Written) -> dict:
         stored = [r for r in reports if r["row_hash"] in written.stored]
-        result.unlocated = sum(1 for r in stored if r.get("geometry") is None)
-        result.accepted = len(stored) - result.unlocated
+        result.approximate = sum(1 for r in stored if r.get("position_source") == PLACE_NAME)
+        result.unlocated = sum(1 for r in stored if r.get("geometry") is None) - result.approximate
+        result.accepted = len(stored) - result.unlocated - result.approximate
         result.duplicates += len(reports) - len(stored)
         return result.summary()
 

@@ -616,6 +616,39 @@ def csv_grid_no_datum() -> bytes:
     return _csv(rows, header)
 
 
+# Place names and periods as told, with traps: markup, a name of another province than the one
+# given, an ambiguous commune, a place text of 2,000 commas, a lunar year that is not one, a
+# period of 5,000 characters. No coordinates: each row asks for an approximate area.
+PLACE_TRAPS = (
+    ("<script>alert(1)</script> đồi sau trường xã Gio An, huyện Gio Linh", "Quảng Trị", "Tết Mậu Thân<img src=x>"),
+    ("gần ngã ba Đồng Lộc, Can Lộc", "Quảng Trị", "mùa khô năm Kỷ Dậu"),
+    ("bờ suối xã Hòa An", "", "tháng Chạp năm Nhâm Tý"),
+    ("," * 2000 + "xã Gio An", "", "năm Giáp Giáp"),
+    ("thôn 3 " * 300 + "xã Vĩnh Thủy, huyện Vĩnh Linh", "Bình Trị Thiên", "sau Hiệp định Paris " * 250),
+)
+
+
+def csv_place_names() -> bytes:
+    rows = []
+    for i, (place, province, period) in enumerate(PLACE_TRAPS):
+        row = report(80 + i)
+        row.update(
+            {
+                "Mô tả vị trí (lời nhân chứng)": place,
+                "Tỉnh (hiện nay)": province,
+                "Tọa độ gốc": "",
+                "Từ năm": "",
+                "Đến năm": "",
+                "Thời gian (lời kể)": period,
+                "Họ tên nhân chứng": W[i % len(W)].name,
+                "Điện thoại nhân chứng": W[i % len(W)].phone,
+                "Địa chỉ nhân chứng": W[i % len(W)].address,
+            }
+        )
+        rows.append(row)
+    return _csv(rows, (*REPORT_HEADER, "Thời gian (lời kể)"))
+
+
 def csv_witness_in_notes() -> bytes:
     notes = (
         (W[1], "Bà Hoàng Thị Mận, SĐT 0987654321, dẫn đường"),
@@ -1250,6 +1283,15 @@ CORPUS: tuple[Hostile, ...] = (
         4,
         _private(W[1], W[2], W[3], W[0], extra=("091.200.0111",)),
     ),
+    Hostile(
+        "csv_place_names.csv",
+        _R,
+        "CSV, 5 rows with no coordinates whose place and period as told set traps: markup in the place and"
+        " the period, a commune of another province than the one given, an ambiguous «xã Hòa An», 2,000"
+        " commas before the commune, «năm Giáp Giáp», a period of 5,000 characters",
+        5,
+        _private(*(W[i % len(W)] for i in range(5))),
+    ),
     Hostile("csv_binary_junk.csv", _R, "4 kB of random bytes (seeded) named .csv", None, ()),
     Hostile(
         "gpx_lat_999.gpx",
@@ -1304,6 +1346,7 @@ SMALL: dict[str, Callable[[], bytes]] = {
     "csv_foreign_points.csv": csv_foreign_points,
     "csv_grid_no_datum.csv": csv_grid_no_datum,
     "csv_witness_in_notes.csv": csv_witness_in_notes,
+    "csv_place_names.csv": csv_place_names,
     "csv_binary_junk.csv": csv_binary_junk,
     "gpx_lat_999.gpx": gpx_lat_999,
     "gpx_paris_london.gpx": gpx_paris_london,

@@ -325,3 +325,26 @@ def test_empty_rows_libreoffice_repeats_to_the_sheets_end_do_not_count_as_cells(
         archive.writestr("content.xml", content)
     with zipfile.ZipFile(buffer) as archive:
         _check_ods_extent(archive)  # one filled cell: far within the limits
+
+
+def test_place_names_and_periods_with_traps_give_areas_and_years_only_where_they_are_sure(ready):
+    result = import_reports(ready, "csv_place_names.csv", _bytes("csv_place_names.csv"), viewer=system())
+    assert (result.rows_read, result.rejected) == (5, 0)
+    assert result.approximate + result.unlocated == 5
+    rows = _reports(ready).sort_values("martyr_names").to_dict("records")
+    by_place = {str(r["place_description"])[-30:]: r for r in rows}
+    scripted = next(r for r in rows if str(r["place_description"]).startswith("<script>"))
+    assert scripted["position_source"] == "place_name" and "Gio An" in scripted["area_place"]
+    assert (scripted["year_from"], scripted["year_to"]) == (1968, 1968)  # Tết Mậu Thân, markup or not
+    other_province = by_place["gần ngã ba Đồng Lộc, Can Lộc"[-30:]]
+    assert other_province["position_source"] == "unknown"  # Can Lộc is in Hà Tĩnh, the row says Quảng Trị
+    assert other_province["area_lat"] != other_province["area_lat"]  # NaN: no area in another province
+    assert (other_province["year_from"], other_province["year_to"]) == (1969, 1970)  # mùa khô năm Kỷ Dậu
+    ambiguous = by_place["bờ suối xã Hòa An"]
+    assert ambiguous["position_source"] == "unknown" and "nhiều nơi" in ambiguous["notes"]
+    assert ambiguous["year_from"] == 1973  # tháng Chạp năm Nhâm Tý falls in January 1973
+    commas = next(r for r in rows if str(r["place_description"]).startswith(",,,"))
+    assert commas["year_from"] is None or commas["year_from"] != commas["year_from"]  # «năm Giáp Giáp» is no year
+    long_text = next(r for r in rows if str(r["place_description"]).startswith("thôn 3"))
+    assert long_text["position_source"] == "place_name" and "Vĩnh Linh" in long_text["area_place"]
+    assert long_text["province_34"] == "VN-25"
