@@ -1,8 +1,10 @@
 """A chapter's (or the association's) campaign report for a period, as XLSX and PDF.
 
 The XLSX has a cover sheet (headline figures, change since the previous period, how each
-figure is counted) and one sheet per table; the PDF has the same figures, a chart, a map of
-the period's reports, trips and searched areas, and the tables. Fonts are embedded.
+figure is counted) and one sheet per table; the reports received are also counted by where
+their position comes from (coordinates, estimated from the place name, not located), apart.
+The PDF has the same figures, a chart, a map of the period's reports, trips and searched areas,
+and the tables. Fonts are embedded.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from layers.exporters.pdfdoc import Document, draw_overview, rgb
 from layers.exporters.selection import clean_frame
 from layers.exporters.tabular import append_values
 from layers.labels import number
+from layers.places import position_counts
+from layers.schema import POSITION_SOURCES
 from layers.store import Store
 
 WHOLE = {"vi": "Toàn Hội", "en": "Whole association"}
@@ -73,9 +77,19 @@ TEXT = {
         "days_left": "{n} days left to 27 July 2027",
     },
 }
+# The reports received, counted apart by position source (layers.places.position_counts), shown
+# after "reports received" in the headline figures.
+POSITION_LABELS = {
+    "measured": ("Trong đó: có tọa độ", "Of which: with coordinates"),
+    "place_name": ("Trong đó: ước lượng theo địa danh", "Of which: estimated from place"),
+    "unknown": ("Trong đó: chưa xác định", "Of which: not located"),
+}
 DEFINITIONS = {  # the definitions of layers.campaign, as the cover prints them
     "vi": [
         "Tin báo tiếp nhận: tin báo có ngày tiếp nhận trong kỳ (không tính tin trùng).",
+        "Vị trí của tin báo tiếp nhận, đếm riêng: «có tọa độ» là điểm được ghi hoặc đo; «ước lượng theo địa "
+        "danh» là tin báo không có tọa độ, mô tả vị trí có tên xã hoặc huyện: một vùng quanh trung tâm xã, "
+        "huyện đó, không phải điểm đo; «chưa xác định» là chưa có cả hai.",
         "Đã xác minh: tin báo lần đầu chuyển sang «Đã xác minh» hoặc một bước sau đó trong kỳ, theo lịch sử "
         "thay đổi (tin nhận tháng 6, xác minh tháng 12 được tính vào kỳ có tháng 12, và chỉ tính một lần); "
         "tin nhập từ tệp hoặc thêm vào đã ở trạng thái đó được tính vào ngày nhập.",
@@ -89,6 +103,9 @@ DEFINITIONS = {  # the definitions of layers.campaign, as the cover prints them
     ],
     "en": [
         "Reports received: reports whose day of receipt falls in the period (duplicates left out).",
+        "Position of the reports received, counted apart: «with coordinates», a point written or measured; "
+        "«estimated from place», no coordinates but a place description naming a commune or district: an "
+        "area around that unit's centre, not a measured point; «not located», neither.",
         "Verified: reports that first became verified, or any later step, in the period, as the history "
         "says (received in June and verified in December counts in December, and only once); a report "
         "imported or added already verified counts on the day it arrived.",
@@ -109,6 +126,8 @@ class CampaignReport:
     period: Period
     figures: Figures
     previous: Figures | None  # None: the first report of the campaign has nothing before it
+    positions: dict[str, int]  # the reports received, per position source (layers.places.position_counts)
+    previous_positions: dict[str, int] | None
     by_province: pd.DataFrame
     by_unit: pd.DataFrame
     received: gpd.GeoDataFrame
@@ -138,6 +157,8 @@ def build(
         period=period,
         figures=scope.figures(period),
         previous=None if previous is None else scope.figures(previous),
+        positions=position_counts(received),
+        previous_positions=None if previous is None else position_counts(scope.received(previous)),
         by_province=scope.by("province_34", period),
         by_unit=scope.by_unit(period),
         received=received,
@@ -171,18 +192,33 @@ def _change(key: str, now: float, before: float | None, lang: str) -> str:
     return f"{sign}{_value(key, abs(delta), lang)}"
 
 
-def headline_rows(report: CampaignReport, lang: str) -> list[tuple[str, str, str, str]]:
-    """(label, this period, previous period, change) for every headline figure."""
+def headline_figures(report: CampaignReport, lang: str) -> list[tuple[str, str, float, float | None]]:
+    """(key, label, this period, previous period or None) for every headline figure, the reports
+    received followed by their count per position source."""
     now = report.figures.as_dict()
     before = report.previous.as_dict() if report.previous else dict.fromkeys(now)
+    rows = []
+    for key in FIGURE_LABELS:
+        rows.append((key, figure_label(key, lang), now[key], before[key]))
+        if key == "reports_received":
+            earlier = report.previous_positions or {}
+            for term in POSITION_SOURCES:
+                vi, en = POSITION_LABELS[term.code]
+                label = en if lang == "en" else vi
+                rows.append((term.code, label, report.positions[term.code], earlier.get(term.code)))
+    return rows
+
+
+def headline_rows(report: CampaignReport, lang: str) -> list[tuple[str, str, str, str]]:
+    """(label, this period, previous period, change) for every headline figure."""
     return [
         (
-            figure_label(key, lang),
-            _value(key, now[key], lang),
-            "—" if before[key] is None else _value(key, before[key], lang),
-            _change(key, now[key], before[key], lang),
+            label,
+            _value(key, now, lang),
+            "—" if before is None else _value(key, before, lang),
+            _change(key, now, before, lang),
         )
-        for key in FIGURE_LABELS
+        for key, label, now, before in headline_figures(report, lang)
     ]
 
 
@@ -230,11 +266,8 @@ def report_xlsx(report: CampaignReport, lang: str = "vi") -> bytes:
     cover.append([text["figure"], text["this"], text["previous"], text["change"]])
     for cell in cover[cover.max_row]:
         cell.font = Font(bold=True)
-    now = report.figures.as_dict()
-    before = report.previous.as_dict() if report.previous else dict.fromkeys(now)
-    for key in FIGURE_LABELS:  # numbers stay numbers, so a spreadsheet can add them up
-        change = None if before[key] is None else now[key] - before[key]
-        cover.append([figure_label(key, lang), now[key], before[key], change])
+    for _, label, now, before in headline_figures(report, lang):  # numbers stay numbers, to add up
+        cover.append([label, now, before, None if before is None else now - before])
     cover.append([])
     cover.append([text["how"]])
     for line in DEFINITIONS[lang]:

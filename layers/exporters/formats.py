@@ -65,7 +65,9 @@ class Format:
     media_type: str
     write: Writer  # the selection, as one file
     per_layer: bool = False  # one layer per file: several layers go in a zip
-    located_only: bool = False  # records without coordinates are left out (map formats)
+    # Map formats: records without coordinates are written as no point, and `written` counts the
+    # points (KML still draws place-only reports as their approximate areas; GPX leaves them out).
+    located_only: bool = False
     holds: tuple[str, ...] | None = None  # the layers a file lists (the field sheet: reports)
     split: Callable[[Selection], list[tuple[str, Selection]]] | None = None  # pieces for several files
 

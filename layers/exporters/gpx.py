@@ -3,6 +3,13 @@
 Above MAX_WAYPOINTS a selection is split by province (today's 34, then the 2008–2025
 province when one is still too big, then numbered parts) and zipped, because older
 Garmin units hold 1,000 waypoints at most.
+
+Only measured points become waypoints. A report whose position is only an approximate area read
+from its place name (layers.places) is left out, and the file's description (metadata <desc>)
+says how many were, with the reports not located at all: a GPS navigates to a waypoint as to a
+point someone stood on, and its screen shows no radius, so the centre of a commune several km
+wide, even named "≈ …", would send a team to a spot nobody ever gave. Those reports are in the
+CSV/XLSX and the field sheet, with their commune and radius.
 """
 
 from __future__ import annotations
@@ -14,13 +21,25 @@ import shapely
 from geo.admin import province_names
 from geo.text import ascii_only, slug
 from layers.exporters.kml import placemark_name
-from layers.exporters.records import labelled_values
+from layers.exporters.records import estimated, labelled_values
 from layers.exporters.selection import Selection
 from layers.labels import display_value
-from layers.schema import Layer, get_layer
+from layers.schema import REPORTS, Layer, get_layer
 
 MAX_WAYPOINTS = 1000
 CREATOR = "Ban do Di tim dong doi"
+LEFT_OUT = {
+    "vi": (
+        "Chỉ có các điểm có tọa độ. Không ghi {estimated} tin báo chỉ ước lượng theo địa danh "
+        "(vùng quanh trung tâm xã, huyện; không phải điểm đo) và {unknown} tin báo chưa xác định vị trí: "
+        "xem tệp CSV/XLSX hoặc phiếu thực địa."
+    ),
+    "en": (
+        "Measured points only. Left out: {estimated} reports estimated from the place name only (an area "
+        "around a commune's or district's centre, not a measured point) and {unknown} reports not located: "
+        "see the CSV/XLSX file or the field sheet."
+    ),
+}
 
 
 def _details(layer: Layer, row: pd.Series, audience: str, lang: str) -> str:
@@ -51,11 +70,27 @@ def _track(layer: Layer, row: pd.Series, audience: str, lang: str, ascii: bool) 
     return track
 
 
+def left_out(selection: Selection) -> tuple[int, int]:
+    """The reports of the selection no waypoint is written for: (estimated from the place name only,
+    not located at all)."""
+    reports = selection.frames.get(REPORTS.name)
+    if reports is None or reports.empty:
+        return 0, 0
+    unlocated = reports.geometry.isna() | reports.geometry.is_empty
+    area = int((estimated(reports) & unlocated).sum())
+    return area, int(unlocated.sum()) - area
+
+
 def document(selection: Selection, audience: str, lang: str, ascii: bool) -> gpxpy.gpx.GPX:
-    """One GPX: every located record of a point or polygon layer as a waypoint, trips as tracks."""
+    """One GPX: every located record of a point or polygon layer as a waypoint, trips as tracks;
+    the reports left out counted in its description."""
     gpx = gpxpy.gpx.GPX()
     gpx.creator = CREATOR
     gpx.name = "Ban do Di tim dong doi" if ascii else "Bản đồ Đi tìm đồng đội"
+    area, unknown = left_out(selection)
+    if area or unknown:
+        text = LEFT_OUT["en" if lang == "en" else "vi"].format(estimated=area, unknown=unknown)
+        gpx.description = ascii_only(text) if ascii else text
     for layer in selection.layers():
         for _, row in selection.frames[layer.name].iterrows():
             if row.geometry is None or row.geometry.is_empty:

@@ -2,6 +2,9 @@
 
 Document → a folder per layer → a folder per province (today's 34) → placemarks, styled
 by status; reports' uncertainty circles are polygons in their own folder, trips are lines.
+A report with no coordinate whose place name gave an approximate area (layers.places) is a
+circle of that area, outlined, with no pin, in the reports' folder "Vùng ước lượng theo địa
+danh": never a point a viewer would take for a measured one.
 A KMZ carries its marker icon, so it shows the same with no internet.
 """
 
@@ -21,10 +24,10 @@ from pyproj import Geod
 
 from geo.admin import province_names
 from layers.exporters.archive import zip_bytes
-from layers.exporters.records import labelled_values
+from layers.exporters.records import PLACE_NAME, area_text, estimated, labelled_values
 from layers.exporters.selection import Selection
 from layers.labels import blank, layer_label, short_code
-from layers.schema import REPORTS, Layer
+from layers.schema import POSITION_SOURCES, REPORTS, Layer
 
 ONLINE_ICON = "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 KMZ_ICON = "files/dot.png"
@@ -32,6 +35,8 @@ CIRCLE_VERTICES = 48
 _GEOD = Geod(ellps="WGS84")
 UNKNOWN_PROVINCE = {"vi": "Chưa rõ tỉnh", "en": "Province unknown"}
 CIRCLES = {"vi": "Vùng sai số vị trí", "en": "Position uncertainty"}
+ESTIMATED = {"vi": "Vùng ước lượng theo địa danh", "en": "Areas estimated from the place name"}
+ESTIMATED_MARK = "≈ "  # before the name of an area that is no measured point
 
 
 def kml_color(hex_color: str, alpha: int = 255) -> str:
@@ -52,13 +57,14 @@ def placemark_name(layer: Layer, row: pd.Series) -> str:
     return "" if blank(row.get("name")) else str(row["name"])
 
 
-def description(layer: Layer, row: pd.Series, audience: str, lang: str) -> str:
-    """The record's details as a small HTML table; every value escaped."""
+def description(layer: Layer, row: pd.Series, audience: str, lang: str, heading: str = "") -> str:
+    """The record's details as a small HTML table, after a heading line if any; every value escaped."""
     cells = [
         f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
         for label, value in labelled_values(layer, row, audience, lang)
     ]
-    return f"<table>{''.join(cells)}</table>"
+    top = f"<p><b>{html.escape(heading)}</b></p>" if heading else ""
+    return f"{top}<table>{''.join(cells)}</table>"
 
 
 def circle(lon: float, lat: float, radius_m: float) -> list[tuple[float, float]]:
@@ -88,6 +94,20 @@ def _styles(layer: Layer, icon: str) -> dict[str, styles.Style]:
     }
 
 
+def _area_style() -> styles.Style:
+    """An approximate area: its outline and a faint fill in the position source's colour, no icon.
+    KML 2.2 has no dashed line: the outline with almost no fill is what sets it apart from the
+    solid, filled uncertainty circles of measured points."""
+    color = next(t.color for t in POSITION_SOURCES if t.code == PLACE_NAME)
+    return styles.Style(
+        id="reports-place-name",
+        styles=[
+            styles.LineStyle(color=kml_color(color), width=2),
+            styles.PolyStyle(color=kml_color(color, 24), fill=True, outline=True),
+        ],
+    )
+
+
 def _rounded(geometry: shapely.Geometry) -> pygeoif.types.GeoType:
     return pygeoif.shape(shapely.transform(geometry, lambda c: np.round(c, 7)))
 
@@ -98,8 +118,25 @@ def _placemark(geometry: shapely.Geometry, name: str, text: str, style: styles.S
     )
 
 
-def _layer_folder(layer: Layer, frame: pd.DataFrame, audience: str, lang: str, style: dict) -> containers.Folder:
-    """The layer's folder: a sub-folder per province, then the uncertainty circles."""
+def _area_folder(frame: pd.DataFrame, audience: str, lang: str, look: styles.Style) -> containers.Folder | None:
+    """The approximate areas of reports located only by their place name, as circles; None for none."""
+    marks = []
+    for _, row in frame[estimated(frame)].iterrows():
+        radius = row.get("area_radius_m")
+        radius = float(radius) if not blank(radius) and float(radius) > 0 else 0.0
+        centre = (float(row["area_lon"]), float(row["area_lat"]))
+        # A unit of unknown extent still gets a ring (1 km), never a point to navigate to.
+        ring = shapely.Polygon(circle(*centre, radius or 1000.0))
+        text = description(REPORTS, row, audience, lang, heading=area_text(row, lang))
+        marks.append(_placemark(ring, ESTIMATED_MARK + placemark_name(REPORTS, row), text, look))
+    return containers.Folder(name=ESTIMATED[lang], features=marks) if marks else None
+
+
+def _layer_folder(
+    layer: Layer, frame: pd.DataFrame, audience: str, lang: str, style: dict, area_style: styles.Style | None = None
+) -> containers.Folder:
+    """The layer's folder: a sub-folder per province, then the uncertainty circles, then (reports)
+    the approximate areas read from place names."""
     located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]  # nothing to show without a place
     names = province_names("34")
     province = (
@@ -122,6 +159,9 @@ def _layer_folder(layer: Layer, frame: pd.DataFrame, audience: str, lang: str, s
         children.append(containers.Folder(name=f"{province_name} ({len(rows)})", features=marks))
     if circles:
         children.append(containers.Folder(name=CIRCLES[lang], features=circles))
+    areas = _area_folder(frame, audience, lang, area_style) if area_style is not None else None
+    if areas is not None:
+        children.append(areas)
     return containers.Folder(name=f"{layer_label(layer, lang)} ({len(located)})", features=children)
 
 
@@ -130,7 +170,10 @@ def build(selection: Selection, audience: str, lang: str, icon: str) -> kml.KML:
     for layer in selection.layers():
         style = _styles(layer, icon)
         all_styles += list(style.values())
-        folders.append(_layer_folder(layer, selection.frames[layer.name], audience, lang, style))
+        area_style = _area_style() if layer.name == REPORTS.name else None
+        if area_style is not None:
+            all_styles.append(area_style)
+        folders.append(_layer_folder(layer, selection.frames[layer.name], audience, lang, style, area_style))
     document = containers.Document(name="Bản đồ Đi tìm đồng đội", styles=all_styles, features=folders)
     return kml.KML(features=[document])
 

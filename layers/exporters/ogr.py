@@ -2,6 +2,9 @@
 
 A Shapefile field name has at most 10 characters: the short names below are part of the
 documented schema (docs/geojson-schema.md) and never change once published.
+
+Records without a point (unlocated, or only an approximate area read from the place name, see
+layers.exporters.geojson) keep a null geometry in both formats, with their area_* fields.
 """
 
 from __future__ import annotations
@@ -22,9 +25,16 @@ from layers.schema import Layer
 SHAPEFILE_NAMES = {
     "abroad_province": "abroad_prv",
     "assigned_team": "team_sent",
+    "area_radius_m": "area_rad_m",
+    "commune_34": "comm_34",
+    "commune_34_name": "comm_34_nm",
+    "commune_63": "comm_63",
+    "commune_63_name": "comm_63_nm",
     "coord_datum": "crd_datum",
     "coord_status": "crd_status",
     "coord_system": "crd_system",
+    "district_63": "dist_63",
+    "district_63_name": "dist_63_nm",
     "duplicate_of": "dup_of",
     "handed_over_on": "handed_on",
     "handed_over_to": "handed_to",
@@ -34,6 +44,7 @@ SHAPEFILE_NAMES = {
     "martyr_names": "martyrs",
     "period_text": "period_txt",
     "place_description": "place_desc",
+    "position_source": "pos_source",
     "private_notes": "priv_notes",
     "province_34": "prov_34",
     "province_63": "prov_63",

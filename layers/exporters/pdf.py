@@ -1,9 +1,11 @@
 """The field sheet: an A4 PDF to print before a trip, fonts embedded so diacritics survive.
 
 Page 1 is an overview map of the selection (province lines, reports by status, trips);
-then every report with its code, coordinates in three systems, the place as the witness
-described it, unit and period, the witness's contact for the team audience only, and
-ruled lines for notes in the field.
+then every report with its code, coordinates in three systems (or, with none, the commune or
+district its place name reads as and the radius of that approximate area), the place as the
+witness described it, district and commune, unit and period, the witness's contact for the team
+audience only, and ruled lines for notes in the field. Reports come by province, district and
+commune, so that a team finds a commune's reports together.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import pandas as pd
 from layers.errors import LayersError
 from layers.exporters.audience import exported_fields
 from layers.exporters.pdfdoc import Document, draw_overview
-from layers.exporters.records import coordinate_frame
+from layers.exporters.records import area_text, coordinate_frame, estimated
 from layers.exporters.selection import Selection
-from layers.labels import blank, describe_spec, display_value, field_label, period_text, short_code
+from layers.labels import ADMIN_LEVELS, blank, describe_spec, display_value, field_label, period_text, short_code
 from layers.schema import REPORTS, TRIPS
 
 MAX_REPORTS = 500  # a field sheet is printed for one trip, not for a whole campaign
@@ -40,6 +42,11 @@ TEXT = {
         "unit": "Đơn vị",
         "period": "Thời gian",
         "province": "Tỉnh",
+        "units": "Huyện, xã",
+        "now": "nay",
+        "places": "Huyện, xã (trước 7/2025) và xã nay của tin báo có tọa độ là nơi có trung tâm gần điểm "
+        "nhất: ước lượng, vì chưa có ranh giới xã. Tin báo không có tọa độ mà mô tả vị trí có tên xã, huyện "
+        "được ước lượng theo địa danh: một vùng quanh trung tâm xã, huyện đó, không phải điểm đã đo.",
         "demo": "DỮ LIỆU MẪU – không dùng để đi thực địa",
     },
     "en": {
@@ -57,6 +64,12 @@ TEXT = {
         "unit": "Unit",
         "period": "Period",
         "province": "Province",
+        "units": "District, commune",
+        "now": "now",
+        "places": "The district, commune (before July 2025) and today's commune of a report with coordinates "
+        "are those whose centre is nearest to the point: approximate, as commune boundaries are not used. A "
+        "report without coordinates whose place description names a commune or district is estimated from "
+        "the place name: an area around that unit's centre, not a measured point.",
         "demo": "DEMO DATA – not for field use",
     },
 }
@@ -71,10 +84,19 @@ def _row(pdf: Document, label: str, value: str) -> None:
     pdf.multi_cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")
 
 
-def _report(pdf: Document, row: pd.Series, coords: pd.Series, audience: str) -> None:
+def _units(row: pd.Series, lang: str) -> str:
+    """District and commune of 2008–2025, then today's commune: "Huyện Gio Linh – Xã Gio An (nay Xã Cồn Tiên)"."""
+    district, commune, today = (display_value(REPORTS.field(n), row.get(n), lang) for n in ADMIN_LEVELS)
+    now = f"{TEXT[lang]['now']} {today}" if today else ""
+    old = " – ".join(part for part in (district, commune) if part)
+    return f"{old} ({now})" if old and now else old or now
+
+
+def _report(pdf: Document, row: pd.Series, coords: pd.Series, area: bool, audience: str) -> None:
+    """One report's block; `area`: its position is only an approximate area read from the place name."""
     lang, text = pdf.lang, TEXT[pdf.lang]
 
-    def shown(name: str) -> str:
+    def value(name: str) -> str:
         return display_value(REPORTS.field(name), row.get(name), lang)
 
     if pdf.will_page_break(60):
@@ -88,18 +110,22 @@ def _report(pdf: Document, row: pd.Series, coords: pd.Series, audience: str) -> 
         if not pd.isna(coords["vn2000_x"]):
             vn = f"X = {coords['vn2000_x']:.2f} m, Y = {coords['vn2000_y']:.2f} m (KTT {coords['meridian']})"
             _row(pdf, text["vn2000"], vn)
+    elif area:  # never coordinates: the area's centre is no place anyone gave
+        pdf.set_font("DejaVu", "B", 9)
+        pdf.multi_cell(0, 5, area_text(row, lang), new_x="LMARGIN", new_y="NEXT")
     else:
         _row(pdf, text["coords"], text["no_position"])
     for name in ("place_description", "historical_place"):
-        _row(pdf, text[name], shown(name))
+        _row(pdf, text[name], value(name))
     if not blank(row.get("uncertainty_m")):
         _row(pdf, text["uncertainty_m"], f"≈ {float(row['uncertainty_m']):,.0f} m")
-    _row(pdf, text["unit"], shown("unit"))
+    _row(pdf, text["unit"], value("unit"))
     _row(pdf, text["period"], period_text(row))
-    _row(pdf, text["province"], shown("province_34"))
-    _row(pdf, field_label(REPORTS.field("status"), lang), shown("status"))
+    _row(pdf, text["province"], value("province_34"))
+    _row(pdf, text["units"], _units(row, lang))
+    _row(pdf, field_label(REPORTS.field("status"), lang), value("status"))
     contact = [n for n in exported_fields(REPORTS, audience) if n.startswith("witness_")]  # none for partners
-    _row(pdf, text["witness"], " · ".join(shown(n) for n in contact if shown(n)))
+    _row(pdf, text["witness"], " · ".join(value(n) for n in contact if value(n)))
     pdf.set_font("DejaVu", "B", 9)
     pdf.cell(0, 6, text["notes"], new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(170)
@@ -121,7 +147,8 @@ def pdf_bytes(selection: Selection, audience: str, lang: str, today: date) -> by
             f"Phiếu thực địa in tối đa {MAX_REPORTS} tin báo, bộ lọc đang chọn {len(reports)}; "
             "hãy thu hẹp theo tỉnh, đơn vị hoặc vùng vẽ trên bản đồ."
         )
-    reports = reports.sort_values(["province_34", "id"], na_position="last")
+    order = [c for c in ("province_34", "district_63", "commune_63") if c in reports] + ["id"]
+    reports = reports.sort_values(order, na_position="last")
     text = TEXT[lang]
     pdf = Document(lang, text["title"])
     demo = "is_demo" in reports and reports["is_demo"].fillna(False).astype(bool).any()
@@ -130,8 +157,10 @@ def pdf_bytes(selection: Selection, audience: str, lang: str, today: date) -> by
     pdf.line_of_text(text["made"].format(day=today.isoformat(), n=len(reports), trips=trips))
     pdf.line_of_text(f"{text['filters']}: {describe_spec(selection.spec, lang)}")
     draw_overview(pdf, MAP_BOX, reports, selection.frames.get(TRIPS.name))
+    pdf.line_of_text(text["places"])
     coords = coordinate_frame(reports)
+    areas = estimated(reports)
     pdf.add_page()
-    for index, row in reports.iterrows():
-        _report(pdf, row, coords.loc[index], audience)
+    for (_, row), (_, written), area in zip(reports.iterrows(), coords.iterrows(), areas, strict=True):
+        _report(pdf, row, written, bool(area), audience)
     return bytes(pdf.output())

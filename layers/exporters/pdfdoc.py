@@ -1,5 +1,8 @@
 """What every PDF of the app shares: A4 pages with the DejaVu fonts embedded (Vietnamese
-diacritics print on any printer) and a vector overview map of reports, trips and areas."""
+diacritics print on any printer) and a vector overview map of reports, trips and areas.
+
+A report located only by its place name is drawn as the dashed outline of its approximate area,
+never as a dot: a dot is a point someone gave."""
 
 from __future__ import annotations
 
@@ -14,20 +17,26 @@ from fpdf import FPDF
 
 from geo.admin import boundaries
 from layers.errors import LayersError
-from layers.schema import REPORTS, TRIPS
+from layers.exporters.records import PLACE_NAME, estimated
+from layers.schema import POSITION_SOURCES, REPORTS, TRIPS
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "dejavu-fonts-ttf" / "ttf"
 AREA_COLOR = "#2ca02c"
+ESTIMATED_COLOR = next(t.color for t in POSITION_SOURCES if t.code == PLACE_NAME)
+METRES_PER_DEGREE = 111_320.0
+NO_RADIUS_M = 1000.0  # an approximate area of unknown extent is still drawn as a ring, never a dot
 MAP_TEXT = {
     "vi": {
         "scale": "Bề ngang bản đồ ≈ {km} km",
-        "legend": "Chấm tròn: tin báo theo trạng thái; đường cam: chuyến tìm kiếm; "
-        "vùng xanh: diện tích đã rà; đường xám: ranh giới tỉnh (2008–2025).",
+        "legend": "Chấm tròn: tin báo theo trạng thái; vòng nét đứt: vùng ước lượng theo địa danh "
+        "(tin báo chưa có tọa độ); đường cam: chuyến tìm kiếm; vùng xanh: diện tích đã rà; "
+        "đường xám: ranh giới tỉnh (2008–2025).",
         "page": "Trang {n}",
     },
     "en": {
         "scale": "Map width ≈ {km} km",
-        "legend": "Dots: reports by status; orange lines: search trips; green: area searched; "
+        "legend": "Dots: reports by status; dashed rings: areas estimated from the place name (reports "
+        "without coordinates); orange lines: search trips; green: area searched; "
         "grey lines: province borders (2008–2025).",
         "page": "Page {n}",
     },
@@ -124,6 +133,20 @@ def _draw_polygons(pdf: Document, frame: Frame, geometries, style: str) -> None:
             pdf.polygon([frame.xy(a, b) for a, b in polygon.exterior.coords], style=style)
 
 
+def estimated_circles(reports: pd.DataFrame) -> list[tuple[float, float, float]]:
+    """(lon, lat, radius in m) of each report's approximate area read from its place name."""
+    rows = reports[estimated(reports)]
+    radius = pd.to_numeric(rows.get("area_radius_m", pd.Series(index=rows.index, dtype=float)), errors="coerce")
+    radius = radius.where(radius > 0, NO_RADIUS_M)
+    return list(zip(rows["area_lon"].astype(float), rows["area_lat"].astype(float), radius.astype(float), strict=True))
+
+
+def _circle_box(lon: float, lat: float, radius_m: float) -> shapely.Polygon:
+    dlat = radius_m / METRES_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    return shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+
+
 def draw_overview(
     pdf: Document,
     box: tuple[float, float, float, float],
@@ -134,7 +157,9 @@ def draw_overview(
     """Province lines, searched areas, trips and reports (coloured by status) fitted to the box."""
     trips = trips if trips is not None else gpd.GeoDataFrame(geometry=[], crs=4326)
     areas = areas if areas is not None else gpd.GeoSeries([], crs=4326)
+    circles = estimated_circles(reports)
     shapes = [g for g in [*reports.geometry, *trips.geometry, *areas] if g is not None and not g.is_empty]
+    shapes += [_circle_box(*c) for c in circles]
     x, y, w, h = box
     pdf.set_draw_color(0)
     pdf.rect(x, y, w, h)
@@ -152,6 +177,13 @@ def draw_overview(
         for line in trips.geometry.dropna():
             for part in getattr(line, "geoms", [line]):
                 pdf.polyline([frame.xy(a, b) for a, b in part.coords])
+        pdf.set_line_width(0.4)
+        pdf.set_draw_color(*rgb(ESTIMATED_COLOR))
+        pdf.set_dash_pattern(dash=1.2, gap=0.8)
+        for lon, lat, radius in circles:
+            cx, cy = frame.xy(lon, lat)
+            pdf.circle(cx, cy, max(radius * frame.scale / (METRES_PER_DEGREE * frame.squash), 0.8), style="D")
+        pdf.set_dash_pattern()
         colors = {t.code: t.color for t in REPORTS.field("status").vocabulary}
         for geometry, status in zip(reports.geometry, reports["status"], strict=True):
             if geometry is None or geometry.is_empty:

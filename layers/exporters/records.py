@@ -1,5 +1,10 @@
 """Rows written for people: labelled attributes and a point's coordinates in every system
-a field team uses (WGS84 decimal and DMS, MGRS, VN-2000 TM-3 on the province's meridian)."""
+a field team uses (WGS84 decimal and DMS, MGRS, VN-2000 TM-3 on the province's meridian).
+
+District and communes are written as their names ("Huyện Gio Linh", "Xã Gio An"), never as the
+codes the store keeps; a report whose position was read from its place name says so, with the
+commune or district and the radius of its approximate area, wherever people read it.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,11 @@ import shapely
 from geo.admin import province_table_63
 from geo.coords import format_position, meridian_text, vn2000_xy
 from layers.exporters.audience import exported_fields
-from layers.labels import display_value, field_label, short_code
-from layers.schema import Layer
+from layers.labels import blank, display_value, field_label, number, short_code
+from layers.places import position_sources
+from layers.schema import POSITION_SOURCES, Layer
+
+PLACE_NAME = POSITION_SOURCES[1].code
 
 COORDINATE_HEADERS = {
     "vi": (
@@ -36,6 +44,41 @@ COORDINATE_HEADERS = {
 }
 CODE_HEADER = {"vi": "Mã", "en": "Code"}
 GEOMETRY_HEADER = {"vi": "Hình học (WKT)", "en": "Geometry (WKT)"}
+
+
+def estimated(frame: pd.DataFrame) -> pd.Series:
+    """The reports whose only position is an approximate area read from the place name: no point,
+    and an area's centre to draw (area_lat, area_lon)."""
+    if "area_lat" not in frame or "area_lon" not in frame:
+        return pd.Series(False, index=frame.index)
+    return position_sources(frame).eq(PLACE_NAME) & frame["area_lat"].notna() & frame["area_lon"].notna()
+
+
+AREA_TEXT = {
+    "vi": ("Vị trí ước lượng theo địa danh", "bán kính"),
+    "en": ("Position estimated from the place name", "radius"),
+}
+
+
+def radius_text(radius_m: object, lang: str) -> str:
+    """An area's radius as people read it; "" for none.
+
+    >>> radius_text(4200.0, "vi"), radius_text(4200.0, "en"), radius_text(None, "vi")
+    ('± 4,2 km', '± 4.2 km', '')
+    """
+    if blank(radius_m):
+        return ""
+    return f"± {number(float(radius_m) / 1000, lang, 1)} km"
+
+
+def area_text(row: pd.Series, lang: str) -> str:
+    """What a place-only report's position is: "Vị trí ước lượng theo địa danh: Xã Gio An, Huyện
+    Gio Linh (Quảng Trị), bán kính ± 4,2 km"."""
+    words, radius_word = AREA_TEXT["en" if lang == "en" else "vi"]
+    place = "" if blank(row.get("area_place")) else str(row["area_place"])
+    radius = radius_text(row.get("area_radius_m"), lang)
+    parts = [p for p in (place, f"{radius_word} {radius}" if radius else "") if p]
+    return f"{words}: {', '.join(parts)}" if parts else words
 
 
 def anchor_points(geometry: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:

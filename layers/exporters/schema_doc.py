@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from layers.exporters.audience import exported_fields
+from layers.exporters.geojson import NAME_COLUMNS
 from layers.exporters.ogr import shapefile_name
-from layers.schema import STORED_LAYERS
+from layers.schema import REPORTS, STORED_LAYERS
 
 _TYPES = {
     "text": "string",
@@ -21,6 +22,24 @@ _SYSTEM = [
     ("updated_at", "string (ISO 8601)", "Thời điểm sửa", "Last updated at (UTC)"),
     ("version", "integer", "Phiên bản", "Increases with every edit"),
     ("is_demo", "boolean", "Dữ liệu mẫu", "True for synthetic demo records"),
+]
+_PLACES = [  # what the reports' section says of district, commune and approximate areas
+    "",
+    "District and communes: `district_63`, `commune_63` (2008–2025) and `commune_34` (today) are the",
+    "GSO codes of `data/admin/districts_63.csv`, `communes_63.csv` and `communes_34.csv`; each is",
+    'followed by the unit\'s name (`district_63_name`, e.g. "Huyện Gio Linh"; `commune_63_name`,',
+    'e.g. "Xã Gio An"; `commune_34_name`). For a report with coordinates they are the units whose',
+    "centre is nearest to the point: **approximate**, since no commune boundaries are used; near a",
+    "commune's edge the report may lie in its neighbour.",
+    "",
+    "Position: `position_source` says where a report's position comes from. `measured`: the",
+    "geometry is the point given. `place_name`: no coordinate was given; the geometry is **null**",
+    "(as for any unlocated record) and the report carries an approximate area, the circle of",
+    "`area_radius_m` metres around `area_lon`, `area_lat` (WGS84), the centre of the commune or",
+    'district its place description names (`area_place`, e.g. "Xã Gio An, Huyện Gio Linh (Quảng',
+    'Trị)"). Draw it as a circle of that radius (in QGIS: points from `area_lon`/`area_lat`,',
+    "reprojected to a metric CRS such as UTM 48N, EPSG:32648, buffered by `area_radius_m`), never",
+    "as a point found. `unknown`: neither.",
 ]
 
 
@@ -58,6 +77,11 @@ def render_markdown() -> str:
             f = layer.field(name)
             short = shapefile_name(f.name)
             lines.append(f"| `{f.name}` | `{short}` | {_TYPES[f.type]} | {f.label_vi} | {f.label_en} |")
+            if name in NAME_COLUMNS:
+                column, vi, en = NAME_COLUMNS[name]
+                lines.append(f"| `{column}` | `{shapefile_name(column)}` | string | {vi} | {en} |")
+        if layer.name == REPORTS.name:
+            lines += _PLACES
         for f in layer.fields:
             if f.vocabulary and not f.private:
                 terms = "; ".join(f"`{t.code}` {t.label_vi} ({t.label_en})" for t in f.vocabulary)

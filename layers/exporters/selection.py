@@ -10,6 +10,7 @@ import pandas as pd
 from layers.access import Viewer
 from layers.errors import LayersError
 from layers.labels import clean_text
+from layers.places import position_sources
 from layers.query import FilterSpec, apply, prepare
 from layers.schema import Layer, get_layer
 from layers.store import Store
@@ -34,8 +35,13 @@ class Selection:
         return sum(self.counts().values())
 
     def cleaned(self) -> Selection:
-        """The same rows with control characters taken out of every text column, once for all formats."""
-        return Selection(self.spec, {name: clean_frame(frame) for name, frame in self.frames.items()})
+        """The same rows with control characters taken out of every text column, and each
+        report's position source settled as the figures count it (a point is measured, no value
+        is unknown), once for all formats."""
+        frames = {name: clean_frame(frame) for name, frame in self.frames.items()}
+        if "reports" in frames:
+            frames["reports"] = settle_positions(frames["reports"])
+        return Selection(self.spec, frames)
 
 
 def _is_text(column: pd.Series) -> bool:
@@ -46,6 +52,12 @@ def clean_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The frame with control characters taken out of its text columns (see labels.clean_text)."""
     text_columns = [c for c in frame.columns if c != "geometry" and _is_text(frame[c])]
     return frame.assign(**{c: frame[c].map(lambda v: clean_text(v) if isinstance(v, str) else v) for c in text_columns})
+
+
+def settle_positions(reports: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Reports with `position_source` as layers.places.position_counts counts it, so that every
+    file says the same as the campaign's figures."""
+    return reports.assign(position_source=position_sources(reports))
 
 
 def layer_names(choice: str) -> tuple[str, ...]:
