@@ -256,3 +256,42 @@ def test_rows_stored_twice_by_parallel_imports_before_0004_are_kept_when_the_has
     assert trip["waypoints"] == "Nhà ông Tám (16.7, 107.1)" and pd.isna(trip["notes"])
     assert not store.frame("chapters", system()).iloc[0]["is_demo"]
     store.engine.dispose()
+
+
+def test_migration_0008_gives_stored_reports_their_district_commune_and_approximate_area(any_db_url):
+    from alembic import command
+
+    from layers.store import _alembic_config, _engine
+
+    engine = _engine(any_db_url, must_exist=False)
+    point = shapely.Point(107.08, 16.8517)
+    geom = "ST_GeomFromWKB(:wkb, 4326)" if engine.dialect.name == "postgresql" else ":wkb"
+    insert = sa.text(
+        "INSERT INTO reports (id, created_at, updated_at, author, version, is_demo, martyr_names, "
+        f"place_description, province_34, geom, minx, miny, maxx, maxy) VALUES (:id, '2026-01-01', '2026-01-01', "
+        f"'v7', 1, :no, :name, :place, :province, {geom}, :x, :y, :x, :y)"
+    )
+    rows = [
+        {"id": "located", "name": "Có Tọa Độ", "place": "đường 9", "province": "VN-25", "x": point.x, "y": point.y},
+        {"id": "told", "name": "Theo Lời Kể", "place": "xã Gio An, huyện Gio Linh", "province": None},
+        {"id": "vague", "name": "Mơ Hồ", "place": "gốc đa đầu làng", "province": "VN-25"},
+    ]
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0007")
+        for row in rows:
+            located = row["id"] == "located"
+            connection.execute(
+                insert,
+                {"x": None, "y": None, **row, "no": False, "wkb": shapely.to_wkb(point) if located else None},
+            )
+    engine.dispose()
+    store = Store.open(any_db_url)
+    assert store.revision() == "0008"
+    reports = store.frame("reports", system()).set_index("id")
+    located, told, vague = (reports.loc[i] for i in ("located", "told", "vague"))
+    assert located["position_source"] == "measured" and located["district_63"] and located["commune_34"]
+    assert told["position_source"] == "place_name" and told["geometry"] is None
+    assert "Gio An" in told["area_place"] and told["province_34"] == "VN-25" and told["area_radius_m"] > 0
+    assert vague["position_source"] == "unknown" and pd.isna(vague["area_lat"])
+    assert store.history("told", system()) == []  # derived from what the record said: no new history
+    store.engine.dispose()
