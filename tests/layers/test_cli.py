@@ -20,6 +20,9 @@ def test_init_demo_stats_print_counts(db_url):
     assert stats["layers"]["chapters"] == 35  # the central association and the 34 provincial chapters
     assert sum(stats["reports_by_status"].values()) == 300
     assert sum(stats["reports_by_province"].values()) == 300
+    positions = stats["reports_by_position"]
+    assert set(positions) == {"measured", "place_name", "unknown"} and sum(positions.values()) == 300
+    assert positions["measured"] > positions["place_name"] > 0  # demo reports without a point name their commune
     assert stats["demo"] is True
 
 
