@@ -6,21 +6,27 @@ resulting spec is written back to the URL so a view can be shared as a link.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.admin import UnknownPlace, province_names, resolve_place
+from geo.admin import UnknownPlace, province_names, province_table_34, resolve_place
+from geo.communes import commune_table, district_label, district_table
 from layers.access import Contacts
+from layers.labels import admin_label
 from layers.query import NOT_YET_SEARCHED, WAR_PRESETS, YEAR_MAX, YEAR_MIN, FilterSpec
 from layers.schema import CONFIDENCE, STATUSES, WARS
 from ui.i18n import text
 from ui.mapview import ALL_LAYERS, DEFAULT_LAYERS, MapOptions
 from ui.state import lang, plain, t, viewer
 
-LAYER_KEYS = ("reports", "circles", "heat", "battlefields", "cemeteries", "trips", "boundaries")
+LAYER_KEYS = ("reports", "areas", "circles", "heat", "battlefields", "cemeteries", "trips", "boundaries")
 LAYER_LABELS = {
     "reports": "layer_reports",
+    "areas": "layer_areas",
     "circles": "layer_circles",
     "heat": "layer_heat",
     "battlefields": "layer_battlefields",
@@ -43,6 +49,9 @@ def _load_url_once() -> None:
         f_level="63" if spec.provinces_63 else "34",
         f_p34=list(spec.provinces_34),
         f_p63=list(spec.provinces_63),
+        f_districts=list(spec.districts),
+        f_communes=list(spec.communes),
+        f_communes_34=list(spec.communes_34),  # no widget: kept as the link gave them, named in "đang xem"
         f_place=spec.place,
         f_units=[],
         f_unit_text="; ".join(spec.units),
@@ -94,6 +103,68 @@ def _place_widget() -> str:
     return place
 
 
+@lru_cache(maxsize=1)
+def _district_labels() -> dict[str, str]:
+    """Every district of 2008–2025 as people tell it apart: "Huyện Gio Linh (Quảng Trị)"."""
+    return {code: district_label(code) for code in district_table()["code"]}
+
+
+def _provinces_63(p34: Sequence[str], p63: Sequence[str]) -> set[str]:
+    """The 2008–2025 provinces (ISO codes) the chosen provinces of either era cover."""
+    chosen = set(p63)
+    if p34:
+        today = province_table_34()
+        for members in today.loc[today["code"].isin(p34), "members"]:
+            chosen |= set(str(members).split("|"))
+    return chosen
+
+
+def _districts(p34: Sequence[str], p63: Sequence[str]) -> tuple[str, ...]:
+    """The district filter: the districts of the chosen provinces (of the whole country when none
+    is chosen), typed to search. A district no longer among the options leaves the filter."""
+    table = district_table()
+    provinces = _provinces_63(p34, p63)
+    if provinces:
+        table = table[table["province_63"].isin(provinces)]
+    labels = _district_labels()
+    chosen = st.multiselect(
+        t("f_districts"),
+        table["code"].tolist(),
+        format_func=lambda code: labels.get(code, code),
+        key="f_districts",
+        placeholder=t("choose"),
+        help=t("f_districts_help"),
+    )
+    return tuple(chosen)
+
+
+def _communes(districts: Sequence[str]) -> tuple[str, ...]:
+    """The commune filter, shown once districts are chosen (or a link names communes): the
+    communes of those districts (of the named communes' districts when none is chosen)."""
+    table = commune_table("63")
+    named = st.session_state.get("f_communes") or []
+    within = set(districts) or set(table.loc[table["code"].isin(named), "district"])
+    if not within:
+        st.session_state.pop("f_communes", None)
+        return ()
+    table = table[table["district"].isin(within)]
+    several = len(within) > 1
+    district_short = dict(zip(district_table()["code"], district_table()["short"], strict=True))
+    labels = {
+        code: f"{name} ({district_short.get(district, district)})" if several else name
+        for code, name, district in zip(table["code"], table["name"], table["district"], strict=True)
+    }
+    chosen = st.multiselect(
+        t("f_communes"),
+        list(labels),
+        format_func=lambda code: labels.get(code, code),
+        key="f_communes",
+        placeholder=t("choose"),
+        help=t("f_communes_help"),
+    )
+    return tuple(chosen)
+
+
 def _units(reports: gpd.GeoDataFrame) -> tuple[str, ...]:
     choices = sorted(u for u in reports["unit"].dropna().unique() if u)
     chosen = st.multiselect(t("f_units"), choices, key="f_units", placeholder=t("choose"))
@@ -139,6 +210,12 @@ def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[
                     )
                 ),
             )
+        districts = _districts(p34, p63)
+        communes = _communes(districts)
+        communes_34 = tuple(st.session_state.get("f_communes_34") or ())
+        if communes_34:  # from a link (no widget): said, and cleared with the other filters
+            today = "; ".join(admin_label(code, "34") for code in communes_34)
+            st.caption(plain(f"{t('f_communes_34')}: {today}"))
         place = _place_widget()
         units = _units(reports)
         year_from, year_to, unknown = _period()
@@ -187,6 +264,9 @@ def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[
         provinces_34=p34,
         provinces_63=p63,
         place=place,
+        districts=districts,
+        communes=communes,
+        communes_34=communes_34,
         units=units,
         year_from=year_from,
         year_to=year_to,

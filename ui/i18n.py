@@ -49,8 +49,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Demo data: every report, name and trip on this map is synthetic test data, not real information.",
     ),
     "reports_shown": (
-        "{n} tin báo có tọa độ trên bản đồ · {u} tin báo chưa có tọa độ",
-        "{n} located reports on the map · {u} reports not yet located",
+        "{n} tin báo có tọa độ trên bản đồ · {approx} tin báo ước lượng theo địa danh · "
+        "{u} tin báo chưa xác định vị trí",
+        "{n} reports with coordinates on the map · {approx} estimated from the place name · {u} not located",
     ),
     "layer_reports": ("Tin báo mộ liệt sĩ", "Burial reports"),
     "layer_battlefields": ("Chiến trường xưa", "Former battlefields"),
@@ -59,14 +60,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "layer_provinces_34": ("Ranh giới 34 tỉnh, thành", "34 provinces"),
     "layer_provinces_63": ("Ranh giới 63 tỉnh cũ (2008–2025)", "63 provinces (2008–2025)"),
     "layer_circles": ("Vòng sai số (khi phóng to)", "Uncertainty circles (zoomed in)"),
+    "layer_areas": ("Vùng ước lượng theo địa danh", "Areas estimated from place names"),
     "layer_heat": ("Bản đồ nhiệt", "Heat map"),
     "basemap_osm": ("Bản đồ OpenStreetMap", "OpenStreetMap"),
     "basemap_satellite": ("Ảnh vệ tinh", "Satellite imagery"),
     "basemap_topo": ("Bản đồ địa hình", "Topographic map"),
     "map_count": (
-        "{n} tin báo · {located} trên bản đồ · {u} chưa có tọa độ",
-        "{n} reports · {located} on the map · {u} not located",
+        "{n} tin báo · {located} có tọa độ · {approx} ước lượng theo địa danh · {u} chưa xác định",
+        "{n} reports · {located} with coordinates · {approx} estimated from the place name · {u} not located",
     ),
+    "map_areas_hidden": (
+        "{n} vùng ước lượng — phóng to để xem",
+        "{n} estimated areas — zoom in to see them",
+    ),
+    "area_tip": ("Ước lượng theo địa danh", "Estimated from the place name"),
+    "area_no_place": ("địa danh không rõ", "place not named"),
+    "area_radius": ("Bán kính ước lượng", "Estimated radius"),
+    "area_shared": ("{n} tin báo cùng vùng này", "{n} reports share this area"),
     "map_grouped": (
         "Đang gộp {v} tin báo trong vùng nhìn theo ô; phóng to để thấy từng tin báo.",
         "{v} reports in view are grouped by area; zoom in to see each report.",
@@ -113,6 +123,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "f_level_63": ("63 tỉnh cũ (2008–2025)", "The 63 of 2008–2025"),
     "f_provinces": ("Tỉnh, thành", "Provinces"),
     "f_place": ("Địa danh mọi thời kỳ", "Place name of any era"),
+    "f_districts": ("Huyện (2008–2025)", "District (2008–2025)"),
+    "f_districts_help": (
+        "Các huyện của tỉnh đã chọn ở trên (chưa chọn tỉnh: cả nước); gõ vài chữ của tên, có dấu, để tìm.",
+        "The districts of the provinces chosen above (none chosen: the whole country); type part of the name, "
+        "with its diacritics, to search.",
+    ),
+    "f_communes": ("Xã (2008–2025)", "Commune (2008–2025)"),
+    "f_communes_help": ("Các xã của những huyện đã chọn.", "The communes of the districts chosen."),
+    "f_communes_34": ("Xã (hiện nay)", "Commune (today)"),
     "f_place_help": ("Ví dụ: Bình Trị Thiên, Vĩnh Linh, Khu 5, quang tri", "E.g. Bình Trị Thiên, Vĩnh Linh, Khu 5"),
     "f_place_found": ("«{q}» → {name} ({era}): {provinces}", "“{q}” → {name} ({era}): {provinces}"),
     "f_units": ("Đơn vị", "Units"),
@@ -144,6 +163,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Click a report on the map or select a row in the table.",
     ),
     "detail_no_location": ("Chưa có tọa độ", "Not located yet"),
+    "detail_position": ("Vị trí", "Position"),
+    "detail_area": (
+        "ước lượng theo địa danh — {place}, bán kính {radius}",
+        "estimated from the place name — {place}, radius {radius}",
+    ),
+    "detail_admin": ("Xã, huyện (2008–2025)", "Commune, district (2008–2025)"),
+    "detail_today": ("nay là {name}", "today {name}"),
+    "detail_nearest": ("theo tâm xã gần nhất, gần đúng", "by the nearest commune centre, approximate"),
+    "field_district": ("Huyện (2008–2025)", "District (2008–2025)"),
+    "field_commune_63": ("Xã (2008–2025)", "Commune (2008–2025)"),
+    "field_commune_34": ("Xã (hiện nay)", "Commune (today)"),
+    "col_district": ("Huyện", "District"),
+    "col_commune": ("Xã", "Commune"),
     "detail_history": ("Lịch sử ({n})", "History ({n})"),
     "hist_insert": ("Tạo", "Created"),
     "hist_update": ("Sửa", "Edited"),
@@ -186,7 +218,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "So far, within your account's reach (your chapter and the reports about its province)",
     ),
     "home_reports": ("Tin báo", "Reports"),
-    "home_located": ("Có tọa độ", "Located"),
+    "home_located": ("Có tọa độ", "With coordinates"),
+    "home_approximate": ("Ước lượng theo địa danh", "Estimated from the place name"),
+    "home_unlocated": ("Chưa xác định vị trí", "Not located"),
     "home_trips": ("Chuyến đã đi", "Trips made"),
     "home_remains": ("Hài cốt tìm thấy", "Remains found"),
     "home_identified": ("Đã xác định danh tính", "Identified"),
@@ -228,7 +262,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov_hex_count": ("Số tin báo", "Reports"),
     "cov_working": ("Đang tính độ phủ…", "Computing coverage…"),
     "cov_m_reports": ("Tin báo", "Reports"),
-    "cov_m_located": ("Có tọa độ", "Located"),
+    "cov_m_located": ("Có tọa độ", "With coordinates"),
+    "cov_m_approximate": ("Ước lượng theo địa danh", "Estimated from the place name"),
+    "cov_positions_note": (
+        "Độ phủ chỉ tính {located} tin báo có tọa độ; {approx} tin báo ước lượng theo địa danh và {u} tin báo "
+        "chưa xác định vị trí không được tính vào độ phủ.",
+        "Coverage counts only the {located} reports with coordinates; {approx} reports estimated from the "
+        "place name and {u} not located are left out of it.",
+    ),
     "cov_m_reached": ("Đã có chuyến rà tới", "Reached by a search"),
     "cov_m_unvisited": ("Chưa có chuyến nào tới", "Not yet reached"),
     "cov_m_km2": ("Diện tích đã rà (km²)", "Area searched (km²)"),
@@ -328,13 +369,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imp_col_lat": ("Vĩ độ", "Latitude"),
     "imp_col_lon": ("Kinh độ", "Longitude"),
     "imp_col_problem": ("Vấn đề", "Problem"),
+    "imp_col_area": ("Ước lượng theo địa danh", "Estimated from the place name"),
     "imp_go": ("Nhập vào cơ sở dữ liệu", "Import into the database"),
     "imp_progress": ("Đang nhập {done}/{total} dòng…", "Importing {done}/{total} rows…"),
     "imp_done": (
-        "Đã đọc {rows_read} dòng: {accepted} nhận có tọa độ, {unlocated} chưa có tọa độ, {rejected} bị loại, "
-        "{duplicates} trùng đã có.",
-        "Read {rows_read} rows: {accepted} accepted with coordinates, {unlocated} without coordinates, "
-        "{rejected} rejected, {duplicates} already present.",
+        "Đã đọc {rows_read} dòng: {accepted} nhận có tọa độ, {approximate} ước lượng theo địa danh, "
+        "{unlocated} chưa xác định vị trí, {rejected} bị loại, {duplicates} trùng đã có.",
+        "Read {rows_read} rows: {accepted} accepted with coordinates, {approximate} estimated from the place "
+        "name, {unlocated} not located, {rejected} rejected, {duplicates} already present.",
     ),
     "imp_trips_done": (
         "Đã đọc {rows_read} đường đi: {accepted} chuyến mới, {duplicates} trùng, {rejected} lỗi.",
@@ -386,6 +428,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "form_preview": ("Vị trí đọc được", "Position as read"),
     "form_no_point": ("Chưa có điểm trên bản đồ.", "No point on the map yet."),
+    # ui/record_form.py (another helper's) asks for it: {km} comes formatted by the caller.
+    "form_area": (
+        "Chưa có tọa độ: vị trí ước lượng theo địa danh — {place}, bán kính khoảng {km} km.",
+        "No coordinates: position estimated from the place name — {place}, radius about {km} km.",
+    ),
     "form_save": ("Lưu", "Save"),
     "form_saved": ("Đã lưu {code}.", "Saved {code}."),
     "detail_edit": ("Sửa", "Edit"),
@@ -512,10 +559,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{file} · {when} · {author} · {records} records left",
     ),
     "imp_entry_counts": (
-        "Trong tệp: {rows_read} dòng · nhận {accepted} · chưa có tọa độ {unlocated} · bị loại {rejected} · "
-        "trùng {duplicates}",
-        "In the file: {rows_read} rows · {accepted} accepted · {unlocated} without coordinates · "
-        "{rejected} rejected · {duplicates} duplicates",
+        "Trong tệp: {rows_read} dòng · nhận có tọa độ {accepted} · ước lượng theo địa danh {approximate} · "
+        "chưa xác định vị trí {unlocated} · bị loại {rejected} · trùng {duplicates}",
+        "In the file: {rows_read} rows · {accepted} accepted with coordinates · {approximate} estimated from "
+        "the place name · {unlocated} not located · {rejected} rejected · {duplicates} duplicates",
     ),
     "imp_withdrawn": ("Đã rút lại bởi {by} lúc {at}: {reason}", "Withdrawn by {by} at {at}: {reason}"),
     "imp_withdrawn_mark": ("đã rút lại", "withdrawn"),

@@ -31,8 +31,9 @@ STATIC = "/app/static/vendor"
 VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]
 CIRCLE_MIN_ZOOM = 11  # uncertainty circles only when zoomed in enough to read them
 SEA_COLOR = "#dfeaf2"
-ALL_LAYERS = frozenset({"reports", "circles", "battlefields", "cemeteries", "trips", "boundaries", "heat"})
-DEFAULT_LAYERS = frozenset({"reports", "circles", "battlefields", "cemeteries", "trips", "boundaries"})
+# "areas": the approximate areas of reports placed only by a place name (dashed, never pins).
+ALL_LAYERS = frozenset({"reports", "areas", "circles", "battlefields", "cemeteries", "trips", "boundaries", "heat"})
+DEFAULT_LAYERS = frozenset({"reports", "areas", "circles", "battlefields", "cemeteries", "trips", "boundaries"})
 TILES = (
     ("osm", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
     (
@@ -323,6 +324,11 @@ def _legend(lang: str) -> Element:
         f'<div><span style="{dot};background:{t.color}"></span>{escape(status_label(t.code, lang))}</div>'
         for t in STATUSES
     )
+    ring = (
+        "display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:4px;"
+        "border:2px dashed #555;box-sizing:border-box;vertical-align:-1px"
+    )
+    area = f'<div class="legend-area"><span style="{ring}"></span>{escape(text("layer_areas", lang))}</div>'
     sites = (
         f'<div><span style="color:{BATTLEFIELDS.color}">★</span> {escape(text("layer_battlefields", lang))}</div>'
         f'<div><span style="color:{CEMETERIES.color}">✚</span> {escape(text("layer_cemeteries", lang))}</div>'
@@ -330,20 +336,24 @@ def _legend(lang: str) -> Element:
     return Element(
         '<div class="map-legend" style="position:absolute;bottom:48px;right:10px;z-index:800;'
         'background:white;padding:6px 8px;border-radius:4px;font:12px sans-serif;box-shadow:0 1px 4px #0004">'
-        f"<b>{escape(text('legend_title', lang))}</b>{rows}{sites}</div>"
+        f"<b>{escape(text('legend_title', lang))}</b>{rows}{area}{sites}</div>"
     )
 
 
 _CSS = f"""<style>
 .leaflet-container {{ background: {SEA_COLOR}; }}
 .report-count {{ background: white; padding: 3px 8px; border-radius: 4px; font: 13px sans-serif;
-  box-shadow: 0 1px 4px #0004; }}
+  box-shadow: 0 1px 4px #0004; max-width: calc(100vw - 250px); }}
 .report-popup th {{ text-align: left; padding-right: 8px; color: #555; vertical-align: top; font-weight: 600; }}
 .report-popup td {{ max-width: 240px; }}
 .report-cell div {{ width: 100%; height: 100%; border-radius: 50%; display: flex; align-items: center;
   justify-content: center; background: rgba(31, 92, 153, 0.82); color: white; font: bold 12px sans-serif;
   border: 2px solid white; box-shadow: 0 1px 4px #0006; box-sizing: border-box; }}
 .site-symbol {{ font: bold 16px sans-serif; text-shadow: 0 0 3px white, 0 0 3px white; line-height: 18px; }}
+@media (max-width: 560px) {{  /* a phone: the legend goes up under the layer switch, the count takes the width */
+  .report-count {{ max-width: calc(100vw - 40px); }}
+  .map-legend {{ bottom: auto !important; top: 64px; }}
+}}
 </style>"""
 
 

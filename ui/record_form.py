@@ -21,7 +21,9 @@ from geo.datums import DATUMS, get_datum
 from layers import records
 from layers.access import sees_contacts
 from layers.errors import LayersError
-from layers.importers.reports import COORDINATE_NOTE, PROVINCE_NOTE
+from layers.importers.reports import COORDINATE_NOTE, PERIOD_NOTE, PROVINCE_NOTE
+from layers.labels import admin_label, number
+from layers.places import PLACE_NAME, PLACE_NOTE
 from layers.privacy import free_text_fields
 from layers.schema import Field, Layer
 from layers.users import list_users
@@ -33,7 +35,13 @@ from ui.widgets import chapter_choice
 # Shown as boxes of several lines: what a witness tells in their own words.
 LONG_TEXT = frozenset({"place_description", "period_text", "notes", "private_notes"})
 POSITION_SYSTEMS = (("WGS84", "wgs84_decimal"), ("DMS", "dms"), ("VN-2000", "vn2000_tm3"), ("MGRS", "mgrs"))
-NOTE_MARKS = (COORDINATE_NOTE, PROVINCE_NOTE)  # what the importer adds to the notes about the place
+# What the importer adds to the notes about the place and the years it read: shown as suggestions.
+NOTE_MARKS = (COORDINATE_NOTE, PROVINCE_NOTE, PLACE_NOTE, PERIOD_NOTE)
+ADMIN_LINES = (
+    ("district_63", "district", "field_district"),
+    ("commune_63", "63", "field_commune_63"),
+    ("commune_34", "34", "field_commune_34"),
+)
 
 
 @dataclass(frozen=True)
@@ -242,10 +250,25 @@ def _checked(layer: Layer, values: dict[str, str]) -> tuple[dict | None, str | N
         return None, str(exc)
 
 
-def _point_map(point: tuple[float, float] | None, uncertainty: float | None, keys: FormKeys) -> None:
-    """A small map of the parsed point (and its uncertainty); a click there sets the point."""
-    centre, zoom = (point, 14) if point else ((16.0, 106.0), 5)
+def _area(checked: dict | None) -> tuple[tuple[float, float], float] | None:
+    """The centre and radius of the approximate area read from the place name, if any."""
+    if not checked or checked.get("position_source") != PLACE_NAME or checked.get("area_lat") is None:
+        return None
+    return (float(checked["area_lat"]), float(checked["area_lon"])), float(checked.get("area_radius_m") or 1000)
+
+
+def _point_map(
+    point: tuple[float, float] | None,
+    uncertainty: float | None,
+    keys: FormKeys,
+    area: tuple[tuple[float, float], float] | None = None,
+) -> None:
+    """A small map of the parsed point (and its uncertainty), or of the approximate area (dashed);
+    a click there sets the point."""
+    centre, zoom = (point, 14) if point else (area[0], 11) if area else ((16.0, 106.0), 5)
     m = base_map(lang(), centre, zoom)
+    if area and not point:
+        folium.Circle(area[0], radius=area[1], color="#8c564b", weight=2, dash_array="6 6", fill_opacity=0.06).add_to(m)
     if point:
         if uncertainty:
             circle = folium.Circle(point, radius=float(uncertainty), color="#d62728", weight=1, fill_opacity=0.1)
@@ -282,20 +305,26 @@ def _preview(layer: Layer, values: dict[str, str], keys: FormKeys) -> dict | Non
     if problem and any(values.values()):  # an empty new form is not yet wrong
         st.warning(plain(problem), icon=":material/error:")
     point = None if checked is None else records.point_of(checked)
+    area = _area(checked)
     if checked is not None:
-        if point is None:
+        if area is not None and point is None:
+            st.caption(t("form_area", place=checked.get("area_place") or "", km=number(area[1] / 1000, lang(), 1)))
+        elif point is None:
             st.caption(t("form_no_point"))
         lines = _position_lines(checked)
         province = checked.get("province_34")
         if province:
             lines.append(f"{t('field_province')}: {province_names('34').get(province, province)}")
+        lines += [
+            f"{t(key)}: {admin_label(checked[name], level)}" for name, level, key in ADMIN_LINES if checked.get(name)
+        ]
         if lines:
             st.text("\n".join(lines))
         given = set(filter(None, values.get("notes", "").splitlines()))
         for note in (checked.get("notes") or "").splitlines():
             if note.startswith(NOTE_MARKS) and note not in given:
                 st.info(plain(note), icon=":material/info:")
-    _point_map(point, None if checked is None else checked.get("uncertainty_m"), keys)
+    _point_map(point, None if checked is None else checked.get("uncertainty_m"), keys, area)
     return checked
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import folium
@@ -22,7 +23,8 @@ from jinja2 import Template
 
 from layers import aggregate as agg
 from layers.labels import number, period_text
-from layers.schema import STATUSES, TRIPS
+from layers.places import position_sources
+from layers.schema import POSITION_SOURCES, STATUSES, TRIPS
 from ui.i18n import text
 from ui.mapview import CIRCLE_MIN_ZOOM, MapOptions, RawScript, escape, json_payload, short_id, status_label
 
@@ -35,8 +37,14 @@ TRIPS_MAX = 600  # trips drawn in one view; beyond this the count asks to zoom i
 TRIP_DETAIL_DEG = 1e-4  # about 11 m, a pixel at zoom 14: the finest a track is ever drawn
 HEAT_CELL_PX = 16
 VIEW_PAD = 0.25  # share of the view added on each side, so a small pan shows something at once
+AREAS_MAX = 400  # approximate areas drawn in one view; beyond this the count asks to zoom in
+AREA_RADIUS_M = 1000  # an area stored without its radius is drawn this wide
 STATUS_INDEX = {t.code: i for i, t in enumerate(STATUSES)}
 UNKNOWN_STATUS = len(STATUSES)
+# Where a position comes from, as in layers.places.position_counts: a point, a place name, nothing.
+SOURCE_CODES = tuple(t.code for t in POSITION_SOURCES)
+MEASURED, PLACE_NAME, UNKNOWN_SOURCE = range(3)
+METRES_PER_DEGREE = 111_320
 
 POPUP_FIELDS = (
     "field_martyr_names",
@@ -53,17 +61,33 @@ POPUP_FIELDS = (
     "field_chapter",
 )
 CONTACT_FIELDS = ("field_witness", "field_witness_phone", "field_witness_address")
+AREA_POPUP_FIELDS = {"field_uncertainty": "area_radius", "field_coords": "detail_position"}
+
+
+def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").astype("float64").to_numpy(copy=True)
 
 
 @dataclass(frozen=True)
 class Positions:
     """Reports' positions and status as arrays (NaN where not located), with `rows`, their
-    positions in the frame the arrays were made from."""
+    positions in the frame the arrays were made from.
+
+    `source` says where each position comes from (MEASURED, PLACE_NAME, UNKNOWN_SOURCE, counted
+    as layers.places.position_counts does); `area_*` hold the approximate area read from the place
+    name of a report without a point (NaN for the others): it is drawn, never placed as a point.
+    """
 
     lon: np.ndarray
     lat: np.ndarray
     status: np.ndarray  # index into STATUSES, UNKNOWN_STATUS for a code not in the schema
     rows: np.ndarray
+    source: np.ndarray
+    area_lon: np.ndarray
+    area_lat: np.ndarray
+    area_radius: np.ndarray  # metres
 
     @classmethod
     def of(cls, reports: gpd.GeoDataFrame) -> Positions:
@@ -76,27 +100,55 @@ class Positions:
         codes = reports["status"].astype("category")
         index = [STATUS_INDEX.get(c, UNKNOWN_STATUS) for c in codes.cat.categories] + [UNKNOWN_STATUS]
         status = np.array(index, dtype=np.int64)[codes.cat.codes.to_numpy()]  # code -1 (no status): the last
-        return cls(lon, lat, status, np.arange(len(reports)))
+        source = pd.Categorical(position_sources(reports), categories=SOURCE_CODES).codes.astype(np.int8)
+        area_lon, area_lat = _floats(reports, "area_lon"), _floats(reports, "area_lat")
+        radius = _floats(reports, "area_radius_m")
+        drawn = ~located & ~np.isnan(area_lon) & ~np.isnan(area_lat)
+        area_lon[~drawn], area_lat[~drawn] = np.nan, np.nan
+        radius = np.where(drawn, np.where(np.isnan(radius) | (radius <= 0), AREA_RADIUS_M, radius), np.nan)
+        return cls(lon, lat, status, np.arange(len(reports)), source, area_lon, area_lat, radius)
 
     def take(self, rows: np.ndarray) -> Positions:
         """The positions of some of these reports (`rows` index into this object)."""
-        return Positions(self.lon[rows], self.lat[rows], self.status[rows], self.rows[rows])
+        return Positions(
+            self.lon[rows],
+            self.lat[rows],
+            self.status[rows],
+            self.rows[rows],
+            self.source[rows],
+            self.area_lon[rows],
+            self.area_lat[rows],
+            self.area_radius[rows],
+        )
 
     def __len__(self) -> int:
         return len(self.rows)
 
     @property
     def located(self) -> int:
+        """Reports with a measured point (a coordinate given)."""
         return int((~np.isnan(self.lon)).sum())
 
+    def counts(self) -> dict[str, int]:
+        """How many have each position source, keyed as layers.places.position_counts."""
+        found = np.bincount(self.source, minlength=len(SOURCE_CODES))
+        return {code: int(found[i]) for i, code in enumerate(SOURCE_CODES)}
+
     def bounds(self) -> list[list[float]] | None:
-        """[[south, west], [north, east]] of the located reports, padded about 2 km; None if none."""
-        if not self.located:
+        """[[south, west], [north, east]] of the located reports and the approximate areas,
+        padded about 2 km; None if there are neither."""
+        points = ~np.isnan(self.lon)
+        areas = ~np.isnan(self.area_lon)
+        if not points.any() and not areas.any():
             return None
+        dlat = self.area_radius[areas] / METRES_PER_DEGREE
+        dlon = dlat / np.maximum(np.cos(np.radians(self.area_lat[areas])), 0.1)
+        lat = np.concatenate([self.lat[points], self.area_lat[areas] - dlat, self.area_lat[areas] + dlat])
+        lon = np.concatenate([self.lon[points], self.area_lon[areas] - dlon, self.area_lon[areas] + dlon])
         pad = 0.02
         return [
-            [float(np.nanmin(self.lat)) - pad, float(np.nanmin(self.lon)) - pad],
-            [float(np.nanmax(self.lat)) + pad, float(np.nanmax(self.lon)) + pad],
+            [float(lat.min()) - pad, float(lon.min()) - pad],
+            [float(lat.max()) + pad, float(lon.max()) + pad],
         ]
 
 
@@ -119,7 +171,44 @@ class _Lookup:
         return self._index[text]
 
 
-def report_rows(reports: gpd.GeoDataFrame, options: MapOptions) -> dict:
+class _Popups:
+    """What a report's popup shows, compactly: the strings repeated across reports (units,
+    provinces, chapters) are sent once, shared by the points and the areas of one view."""
+
+    def __init__(self, options: MapOptions) -> None:
+        self.options = options
+        self.units, self.provinces, self.chapters = _Lookup(), _Lookup(), _Lookup()
+
+    def info(self, row: dict) -> list:
+        """[martyrs, unit, period, place, historical place, province, province 2008–2025,
+        coordinates as written, chapter, contacts…], unit, province and chapter as indexes."""
+        options = self.options
+        values = [
+            escape(row["martyr_names"]),
+            self.units(row["unit"]),
+            escape(period_text(row)),
+            escape(row["place_description"]),
+            escape(row.get("historical_place")),
+            self.provinces(options.province_names.get(row["province_34"], row["province_34"])),
+            escape(row.get("province_63")),
+            escape(row.get("coord_text")),
+            self.chapters(options.chapter_names.get(row.get("chapter_id"), row.get("chapter_id"))),
+        ]
+        if options.show_contacts:
+            values += [escape(row.get(k)) for k in ("witness_name", "witness_phone", "witness_address")]
+        return values
+
+    def lists(self) -> dict:
+        return {"units": self.units.values, "provinces": self.provinces.values, "chapters": self.chapters.values}
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The frame's rows as dicts without the geometry, NaN as None (column lists: fast)."""
+    col = {name: _clean(frame[name].tolist()) for name in frame.columns if name != "geometry"}
+    return [{k: v[i] for k, v in col.items()} for i in range(len(frame))]
+
+
+def report_rows(reports: gpd.GeoDataFrame, options: MapOptions, popups: _Popups | None = None) -> dict:
     """What the page needs to draw the located reports one by one, compactly.
 
     rows: [lat, lon, status index, radius m, short id]; info: [martyrs, unit, period, place,
@@ -127,13 +216,11 @@ def report_rows(reports: gpd.GeoDataFrame, options: MapOptions) -> dict:
     where unit, province and chapter are indexes into their lookup lists. Every string is
     escaped here.
     """
+    popups = popups or _Popups(options)
     located = reports[reports.geometry.notna()]
     lats, lons = located.geometry.y.round(6).tolist(), located.geometry.x.round(6).tolist()
-    col = {name: _clean(located[name].tolist()) for name in located.columns if name != "geometry"}
-    units, provinces, chapters = _Lookup(), _Lookup(), _Lookup()
     rows, info = [], []
-    for i, report_id in enumerate(col["id"]):
-        row = {k: v[i] for k, v in col.items()}
+    for i, row in enumerate(_records(located)):
         radius = row["uncertainty_m"]
         rows.append(
             [
@@ -141,30 +228,57 @@ def report_rows(reports: gpd.GeoDataFrame, options: MapOptions) -> dict:
                 lons[i],
                 STATUS_INDEX.get(row["status"], UNKNOWN_STATUS),
                 0 if radius is None else round(float(radius)),
-                short_id(report_id),
+                short_id(row["id"]),
             ]
         )
-        values = [
-            escape(row["martyr_names"]),
-            units(row["unit"]),
-            escape(period_text(row)),
-            escape(row["place_description"]),
-            escape(row.get("historical_place")),
-            provinces(options.province_names.get(row["province_34"], row["province_34"])),
-            escape(row.get("province_63")),
-            escape(row.get("coord_text")),
-            chapters(options.chapter_names.get(row.get("chapter_id"), row.get("chapter_id"))),
-        ]
-        if options.show_contacts:
-            values += [escape(row.get(k)) for k in ("witness_name", "witness_phone", "witness_address")]
-        info.append(values)
-    return {
-        "rows": rows,
-        "info": info,
-        "units": units.values,
-        "provinces": provinces.values,
-        "chapters": chapters.values,
-    }
+        info.append(popups.info(row))
+    return {"rows": rows, "info": info, **popups.lists()}
+
+
+def km_text(radius_m: float, lang: str) -> str:
+    """An area's radius as people read it: "± 3,2 km" (in English "± 3.2 km").
+
+    >>> km_text(3240, "vi"), km_text(860, "en")
+    ('± 3,2 km', '± 0.9 km')
+    """
+    return f"± {number(radius_m / 1000, lang, 1)} km"
+
+
+def area_rows(reports: pd.DataFrame, positions: Positions, options: MapOptions, popups: _Popups | None = None) -> dict:
+    """What the page needs to draw the approximate areas of reports with no point.
+
+    `positions` are those reports' positions, in the same order. areas: [lat, lon, radius m,
+    status index, tooltip, short id, place, radius as text, filled]; area_info: as report_rows'
+    info. The tooltip ends with the short id, as a point's does, so a click on the area selects
+    the report. Reports naming the same commune share one area: only the first is filled (the
+    fills would darken the map), and each one's tooltip says how many share it. Every string is
+    escaped here.
+    """
+    popups = popups or _Popups(options)
+    lang = options.lang
+    lead = escape(text("area_tip", lang))
+    areas, info = [], []
+    lats = np.round(positions.area_lat, 6).tolist()
+    lons = np.round(positions.area_lon, 6).tolist()
+    radii = np.round(positions.area_radius).astype(int).tolist() if len(positions) else []
+    same = Counter(zip(lats, lons, radii, strict=True))
+    filled: set[tuple] = set()
+    for i, row in enumerate(_records(reports)):
+        key = (lats[i], lons[i], radii[i])
+        code = short_id(row["id"])
+        place = escape(row.get("area_place")) or escape(text("area_no_place", lang))
+        spread = escape(km_text(radii[i], lang))
+        status = int(positions.status[i])
+        said = [f"{lead}: {place}", spread, escape(row.get("martyr_names"))]
+        said.append(escape(status_label(row.get("status"), lang)) if status < UNKNOWN_STATUS else "?")
+        if same[key] > 1:
+            said.append(escape(text("area_shared", lang, n=number(same[key], lang))))
+        tooltip = " · ".join(part for part in said if part) + f" · {code}"
+        fill = key not in filled
+        filled.add(key)
+        areas.append([lats[i], lons[i], radii[i], status, tooltip, code, f"{lead}: {place}", spread, int(fill)])
+        info.append(popups.info(row))
+    return {"areas": areas, "area_info": info, **popups.lists()}
 
 
 def _cells(summed: agg.Cells) -> list:
@@ -220,6 +334,16 @@ def _trips(trips: gpd.GeoDataFrame, view: agg.View) -> tuple[list, int]:
     return out, 0
 
 
+def _areas(source: gpd.GeoDataFrame, positions: Positions, view: agg.View, options: MapOptions, popups: _Popups):
+    """The approximate areas whose centre is in the view: (area_rows' dict, hidden count); none,
+    and their count, when more than AREAS_MAX are (dashed circles by the hundred hide the map)."""
+    chosen = agg.in_view(positions.area_lon, positions.area_lat, view)
+    if len(chosen) > AREAS_MAX:
+        return {"areas": [], "area_info": []}, len(chosen)
+    some = positions.take(chosen)
+    return area_rows(source.iloc[some.rows], some, options, popups), 0
+
+
 def view_payload(
     source: gpd.GeoDataFrame,
     positions: Positions,
@@ -233,10 +357,13 @@ def view_payload(
 
     `positions` are the filtered reports; their `rows` index `source`, the frame they were
     made from (all reports or the filtered ones), from which the reports drawn one by one come.
+    Reports with a point are drawn as points (or summed in cells); reports whose position was
+    only estimated from a place name as dashed areas ("areas"), never as points.
     """
     lang, layers = options.lang, options.layers
     padded = view.padded(VIEW_PAD)
-    payload: dict = {"mode": "none", "circles": False, "trips": [], "heat": None}
+    payload: dict = {"mode": "none", "circles": False, "trips": [], "heat": None, "areas": [], "area_info": []}
+    popups = _Popups(options)
     in_view = 0
     if "reports" in layers:
         limit = agg.INDIVIDUAL_MAX if view.zoom >= DETAIL_ZOOM else SPARSE_MAX
@@ -244,33 +371,45 @@ def view_payload(
         with np.errstate(invalid="ignore"):
             in_view = int(view.contains(positions.lon, positions.lat).sum())
         if result.individual:
-            payload |= {"mode": "points", **report_rows(source.iloc[positions.rows[result.points]], options)}
+            payload |= {"mode": "points", **report_rows(source.iloc[positions.rows[result.points]], options, popups)}
             payload["circles"] = "circles" in layers and view.zoom >= CIRCLE_MIN_ZOOM
         else:
             payload |= {"mode": "cells", "cells": _cells(result.cells)}
+    areas_hidden = 0
+    if "areas" in layers:
+        drawn, areas_hidden = _areas(source, positions, padded, options, popups)
+        payload |= drawn
+    payload |= popups.lists()
     if "heat" in layers:
         payload["heat"] = _heat(positions, padded)
     hidden = 0
     if "trips" in layers:
         payload["trips"], hidden = _trips(trips, padded)
-    located = positions.located
+    counts = positions.counts()
+    located, approximate, unlocated = (counts[code] for code in SOURCE_CODES)
     notes = [
         text(
             "map_count",
             lang,
             n=number(len(positions), lang),
             located=number(located, lang),
-            u=number(len(positions) - located, lang),
+            approx=number(approximate, lang),
+            u=number(unlocated, lang),
         )
     ]
     if payload["mode"] == "cells":
         notes.append(text("map_grouped", lang, v=number(in_view, lang)))
+    if areas_hidden:
+        notes.append(text("map_areas_hidden", lang, n=number(areas_hidden, lang)))
     if hidden:
         notes.append(text("map_trips_hidden", lang, n=number(hidden, lang)))
     payload["count"] = {
         "total": len(positions),
         "located": located,
+        "approximate": approximate,
+        "unlocated": unlocated,
         "in_view": in_view,
+        "areas": len(payload["areas"]),
         "html": "<br>".join(escape(n) for n in notes),
     }
     payload["focus"] = list(focus) if focus else None
@@ -280,8 +419,8 @@ def view_payload(
 
 
 class ViewLayer(RawScript):
-    """Draws a view payload into its parent FeatureGroup: cells, reports, circles, trips, heat,
-    and the count of reports in the map's corner."""
+    """Draws a view payload into its parent FeatureGroup: cells, reports, circles, approximate
+    areas, trips, heat, and the count of reports in the map's corner."""
 
     _template = Template(
         """
@@ -291,6 +430,7 @@ class ViewLayer(RawScript):
   var map = {{ this._parent._parent.get_name() }};
   var data = {{ this.payload }};
   var labels = {{ this.labels_json }};
+  var areaLabels = {{ this.area_labels_json }};
   var colors = {{ this.colors_json }};
   var tripColor = {{ this.trip_color_json }};
   if (!map.getPane('bando-reports')) { map.createPane('bando-reports').style.zIndex = 620; }
@@ -300,19 +440,34 @@ class ViewLayer(RawScript):
     var s = ((a - d - m / 60) * 3600).toFixed(1);
     return d + '°' + (m < 10 ? '0' : '') + m + "'" + (s < 10 ? '0' : '') + s + '"' + (v >= 0 ? pos : neg);
   }
-  function popup(i) {
-    var r = data.rows[i], p = data.info[i];
-    var values = [p[0], data.units[p[1]], p[2], p[3], p[4], data.provinces[p[5]], p[6], data.statuses[r[2]],
-                  r[3] ? '± ' + r[3].toLocaleString('vi-VN') + ' m' : '',
-                  dms(r[0], 'N', 'S') + ' ' + dms(r[1], 'E', 'W') +
-                    ' (' + r[0].toFixed(6) + ', ' + r[1].toFixed(6) + ')',
-                  p[7], data.chapters[p[8]]].concat(p.slice(9));
+  function table(p, status, spread, where, names) {
+    var values = [p[0], data.units[p[1]], p[2], p[3], p[4], data.provinces[p[5]], p[6], data.statuses[status],
+                  spread, where, p[7], data.chapters[p[8]]].concat(p.slice(9));
     var html = '<table class="report-popup">';
-    for (var k = 0; k < labels.length; k++) {
-      if (values[k]) { html += '<tr><th>' + labels[k] + '</th><td>' + values[k] + '</td></tr>'; }
+    for (var k = 0; k < names.length; k++) {
+      if (values[k]) { html += '<tr><th>' + names[k] + '</th><td>' + values[k] + '</td></tr>'; }
     }
     return html + '</table>';
   }
+  function popup(i) {
+    var r = data.rows[i];
+    return table(data.info[i], r[2], r[3] ? '± ' + r[3].toLocaleString('vi-VN') + ' m' : '',
+                 dms(r[0], 'N', 'S') + ' ' + dms(r[1], 'E', 'W') +
+                   ' (' + r[0].toFixed(6) + ', ' + r[1].toFixed(6) + ')', labels);
+  }
+  function areaPopup(i) {
+    var a = data.areas[i];
+    return table(data.area_info[i], a[3], a[7], a[6], areaLabels);
+  }
+  // Positions estimated from a place name: a dashed area under the points, never a pin.
+  if (!map.getPane('bando-areas')) { map.createPane('bando-areas').style.zIndex = 610; }
+  (data.areas || []).forEach(function (a, i) {
+    L.circle([a[0], a[1]], {radius: a[2], color: colors[a[3]], weight: 2, dashArray: '6 6',
+                            fillOpacity: a[8] ? 0.06 : 0, pane: 'bando-areas', className: 'report-area'})
+      .bindTooltip(a[4], {sticky: true})
+      .bindPopup(areaPopup.bind(null, i), {maxWidth: 380})
+      .addTo(group);
+  });
   (data.trips || []).forEach(function (t) {
     L.polyline(t[2], {color: tripColor, weight: 3, opacity: 0.9}).bindTooltip(t[0] + '<br>' + t[1]).addTo(group);
   });
@@ -354,6 +509,9 @@ class ViewLayer(RawScript):
     var div = L.DomUtil.create('div', 'report-count');
     div.setAttribute('data-count', data.count.total);
     div.setAttribute('data-located', data.count.located);
+    div.setAttribute('data-approximate', data.count.approximate);
+    div.setAttribute('data-unlocated', data.count.unlocated);
+    div.setAttribute('data-areas', data.count.areas);
     div.setAttribute('data-in-view', data.count.in_view);
     div.setAttribute('data-mode', data.mode);
     div.innerHTML = data.count.html;
@@ -371,6 +529,9 @@ class ViewLayer(RawScript):
         self.payload = json_payload(payload)
         fields = POPUP_FIELDS + (CONTACT_FIELDS if show_contacts else ())
         self.labels_json = json.dumps([escape(text(k, lang)) for k in fields], ensure_ascii=False)
+        # An area's popup says where its estimate comes from and how wide it is, not coordinates.
+        area_fields = [AREA_POPUP_FIELDS.get(k, k) for k in fields]
+        self.area_labels_json = json.dumps([escape(text(k, lang)) for k in area_fields], ensure_ascii=False)
         self.colors_json = json.dumps([t.color for t in STATUSES] + ["#000000"])
         self.trip_color_json = json.dumps(TRIPS.color)
 

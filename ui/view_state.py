@@ -52,7 +52,16 @@ def current_view(
 
 
 def opening_bounds(spec: FilterSpec, positions: Positions) -> list[list[float]]:
-    """[[south, west], [north, east]] a new map fits: the filtered reports when the filter narrows
-    the place, area or text, else the whole country."""
-    narrowed = bool(spec.provinces_34 or spec.provinces_63 or spec.place.strip() or spec.area or spec.text.strip())
+    """[[south, west], [north, east]] a new map fits: the filtered reports (points and approximate
+    areas) when the filter narrows the place, area or text, else the whole country."""
+    narrowed = bool(
+        spec.provinces_34
+        or spec.provinces_63
+        or spec.districts
+        or spec.communes
+        or spec.communes_34
+        or spec.place.strip()
+        or spec.area
+        or spec.text.strip()
+    )
     return (positions.bounds() if narrowed else None) or VIETNAM_BOUNDS

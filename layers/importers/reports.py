@@ -409,6 +409,7 @@ def preview(rows: list[Row], mapping: dict[str, str], datum: str | None) -> list
                 "lon": None if point is None else round(point.x, 6),
                 "datum": record.get("coord_datum"),
                 "name": record.get("martyr_names", ""),
+                "area_place": record.get("area_place") or "",  # an approximate area from the place name
                 "problem": "",
             }
         )

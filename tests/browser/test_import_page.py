@@ -20,17 +20,17 @@ def test_uploading_a_messy_file_accounts_for_every_row(fresh_app_url, offline_pa
     page.get_by_text("Xem trước 8 dòng đầu").wait_for(timeout=60_000)
     wait_until_idle(page)
     page.get_by_role("button", name="Nhập vào cơ sở dữ liệu").click()
-    page.get_by_text("Đã đọc 8 dòng: 3 nhận có tọa độ, 2 chưa có tọa độ, 3 bị loại, 0 trùng đã có.").wait_for(
-        timeout=60_000
-    )
+    page.get_by_text(
+        "Đã đọc 8 dòng: 3 nhận có tọa độ, 0 ước lượng theo địa danh, 2 chưa xác định vị trí, 3 bị loại, 0 trùng đã có."
+    ).wait_for(timeout=60_000)
     page.get_by_text("Tải các dòng bị loại (CSV)").first.wait_for(timeout=10_000)
     page.wait_for_timeout(1000)
     save_screenshot(page, "import_page")
     # The same file again: the stored rows are duplicates, the rejected ones are tried again.
     page.get_by_role("button", name="Nhập vào cơ sở dữ liệu").click()
-    page.get_by_text("Đã đọc 8 dòng: 0 nhận có tọa độ, 0 chưa có tọa độ, 3 bị loại, 5 trùng đã có.").wait_for(
-        timeout=60_000
-    )
+    page.get_by_text(
+        "Đã đọc 8 dòng: 0 nhận có tọa độ, 0 ước lượng theo địa danh, 0 chưa xác định vị trí, 3 bị loại, 5 trùng đã có."
+    ).wait_for(timeout=60_000)
 
 
 def test_a_binary_file_gets_a_clear_message(fresh_app_url, offline_page, tmp_path):
@@ -64,9 +64,10 @@ def test_a_stray_quote_and_a_mixed_encoding_are_said_on_the_page(fresh_app_url, 
     page.get_by_text("Xem trước 200 dòng đầu").wait_for(timeout=60_000)
     wait_until_idle(page)
     page.get_by_role("button", name="Nhập vào cơ sở dữ liệu").click()
-    page.get_by_text("Đã đọc 300 dòng: 299 nhận có tọa độ, 0 chưa có tọa độ, 1 bị loại, 0 trùng đã có.").wait_for(
-        timeout=60_000
-    )
+    page.get_by_text(
+        "Đã đọc 300 dòng: 299 nhận có tọa độ, 0 ước lượng"
+        " theo địa danh, 0 chưa xác định vị trí, 1 bị loại, 0 trùng đã có."
+    ).wait_for(timeout=60_000)
     page.get_by_text("Dòng 11 của tệp: dấu ngoặc kép").first.wait_for(state="attached", timeout=10_000)
     save_screenshot(page, "import_stray_quote")
     assert page.locator('[data-testid="stException"]').count() == 0

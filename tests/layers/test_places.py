@@ -124,3 +124,16 @@ def test_export_on_the_command_line_takes_district_and_commune(tmp_path, importe
         "--db", any_db_url,
     )  # fmt: skip
     assert wrong.returncode != 0 and "Châu Thành" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_the_import_preview_names_the_area_a_place_only_row_will_get():
+    from layers.importers.files import read_table
+    from layers.importers.mapping import auto_map
+    from layers.importers.reports import preview
+    from layers.schema import REPORTS
+
+    table = read_table("place_only.csv", PLACE_ONLY)
+    rows = preview(table.rows, auto_map(table.columns, REPORTS), None)
+    assert "Gio An" in rows[0]["area_place"] and rows[0]["lat"] is None
+    assert rows[2]["area_place"] == ""  # «xã Hòa An» names ten communes: no area
+    assert rows[4]["area_place"] == "" and rows[4]["lat"] is not None

@@ -10,6 +10,7 @@ from geo.admin import boundaries, province_names
 from layers.campaign import reaching
 from layers.coverage import coverage_states, coverage_table, searched_areas
 from layers.labels import number, short_code
+from layers.places import position_counts
 from ui.coverage_map import DOTS_MAX, coverage_map, dots_shown
 from ui.filters import sidebar_filters
 from ui.mapview import status_label
@@ -30,15 +31,28 @@ def _coverage(version: tuple, spec, level: str):
 
 
 def _metrics(reports: pd.DataFrame, states: pd.DataFrame, table: pd.DataFrame) -> None:
+    """The headline figures. Coverage is of measured points only: an area estimated from a place
+    name is a commune or a district, which no track "reaches"; it is counted beside them."""
+    where = position_counts(reports)
     located = int(reports.geometry.notna().sum())
     reached = int((states["state"] != "not_visited")[reports.geometry.notna()].sum())
-    cols = st.columns(5)
+    cols = st.columns(6)
     cols[0].metric(t("cov_m_reports"), number(len(reports), lang()))
     cols[1].metric(t("cov_m_located"), number(located, lang()))
+    cols[2].metric(t("cov_m_approximate"), number(where["place_name"], lang()))
     share = number(100 * reached / max(located, 1), lang(), 1)
-    cols[2].metric(t("cov_m_reached"), f"{number(reached, lang())} ({share} %)")
-    cols[3].metric(t("cov_m_unvisited"), number(located - reached, lang()))
-    cols[4].metric(t("cov_m_km2"), number(float(table["searched_km2"].sum()), lang(), 2))
+    cols[3].metric(t("cov_m_reached"), f"{number(reached, lang())} ({share} %)")
+    cols[4].metric(t("cov_m_unvisited"), number(located - reached, lang()))
+    cols[5].metric(t("cov_m_km2"), number(float(table["searched_km2"].sum()), lang(), 2))
+    if where["place_name"] or where["unknown"]:
+        st.caption(
+            t(
+                "cov_positions_note",
+                located=number(located, lang()),
+                approx=number(where["place_name"], lang()),
+                u=number(where["unknown"], lang()),
+            )
+        )
 
 
 def _unvisited_table(reports: pd.DataFrame, states: pd.DataFrame) -> None:

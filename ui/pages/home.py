@@ -20,6 +20,7 @@ from layers.campaign import (
 )
 from layers.coverage import done_trips
 from layers.labels import number
+from layers.places import position_counts
 from ui.state import data_version, lang, layer_frame, report_events, t, viewer
 from ui.widgets import figure_metrics
 
@@ -39,15 +40,21 @@ st.metric(t("home_days_left", day=f"{CAMPAIGN_END:%d/%m/%Y}"), number(days_left(
 reports, trips = layer_frame("reports", version), layer_frame("trips", version)
 st.subheader(t("home_totals" if viewer().role.reach is Reach.ALL else "home_totals_scoped"))
 made = done_trips(trips)
-totals = {
+where = position_counts(reports)  # a point, an estimate from the place name, nothing: never added up
+reports_row = {
     t("home_reports"): len(reports),
-    t("home_located"): int(reports.geometry.notna().sum()),
+    t("home_located"): where["measured"],
+    t("home_approximate"): where["place_name"],
+    t("home_unlocated"): where["unknown"],
+}
+work_row = {
     t("home_trips"): len(made),
     t("home_remains"): int(made["remains_found"].fillna(0).sum()),
     t("home_identified"): len(reaching(report_events(version), "identified")),
 }
-for column, (label, value) in zip(st.columns(len(totals)), totals.items(), strict=True):
-    column.metric(label, number(value, lang()))
+for totals in (reports_row, work_row):  # two rows: seven figures in one do not fit a laptop's width
+    for column, (label, value) in zip(st.columns(4), totals.items(), strict=False):
+        column.metric(label, number(value, lang()))
 
 period = current_period(today)
 previous = period.previous()

@@ -130,6 +130,12 @@ def _reports(upload) -> None:
                 t("imp_col_lat"): [r["lat"] for r in rows],
                 t("imp_col_lon"): [r["lon"] for r in rows],
                 t("imp_col_problem"): [r["problem"] for r in rows],
+                # What a row without a coordinate will be placed by (when the preview says it).
+                **(
+                    {t("imp_col_area"): [r.get("area_place") or "" for r in rows]}
+                    if any(r.get("area_place") for r in rows)
+                    else {}
+                ),
             }
         ),
         hide_index=True,
@@ -199,7 +205,8 @@ def _trips(upload) -> None:
 
 WITHDRAW_SHOWN = 20  # the newest imports listed with their withdraw button
 WITHDRAW_FLASH = "_imp_withdrawn"
-COUNTS = ("rows_read", "accepted", "unlocated", "rejected", "duplicates")
+# A file's counts as its import stored them; an import made before approximate areas has none of them.
+COUNTS = ("rows_read", "accepted", "approximate", "unlocated", "rejected", "duplicates")
 
 
 def _withdraw(entry: ImportEntry) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -9,16 +10,18 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.admin import province_names
+from geo.communes import commune_names, district_names
 from geo.coords import format_position
 from layers.access import Right
-from layers.labels import describe_spec, number, period_text
+from layers.aggregate import fit
+from layers.labels import admin_label, blank, describe_spec, number, period_text
 from layers.query import FilterSpec
 from layers.schema import REPORTS
 from ui.export_form import export_form
 from ui.filters import sidebar_filters
 from ui.history_view import history_lines
 from ui.mapview import MapOptions, build_map, script_key, short_id, status_label
-from ui.reports_view import view_layer, view_payload
+from ui.reports_view import AREA_RADIUS_M, METRES_PER_DEGREE, km_text, view_layer, view_payload
 from ui.state import (
     data_version,
     filtered_positions,
@@ -31,13 +34,14 @@ from ui.state import (
     t,
     viewer,
 )
-from ui.view_state import MAP_HEIGHT, SELECTED_ZOOM, current_view, opening_bounds, returned_view
+from ui.view_state import MAP_HEIGHT, MAP_WIDTH, SELECTED_ZOOM, around, current_view, opening_bounds, returned_view
 from ui.widgets import TABLE_MAX
 from ui.workflow_view import may_change, step_controls
 
 ID_TAG = re.compile(r"#([0-9a-f]{8})$")  # the short id ends every report tooltip
 RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing", "bounds", "zoom"]
 MAP_KEY = "explorer_map"
+ADMIN_FIELDS = ("district_63", "commune_63", "commune_34")  # codes of data/admin/*.csv
 
 
 def _ring(drawing: dict | None) -> tuple[tuple[float, float], ...]:
@@ -60,9 +64,23 @@ def _take_drawing(result: dict) -> None:
             st.rerun()
 
 
+def _drawn_at(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Where the map draws each report: its point, else the centre of its approximate area (NaN
+    for a report drawn nowhere)."""
+    has_point = frame.geometry.notna()
+    lat = pd.Series(float("nan"), index=frame.index)
+    lon = pd.Series(float("nan"), index=frame.index)
+    lat[has_point], lon[has_point] = frame.geometry[has_point].y, frame.geometry[has_point].x
+    if "area_lat" in frame and "area_lon" in frame:
+        lat = lat.fillna(pd.to_numeric(frame["area_lat"], errors="coerce"))
+        lon = lon.fillna(pd.to_numeric(frame["area_lon"], errors="coerce"))
+    return lat, lon
+
+
 def _take_click(result: dict, shown: pd.DataFrame) -> None:
-    """The clicked report: its short id, and among reports sharing it the nearest to the click.
-    A click is taken once: later reruns return it again and must not undo a pick from the table."""
+    """The clicked report (a point or an approximate area): its short id, and among reports
+    sharing it the nearest to the click. A click is taken once: later reruns return it again and
+    must not undo a pick from the table."""
     click = (result.get("last_object_clicked_tooltip"), str(result.get("last_object_clicked")))
     if click == st.session_state.get("_last_click"):
         return
@@ -70,13 +88,34 @@ def _take_click(result: dict, shown: pd.DataFrame) -> None:
     match = ID_TAG.search((result.get("last_object_clicked_tooltip") or "").strip())
     if not match:
         return
-    hits = shown[shown["id"].str.startswith(match.group(1)) & shown.geometry.notna()]
+    hits = shown[shown["id"].str.startswith(match.group(1))]
+    lat, lon = _drawn_at(hits)
+    hits = hits[lat.notna()]
     clicked = result.get("last_object_clicked") or {}
     if len(hits) > 1 and "lat" in clicked and "lng" in clicked:
-        distance = (hits.geometry.y - clicked["lat"]) ** 2 + (hits.geometry.x - clicked["lng"]) ** 2
+        distance = (lat[hits.index] - clicked["lat"]) ** 2 + (lon[hits.index] - clicked["lng"]) ** 2
         hits = hits.loc[[distance.idxmin()]]
     if len(hits):
         st.session_state["selected_id"] = hits.iloc[0]["id"]
+
+
+def _goes_to(shown: pd.DataFrame, report_id: str | None) -> tuple[tuple[float, float], int] | None:
+    """Where the map goes for a report picked in the table, and at which zoom: its point up
+    close, or its whole approximate area; None for a report drawn nowhere."""
+    rows = shown[shown["id"] == report_id] if report_id else shown.iloc[0:0]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    if row.geometry is not None:
+        return (row.geometry.y, row.geometry.x), SELECTED_ZOOM
+    lat, lon, radius = row.get("area_lat"), row.get("area_lon"), row.get("area_radius_m")
+    if blank(lat) or blank(lon):
+        return None
+    lat, lon = float(lat), float(lon)
+    dlat = (AREA_RADIUS_M if blank(radius) else float(radius)) / METRES_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.1)
+    whole = fit(lon - dlon, lat - dlat, lon + dlon, lat + dlat, MAP_WIDTH, MAP_HEIGHT)
+    return (lat, lon), min(whole.zoom, SELECTED_ZOOM)
 
 
 def _position_text(row: pd.Series, system: str) -> str:
@@ -100,12 +139,9 @@ def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
         (t("field_place"), row["place_description"]),
         (t("field_historical_place"), row["historical_place"]),
         (t("field_province"), province),
+        *_admin_lines(row, located),
         (t("field_status"), status_label(row["status"], options.lang)),
-        (
-            t("field_coords"),
-            format_position(row.geometry.y, row.geometry.x, "dms") if located else t("detail_no_location"),
-        ),
-        ("", format_position(row.geometry.y, row.geometry.x, "wgs84_decimal") if located else ""),
+        *_position_lines(row, located, options.lang),
         (t("field_coords_raw"), row["coord_text"]),
         (t("field_chapter"), options.chapter_names.get(row["chapter_id"], row["chapter_id"])),
         (t("col_code"), short_id(row["id"])),
@@ -125,6 +161,47 @@ def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
     with st.expander(t("detail_history", n=len(entries))):
         for line in history_lines(entries, REPORTS, options.lang):
             st.text(line)
+
+
+def _admin_lines(row: pd.Series, located: bool) -> list[tuple[str, str]]:
+    """The commune (or district) of 2008–2025 with its province of then, and today's commune, on
+    one line (the panel is narrow; today's province is on the line above). A place-only report's
+    area line names its commune already. A point's are those of the nearest commune centre (there
+    are no commune boundaries), which the line says."""
+    district, commune, today = (None if blank(row.get(name)) else str(row.get(name)) for name in ADMIN_FIELDS)
+    note = f" ({t('detail_nearest')})" if located else ""
+    today = commune_names("34").get(today, today) if today else None
+    then = None
+    if located or blank(row.get("area_lat")):
+        then = admin_label(commune, "63") if commune else admin_label(district, "district") if district else None
+    if then:
+        return [(t("detail_admin"), then + (f" · {t('detail_today', name=today)}" if today else "") + note)]
+    return [(t("field_commune_34"), today + note)] if today else []
+
+
+def _position_lines(row: pd.Series, located: bool, lang: str) -> list[tuple[str, str]]:
+    """The point in degrees, minutes, seconds and decimal; or the area estimated from the place
+    name; or that there is no position yet."""
+    if located:
+        return [
+            (t("field_coords"), format_position(row.geometry.y, row.geometry.x, "dms")),
+            ("", format_position(row.geometry.y, row.geometry.x, "wgs84_decimal")),
+        ]
+    if not blank(row.get("area_lat")):
+        radius = row.get("area_radius_m")
+        place = row.get("area_place")
+        said = t(
+            "detail_area",
+            place=t("area_no_place") if blank(place) else place,
+            radius=km_text(AREA_RADIUS_M if blank(radius) else float(radius), lang),
+        )
+        return [(t("detail_position"), said)]
+    return [(t("field_coords"), t("detail_no_location"))]
+
+
+def _names(codes: pd.Series, names) -> list[str | None]:
+    """Codes of the table's rows by their names (a code no name is known for shown as it is)."""
+    return [None if blank(c) else names.get(c, c) for c in codes.tolist()]
 
 
 def _duplicates(row: pd.Series) -> None:
@@ -154,6 +231,8 @@ def _table(reports: pd.DataFrame, options: MapOptions) -> None:
                 period_text(r) for r in shown[["year_from", "year_to", "period_text"]].to_dict("records")
             ],
             t("field_province"): shown["province_34"].map(options.province_names),
+            t("col_district"): _names(shown.get("district_63", pd.Series(None, index=shown.index)), district_names()),
+            t("col_commune"): _names(shown.get("commune_63", pd.Series(None, index=shown.index)), commune_names("63")),
             t("field_status"): shown["status"].map(lambda c: status_label(c, options.lang)),
             t("field_uncertainty"): shown["uncertainty_m"],
             t("field_place"): shown["place_description"],
@@ -196,22 +275,21 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
     st.session_state["current_spec"] = spec  # the Export page exports what the map shows
     shown = filtered_reports(version, spec)
     positions = filtered_positions(version, spec)
-    centre = None
-    target = st.session_state.pop("center_on", None)
-    hits = shown[(shown["id"] == target) & shown.geometry.notna()] if target else shown.iloc[0:0]
-    if len(hits):
-        centre = (hits.iloc[0].geometry.y, hits.iloc[0].geometry.x)
+    goes_to = _goes_to(shown, st.session_state.pop("center_on", None))
     bounds = opening_bounds(spec, positions)
     base_key = (version, script_key(options, bounds))
     same_map = st.session_state.get("_map_base") == base_key
     if not same_map:  # the browser gets a new map: what the old one reported no longer holds
         st.session_state.pop(MAP_KEY, None)
-    view = current_view(returned_view(st.session_state.get(MAP_KEY)), same_map, bounds, centre)
+    if goes_to is None:
+        view = current_view(returned_view(st.session_state.get(MAP_KEY)), same_map, bounds, None)
+    else:
+        view = around(*goes_to[0], goes_to[1])
     st.session_state["_map_base"] = base_key
     focus = None
-    if centre is not None:
+    if goes_to is not None:
         st.session_state["_focus_count"] = st.session_state.get("_focus_count", 0) + 1
-        focus = (*centre, SELECTED_ZOOM, st.session_state["_focus_count"])
+        focus = (*goes_to[0], goes_to[1], st.session_state["_focus_count"])
     folium_map = build_map(layer_frame("battlefields", version), layer_frame("cemeteries", version), options, bounds)
     payload = view_payload(prepared_reports(version), positions, map_trips(version), view, options, focus)
     layer = view_layer(payload, options)
