@@ -32,6 +32,7 @@ from geo.communes import (
 )
 from geo.text import compact
 from layers.errors import LayersError
+from layers.labels import number
 from layers.schema import POSITION_SOURCES
 
 MEASURED, PLACE_NAME, UNKNOWN = (t.code for t in POSITION_SOURCES)
@@ -123,7 +124,8 @@ def area_of(record: dict, hint: str | None = None) -> tuple[dict, str | None]:
         province_34=unit.province_34,
         province_63=unit.province_63,
     )
-    return fields, f"{PLACE_NOTE} {unit.reading} Vùng ước lượng: bán kính khoảng {unit.radius_m / 1000:.1f} km."
+    km = number(unit.radius_m / 1000, "vi", 1)
+    return fields, f"{PLACE_NOTE} {unit.reading} Vùng ước lượng: bán kính khoảng {km} km."
 
 
 def position_sources(frame: pd.DataFrame) -> pd.Series:

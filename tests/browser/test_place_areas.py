@@ -16,6 +16,7 @@ from layers.store import Store
 from tests.browser.conftest import app_of_its_own, offline_context, save_screenshot
 from tests.browser.helpers import (
     ADMIN,
+    RECORDER,
     map_frame,
     only_tiles_were_blocked,
     sign_in,
@@ -203,3 +204,42 @@ def _area_index(frame, words: str) -> int:
     hits = [i for i, tip in enumerate(tips) if words in tip]
     assert hits, tips
     return hits[0]
+
+
+def test_the_form_previews_the_area_and_the_years_read_from_the_account_and_saves_them(areas_app, browser):
+    url, db_url = areas_app
+    for width in (1280, 390):
+        context = offline_context(browser, width=width, height=1000)
+        try:
+            page = context.new_page()
+            sign_in(page, url, RECORDER, path="/them-tin-bao")
+            page.get_by_label("Họ tên liệt sĩ").wait_for(timeout=60_000)
+            name = f"Liệt sĩ Biểu Mẫu {width}"
+            page.get_by_label("Họ tên liệt sĩ").fill(name)
+            place = page.get_by_label("Mô tả vị trí (lời nhân chứng)")
+            place.fill("đồi sau trường cấp 2 xã Gio An, huyện Gio Linh")
+            period = page.get_by_label("Thời gian (lời kể)")
+            period.fill("Tết Mậu Thân")
+            period.press("Tab")
+            wait_until_idle(page)
+            shown = wait_text(page, f"vị trí ước lượng theo địa danh — {GIO_AN_LABEL}, bán kính khoảng")
+            assert re.search(r"bán kính khoảng \d+,\d km", shown), shown  # written the Vietnamese way
+            assert "Huyện (2008–2025): Huyện Gio Linh (Quảng Trị)" in shown
+            shown = wait_text(page, "[Thời gian] «Tết Mậu Thân»")
+            assert "1968" in shown
+            wait_until_idle(page)
+            page.wait_for_timeout(1000)
+            save_screenshot(page, "form_area" if width == 1280 else "form_area_390")
+            page.get_by_role("button", name="Lưu").click()
+            wait_text(page, "Đã lưu #")
+        finally:
+            context.close()
+    store = Store.open(db_url)
+    try:
+        saved = store.frame("reports", system())
+    finally:
+        store.engine.dispose()
+    saved = saved[saved["martyr_names"].str.startswith("Liệt sĩ Biểu Mẫu")]
+    assert len(saved) == 2 and set(saved["position_source"]) == {"place_name"}
+    assert set(saved["commune_63"]) == {GIO_AN} and saved.geometry.isna().all()
+    assert set(saved["year_from"]) == {1968} and set(saved["year_to"]) == {1968}
