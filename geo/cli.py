@@ -20,7 +20,7 @@ from geo.admin import (
     resolve_place,
     territory_at,
 )
-from geo.communes import AdminUnit, find_place
+from geo.communes import AdminUnit, PlaceMatch, find_place
 from geo.coords import CoordinateError, parse
 from geo.datums import DATUMS
 from geo.output import write_json
@@ -79,7 +79,9 @@ def _place(name: str, hint: str | None) -> dict:
                 f"Không tìm thấy địa danh «{name.strip()}» trong danh mục tỉnh, huyện, xã các thời kỳ."
             ) from None
         provinces = list(dict.fromkeys(_province_place(u) for u in units))
-        best, others = provinces[0], [p.as_dict() for p in provinces[1:]]
+        if len(provinces) > 1:  # several provinces have a place of that name: none is the answer
+            return _listed(name, hint, match, provinces)
+        best, others = provinces[0], []
     return {
         "query": name,
         "hint": hint,
@@ -88,6 +90,26 @@ def _place(name: str, hint: str | None) -> dict:
         "admin": match.best.as_dict() if match.best else None,
         "admin_candidates": [u.as_dict() for u in match.candidates],
         "ambiguous": match.ambiguous,
+    }
+
+
+def _listed(name: str, hint: str | None, match: PlaceMatch, provinces: list[Place]) -> dict:
+    """A name that only districts or communes of several provinces bear: the province keys are
+    empty (no guess), every province is among the other matches."""
+    return {
+        "query": name,
+        "hint": hint,
+        "name": None,
+        "era": None,
+        "provinces_34": list(dict.fromkeys(n for p in provinces for n in p.provinces_34)),
+        "provinces_63": list(dict.fromkeys(n for p in provinces for n in p.provinces_63)),
+        "countries": [],
+        "abroad_provinces": [],
+        "note": f"Tên này có ở {len(provinces)} tỉnh; ghi thêm huyện hoặc tỉnh (hoặc --hint) để chọn.",
+        "other_matches": [p.as_dict() for p in provinces],
+        "admin": match.best.as_dict() if match.best else None,
+        "admin_candidates": [u.as_dict() for u in match.candidates],
+        "ambiguous": True,
     }
 
 
@@ -115,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = run(sys.argv[1:] if argv is None else argv)
     except (UnknownPlace, CoordinateError) as exc:
-        print(f"Lỗi: {exc.args[0]}", file=sys.stderr)
+        said = "".join(ch if ch.isprintable() else " " for ch in str(exc.args[0]))  # no terminal codes
+        print(f"Lỗi: {said}", file=sys.stderr)
         return 2
     return write_json(result)

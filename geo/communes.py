@@ -54,6 +54,7 @@ LEVEL_COMMUNE = "commune"
 LEVEL_COMMUNE_34 = "commune_34"
 LEVEL_DISTRICT = "district"
 EXACT, LIKELY, AMBIGUOUS = "exact", "likely", "ambiguous"
+CONTRADICTED = "contradicted"  # a typed name the district or province written with it does not fit
 
 # Type words as they fold ("thị trấn" → ("thi", "tran")), longest first: level, type.
 # "TP"/"thành phố" is a district-level city or a province; both are tried.
@@ -276,7 +277,8 @@ def _marked(text: str) -> str:
 
 def _key(tokens: Iterable[str]) -> str:
     """A name's key: its folded words run together, numbers without leading zeros ("01" → "1")."""
-    return "".join(str(int(t)) if t.isdigit() else t for t in tokens)
+    # isdecimal, not isdigit: "①" and "²" are digits that int() refuses
+    return "".join(str(int(t)) if t.isdecimal() and t.isascii() else t for t in tokens)
 
 
 def _half_diagonal(boxes: np.ndarray) -> np.ndarray:
@@ -412,7 +414,7 @@ class AdminUnit:
     lat: float
     lon: float
     radius_m: float
-    certainty: str
+    certainty: str  # EXACT, LIKELY (a unique name nothing confirms), AMBIGUOUS or CONTRADICTED
     reading: str
 
     def label(self, era: str = "63") -> str:
@@ -908,21 +910,20 @@ _NOTE_CONTRADICTED = " (tỉnh hoặc huyện ghi kèm không khớp)"
 def _match(found: list[tuple[str, str]], fit: tuple[int, int], ctx: _Context, text: str) -> PlaceMatch:
     """A typed name's match: exact when the context confirms it or when there is none to
     confirm it (a name unique in the country, written with its type word); likely when the
-    context contradicts it."""
+    context contradicts it (CONTRADICTED: shown, never used as a place by itself)."""
     contradicted = fit[0] < ctx.given
-    certainty = LIKELY if contradicted else EXACT
+    certainty = CONTRADICTED if contradicted else EXACT
     return PlaceMatch(*_units(found, certainty, text, _NOTE_CONTRADICTED if contradicted else ""))
 
 
-QUOTED = 120  # characters of the text a reading quotes
+QUOTED = 60  # characters of a hint a reading quotes
 
 
 def _short(text: str) -> str:
-    """The text as a reading quotes it: a long one by its beginning and end."""
-    return text if len(text) <= QUOTED else f"{text[: QUOTED // 2]} … {text[-QUOTED // 2 :]}"
+    return text if len(text) <= QUOTED else f"{text[:QUOTED]} …"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def find_place(text: str, hint: str | None = None) -> PlaceMatch:
     """The district or commune (of either era) that `text` names, read as described in the
     module docstring; `hint` is a province or district name of any era that narrows it.
@@ -942,7 +943,9 @@ def find_place(text: str, hint: str | None = None) -> PlaceMatch:
         return PlaceMatch(None, ())
     mentions = _mentions(text)
     hint_ctx = _hint_context(hint) if hint and hint.strip() else _NO_HINT
-    shown = f"«{_short(text)}»" + (f" (gợi ý «{_short(hint.strip())}»)" if hint and hint.strip() else "")
+    # The reading never quotes the text: a witness's account may hold a name or a phone, and the
+    # reading goes into notes that partners read. The hint is a province or district name.
+    shown = "địa danh" + (f" (gợi ý «{_short(hint.strip())}»)" if hint and hint.strip() else "")
 
     # 1. A commune written with its type word.
     for m in mentions:
@@ -1048,6 +1051,25 @@ def communes_matching(text: str, district: str | None = None, province_63: str |
         codes = tuple(c for c in codes if index.communes[c].province_63 == province_63)
     if kind:
         codes = tuple(sorted(codes, key=lambda c: (index.communes[c].type != kind, c)))
+    return list(codes)
+
+
+def communes_34_matching(text: str, province_34: str | None = None) -> list[str]:
+    """Codes of today's communes whose name matches `text` (type word optional; those of the
+    written type first), in `province_34` (a code of data/provinces_34.csv) if given.
+
+    >>> communes_34_matching("Phổ Yên") == communes_34_matching("phường Phổ Yên") != []
+    True
+    """
+    index = _index()
+    kind, key = _split_type(text, (_COMMUNE,))
+    codes = index.commune_34_keys.get(key, ())
+    if kind is None and not codes:
+        codes = index.commune_34_keys.get(_key(_tokens(text)), ())
+    if province_34:
+        codes = tuple(c for c in codes if index.communes_34[c].province_34 == province_34)
+    if kind:
+        codes = tuple(sorted(codes, key=lambda c: (index.communes_34[c].type != kind, c)))
     return list(codes)
 
 

@@ -154,7 +154,10 @@ def lunar_month(year: int, month: int, leap: bool = False) -> tuple[date, date]:
     (datetime.date(1973, 1, 4), datetime.date(1973, 2, 2))
     """
     span = _month_at(year, month, leap, 7.0)
-    return _month_at(year, month, leap, 8.0) if span[0] < UTC7_FROM else span
+    span = _month_at(year, month, leap, 8.0) if span[0] < UTC7_FROM else span
+    if leap and span == lunar_month(year, month):  # lunar-vn gives the ordinary month for a leap one
+        raise ValueError(f"{year} has no leap month {month}")  # the year has, but another one
+    return span
 
 
 def south_lunar_month(year: int, month: int, leap: bool = False) -> tuple[date, date] | None:

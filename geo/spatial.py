@@ -19,6 +19,9 @@ DEFAULT_SWEEP_M = 25.0
 _GEOD = Geod(ellps="WGS84")
 
 
+METRES_PER_DEGREE = 111_320.0  # of latitude, everywhere; of longitude at the equator
+
+
 def utm_epsg(lon: float) -> int:
     """The WGS84 / UTM north zone EPSG code for a longitude.
 

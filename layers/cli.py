@@ -624,8 +624,9 @@ def run(argv: Sequence[str]) -> dict | str | list:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = run(sys.argv[1:] if argv is None else argv)
-    except LayersError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+    except LayersError as exc:  # a message may quote what was typed: no terminal codes reach the terminal
+        said = "".join(ch if ch.isprintable() else " " for ch in str(exc))
+        print(f"Lỗi: {said}", file=sys.stderr)
         return 2
     except sa.exc.SQLAlchemyError as exc:
         print(f"Lỗi: {database_error(exc)}", file=sys.stderr)

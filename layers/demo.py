@@ -455,16 +455,13 @@ def _place_below_province(out: list[dict], lon: np.ndarray, lat: np.ndarray, loc
     report; for three in four of the others, the witness names the commune (and its district) of
     the point they did not give, and the report gets that commune's approximate area."""
     admin = admin_columns(lon.tolist(), lat.tolist())
-    names = province_table_34().set_index("code")["name"]
     for i, (record, fields) in enumerate(zip(out, admin, strict=True)):
         if located[i]:
             record.update(fields)
             continue
         if i % 4 and fields["commune_63"]:
             record["place_description"] += f", {commune_label(fields['commune_63'])}"
-        area, _ = area_of(record, names.get(record["province_34"]))
-        if area.get("province_34") not in (None, record["province_34"]):
-            area, _ = area_of({})
+        area, _ = area_of(record, record["province_34"])
         record.update({k: v for k, v in area.items() if k not in ("province_34", "province_63")})
 
 

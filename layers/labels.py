@@ -204,3 +204,14 @@ def change_value(layer: Layer, name: str, value: object, lang: str, limit: int =
     except KeyError:
         text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def radius_text(radius_m: object, lang: str) -> str:
+    """An area's radius as people read it; "" for none.
+
+    >>> radius_text(4200.0, "vi"), radius_text(4200.0, "en"), radius_text(None, "vi")
+    ('± 4,2 km', '± 4.2 km', '')
+    """
+    if blank(radius_m):
+        return ""
+    return f"± {number(float(radius_m) / 1000, lang, 1)} km"

@@ -14,23 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 
-from geo.admin import province_codes, resolve_place
+from geo.admin import lookup, province_codes, province_names, resolve_place
 from geo.communes import (
+    CONTRADICTED,
     AdminUnit,
-    PlaceMatch,
     admin_at,
     commune_label,
     commune_table,
+    communes_34_matching,
     communes_matching,
     district_label,
+    district_table,
     districts_matching,
     find_place,
 )
-from geo.text import compact
 from layers.errors import LayersError
 from layers.labels import number
 from layers.schema import POSITION_SOURCES
@@ -42,6 +42,7 @@ AREA_COLUMNS = ("area_lat", "area_lon", "area_radius_m", "area_place")
 DERIVED_COLUMNS = (*ADMIN_COLUMNS, *AREA_COLUMNS, "position_source")
 PLACE_NOTE = "[Địa danh]"  # how the importer marks what it says in a report's notes about the place it read
 MAX_CANDIDATES_NOTED = 5
+AREA_RADIUS_M = 1000.0  # an area stored without its extent is still drawn as a ring this wide, never a dot
 
 
 def _clean(value: object) -> object:
@@ -75,12 +76,6 @@ def _bounded(text: str) -> str:
     return text if len(text) <= 2 * PLACE_SCAN else f"{text[:PLACE_SCAN]}, {text[-PLACE_SCAN:]}"
 
 
-@lru_cache(maxsize=20_000)
-def _match(text: str, hint: str | None) -> PlaceMatch:
-    """find_place once per distinct text: a file repeats the same places in many rows."""
-    return find_place(text, hint)
-
-
 def unit_label(unit: AdminUnit) -> str:
     """The unit an area was read from, as people write it: "Xã Gio An, Huyện Gio Linh (Quảng Trị)"."""
     if unit.level == "district":
@@ -90,28 +85,39 @@ def unit_label(unit: AdminUnit) -> str:
     return commune_label(unit.commune_63)
 
 
-def area_of(record: dict, hint: str | None = None) -> tuple[dict, str | None]:
+def _unknown() -> dict:
+    return {**dict.fromkeys(DERIVED_COLUMNS), "position_source": UNKNOWN}
+
+
+def area_of(record: dict, province: str | None = None) -> tuple[dict, str | None]:
     """The derived position fields of a report without a point, and a note for its notes (or
-    None): the area of the commune or district its place text names (with that unit's provinces,
-    province_34 and province_63), or position "unknown". `hint` is a province or district name.
-    An ambiguous name is noted with its candidates, never guessed."""
-    fields: dict = dict.fromkeys(DERIVED_COLUMNS)
-    fields["position_source"] = UNKNOWN
+    None): the area of the commune or district its place text names, with that unit's
+    provinces (province_34, province_63), or position "unknown".
+
+    `province` is the report's province of today (a code), when it has one: the name is read
+    within it, and a unit of another province gives no area. So does an ambiguous name (noted
+    with its candidates), a name the district or province written with it contradicts, and a
+    name read with no province to go by whose text names a country abroad. Notes name the
+    unit only, never the witness's words (they may hold a name or a phone)."""
+    fields = _unknown()
     text = place_text(record)
     if not text:
         return fields, None
-    match = _match(_bounded(text), hint)
+    hint = province_names("34").get(province) if province else None
+    match = find_place(_bounded(text), hint)
     if match.best is None:
         if not match.candidates:
             return fields, None
         names = "; ".join(unit_label(u) for u in match.candidates[:MAX_CANDIDATES_NOTED])
         more = len(match.candidates) - MAX_CANDIDATES_NOTED
         tail = f" và {more} nơi khác" if more > 0 else ""
-        return fields, (
-            f"{PLACE_NOTE} «{text[:80]}» có thể là nhiều nơi: {names}{tail}. Chưa ước lượng vị trí; "
-            "hãy ghi rõ huyện hoặc tỉnh."
-        )
+        said = f"{PLACE_NOTE} Địa danh có thể là nhiều nơi: {names}{tail}."
+        return fields, f"{said} Chưa ước lượng vị trí; hãy ghi rõ huyện hoặc tỉnh."
     unit = match.best
+    if unit.certainty == CONTRADICTED or (province is not None and unit.province_34 != province):
+        return fields, f"{PLACE_NOTE} {unit_label(unit)} không khớp với tỉnh, huyện đã ghi; chưa ước lượng vị trí."
+    if province is None and _abroad(text):
+        return fields, f"{PLACE_NOTE} Địa danh nêu một nơi ở Lào hoặc Campuchia; chưa ước lượng vị trí."
     fields.update(
         district_63=unit.district_63,
         commune_63=unit.commune_63,
@@ -126,6 +132,16 @@ def area_of(record: dict, hint: str | None = None) -> tuple[dict, str | None]:
     )
     km = number(unit.radius_m / 1000, "vi", 1)
     return fields, f"{PLACE_NOTE} {unit.reading} Vùng ước lượng: bán kính khoảng {km} km."
+
+
+def _abroad(text: str) -> bool:
+    """Whether a place text names a province of Laos or Cambodia (or one of their names) in one
+    of its comma-separated parts."""
+    for part in text.split(","):
+        found = lookup(part.strip()) if part.strip() else []
+        if found and found[0].abroad_provinces:
+            return True
+    return False
 
 
 def position_sources(frame: pd.DataFrame) -> pd.Series:
@@ -181,24 +197,6 @@ def _one_name(kind: str, text: str, codes: list[str], label) -> list[str]:
     return codes
 
 
-_COMMUNE_WORDS = ("thitran", "phuong", "dackhu", "xa", "tt", "p", "x")
-
-
-def _communes_34_named(text: str, province: str | None) -> list[str]:
-    """Codes of today's communes named `text` (type word optional), within a province of any era."""
-    key = compact(text)
-    for word in _COMMUNE_WORDS:
-        if key.startswith(word) and len(key) > len(word) + 1:
-            key = key[len(word) :]
-            break
-    table = commune_table("34")
-    hit = table["short"].map(compact).eq(key)
-    if province:
-        codes = province_codes("34")
-        hit &= table["province_34"].isin({codes[n] for n in resolve_place(province).provinces_34 if n in codes})
-    return table.loc[hit, "code"].tolist()
-
-
 def admin_filter(district: str | None, commune: str | None, province: str | None = None) -> AdminFilter:
     """The codes of `--district` and `--commune` (names of any spelling, or codes), narrowed by a
     province name of any era. An ambiguous name is refused with its candidates, not guessed."""
@@ -217,5 +215,21 @@ def admin_filter(district: str | None, commune: str | None, province: str | None
     )
     if found:
         return AdminFilter(tuple(districts), tuple(_one_name("xã", commune, found, commune_label)))
-    today = _communes_34_named(commune, province)
+    codes34 = province_codes("34")
+    within34 = {codes34[n] for n in resolve_place(province).provinces_34 if n in codes34} if province else {None}
+    today = list(dict.fromkeys(c for p in within34 for c in communes_34_matching(commune, p)))
     return AdminFilter(tuple(districts), (), tuple(_one_name("xã", commune, today, lambda c: commune_label(c, "34"))))
+
+
+def provinces_of(districts: Sequence[str], communes: Sequence[str]) -> tuple[str, ...]:
+    """The 2008–2025 provinces (ISO codes) that districts and communes of that era lie in: what
+    layers without districts (battlefields, cemeteries, trips) are narrowed by."""
+    found = district_table().set_index("code")["province_63"].reindex(list(districts)).dropna().tolist()
+    found += commune_table("63").set_index("code")["province_63"].reindex(list(communes)).dropna().tolist()
+    return tuple(dict.fromkeys(found))
+
+
+def provinces_34_of(communes_34: Sequence[str]) -> tuple[str, ...]:
+    """Today's provinces (codes) that communes of today lie in."""
+    found = commune_table("34").set_index("code")["province_34"].reindex(list(communes_34)).dropna()
+    return tuple(dict.fromkeys(found))

@@ -24,8 +24,16 @@ from layers.errors import LayersError
 from layers.importers.files import Row
 from layers.importers.limits import check_file
 from layers.importers.mapping import mappable
-from layers.importers.reports import PLACE_COLUMNS, RowProblem, check_value, place_records, province_code, validate
-from layers.places import PLACE_NAME
+from layers.importers.reports import (
+    PERIOD_NOTE,
+    PLACE_COLUMNS,
+    RowProblem,
+    check_value,
+    place_records,
+    province_code,
+    validate,
+)
+from layers.places import PLACE_NOTE
 from layers.schema import REPORTS, STORED_LAYERS, Layer, get_layer
 from layers.store import Store
 from layers.users import find_user, viewer_of
@@ -128,18 +136,25 @@ def edit_report(store: Store, record_id: str, changes: dict[str, object], versio
     values = {"martyr_names": current.get("martyr_names") or "—", **changes}
     written = bool(values.get("coord_text", current.get("coord_text")))
     reread = bool(POSITION_INPUTS & set(changes)) and written
-    # A report with no point reads its approximate area again from a new place name or province.
-    rearea = not written and current.get("geometry") is None and bool(AREA_INPUTS & set(changes))
+    # A cleared coordinate takes its point away; a report with no point reads its approximate area
+    # again from a new place name or province (within the province it has).
+    cleared = "coord_text" in changes and not changes["coord_text"] and bool(current.get("coord_text"))
+    rearea = not written and (cleared or (current.get("geometry") is None and bool(AREA_INPUTS & set(changes))))
+    # Years the importer read from the period as told are read again when the period changes.
+    reyear = "period_text" in changes and not {"year_from", "year_to"} & set(changes) and _years_were_read(current)
     for name in (POSITION_INPUTS if reread else AREA_INPUTS if rearea else set()) - set(changes):
         values[name] = _province_name(current[name]) if name == "province_34" else current.get(name)
-    if rearea and "province_34" not in changes and current.get("position_source") == PLACE_NAME:
-        values.pop("province_34", None)  # it came with the old area: the new place name gives its own
     checked = _checked(values)
     update = {name: checked.get(name) for name in changes}
     if reread:  # a new datum or province reads the written coordinate again, as the importer would
         update.update({name: checked.get(name) for name in WITH_POSITION})
     if rearea:
-        update.update({name: checked.get(name) for name in PLACE_COLUMNS if name != "abroad_province"})
+        kept = WITH_POSITION if cleared else PLACE_COLUMNS
+        update.update({name: checked.get(name) for name in kept if name != "abroad_province"})
+    if reyear:
+        update.update(year_from=checked.get("year_from"), year_to=checked.get("year_to"))
+    if (rearea or reyear) and "notes" not in changes:
+        update["notes"] = _renewed_notes(current.get("notes"), checked.get("notes"))
     if chapter:
         update["chapter_id"] = chapter
     if "assigned_team" in update and update["assigned_team"] != current.get("assigned_team"):
@@ -147,6 +162,23 @@ def edit_report(store: Store, record_id: str, changes: dict[str, object], versio
     if "province_34" in update and update["province_34"] != current.get("province_34"):
         update["referral"] = None  # a site moved to another province is a new question for its chapter
     return store.update("reports", record_id, update, viewer.username, version, viewer=viewer)
+
+
+# What the importer says in a report's notes about the place and the years it read.
+READ_NOTES = (PLACE_NOTE, PERIOD_NOTE)
+
+
+def _years_were_read(current: dict) -> bool:
+    """Whether a report's years are none, or the importer's reading of its period as told."""
+    none = current.get("year_from") is None and current.get("year_to") is None
+    return none or any(line.startswith(PERIOD_NOTE) for line in str(current.get("notes") or "").splitlines())
+
+
+def _renewed_notes(old: object, checked: object) -> str | None:
+    """A report's notes with the importer's old readings of place and years replaced by the new."""
+    kept = [line for line in str(old or "").splitlines() if not line.startswith(READ_NOTES)]
+    new = [line for line in str(checked or "").splitlines() if line.startswith(READ_NOTES)]
+    return "\n".join(kept + new) or None
 
 
 def _province_name(code: object) -> str | None:

@@ -23,7 +23,7 @@ from layers.access import sees_contacts
 from layers.errors import LayersError
 from layers.importers.reports import COORDINATE_NOTE, PERIOD_NOTE, PROVINCE_NOTE
 from layers.labels import admin_label, number
-from layers.places import PLACE_NAME, PLACE_NOTE
+from layers.places import AREA_RADIUS_M, PLACE_NAME, PLACE_NOTE
 from layers.privacy import free_text_fields
 from layers.schema import Field, Layer
 from layers.users import list_users
@@ -254,7 +254,9 @@ def _area(checked: dict | None) -> tuple[tuple[float, float], float] | None:
     """The centre and radius of the approximate area read from the place name, if any."""
     if not checked or checked.get("position_source") != PLACE_NAME or checked.get("area_lat") is None:
         return None
-    return (float(checked["area_lat"]), float(checked["area_lon"])), float(checked.get("area_radius_m") or 1000)
+    return (float(checked["area_lat"]), float(checked["area_lon"])), float(
+        checked.get("area_radius_m") or AREA_RADIUS_M
+    )
 
 
 def _point_map(

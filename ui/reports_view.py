@@ -21,9 +21,10 @@ import pandas as pd
 import shapely
 from jinja2 import Template
 
+from geo.spatial import METRES_PER_DEGREE
 from layers import aggregate as agg
-from layers.labels import number, period_text
-from layers.places import position_sources
+from layers.labels import number, period_text, radius_text
+from layers.places import AREA_RADIUS_M, position_sources
 from layers.schema import POSITION_SOURCES, STATUSES, TRIPS
 from ui.i18n import text
 from ui.mapview import CIRCLE_MIN_ZOOM, MapOptions, RawScript, escape, json_payload, short_id, status_label
@@ -38,13 +39,11 @@ TRIP_DETAIL_DEG = 1e-4  # about 11 m, a pixel at zoom 14: the finest a track is 
 HEAT_CELL_PX = 16
 VIEW_PAD = 0.25  # share of the view added on each side, so a small pan shows something at once
 AREAS_MAX = 400  # approximate areas drawn in one view; beyond this the count asks to zoom in
-AREA_RADIUS_M = 1000  # an area stored without its radius is drawn this wide
 STATUS_INDEX = {t.code: i for i, t in enumerate(STATUSES)}
 UNKNOWN_STATUS = len(STATUSES)
 # Where a position comes from, as in layers.places.position_counts: a point, a place name, nothing.
 SOURCE_CODES = tuple(t.code for t in POSITION_SOURCES)
 MEASURED, PLACE_NAME, UNKNOWN_SOURCE = range(3)
-METRES_PER_DEGREE = 111_320
 
 POPUP_FIELDS = (
     "field_martyr_names",
@@ -235,15 +234,6 @@ def report_rows(reports: gpd.GeoDataFrame, options: MapOptions, popups: _Popups 
     return {"rows": rows, "info": info, **popups.lists()}
 
 
-def km_text(radius_m: float, lang: str) -> str:
-    """An area's radius as people read it: "± 3,2 km" (in English "± 3.2 km").
-
-    >>> km_text(3240, "vi"), km_text(860, "en")
-    ('± 3,2 km', '± 0.9 km')
-    """
-    return f"± {number(radius_m / 1000, lang, 1)} km"
-
-
 def area_rows(reports: pd.DataFrame, positions: Positions, options: MapOptions, popups: _Popups | None = None) -> dict:
     """What the page needs to draw the approximate areas of reports with no point.
 
@@ -267,7 +257,7 @@ def area_rows(reports: pd.DataFrame, positions: Positions, options: MapOptions, 
         key = (lats[i], lons[i], radii[i])
         code = short_id(row["id"])
         place = escape(row.get("area_place")) or escape(text("area_no_place", lang))
-        spread = escape(km_text(radii[i], lang))
+        spread = escape(radius_text(radii[i], lang))
         status = int(positions.status[i])
         said = [f"{lead}: {place}", spread, escape(row.get("martyr_names"))]
         said.append(escape(status_label(row.get("status"), lang)) if status < UNKNOWN_STATUS else "?")

@@ -79,11 +79,15 @@ TEXT = {
 }
 # The reports received, counted apart by position source (layers.places.position_counts), shown
 # after "reports received" in the headline figures.
-POSITION_LABELS = {
-    "measured": ("Trong đó: có tọa độ", "Of which: with coordinates"),
-    "place_name": ("Trong đó: ước lượng theo địa danh", "Of which: estimated from place"),
-    "unknown": ("Trong đó: chưa xác định", "Of which: not located"),
-}
+OF_WHICH = {"vi": "Trong đó", "en": "Of which"}  # the position-source rows under «reports received»
+
+
+def _of_which(term, lang: str) -> str:
+    """ "Trong đó: có tọa độ" from the schema's own label of a position source."""
+    label = term.label_en if lang == "en" else term.label_vi
+    return f"{OF_WHICH['en' if lang == 'en' else 'vi']}: {label[0].lower()}{label[1:]}"
+
+
 DEFINITIONS = {  # the definitions of layers.campaign, as the cover prints them
     "vi": [
         "Tin báo tiếp nhận: tin báo có ngày tiếp nhận trong kỳ (không tính tin trùng).",
@@ -203,8 +207,7 @@ def headline_figures(report: CampaignReport, lang: str) -> list[tuple[str, str, 
         if key == "reports_received":
             earlier = report.previous_positions or {}
             for term in POSITION_SOURCES:
-                vi, en = POSITION_LABELS[term.code]
-                label = en if lang == "en" else vi
+                label = _of_which(term, lang)
                 rows.append((term.code, label, report.positions[term.code], earlier.get(term.code)))
     return rows
 

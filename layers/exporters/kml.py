@@ -27,6 +27,7 @@ from layers.exporters.archive import zip_bytes
 from layers.exporters.records import PLACE_NAME, area_text, estimated, labelled_values
 from layers.exporters.selection import Selection
 from layers.labels import blank, layer_label, short_code
+from layers.places import AREA_RADIUS_M
 from layers.schema import POSITION_SOURCES, REPORTS, Layer
 
 ONLINE_ICON = "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
@@ -125,8 +126,8 @@ def _area_folder(frame: pd.DataFrame, audience: str, lang: str, look: styles.Sty
         radius = row.get("area_radius_m")
         radius = float(radius) if not blank(radius) and float(radius) > 0 else 0.0
         centre = (float(row["area_lon"]), float(row["area_lat"]))
-        # A unit of unknown extent still gets a ring (1 km), never a point to navigate to.
-        ring = shapely.Polygon(circle(*centre, radius or 1000.0))
+        # A unit of unknown extent still gets a ring, never a point to navigate to.
+        ring = shapely.Polygon(circle(*centre, radius or AREA_RADIUS_M))
         text = description(REPORTS, row, audience, lang, heading=area_text(row, lang))
         marks.append(_placemark(ring, ESTIMATED_MARK + placemark_name(REPORTS, row), text, look))
     return containers.Folder(name=ESTIMATED[lang], features=marks) if marks else None

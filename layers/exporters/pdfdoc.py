@@ -16,15 +16,15 @@ import shapely
 from fpdf import FPDF
 
 from geo.admin import boundaries
+from geo.spatial import METRES_PER_DEGREE
 from layers.errors import LayersError
 from layers.exporters.records import PLACE_NAME, estimated
+from layers.places import AREA_RADIUS_M as NO_RADIUS_M
 from layers.schema import POSITION_SOURCES, REPORTS, TRIPS
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "dejavu-fonts-ttf" / "ttf"
 AREA_COLOR = "#2ca02c"
 ESTIMATED_COLOR = next(t.color for t in POSITION_SOURCES if t.code == PLACE_NAME)
-METRES_PER_DEGREE = 111_320.0
-NO_RADIUS_M = 1000.0  # an approximate area of unknown extent is still drawn as a ring, never a dot
 MAP_TEXT = {
     "vi": {
         "scale": "Bề ngang bản đồ ≈ {km} km",

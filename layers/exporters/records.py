@@ -16,7 +16,7 @@ import shapely
 from geo.admin import province_table_63
 from geo.coords import format_position, meridian_text, vn2000_xy
 from layers.exporters.audience import exported_fields
-from layers.labels import blank, display_value, field_label, number, short_code
+from layers.labels import blank, display_value, field_label, radius_text, short_code
 from layers.places import position_sources
 from layers.schema import POSITION_SOURCES, Layer
 
@@ -58,17 +58,6 @@ AREA_TEXT = {
     "vi": ("Vị trí ước lượng theo địa danh", "bán kính"),
     "en": ("Position estimated from the place name", "radius"),
 }
-
-
-def radius_text(radius_m: object, lang: str) -> str:
-    """An area's radius as people read it; "" for none.
-
-    >>> radius_text(4200.0, "vi"), radius_text(4200.0, "en"), radius_text(None, "vi")
-    ('± 4,2 km', '± 4.2 km', '')
-    """
-    if blank(radius_m):
-        return ""
-    return f"± {number(float(radius_m) / 1000, lang, 1)} km"
 
 
 def area_text(row: pd.Series, lang: str) -> str:

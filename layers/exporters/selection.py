@@ -10,7 +10,7 @@ import pandas as pd
 from layers.access import Viewer
 from layers.errors import LayersError
 from layers.labels import clean_text
-from layers.places import position_sources
+from layers.places import position_sources, provinces_34_of, provinces_of
 from layers.query import FilterSpec, apply, prepare
 from layers.schema import Layer, get_layer
 from layers.store import Store
@@ -77,10 +77,11 @@ def narrow(frame: gpd.GeoDataFrame, spec: FilterSpec) -> gpd.GeoDataFrame:
 
 def context_spec(spec: FilterSpec) -> FilterSpec:
     """What other layers are narrowed by: place, area, years and chapter. Unit, status, confidence
-    and text describe reports; they would empty or not touch battlefields, cemeteries and trips."""
+    and text describe reports; they would empty or not touch battlefields, cemeteries and trips.
+    A district or commune narrows them to its province (they have no district of their own)."""
     return FilterSpec(
-        provinces_34=spec.provinces_34,
-        provinces_63=spec.provinces_63,
+        provinces_34=spec.provinces_34 or provinces_34_of(spec.communes_34),
+        provinces_63=spec.provinces_63 or provinces_of(spec.districts, spec.communes),
         place=spec.place,
         area=spec.area,
         year_from=spec.year_from,

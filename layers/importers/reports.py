@@ -32,7 +32,7 @@ from layers.importers.mapping import auto_map, mappable
 from layers.importers.writing import LEGACY_HASH, Upload, Written, write_import
 from layers.labels import clean_text, neutralise
 from layers.labels import number as written_number
-from layers.places import DERIVED_COLUMNS, PLACE_NAME, PLACE_NOTE, admin_columns, area_of
+from layers.places import DERIVED_COLUMNS, PLACE_NAME, admin_columns, area_of
 from layers.schema import REPORTS, Field
 from layers.store import Store
 from layers.tables import METADATA
@@ -255,7 +255,7 @@ def _locate(record: dict, row: Row, columns: dict[str, str], datum: str | None) 
             record["province_34"] = province_code(record["historical_place"])
         if named and record["province_34"] is None:
             notes.append(f"{PROVINCE_NOTE} Không nhận ra «{named}».")
-        notes += _approximate(record, named)
+        notes += _approximate(record)
         if record["province_34"] is not None:
             record["country"] = "VN"
     if notes:
@@ -282,15 +282,10 @@ def _read_years(record: dict) -> None:
     record["notes"] = "\n".join(filter(None, [record.get("notes"), f"{PERIOD_NOTE} {reading.reading}"]))
 
 
-def _approximate(record: dict, named: str | None) -> list[str]:
+def _approximate(record: dict) -> list[str]:
     """Give a report without a point the approximate area its place name reads as (layers.places),
-    within the province given, if any; returns the notes to add."""
-    province = record.get("province_34")
-    hint = _province_names().get(province) if province else None
-    fields, note = area_of(record, hint or named)
-    if province is not None and fields.get("province_34") not in (None, province):
-        # The place name reads as a commune of another province than the one given: the given stands.
-        return [f"{PLACE_NOTE} «{fields['area_place']}» không thuộc tỉnh đã ghi; chưa ước lượng vị trí."]
+    within its province if it has one; returns the notes to add."""
+    fields, note = area_of(record, record.get("province_34"))
     record.update({k: v for k, v in fields.items() if k not in ("province_34", "province_63") or v is not None})
     return [note] if note else []
 

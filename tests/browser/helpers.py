@@ -168,3 +168,15 @@ def select_first_row(page) -> None:
     page.wait_for_timeout(500)
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 15, box["y"] + 52)
+
+
+def sidebar_multiselect(page, label: str, option: str, typed: str | None = None) -> None:
+    """Pick `option` in the sidebar's multiselect labelled `label`, typing `typed` (the option
+    itself by default) to find it, as a person does."""
+    wait_until_idle(page)
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    box.locator("input").first.click()
+    page.keyboard.type(option if typed is None else typed)
+    page.get_by_role("option", name=option).first.click()
+    page.keyboard.press("Escape")
+    wait_until_idle(page)

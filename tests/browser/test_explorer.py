@@ -6,6 +6,7 @@ from tests.browser.helpers import (
     map_frame,
     only_tiles_were_blocked,
     select_first_row,
+    sidebar_multiselect,
     sign_in,
     wait_for_counts,
     wait_until_idle,
@@ -14,20 +15,11 @@ from tests.browser.helpers import (
 TOTAL = 2001
 
 
-def _sidebar_multiselect(page, label: str, option: str) -> None:
-    wait_until_idle(page)
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
-    box.locator("input").first.click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option).first.click()
-    page.keyboard.press("Escape")
-
-
 def test_choosing_a_province_changes_map_and_table_to_the_same_count(app_url, offline_page):
     page = offline_page
     sign_in(page, app_url, path="/ban-do")
     assert wait_for_counts(page) == (TOTAL, TOTAL)
-    _sidebar_multiselect(page, "Tỉnh, thành", "Quảng Trị")
+    sidebar_multiselect(page, "Tỉnh, thành", "Quảng Trị")
     map_count, table_count = wait_for_counts(page, changed_from=TOTAL)
     assert map_count == table_count
     assert 0 < map_count < TOTAL

@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     RECORDER,
     map_frame,
     only_tiles_were_blocked,
+    sidebar_multiselect,
     sign_in,
     wait_for_counts,
     wait_text,
@@ -78,16 +79,6 @@ def _count_corner(frame) -> dict:
     } | {"text": corner.inner_text()}
 
 
-def _multiselect(page, label: str, typed: str, option: str) -> None:
-    wait_until_idle(page)
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
-    box.locator("input").first.click()
-    page.keyboard.type(typed)
-    page.get_by_role("option", name=option).first.click()
-    page.keyboard.press("Escape")
-    wait_until_idle(page)
-
-
 @pytest.fixture
 def desktop(browser):
     """A laptop-wide page (1280 px) with the network blocked."""
@@ -144,7 +135,7 @@ def test_the_district_filter_gives_map_and_table_the_same_reports_and_a_link_kee
         expected["counts"]["place_name"],
         expected["counts"]["unknown"],
     )
-    _multiselect(page, "Huyện (2008–2025)", "Gio Linh", "Huyện Gio Linh (Quảng Trị)")
+    sidebar_multiselect(page, "Huyện (2008–2025)", "Huyện Gio Linh (Quảng Trị)", typed="Gio Linh")
     counts = wait_for_counts(page, changed_from=expected["total"])
     assert counts == (expected["gio_linh"], expected["gio_linh"])
     page.wait_for_url(f"**districts={GIO_LINH}**", timeout=30_000)  # the view can be shared as a link
@@ -155,7 +146,7 @@ def test_the_district_filter_gives_map_and_table_the_same_reports_and_a_link_kee
     _show_map(page, frame)
     save_screenshot(page, "place_areas")
     # A commune of the district, then the link opened again: the same reports.
-    _multiselect(page, "Xã (2008–2025)", "Gio An", "Xã Gio An")
+    sidebar_multiselect(page, "Xã (2008–2025)", "Xã Gio An", typed="Gio An")
     assert wait_for_counts(page, changed_from=counts[0]) == (expected["gio_an"], expected["gio_an"])
     page.wait_for_url(f"**communes={GIO_AN}**", timeout=30_000)
     page.goto(page.url)

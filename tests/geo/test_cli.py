@@ -95,6 +95,8 @@ def test_place_lists_every_candidate_of_a_shared_commune_name():
     provinces = {c["province_63_name"] for c in data["admin_candidates"] if c["level"] == "commune"}
     assert {"Phú Yên", "Tuyên Quang", "An Giang"} <= provinces
     assert {c["certainty"] for c in data["admin_candidates"]} == {"ambiguous"}
+    assert data["name"] is None  # no province is guessed for a name several provinces have
+    assert {"Phú Yên", "Tuyên Quang", "An Giang"} <= {p["name"] for p in data["other_matches"]}
 
 
 def test_place_hint_narrows_a_shared_commune_name():
@@ -111,3 +113,8 @@ def test_place_of_an_unknown_commune_exits_2_with_one_vietnamese_line():
     assert result.stderr.strip().splitlines() == [
         "Lỗi: Không tìm thấy địa danh «xã Không Tồn Tại» trong danh mục tỉnh, huyện, xã các thời kỳ."
     ]
+
+
+def test_an_error_message_carries_no_terminal_control_codes():
+    result = _run("place", "\x1b[31mxã Không Có\x07")
+    assert result.returncode == 2 and "\x1b" not in result.stderr and "\x07" not in result.stderr

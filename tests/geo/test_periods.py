@@ -370,3 +370,10 @@ def test_a_repeated_phrase_is_read_once_and_readings_follow_the_text():
     assert reading.reading.count("«Tết Mậu Thân»") == 1
     assert reading.reading.index("Tết") < reading.reading.index("Paris")
     assert reading.source == "can_chi"  # the first in the text
+
+
+def test_a_leap_month_the_year_does_not_have_is_read_as_the_ordinary_month_and_said():
+    # 1972 (Nhâm Tý) has no leap twelfth month; the reading must not call it a leap month.
+    reading = read_period("tháng Chạp nhuận năm Nhâm Tý")
+    assert reading is not None and (reading.year_from, reading.year_to) == (1973, 1973)
+    assert "không có tháng 12 nhuận" in reading.reading and "12 nhuận âm lịch" not in reading.reading

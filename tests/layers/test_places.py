@@ -19,7 +19,7 @@ ROWS = [
     "Trần Văn B;gần ngã ba Đồng Lộc, Can Lộc;;",
     "Lê Văn C;bờ suối xã Hòa An;;",
     "Phạm Văn D;gốc đa đầu làng;Quảng Trị;",
-    "Hoàng Văn E;cạnh đường 9;;16.8517, 107.0800",
+    "Hoàng Văn E;cạnh đường 1;;16.9300, 107.0500",
 ]
 PLACE_ONLY = ("\n".join([HEADER, *ROWS]) + "\n").encode("utf-8")
 
@@ -79,24 +79,52 @@ def test_the_district_filter_takes_measured_and_estimated_reports_of_the_distric
     store, _ = imported
     frame = prepare(store.frame("reports", system()))
     shown = apply(frame, FilterSpec(districts=(_gio_linh(),)))
-    assert set(shown["martyr_names"]) == {"Nguyễn Văn A"} | (
-        {"Hoàng Văn E"} if _by_name(store)["Hoàng Văn E"]["district_63"] == _gio_linh() else set()
-    )
+    assert set(shown["martyr_names"]) == {"Nguyễn Văn A", "Hoàng Văn E"}  # 16.93, 107.05 is in Gio Linh
     again = FilterSpec.from_params(FilterSpec(districts=(_gio_linh(),)).to_params())
     assert again.districts == (_gio_linh(),)
 
 
-def test_a_form_entry_with_a_place_name_gets_the_area_and_an_edit_reads_it_again(any_store):
+def test_a_form_entry_with_a_place_name_gets_the_area_and_edits_read_it_again_within_its_province(any_store):
     viewer = system()
     record_id = add_report(any_store, {"martyr_names": "Ngô Văn F", "place_description": "xã Gio An, Gio Linh"}, viewer)
     record = any_store.record("reports", record_id, viewer)
     assert record["position_source"] == PLACE_NAME and "Gio An" in record["area_place"]
-    edit_report(any_store, record_id, {"place_description": "gần ngã ba Đồng Lộc, Can Lộc"}, record["version"], viewer)
-    record = any_store.record("reports", record_id, viewer)
+    assert record["province_34"] == "VN-25"
+
+    def edit(changes: dict) -> dict:
+        version = any_store.record("reports", record_id, viewer)["version"]
+        edit_report(any_store, record_id, changes, version, viewer)
+        return any_store.record("reports", record_id, viewer)
+
+    record = edit({"place_description": "xã Vĩnh Thủy, huyện Vĩnh Linh"})
+    assert "Vĩnh Thủy" in record["area_place"] and record["notes"].count("[Địa danh]") == 1
+    assert "Vĩnh Thủy" in record["notes"] and "Gio An" not in record["notes"]  # the old reading goes
+    # A commune of Hà Tĩnh while the report says Quảng Trị: no area, and the province stays.
+    record = edit({"place_description": "gần ngã ba Đồng Lộc, Can Lộc"})
+    assert (record["position_source"], record["province_34"], record["area_lat"]) == (UNKNOWN, "VN-25", None)
+    record = edit({"place_description": "xã Đồng Lộc, huyện Can Lộc", "province_34": "Hà Tĩnh"})
     assert "Đồng Lộc" in record["area_place"] and record["province_63"] == "VN-23"
-    edit_report(any_store, record_id, {"coord_text": "16.8517, 107.0800"}, record["version"], viewer)
-    record = any_store.record("reports", record_id, viewer)
+    record = edit({"coord_text": "18.45, 105.72"})
     assert record["position_source"] == MEASURED and record["area_lat"] is None and record["geometry"] is not None
+    record = edit({"coord_text": ""})  # the coordinate was wrong: the point goes, the area comes back
+    assert record["geometry"] is None and record["position_source"] == PLACE_NAME and "Đồng Lộc" in record["area_place"]
+
+
+def test_years_read_from_the_period_are_read_again_when_it_changes_but_typed_years_stay(any_store):
+    viewer = system()
+    record_id = add_report(any_store, {"martyr_names": "Ngô Văn G", "period_text": "Tết Mậu Thân"}, viewer)
+    record = any_store.record("reports", record_id, viewer)
+    assert (record["year_from"], record["year_to"]) == (1968, 1968) and "[Thời gian]" in record["notes"]
+    edit_report(any_store, record_id, {"period_text": "sau Hiệp định Paris"}, record["version"], viewer)
+    record = any_store.record("reports", record_id, viewer)
+    assert (record["year_from"], record["year_to"]) == (1973, 1975)
+    assert "Paris" in record["notes"] and "Mậu Thân" not in record["notes"]
+    edit_report(any_store, record_id, {"year_from": 1972, "year_to": 1972}, record["version"], viewer)
+    record = any_store.record("reports", record_id, viewer)
+    typed = add_report(any_store, {"martyr_names": "Ngô Văn H", "year_from": 1970, "period_text": "mùa mưa"}, viewer)
+    record = any_store.record("reports", typed, viewer)
+    edit_report(any_store, typed, {"period_text": "Tết Mậu Thân"}, record["version"], viewer)
+    assert any_store.record("reports", typed, viewer)["year_from"] == 1970  # a year the person typed stays
 
 
 def test_ambiguous_district_names_are_refused_with_their_candidates_and_narrowed_by_province():
@@ -137,3 +165,16 @@ def test_the_import_preview_names_the_area_a_place_only_row_will_get():
     assert "Gio An" in rows[0]["area_place"] and rows[0]["lat"] is None
     assert rows[2]["area_place"] == ""  # «xã Hòa An» names ten communes: no area
     assert rows[4]["area_place"] == "" and rows[4]["lat"] is not None
+
+
+def test_a_district_narrows_the_other_layers_of_an_export_to_its_province(imported):
+    from layers.exporters.selection import EXPORTABLE, select
+    from layers.seed import seed_reference
+
+    store, _ = imported
+    seed_reference(store)
+    everywhere = select(store, EXPORTABLE, FilterSpec(), system())
+    gio_linh = select(store, EXPORTABLE, FilterSpec(districts=(_gio_linh(),)), system())
+    battlefields = gio_linh.frames["battlefields"]
+    assert 0 < len(battlefields) < len(everywhere.frames["battlefields"])
+    assert set(battlefields["province_63"]) == {"VN-25"}

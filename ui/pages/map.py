@@ -12,16 +12,18 @@ from streamlit_folium import st_folium
 from geo.admin import province_names
 from geo.communes import commune_names, district_names
 from geo.coords import format_position
+from geo.spatial import METRES_PER_DEGREE
 from layers.access import Right
 from layers.aggregate import fit
-from layers.labels import admin_label, blank, describe_spec, number, period_text
+from layers.labels import admin_label, blank, describe_spec, number, period_text, radius_text
+from layers.places import AREA_RADIUS_M
 from layers.query import FilterSpec
 from layers.schema import REPORTS
 from ui.export_form import export_form
 from ui.filters import sidebar_filters
 from ui.history_view import history_lines
 from ui.mapview import MapOptions, build_map, script_key, short_id, status_label
-from ui.reports_view import AREA_RADIUS_M, METRES_PER_DEGREE, km_text, view_layer, view_payload
+from ui.reports_view import view_layer, view_payload
 from ui.state import (
     data_version,
     filtered_positions,
@@ -193,7 +195,7 @@ def _position_lines(row: pd.Series, located: bool, lang: str) -> list[tuple[str,
         said = t(
             "detail_area",
             place=t("area_no_place") if blank(place) else place,
-            radius=km_text(AREA_RADIUS_M if blank(radius) else float(radius), lang),
+            radius=radius_text(AREA_RADIUS_M if blank(radius) else float(radius), lang),
         )
         return [(t("detail_position"), said)]
     return [(t("field_coords"), t("detail_no_location"))]

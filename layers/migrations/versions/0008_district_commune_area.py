@@ -35,7 +35,9 @@ def upgrade() -> None:
 
 
 def _fill(connection: sa.Connection) -> None:
-    from geo.admin import province_names
+    """Every stored report's derived place fields, BATCH rows at a time (by id, so memory stays
+    bounded). The province is never changed here: that would move a report to another chapter's
+    work without a history row."""
     from layers.places import admin_columns, area_of
 
     reports = sa.table(
@@ -46,44 +48,31 @@ def _fill(connection: sa.Connection) -> None:
         sa.column("place_description"),
         sa.column("historical_place"),
         sa.column("province_34"),
-        sa.column("province_63"),
         *(sa.column(name) for name in (*TEXT, *FLOAT)),
     )
-    rows = connection.execute(
-        sa.select(
-            reports.c.id,
-            reports.c.minx,
-            reports.c.miny,
-            reports.c.place_description,
-            reports.c.historical_place,
-            reports.c.province_34,
-            reports.c.province_63,
-        )
-    ).all()
-    located = [r for r in rows if r.minx is not None]
-    updates = [
-        {"_id": r.id, **fields}
-        for r, fields in zip(located, admin_columns([r.minx for r in located], [r.miny for r in located]), strict=True)
-    ]
-    names = province_names("34")
-    for r in rows:
-        if r.minx is not None:
-            continue
-        record = {"place_description": r.place_description, "historical_place": r.historical_place}
-        fields, _ = area_of(record, names.get(r.province_34) if r.province_34 else None)
-        if r.province_34 is not None and fields.get("province_34") not in (None, r.province_34):
-            fields, _ = area_of({}, None)  # read as another province than the record's: left unknown
-        province_34 = fields.pop("province_34", None) or r.province_34
-        province_63 = fields.pop("province_63", None) or r.province_63
-        updates.append({"_id": r.id, **fields, "province_34": province_34, "province_63": province_63})
-    for start in range(0, len(updates), BATCH):
-        chunk = updates[start : start + BATCH]
-        for keys in {tuple(sorted(u)) for u in chunk}:
-            same = [u for u in chunk if tuple(sorted(u)) == keys]
-            # bind names differ from the columns': SQLAlchemy keeps a column's own name for itself
-            values = {k: sa.bindparam(f"v_{k}") for k in keys if k != "_id"}
-            params = [{f"v_{k}" if k != "_id" else k: v for k, v in u.items()} for u in same]
-            connection.execute(reports.update().where(reports.c.id == sa.bindparam("_id")).values(values), params)
+    columns = (reports.c.id, reports.c.minx, reports.c.miny, reports.c.place_description)
+    columns += (reports.c.historical_place, reports.c.province_34)
+    last = ""
+    while True:
+        query = sa.select(*columns).where(reports.c.id > last).order_by(reports.c.id).limit(BATCH)
+        rows = connection.execute(query).all()
+        if not rows:
+            return
+        last = rows[-1].id
+        located = [r for r in rows if r.minx is not None]
+        points = admin_columns([r.minx for r in located], [r.miny for r in located])
+        updates = [{"_id": r.id, **fields} for r, fields in zip(located, points, strict=True)]
+        for r in rows:
+            if r.minx is None:
+                record = {"place_description": r.place_description, "historical_place": r.historical_place}
+                fields, _ = area_of(record, r.province_34)
+                fields.pop("province_34", None)
+                fields.pop("province_63", None)
+                updates.append({"_id": r.id, **fields})
+        # bind names differ from the columns': SQLAlchemy keeps a column's own name for itself
+        values = {name: sa.bindparam(f"v_{name}") for name in (*TEXT, *FLOAT)}
+        params = [{"_id": u["_id"], **{f"v_{name}": u.get(name) for name in (*TEXT, *FLOAT)}} for u in updates]
+        connection.execute(reports.update().where(reports.c.id == sa.bindparam("_id")).values(values), params)
 
 
 def downgrade() -> None:
