@@ -178,3 +178,18 @@ def test_a_district_narrows_the_other_layers_of_an_export_to_its_province(import
     battlefields = gio_linh.frames["battlefields"]
     assert 0 < len(battlefields) < len(everywhere.frames["battlefields"])
     assert set(battlefields["province_63"]) == {"VN-25"}
+
+
+def test_place_notes_carry_no_part_of_a_witness_phone_into_a_partner_file(any_store):
+    from layers.exporters.formats import ExportOptions, export
+    from layers.exporters.selection import select
+
+    text = "Họ tên liệt sĩ;Mô tả vị trí;Họ tên nhân chứng;Điện thoại nhân chứng\n"
+    text += "Vũ Văn K;khu mộ ① bờ suối xã Hòa An, gần nhà anh Lê Văn Tám 0912 345 678;Lê Văn Tám;0912 345 678\n"
+    text += "Vũ Văn L;mộ số ③ đồi xã Gio An, huyện Gio Linh, hỏi ông Lê Văn Tám 0912345678;Lê Văn Tám;0912345678\n"
+    result = import_reports(any_store, "phones.csv", text.encode(), viewer=system())
+    assert (result.rejected, result.approximate, result.unlocated) == (0, 1, 1)  # ① and ③ are just words
+    selection = select(any_store, ("reports",), FilterSpec(), system())
+    written = export(selection, "csv", ExportOptions(audience="partner")).data.decode("utf-8-sig")
+    assert "[Địa danh]" in written and "Xã Gio An" in written
+    assert "345" not in written and "0912" not in written and "Tám" not in written
