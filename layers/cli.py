@@ -18,6 +18,7 @@ from layers.access import ROLES, Right, Viewer, check_export, check_report_body,
 from layers.campaign import PERIODS, Period, custom_period, vietnam_today
 from layers.chapters import add_chapter, chapter_list, find_chapter
 from layers.config import database_url
+from layers.corroboration import suggestions
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
 from layers.exporters.campaign_report import WHOLE, report_of, report_pdf, report_xlsx
@@ -210,6 +211,11 @@ def _parser() -> argparse.ArgumentParser:
     _database(referral)
     work = sub.add_parser("work", help="việc cần làm của một người (JSON), việc gấp trước")
     _database(work)
+    sites = sub.add_parser("sites", help="điểm mộ: các lời kể có thể cùng một điểm mộ")
+    site_actions = sites.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    suggest = site_actions.add_parser("suggest", help="các cặp lời kể gần nhau và giống nhau (JSON, điểm từng yếu tố)")
+    suggest.add_argument("--province", help="tên tỉnh mọi thời kỳ")
+    _database(suggest)
     _trip_parsers(sub)
     _imports_parser(sub)
     move = sub.add_parser("migrate-to", help="chuyển mọi bản ghi và lịch sử sang cơ sở dữ liệu khác (PostgreSQL)")
@@ -611,6 +617,7 @@ def run(argv: Sequence[str]) -> dict | str | list:
         "history": lambda a, s, v: s.history(a.record_id, v),
         "stats": lambda a, s, v: stats(s, v),
         "work": lambda a, s, v: [item.as_dict() for item in work_items(s, v)],
+        "sites": lambda a, s, v: suggestions(s, v, a.province),
     }
     if args.command in commands:
         return commands[args.command](args, store, viewer)
