@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from layers.bilingual import Bilingual
 from layers.config import contacts_allowed
 from layers.errors import LayersError
 from layers.privacy import for_partners, free_text_fields
@@ -66,7 +67,7 @@ class Contacts(StrEnum):
 
 
 @dataclass(frozen=True)
-class Role:
+class Role(Bilingual):
     code: str
     label_vi: str
     label_en: str
@@ -75,9 +76,6 @@ class Role:
     rights: frozenset[Right]
     below: bool = False  # also the chapters under one's own (a provincial chapter's communes)
     grants: tuple[str, ...] = ()  # the roles this one may give to accounts of its chapters
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_vi
 
 
 _ALL_RIGHTS = frozenset(Right)

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from geo.spatial import length_km
+from layers.bilingual import Bilingual
 from layers.coverage import done_trips, searched_areas, union_area_km2
 from layers.errors import LayersError
 from layers.query import unit_key
@@ -53,7 +54,7 @@ TARGETS_CSV = Path(__file__).resolve().parent.parent / "data" / "campaign_target
 
 
 @dataclass(frozen=True)
-class Period:
+class Period(Bilingual):
     key: str
     label_vi: str
     label_en: str
@@ -73,9 +74,6 @@ class Period:
         length = self.end - self.start
         end = self.start - timedelta(days=1)
         return custom_period(end - length, end)
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_vi
 
 
 PERIODS = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layers.bilingual import Bilingual
 from layers.errors import UnknownLayer
 
 FIELD_TYPES = ("text", "int", "float", "date", "datetime", "bool", "json")
@@ -46,16 +47,13 @@ class Field:
 
 
 @dataclass(frozen=True)
-class FormGroup:
+class FormGroup(Bilingual):
     """A part of a layer's form: the fields a person tells together (the martyr, the place …)."""
 
     key: str
     label_vi: str
     label_en: str
     fields: tuple[str, ...]
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_vi
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from layers import referrals
 from layers.access import OPERATOR_NAME, Viewer, cut, rows_condition, writable_condition
+from layers.bilingual import Bilingual
 from layers.campaign import VIETNAM, vietnam_today
 from layers.coverage import OPEN_OUTCOMES
 from layers.history import HISTORY, aware
@@ -38,16 +39,13 @@ from layers.workflow import CASE_WORKERS, LEADERS, SEARCHERS, STEPS
 
 
 @dataclass(frozen=True)
-class Kind:
+class Kind(Bilingual):
     """One kind of work: its code, its labels, and the roles it is work for."""
 
     code: str
     label_vi: str
     label_en: str
     roles: tuple[str, ...]
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_vi
 
 
 KINDS: tuple[Kind, ...] = (
