@@ -180,3 +180,15 @@ def sidebar_multiselect(page, label: str, option: str, typed: str | None = None)
     page.get_by_role("option", name=option).first.click()
     page.keyboard.press("Escape")
     wait_until_idle(page)
+
+
+def stored_record(db_url: str, record_id: str, layer: str = "reports") -> dict | None:
+    """A record as the database holds it now (read as the system, the connection closed after)."""
+    from layers.access import system
+    from layers.store import Store
+
+    store = Store.open(db_url)
+    try:
+        return store.record(layer, record_id, system())
+    finally:
+        store.engine.dispose()

@@ -22,6 +22,7 @@ from tests.browser.helpers import (
     only_tiles_were_blocked,
     select_first_row,
     sign_in,
+    stored_record,
     wait_for_counts,
     wait_text,
     wait_until_idle,
@@ -249,17 +250,9 @@ def test_a_step_that_needs_a_note_is_refused_without_one_and_says_what_it_needs(
         take_step(page, target="Đã xác minh")
         shown = wait_text(page, "Bước này cần")
         assert "cách đã kiểm tra" in shown
-        assert the_record(app_db_url, report["id"])["status"] == "verifying"
+        assert stored_record(app_db_url, report["id"])["status"] == "verifying"
     finally:
         context.close()
-
-
-def the_record(db_url: str, record_id: str) -> dict:
-    store = Store.open(db_url)
-    try:
-        return store.record("reports", record_id, system())
-    finally:
-        store.engine.dispose()
 
 
 def test_two_people_correcting_one_report_the_second_save_is_refused_and_shown_the_change(browser, case_app):
@@ -279,7 +272,7 @@ def test_two_people_correcting_one_report_the_second_save_is_refused_and_shown_t
         refused = wait_text(pages[1], "C552 (sửa lần một)")
         assert RECORDER in refused  # who changed it, and what
         save_screenshot(pages[1], "report_edit_conflict")
-        kept = the_record(app_db_url, report_id)
+        kept = stored_record(app_db_url, report_id)
         assert kept["unit"] == "C552 (sửa lần một)" and kept["hometown"] != "Gio Linh"
     finally:
         first.close()

@@ -11,7 +11,15 @@ from layers.access import system
 from layers.labels import short_code
 from layers.store import Store
 from tests.browser.conftest import offline_context, save_screenshot
-from tests.browser.helpers import CHAPTER_LEADER, RECORDER, select_first_row, sign_in, wait_text, wait_until_idle
+from tests.browser.helpers import (
+    CHAPTER_LEADER,
+    RECORDER,
+    select_first_row,
+    sign_in,
+    stored_record,
+    wait_text,
+    wait_until_idle,
+)
 
 TEAM = "Đội tìm kiếm Gio Linh (thử)"
 
@@ -30,14 +38,6 @@ def _verified_report(db_url: str) -> dict:
         ]
         assert len(rows), "the demo data has a verified Quảng Trị report without a trip"
         return store.record("reports", rows.iloc[-1]["id"], system())
-    finally:
-        store.engine.dispose()
-
-
-def _stored(db_url: str, record_id: str) -> dict:
-    store = Store.open(db_url)
-    try:
-        return store.record("reports", record_id, system())
     finally:
         store.engine.dispose()
 
@@ -61,7 +61,7 @@ def test_a_leader_plans_a_trip_and_records_remains_found_and_the_report_follows(
         page.get_by_label("Đội tìm kiếm", exact=True).fill(TEAM)
         page.get_by_role("button", name="Lưu chuyến").click()
         wait_text(page, "Đã lưu chuyến")
-        assert _stored(app_db_url, report["id"])["status"] == "planned"
+        assert stored_record(app_db_url, report["id"])["status"] == "planned"
         wait_text(page, "Ghi kết quả chuyến")
         wait_until_idle(page)  # the rest of the run that showed the new trip: its form is drawn whole
         page.locator('[data-testid="stRadio"]').get_by_text("Tìm thấy hài cốt").click()
@@ -69,7 +69,7 @@ def test_a_leader_plans_a_trip_and_records_remains_found_and_the_report_follows(
         save_screenshot(page, "trips_page_outcome_form")
         page.get_by_role("button", name="Ghi kết quả").click()
         wait_text(page, "Đã ghi kết quả «Tìm thấy hài cốt»")
-        stored = _stored(app_db_url, report["id"])
+        stored = stored_record(app_db_url, report["id"])
         assert (stored["status"], stored["remains_count"]) == ("remains_found", 2)
         wait_text(page, "hài cốt tìm thấy: 2")
         assert page.locator('[data-testid="stException"]').count() == 0
