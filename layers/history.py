@@ -24,7 +24,21 @@ from layers.schema import Layer
 from layers.tables import METADATA
 
 HISTORY = METADATA.tables["record_history"]
-ACTIONS = ("insert", "update", "status", "delete", "restore", "purge", "import", "lock", "referral")
+ACTIONS = (
+    "insert",
+    "update",
+    "status",
+    "delete",
+    "restore",
+    "purge",
+    "import",
+    "lock",
+    "referral",
+    "link",
+    "unlink",
+    "pair",
+    "attach",
+)
 HIDDEN = "•••"  # a private value someone may not see
 
 

@@ -79,6 +79,13 @@ class Layer:
     # The form people add and correct records with (ui/record_form.py builds it from this), in the
     # order a person tells it; fields in no group are set by the app (provinces, status …).
     form: tuple[FormGroup, ...] = ()
+    # A layer whose records are grouped by records of another (testimonies by their site): the
+    # group layer's name and the field naming a record's group. The store gives each new record a
+    # group of its own and keeps the group's summary (layers.sites) with it.
+    grouped_in: tuple[str, str] | None = None
+    # The column holding the witness's choice of who may contact them (CONSENTS), which
+    # layers.access reads with the role to decide whose contacts a person sees.
+    consent: str | None = None
 
     def __post_init__(self) -> None:
         if self.geometry is not None and self.geometry not in GEOMETRY_KINDS:
@@ -161,6 +168,14 @@ POSITION_SOURCES = (
     Term("place_name", "Ước lượng theo địa danh", "Estimated from the place name", "#8c564b"),
     Term("unknown", "Chưa xác định", "Not located", "#7f7f7f"),
 )
+# Who a witness agreed may contact them, chosen when they tell their account: stored on the
+# record and enforced where contacts are cut (layers.access.contacts_mask). A record without a
+# choice (typed in by a chapter before this existed) is the first: the receiving chapter only.
+CONSENTS = (
+    Term("chapter", "Chỉ Hội tiếp nhận được liên hệ", "Only the receiving chapter may contact me"),
+    Term("partners", "Hội và các đơn vị tìm kiếm đối tác được liên hệ", "The chapter and partner search units may"),
+    Term("nobody", "Không ai liên hệ lại", "Nobody may contact me"),
+)
 TRIP_OUTCOMES = (
     Term("planned", "Dự kiến", "Planned"),
     Term("nothing_found", "Chưa tìm thấy", "Nothing found"),
@@ -226,7 +241,12 @@ REPORTS = Layer(
         # An old or frail witness's account may soon be lost: the work page puts it first.
         Field("witness_birth_year", "int", "Năm sinh nhân chứng", "Witness's birth year", private=True),
         Field("witness_frail", "bool", "Nhân chứng già yếu", "Witness frail", private=True),
+        Field("witness_consent", "text", "Đồng ý được liên hệ", "Contact consent", private=True, vocabulary=CONSENTS),
+        # How the witness knows (buried them, saw, heard from …), as told on the public page.
+        Field("witness_knows", "text", "Cách biết thông tin", "How the witness knows", free_text=True),
         Field("source_channel", "text", "Kênh tiếp nhận", "Source channel", vocabulary=CHANNELS),
+        # The code a person who sent the account on the public page quotes by phone (TB-7K3Q-9M).
+        Field("receipt_code", "text", "Mã tiếp nhận", "Receipt code", indexed=True),
         Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
         # The search team (its account's user name) sent to this report: it sees the contacts.
         Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True),
@@ -239,12 +259,16 @@ REPORTS = Layer(
         Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
         Field("private_notes", "text", "Ghi chú riêng", "Private notes", private=True),
+        # The site (điểm mộ) this testimony is believed to describe: every report has exactly one.
+        Field("site_id", "text", "Điểm mộ", "Site", indexed=True),
     ),
     color="#d62728",
     owner="chapter_id",
     place="province_34",
     assignee="assigned_team",
     referral="referral",
+    grouped_in=("sites", "site_id"),
+    consent="witness_consent",
     form=(
         FormGroup("martyr", "Liệt sĩ", "The martyr", ("martyr_names", "hometown", "birth_year", "unit")),
         FormGroup(
@@ -274,6 +298,53 @@ REPORTS = Layer(
             ("received_on", "source_channel", "confidence", "assigned_team", "notes", "private_notes"),
         ),
     ),
+)
+
+# A site (điểm mộ): a place where one or more remains are believed to lie, grouping the
+# testimonies that describe it. Its place, martyrs and position are summarised from them
+# (layers.sites); its workflow is the one case work moves, and its testimonies follow.
+SITES = Layer(
+    "sites",
+    "Điểm mộ",
+    "Grave sites",
+    "point",
+    (
+        Field("name", "text", "Tên điểm mộ", "Site"),
+        Field("martyr_names", "text", "Họ tên liệt sĩ", "Martyr name(s)"),
+        Field("unit", "text", "Đơn vị", "Unit", indexed=True),
+        Field("year_from", "int", "Từ năm", "From year", indexed=True),
+        Field("year_to", "int", "Đến năm", "To year", indexed=True),
+        *_PROVINCE_FIELDS,
+        Field("district_63", "text", "Huyện (2008–2025)", "District (2008–2025)", indexed=True),
+        Field("commune_63", "text", "Xã (2008–2025)", "Commune (2008–2025)", indexed=True),
+        Field("commune_34", "text", "Xã (hiện nay)", "Commune (today)", indexed=True),
+        Field("country", "text", "Quốc gia", "Country", indexed=True, vocabulary=COUNTRIES),
+        Field("position_source", "text", "Nguồn vị trí", "Position from", indexed=True, vocabulary=POSITION_SOURCES),
+        Field("uncertainty_m", "float", "Sai số (m)", "Uncertainty (m)"),
+        Field("area_lat", "float", "Vĩ độ tâm vùng ước lượng", "Estimated area: latitude"),
+        Field("area_lon", "float", "Kinh độ tâm vùng ước lượng", "Estimated area: longitude"),
+        Field("area_radius_m", "float", "Bán kính vùng ước lượng (m)", "Estimated area: radius (m)"),
+        # How far apart its testimonies place it, and whether more than their uncertainties allow.
+        Field("spread_m", "float", "Khoảng cách xa nhất giữa các lời kể (m)", "Farthest apart testimonies (m)"),
+        Field("positions_conflict", "bool", "Vị trí các lời kể khác nhau", "Testimonies' positions conflict"),
+        Field("testimony_count", "int", "Số lời kể", "Testimonies", indexed=True),
+        Field("witness_count", "int", "Số nhân chứng độc lập", "Independent witnesses", indexed=True),
+        Field("received_on", "date", "Ngày tiếp nhận", "Received on", indexed=True),
+        Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
+        Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True),
+        Field("referral", "text", "Chuyển đến tỉnh", "Referral", indexed=True, vocabulary=REFERRALS),
+        Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
+        Field("duplicate_of", "text", "Trùng với tin báo", "Duplicate of", indexed=True),
+        Field("identification_ref", "text", "Căn cứ xác định danh tính", "Identification reference"),
+        Field("remains_count", "int", "Số hài cốt", "Number of remains"),
+        Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
+        Field("notes", "text", "Ghi chú", "Notes", free_text=True),
+    ),
+    color="#6a3d9a",
+    owner="chapter_id",
+    place="province_34",
+    assignee="assigned_team",
+    referral="referral",
 )
 
 BATTLEFIELDS = Layer(
@@ -380,7 +451,7 @@ NEIGHBOURS = _boundary("neighbours", "Lào, Campuchia", "Laos, Cambodia", "iso2"
 
 LAYERS: dict[str, Layer] = {
     layer.name: layer
-    for layer in (REPORTS, BATTLEFIELDS, CEMETERIES, TRIPS, CHAPTERS, PROVINCES_34, PROVINCES_63, NEIGHBOURS)
+    for layer in (REPORTS, SITES, BATTLEFIELDS, CEMETERIES, TRIPS, CHAPTERS, PROVINCES_34, PROVINCES_63, NEIGHBOURS)
 }
 STORED_LAYERS = tuple(layer for layer in LAYERS.values() if layer.stored)
 

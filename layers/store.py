@@ -28,6 +28,9 @@ from layers.config import database_url
 from layers.errors import StoreError
 from layers.labels import change_label, change_value
 from layers.schema import STORED_LAYERS, get_layer
+from layers.sites import FOLLOWING as _FOLLOWING
+from layers.sites import refresh as _refresh_group
+from layers.sites import site_of_report
 from layers.tables import BBOX, METADATA
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -96,6 +99,46 @@ def _chunks(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
             batch = []
     if batch:
         yield batch
+
+
+def record_of_row(row: sa.Row) -> dict:
+    """A stored row as a dict, its geometry as shapely (bounding box left out)."""
+    record = dict(row._mapping)
+    if "geom" in record:
+        wkb = record.pop("geom")
+        record["geometry"] = None if wkb is None else shapely.from_wkb(bytes(wkb))
+        for name in BBOX:
+            record.pop(name, None)
+    return record
+
+
+def _grouped(layer_name: str) -> tuple[str, str] | None:
+    return get_layer(layer_name).grouped_in
+
+
+def site_rows(
+    connection: sa.Connection, records: list[dict], author: str, record_history: bool = True
+) -> list[tuple[str, str]]:
+    """A site of its own for each of these stored reports (layers.sites.site_of_report), and
+    each report's `site_id` pointing to it; returns the (report, site) pairs. The sites' arrival
+    is in the history as their reports' was (an import, the demo set: one entry of theirs)."""
+    if not records:
+        return []
+    now = _now()
+    sites = [{**site_of_report(r), "id": str(uuid.uuid4())} for r in records]
+    table = METADATA.tables["sites"]
+    columns = Store._columns(table, sites, author, now)
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    connection.execute(table.insert(), rows)
+    if record_history:
+        history.write_many(connection, Store._history_of_batch("sites", sites, columns, author))
+    reports = METADATA.tables["reports"]
+    pairs = [(r["id"], site["id"]) for r, site in zip(records, sites, strict=True)]
+    connection.execute(
+        reports.update().where(reports.c.id == sa.bindparam("report")).values(site_id=sa.bindparam("site")),
+        [{"report": report, "site": site} for report, site in pairs],
+    )
+    return pairs
 
 
 class Store:
@@ -225,6 +268,7 @@ class Store:
                     postgis.copy_insert(connection, table, columns, skip_existing)
                 if record_history:
                     history.write_many(connection, self._history_of_batch(layer_name, batch, columns, author))
+                self._give_groups(connection, layer_name, columns["id"], author, record_history)
                 count += len(batch)
         return count
 
@@ -260,15 +304,26 @@ class Store:
         """A stored record as a dict (geometry as shapely), deleted or not."""
         table = self.table(layer_name)
         row = connection.execute(sa.select(table).where(table.c.id == record_id)).first()
-        if row is None:
-            return None
-        record = dict(row._mapping)
-        if "geom" in record:
-            wkb = record.pop("geom")
-            record["geometry"] = None if wkb is None else shapely.from_wkb(bytes(wkb))
-            for name in BBOX:
-                record.pop(name, None)
-        return record
+        return None if row is None else record_of_row(row)
+
+    def _give_groups(
+        self, connection: sa.Connection, layer_name: str, ids: list[str], author: str, record_history: bool
+    ) -> None:
+        """Each newly stored record of a grouped layer (a report) that has no group yet gets
+        one of its own (a site), in the same transaction."""
+        if not ids or _grouped(layer_name) is None:
+            return
+        table = self.table(layer_name)
+        for start in range(0, len(ids), CHUNK):
+            batch = ids[start : start + CHUNK]
+            query = sa.select(table).where(table.c.id.in_(batch), table.c.site_id.is_(None))
+            records = [record_of_row(row) for row in connection.execute(query)]
+            site_rows(connection, records, author, record_history)
+
+    def _regroup(self, connection: sa.Connection, layer_name: str, record: dict, author: str) -> None:
+        """A grouped record changed (its place, names, deletion …): its group's summary again."""
+        if _grouped(layer_name) is not None:
+            _refresh_group(self, connection, record.get("site_id"), author)
 
     def _conflict(self, connection: sa.Connection, layer_name: str, record_id: str, version: int) -> StoreError:
         """A stale save refused, saying who changed what since the version it started from
@@ -349,6 +404,8 @@ class Store:
             reason=reason,
             is_demo=bool(current.get("is_demo")),
         )
+        if _grouped(layer_name) is not None and set(told) - {"site_id", *_FOLLOWING}:
+            self._regroup(connection, layer_name, {**current, **told}, author)
         return expected_version + 1
 
     def delete(self, layer_name: str, record_id: str, viewer: Viewer, expected_version: int, reason: str) -> int:
@@ -399,6 +456,7 @@ class Store:
                 reason=reason,
                 is_demo=bool(current["is_demo"]),
             )
+            self._regroup(connection, layer_name, current, viewer.username)
             return version + 1
 
     def purge(self, layer_name: str, record_id: str, viewer: Viewer, reason: str) -> None:
@@ -423,6 +481,7 @@ class Store:
                 reason=reason,
                 is_demo=bool(current["is_demo"]),
             )
+            self._regroup(connection, layer_name, current, viewer.username)
 
     def delete_demo(self) -> dict[str, int]:
         """Remove every demo record from every stored layer, the demo accounts and their history."""

@@ -140,6 +140,55 @@ def _people_tables(metadata: sa.MetaData) -> None:
     )
 
 
+def _case_tables(metadata: sa.MetaData) -> None:
+    """What reviewers decided about suggested pairs of testimonies (a rejected pair is not
+    suggested again), the public intake page's attempts (its rate limits, with the address and
+    session kept only as keyed hashes), and the files attached to records (stored by content
+    hash outside the database, layers.attachments)."""
+    sa.Table(
+        "pair_decisions",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("report_a", sa.String(36), nullable=False),
+        sa.Column("report_b", sa.String(36), nullable=False),
+        sa.Column("decision", sa.Text, nullable=False),  # "same" or "different"
+        sa.Column("actor", sa.Text, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("is_demo", sa.Boolean, nullable=False),
+        sa.UniqueConstraint("report_a", "report_b", name="uq_pair_decisions_pair"),
+    )
+    sa.Table(
+        "intake_attempts",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+        sa.Column("address_key", sa.String(64), nullable=False, index=True),
+        sa.Column("session_key", sa.String(64), nullable=False, index=True),
+        sa.Column("accepted", sa.Boolean, nullable=False),
+    )
+    sa.Table(
+        "attachments",
+        metadata,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("layer", sa.Text, nullable=False),
+        sa.Column("record_id", sa.String(36), nullable=False, index=True),
+        sa.Column("sha256", sa.String(64), nullable=False, index=True),
+        sa.Column("kind", sa.Text, nullable=False),  # image, document, audio, video
+        sa.Column("media_type", sa.Text, nullable=False),
+        sa.Column("size", sa.Integer, nullable=False),
+        sa.Column("original_name", sa.Text, nullable=True),
+        sa.Column("caption", sa.Text, nullable=True),
+        sa.Column("author", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("gps_lat", sa.Float, nullable=True),
+        sa.Column("gps_lon", sa.Float, nullable=True),
+        sa.Column("private", sa.Boolean, nullable=False),
+        sa.Column("is_demo", sa.Boolean, nullable=False),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+    )
+
+
 def build_metadata() -> sa.MetaData:
     """Metadata with one table per stored layer, the import bookkeeping, users and history."""
     metadata = sa.MetaData()
@@ -147,6 +196,7 @@ def build_metadata() -> sa.MetaData:
         _table(layer, metadata)
     _import_tables(metadata)
     _people_tables(metadata)
+    _case_tables(metadata)
     return metadata
 
 
