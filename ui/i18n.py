@@ -580,6 +580,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Đã có lỗi không mong đợi; dữ liệu không bị thay đổi. Hãy tải lại trang.",
         "Something unexpected went wrong; no data was changed. Please reload the page.",
     ),
+    # -- the map of sites and testimonies
+    # -- the public intake page (/gui-thong-tin)
+    # -- reviewing testimonies and sites
 }
 
 
