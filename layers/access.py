@@ -11,7 +11,7 @@ for the chapter of the province where they lie (its `place` field): a report tak
 about a grave in Quảng Trị is seen by Quảng Trị's chapter, without the witness's contacts, which
 stay with the chapter the witness trusted (and the team sent to the site).
 
->>> ROLES["partner"].contacts is Contacts.NONE
+>>> ROLES["partner"].contacts is Contacts.CONSENTED
 True
 >>> sorted(r.code for r in ROLES.values() if Right.USERS in r.rights)
 ['admin', 'chapter']
@@ -30,7 +30,7 @@ from layers.bilingual import Bilingual
 from layers.config import contacts_allowed
 from layers.errors import LayersError
 from layers.privacy import for_partners, free_text_fields
-from layers.schema import REFERRALS, Layer
+from layers.schema import CONSENTS, REFERRALS, Layer
 
 ACCEPTED = REFERRALS[0].code  # the referral's answer that makes the place's chapter hold the record too
 
@@ -63,6 +63,7 @@ class Contacts(StrEnum):
     ALL = "all"
     OWN = "own"  # of the records one's chapters received
     ASSIGNED = "assigned"  # of the records the team is sent to
+    CONSENTED = "consented"  # of the records whose witness agreed that partner search units contact them
     NONE = "none"
 
 
@@ -129,7 +130,14 @@ ROLES: dict[str, Role] = {
             Contacts.ASSIGNED,
             frozenset({Right.VIEW, Right.TRIPS, Right.EXPORT_PARTNER, Right.EXPORT_TEAM}),
         ),
-        Role("partner", "Đối tác", "Partner", Reach.ALL, Contacts.NONE, frozenset({Right.VIEW, Right.EXPORT_PARTNER})),
+        Role(
+            "partner",
+            "Đối tác",
+            "Partner",
+            Reach.ALL,
+            Contacts.CONSENTED,
+            frozenset({Right.VIEW, Right.EXPORT_PARTNER}),
+        ),
     )
 }
 OPERATOR_NAME = "operator"  # the command line without --as, as the history names it
@@ -216,16 +224,31 @@ def writable_condition(viewer: Viewer, layer: Layer, table: sa.Table) -> sa.Colu
     return sa.and_(*conditions)
 
 
+def _consents(layer: Layer, frame: pd.DataFrame) -> pd.Series:
+    """Each row's witness's choice of who may contact them (CONSENTS); no choice recorded is the
+    first (the receiving chapter only)."""
+    default = CONSENTS[0].code
+    if layer.consent is None or layer.consent not in frame:
+        return pd.Series(default, index=frame.index)
+    return frame[layer.consent].where(frame[layer.consent].isin([c.code for c in CONSENTS]), default)
+
+
 def contacts_mask(viewer: Viewer, layer: Layer, frame: pd.DataFrame) -> np.ndarray:
-    """Which rows of a frame this person may see the private fields of."""
+    """Which rows of a frame this person may see the private fields of: by their role, and by
+    what the witness agreed to (a partner search unit only where the witness said partners may
+    contact them; a search team not where the witness said nobody may)."""
     size = len(frame)
     contacts = viewer.role.contacts
     if contacts is Contacts.ALL:
         return np.ones(size, dtype=bool)
     if contacts is Contacts.NONE or layer.owner is None or layer.owner not in frame:
         return np.zeros(size, dtype=bool)
+    consent = _consents(layer, frame)
+    if contacts is Contacts.CONSENTED:
+        return consent.eq("partners").to_numpy(dtype=bool)
     if contacts is Contacts.ASSIGNED and layer.assignee is not None:
-        return (frame[layer.assignee] == viewer.username).fillna(False).to_numpy(dtype=bool)
+        sent = (frame[layer.assignee] == viewer.username).fillna(False)
+        return (sent & consent.ne("nobody")).to_numpy(dtype=bool)
     return frame[layer.owner].isin(viewer.chapters).to_numpy(dtype=bool)
 
 
@@ -254,7 +277,7 @@ def sees_contacts(viewer: Viewer, layer: Layer, record: dict) -> bool:
 
 # -- writing ----------------------------------------------------------------------------------
 
-_WRITE_RIGHT = {"reports": Right.EDIT, "trips": Right.TRIPS}
+_WRITE_RIGHT = {"reports": Right.EDIT, "sites": Right.EDIT, "trips": Right.TRIPS}
 
 
 def write_right(layer: Layer) -> Right:

@@ -39,6 +39,7 @@ from layers.records import add_report, edit_report, read_json
 from layers.referrals import ACCEPTED, RETURNED, accept_referral, return_referral
 from layers.schema import REPORTS, STORED_LAYERS
 from layers.seed import DEFAULT_DEMO_REPORTS, DEFAULT_DEMO_SEED, load_demo, seed_reference
+from layers.sites import link, reject, unlink
 from layers.stats import stats
 from layers.store import Store, database_error
 from layers.trips import add_trip, edit_trip, record_outcome
@@ -216,6 +217,16 @@ def _parser() -> argparse.ArgumentParser:
     suggest = site_actions.add_parser("suggest", help="các cặp lời kể gần nhau và giống nhau (JSON, điểm từng yếu tố)")
     suggest.add_argument("--province", help="tên tỉnh mọi thời kỳ")
     _database(suggest)
+    joined = site_actions.add_parser("link", help="nối các lời kể vào một điểm mộ (mới, hoặc --site); in mã điểm mộ")
+    joined.add_argument("report_ids", metavar="REPORT_ID", nargs="+")
+    joined.add_argument("--site", metavar="SITE_ID", help="điểm mộ có sẵn để nối vào")
+    _database(joined)
+    apart = site_actions.add_parser("unlink", help="tách một lời kể khỏi điểm mộ của nó; in mã điểm mộ mới")
+    apart.add_argument("report_id", metavar="REPORT_ID")
+    _database(apart)
+    different = site_actions.add_parser("reject", help="hai lời kể là hai điểm mộ khác nhau: không gợi ý lại")
+    different.add_argument("report_ids", metavar="REPORT_ID", nargs=2)
+    _database(different)
     _trip_parsers(sub)
     _imports_parser(sub)
     move = sub.add_parser("migrate-to", help="chuyển mọi bản ghi và lịch sử sang cơ sở dữ liệu khác (PostgreSQL)")
@@ -597,6 +608,17 @@ FIRST_ADMIN = (
 )
 
 
+def _sites(args: argparse.Namespace, store: Store, viewer: Viewer) -> list | str | dict:
+    if args.action == "suggest":
+        return suggestions(store, viewer, args.province)
+    if args.action == "link":
+        return link(store, args.report_ids, viewer, args.site) + "\n"
+    if args.action == "unlink":
+        return unlink(store, args.report_id, viewer) + "\n"
+    reject(store, *args.report_ids, viewer)
+    return {"rejected": args.report_ids}
+
+
 def run(argv: Sequence[str]) -> dict | str | list:
     args = _parser().parse_args(argv)
     if args.command == "schema-doc":
@@ -617,7 +639,7 @@ def run(argv: Sequence[str]) -> dict | str | list:
         "history": lambda a, s, v: s.history(a.record_id, v),
         "stats": lambda a, s, v: stats(s, v),
         "work": lambda a, s, v: [item.as_dict() for item in work_items(s, v)],
-        "sites": lambda a, s, v: suggestions(s, v, a.province),
+        "sites": _sites,
     }
     if args.command in commands:
         return commands[args.command](args, store, viewer)

@@ -29,6 +29,7 @@ from layers.access import Right, Viewer
 from layers.labels import number
 from layers.places import position_sources
 from layers.query import FilterSpec, apply, prepare, unit_key
+from layers.sites import rejected_pairs
 from layers.store import Store
 
 MARGIN_M = 500.0  # beyond the sum of two radii: witnesses pace distances, they do not measure them
@@ -225,7 +226,8 @@ def suggest(
     margin_m: float = MARGIN_M,
 ) -> list[Pair]:
     """Pairs of reports that may tell of one grave, best first; a rejected pair is not suggested
-    again. Duplicates already marked ("duplicate") are left out."""
+    again, nor two reports already in one site. Duplicates already marked ("duplicate") are left
+    out."""
     if "status" in reports:
         reports = reports[reports["status"].ne("duplicate")]
     reports = reports.reset_index(drop=True)
@@ -243,10 +245,11 @@ def suggest(
     near = distance <= allowed
     refused = set(rejected)
     ids = reports["id"].astype(str).to_numpy()
+    sites = reports["site_id"].astype(object).to_numpy() if "site_id" in reports else np.full(len(reports), None)
     out = []
     for i, j, d, limit in zip(left[near], right[near], distance[near], allowed[near], strict=True):
-        if pair_key(ids[i], ids[j]) in refused:
-            continue
+        if pair_key(ids[i], ids[j]) in refused or (sites[i] is not None and sites[i] == sites[j]):
+            continue  # said to be different graves, or already told as one site
         score, factors = score_pair(reports.iloc[i], reports.iloc[j], float(d), float(limit))
         if score >= min_score:
             out.append(Pair(ids[i], ids[j], float(d), float(limit), score, factors))
@@ -260,4 +263,4 @@ def suggestions(store: Store, viewer: Viewer, province: str | None = None) -> li
     reports = store.frame("reports", viewer)
     if province:
         reports = apply(prepare(reports), FilterSpec(place=province))
-    return [pair.as_dict() for pair in suggest(reports)]
+    return [pair.as_dict() for pair in suggest(reports, rejected_pairs(store))]

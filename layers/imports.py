@@ -22,6 +22,7 @@ from layers.errors import LayersError, StoreError
 from layers.importers.ledger import WITHDRAWN, import_row, mark_withdrawn
 from layers.labels import blank, number
 from layers.schema import get_layer
+from layers.sites import refresh_many
 from layers.store import Store, database_error
 from layers.tables import METADATA
 
@@ -166,6 +167,8 @@ def _find(store: Store, connection: sa.Connection, entry: dict) -> _Found:
     layer = get_layer(entry["layer"])
     needed = {"id", "version", "deleted_at", "row_hash", "is_demo", "created_at", title}
     needed |= {layer.owner, layer.place, layer.assignee, layer.referral}  # what check_write reads
+    if layer.grouped_in is not None:  # the groups (sites) to summarise again once they are gone
+        needed.add(layer.grouped_in[1])
     columns = [c for c in table.columns if c.name in needed]  # never the witnesses' details
     query = sa.select(*columns).where(table.c.import_id == entry["id"]).order_by(table.c.created_at, table.c.id)
     found = _Found(rows=[dict(r._mapping) for r in connection.execute(query)])
@@ -225,6 +228,9 @@ def withdraw_import(store: Store, import_id: str, viewer: Viewer, reason: str | 
                 f": {reason.strip()}" if reason and reason.strip() else ""
             )
             _delete(store, connection, entry, found.rows, viewer, why)
+            grouped = get_layer(entry["layer"]).grouped_in
+            if grouped is not None:  # a site left with no testimony goes with them
+                refresh_many(store, connection, (row.get(grouped[1]) for row in found.rows), viewer.username)
             mark_withdrawn(connection, import_id, viewer.username, why, len(found.rows))
     except sa.exc.SQLAlchemyError as exc:
         raise database_error(exc, "Không rút lại được lần nhập; không có gì được ghi") from None

@@ -13,6 +13,7 @@ from layers import demo, history
 from layers.access import system
 from layers.chapters import seed_chapters
 from layers.reference import battlefield_records, cemetery_records
+from layers.sites import adopt
 from layers.store import CHUNK, Store
 from layers.tables import METADATA
 from layers.users import DEMO_TEAM, add_demo_users
@@ -47,8 +48,19 @@ def load_demo(store: Store, reports: int = DEFAULT_DEMO_REPORTS, seed: int = DEF
             changes = {"demo_records": [None, added[name]]}
             history.write(connection, name, batch, None, "import", "demo", changes, import_id=batch, is_demo=True)
         _write_steps(connection, data.steps, datetime.now(UTC))
+        _adopt_steps(connection, [r["id"] for r in data.reports])
         added["users"] = add_demo_users(connection)
     return added
+
+
+def _adopt_steps(connection: sa.Connection, report_ids: list[str]) -> None:
+    """Each demo report's site takes its steps into its own history, as migration 0009 does."""
+    reports = METADATA.tables["reports"]
+    pairs = []
+    for start in range(0, len(report_ids), CHUNK):
+        query = sa.select(reports.c.id, reports.c.site_id).where(reports.c.id.in_(report_ids[start : start + CHUNK]))
+        pairs += [(row.id, row.site_id) for row in connection.execute(query)]
+    adopt(connection, pairs)
 
 
 def _write_steps(connection: sa.Connection, steps: pd.DataFrame, now: datetime) -> None:

@@ -360,15 +360,18 @@ class Store:
         viewer: Viewer | None = None,
         reason: str | None = None,
         action: str = "update",
+        follow: bool = True,
     ) -> int:
         """Change one record if nobody changed it since `expected_version`; returns the new version.
         A `geometry` among the changes (shapely) replaces the record's geometry and its bounding box.
         The change and its history row are written together; a stale version is refused with what
-        changed since. In a transaction of its own, or inside the caller's when `connection` is given."""
+        changed since. A workflow field (layers.sites.FOLLOWING) changed on a testimony or on a
+        site is written on its site and the site's other testimonies too (unless `follow` is off).
+        In a transaction of its own, or inside the caller's when `connection` is given."""
         if connection is None:
             with self.engine.begin() as own:
                 return self.update(
-                    layer_name, record_id, changes, author, expected_version, own, viewer, reason, action
+                    layer_name, record_id, changes, author, expected_version, own, viewer, reason, action, follow
                 )
         table = self.table(layer_name)
         layer = get_layer(layer_name)
@@ -406,7 +409,65 @@ class Store:
         )
         if _grouped(layer_name) is not None and set(told) - {"site_id", *_FOLLOWING}:
             self._regroup(connection, layer_name, {**current, **told}, author)
+        following = {k: told[k] for k in _FOLLOWING if k in told}
+        if following and follow and "site_id" not in told:
+            self._follow(connection, layer_name, {**current, **told}, following, author, reason, action)
         return expected_version + 1
+
+    def _follow(
+        self,
+        connection: sa.Connection,
+        layer_name: str,
+        record: dict,
+        following: dict,
+        author: str,
+        reason: str | None,
+        action: str,
+    ) -> None:
+        """The workflow's fields are a group's (a site's) and its members' (testimonies') alike:
+        changed on one, they are written on the others, each with its history row."""
+        grouped = _grouped(layer_name)
+        if grouped is not None:
+            group_layer, field_name = grouped
+            group = self._current(connection, group_layer, record.get(field_name)) if record.get(field_name) else None
+            if group is None or group.get("deleted_at") is not None:
+                return
+            if history.changed(group, following):
+                self.update(
+                    group_layer,
+                    group["id"],
+                    following,
+                    author,
+                    int(group["version"]),
+                    connection,
+                    reason=reason,
+                    action=action,
+                    follow=False,
+                )
+            members = [(layer_name, field_name, group["id"])]
+        else:
+            members = [
+                (m.name, m.grouped_in[1], record["id"])
+                for m in STORED_LAYERS
+                if m.grouped_in and m.grouped_in[0] == layer_name
+            ]
+        for member_layer, field_name, group_id in members:
+            table = self.table(member_layer)
+            query = sa.select(table).where(table.c[field_name] == group_id, table.c.deleted_at.is_(None))
+            for row in connection.execute(query).all():
+                member = record_of_row(row)
+                if member["id"] != record["id"] and history.changed(member, following):
+                    self.update(
+                        member_layer,
+                        member["id"],
+                        following,
+                        author,
+                        int(member["version"]),
+                        connection,
+                        reason=reason,
+                        action=action,
+                        follow=False,
+                    )
 
     def delete(self, layer_name: str, record_id: str, viewer: Viewer, expected_version: int, reason: str) -> int:
         """Delete a record softly (it stays, hidden, until an administrator purges it)."""

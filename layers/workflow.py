@@ -25,6 +25,7 @@ from layers.access import AccessDenied, Viewer, check_reach, rows_condition
 from layers.errors import LayersError
 from layers.labels import term_label
 from layers.schema import REPORTS, get_layer
+from layers.sites import SITES, testimonies
 from layers.store import Store
 
 NEEDS = {  # what a step may need, and how it is asked for on the command line
@@ -71,6 +72,7 @@ def _check_vocabulary() -> None:
 
 
 _check_vocabulary()
+STEPS_NEEDING_TRIP = {step.target: step.needs for step in STEPS if "trip" in step.needs}
 
 
 def steps_from(status: str) -> list[Step]:
@@ -118,6 +120,18 @@ def seen_record(
     return None if row is None else dict(row._mapping)
 
 
+def _site_and_testimony(
+    store: Store, connection: sa.Connection, record_id: str, viewer: Viewer
+) -> tuple[dict, dict | None]:
+    """The site a step moves, and the testimony it was asked on (None when asked on the site)."""
+    report = seen_record(store, connection, "reports", record_id, viewer)
+    site_id = report.get("site_id") if report is not None else record_id
+    site = seen_record(store, connection, "sites", site_id, viewer) if site_id else None
+    if site is None:
+        raise LayersError(f"Không có tin báo hay điểm mộ «{record_id[:60]}».")
+    return site, report
+
+
 def take_step(
     store: Store,
     record_id: str,
@@ -126,20 +140,26 @@ def take_step(
     given: StepInput,
     connection: sa.Connection | None = None,
 ) -> int:
-    """Move a report to `target`: the step must be allowed from its status, to the person's role,
-    with what it needs. The report's new status (and remains, identification reference, duplicate
-    link, or trip link) and the history row are written together, in a transaction of its own or
-    inside the caller's when `connection` is given; returns the new version."""
+    """Move a site, asked on the site or on one of its testimonies (reports), to `target`: the
+    step must be allowed from its status, to the person's role, with what it needs. The site's
+    new status (and remains, identification reference, duplicate link), each testimony's
+    (they follow their site), the trip's link and the history rows are written together, in a
+    transaction of its own or inside the caller's when `connection` is given. Returns the new
+    version of the record it was asked on. A step a sibling testimony already took in the same
+    transaction (two reports of one site on one trip) only links the trip."""
     if connection is None:
         with store.engine.begin() as own:
             return take_step(store, record_id, target, viewer, given, own)
-    report = seen_record(store, connection, "reports", record_id, viewer)
-    if report is None:
-        raise LayersError(f"Không có tin báo «{record_id[:60]}».")
-    step = step_for(report["status"] or "new", target)
+    site, report = _site_and_testimony(store, connection, record_id, viewer)
+    asked = report if report is not None else site
+    if report is not None and site["status"] == target and report.get("status") == target:
+        if "trip" in STEPS_NEEDING_TRIP.get(target, ()) and given.trip:
+            _link_trip(store, connection, given.trip, [report["id"]], viewer)
+        return int(report["version"])
+    step = step_for(site["status"] or "new", target)
     if viewer.role.code not in (*step.roles, "operator", "system"):
         raise AccessDenied(f"Vai trò «{viewer.role.label_vi}» không được chuyển tin báo sang «{_label(target)}».")
-    check_reach(viewer, REPORTS, report)  # the step's role is checked above, the report's reach here
+    check_reach(viewer, SITES, site)  # the step's role is checked above, the site's reach here
     missing = _missing(step, given)
     if missing:
         raise LayersError(f"Bước này cần: {'; '.join(NEEDS[m] for m in missing)}.")
@@ -153,13 +173,17 @@ def take_step(
     if "duplicate_of" in step.needs:
         changes["duplicate_of"] = _original(store, connection, given.duplicate_of, record_id, viewer)
     if "trip" in step.needs:
-        _link_trip(store, connection, given.trip, record_id, viewer)
+        on_trip = (
+            [report["id"]] if report is not None else [t["id"] for t in testimonies(store, connection, site["id"])]
+        )
+        _link_trip(store, connection, given.trip, on_trip, viewer)
+    # Written on the record asked; the store writes it on the site and its other testimonies too.
     return store.update(
-        "reports",
-        record_id,
+        "reports" if report is not None else "sites",
+        asked["id"],
         changes,
         viewer.username,
-        int(report["version"]),
+        int(asked["version"]),
         connection=connection,
         reason=given.note,
         action="status",
@@ -174,19 +198,20 @@ def _original(store: Store, connection: sa.Connection, original_id: str, record_
     return original_id
 
 
-def _link_trip(store: Store, connection: sa.Connection, trip_id: str, record_id: str, viewer: Viewer) -> None:
-    """The trip the step names, made for this report too (its linked reports), in the step's
+def _link_trip(store: Store, connection: sa.Connection, trip_id: str, report_ids: list[str], viewer: Viewer) -> None:
+    """The trip the step names, made for these reports too (its linked reports), in the step's
     transaction. The trip must be one the person sees."""
     trip = seen_record(store, connection, "trips", trip_id, viewer)
     if trip is None:
         raise LayersError(f"Không có chuyến tìm kiếm «{trip_id[:60]}».")
     linked = [str(i) for i in (trip.get("linked_report_ids") or [])]
-    if record_id in linked:
+    added = [i for i in report_ids if i not in linked]
+    if not added:
         return
     store.update(  # the update checks the person's right to change the trip
         "trips",
         trip_id,
-        {"linked_report_ids": [*linked, record_id]},
+        {"linked_report_ids": [*linked, *added]},
         viewer.username,
         int(trip["version"]),
         connection=connection,

@@ -137,7 +137,7 @@ def test_nothing_found_moves_every_linked_report_in_the_trips_transaction_with_h
     version = record_outcome(store, trip_id, team, "nothing_found", note="đã dò hết khu đồi")
     trip = store.record("trips", trip_id, team)
     assert version == 2 and trip["outcome"] == "nothing_found" and trip["remains_found"] == 0
-    assert _history_rows(store) == before + 3  # the trip and its two reports
+    assert _history_rows(store) == before + 5  # the trip, its two reports and their two sites
     assert store.history(trip_id, team)[-1]["reason"] == "đã dò hết khu đồi"
     for record_id in TWO:
         last = store.history(record_id, team)[-1]
