@@ -1,5 +1,6 @@
 """The app's server: Streamlit (streamlit_app.py) behind the sign-in routes and the check that
-sends a visitor without a session to the sign-in page. `streamlit run server.py` serves it."""
+sends a visitor without a session to the sign-in page, beside the public intake page
+(/gui-thong-tin, ui/intake.py), which needs no sign-in. `streamlit run server.py` serves it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from streamlit.starlette import App
 
 from layers.seed import ensure_ready
 from layers.store import Store
-from ui.auth import SignInRequired, routes
+from ui.auth import SignInRequired
+from ui.auth import routes as sign_in_routes
+from ui.intake import routes as intake_routes
 
 _opened: list[Store] = []
 _lock = threading.Lock()
@@ -28,6 +31,6 @@ def store_of() -> Store:
 
 app = App(
     "streamlit_app.py",
-    routes=routes(store_of),
+    routes=[*sign_in_routes(store_of), *intake_routes(store_of)],
     middleware=[Middleware(SignInRequired, store_of=store_of)],
 )

@@ -72,3 +72,14 @@ def cookie_secret() -> str:
         finally:
             draft.unlink()
     return COOKIE_SECRET_FILE.read_text().strip()
+
+
+ATTACHMENTS_ENV = "BANDO_ATTACHMENTS_DIR"
+
+
+def attachments_dir() -> Path:
+    """Where attached files (photos, scans) are kept, by content hash: $BANDO_ATTACHMENTS_DIR,
+    else `attachments_dir` in secrets.toml, else data/local/attachments. Never under static/:
+    these files are private and only reach a person through a page that checks their rights."""
+    given = os.environ.get(ATTACHMENTS_ENV) or secrets().get("attachments_dir")
+    return Path(given) if given else LOCAL / "attachments"

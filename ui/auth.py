@@ -43,9 +43,19 @@ CSRF_COOKIE = "bando_csrf"
 SIGN_IN_PATH = "/dang-nhap"
 SIGN_OUT_PATH = "/dang-xuat"
 _SALT = "bando-session"
-# What a visitor who is not signed in may still load: the sign-in page, the app's own assets
-# and health check (a Streamlit run checks the session again before it shows any data).
-OPEN_PREFIXES = (SIGN_IN_PATH, SIGN_OUT_PATH, "/_stcore/", "/static/", "/app/static/", "/component/", "/favicon")
+# What a visitor who is not signed in may still load: the sign-in page, the public intake page
+# (ui/intake.py, which shows no stored data), the app's own assets and health check (a
+# Streamlit run checks the session again before it shows any data).
+OPEN_PREFIXES = (
+    SIGN_IN_PATH,
+    SIGN_OUT_PATH,
+    "/gui-thong-tin",
+    "/_stcore/",
+    "/static/",
+    "/app/static/",
+    "/component/",
+    "/favicon",
+)
 
 
 @lru_cache(maxsize=1)

@@ -581,8 +581,240 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Something unexpected went wrong; no data was changed. Please reload the page.",
     ),
     # -- the map of sites and testimonies
+    "table_count_of": ("{n} {what} trong bảng", "{n} {what} in the table"),
+    "legend_title_of": ("Trạng thái {what}", "Status of the {what}"),
+    "detail_title_of": ("Chi tiết {what}", "Details of the {what}"),
+    "detail_hint_of": (
+        "Bấm vào một {what} trên bản đồ hoặc chọn một dòng trong bảng.",
+        "Click one of the {what} on the map or select a row in the table.",
+    ),
+    "table_hint_of": ("Chọn một dòng để đưa bản đồ tới {what} đó.", "Select a row to centre the map on it."),
+    "map_show": ("Hiển thị", "Show"),
+    "map_show_sites": ("Điểm mộ", "Grave sites"),
+    "map_show_reports": ("Lời kể", "Testimonies"),
+    "map_show_help": (
+        "Điểm mộ: mỗi nơi được cho là có mộ, gộp các lời kể về nơi đó. Lời kể: từng lời kể như đã được kể lại.",
+        "Grave sites: each place believed to hold a grave, with the testimonies about it. Testimonies: each "
+        "account as it was told.",
+    ),
+    "site_testimonies": ("{n} lời kể", "{n} testimonies"),
+    "site_confirmed": ("được xác nhận bởi {n} nhân chứng", "confirmed by {n} witnesses"),
+    "site_conflict": (
+        "Các lời kể đặt ở những vị trí khác nhau (xa nhau nhất {d})",
+        "The testimonies place it apart (up to {d})",
+    ),
+    "site_conflict_label": ("Vị trí các lời kể", "Testimonies' positions"),
+    "site_testimony_tip": ("Lời kể {code}: {names}", "Testimony {code}: {names}"),
+    "legend_conflict": ("Lời kể đặt ở vị trí khác", "A testimony placed elsewhere"),
+    "detail_testimonies": ("Các lời kể ({n})", "Testimonies ({n})"),
+    "view_count": (
+        "{n} {what} · {located} có tọa độ · {approx} ước lượng theo địa danh · {u} chưa xác định",
+        "{n} {what} · {located} with coordinates · {approx} estimated from the place name · {u} not located",
+    ),
+    "view_grouped": (
+        "Đang gộp {v} {what} trong vùng nhìn theo ô; phóng to để thấy từng {one}.",
+        "{v} {what} in view are grouped by area; zoom in to see each of them.",
+    ),
+    "view_cell_tip": ("{n} {what} ở đây; bấm để phóng to", "{n} {what} here; click to zoom in"),
     # -- the public intake page (/gui-thong-tin)
+    "intake_title": ("Gửi thông tin về mộ liệt sĩ", "Tell us about a martyr's grave"),
+    "intake_intro": (
+        "Nếu ông bà, cô chú, anh chị biết nơi chôn cất một liệt sĩ, xin hãy kể lại ở đây. Không cần tài khoản. "
+        "Chỉ cần ghi những gì mình nhớ; ô nào không biết thì để trống.",
+        "If you know where a martyr was buried, please tell us here. No account is needed. Write only what "
+        "you remember; leave empty what you do not know.",
+    ),
+    "intake_part_martyr": ("1. Người đã hy sinh", "1. Who was buried"),
+    "intake_part_place": ("2. Nơi chôn cất", "2. Where"),
+    "intake_part_knows": ("3. Vì sao bạn biết", "3. How you know"),
+    "intake_part_photos": ("4. Ảnh, sơ đồ vẽ tay, thư (nếu có)", "4. Photos, a hand-drawn sketch, a letter (if any)"),
+    "intake_part_you": ("5. Về bạn (không bắt buộc)", "5. About you (optional)"),
+    "intake_part_send": ("6. Gửi", "6. Send"),
+    "intake_names_help": (
+        "Nếu biết nhiều người, ghi các tên cách nhau bằng dấu phẩy. Không rõ tên thì để trống.",
+        "Several people: separate the names with commas. Leave empty if you do not know.",
+    ),
+    "intake_period_help": (
+        "Ghi như bạn nhớ, ví dụ «Tết Mậu Thân», «năm 1972», «mùa mưa năm 68».",
+        "As you remember it, for example “Tet 1968”, “1972”, “the rainy season of 68”.",
+    ),
+    "intake_place_help": (
+        "Ví dụ: gần bờ suối, cách cây đa đầu làng khoảng 200 bước, phía đồi bên trái.",
+        "For example: near the stream, about 200 steps from the big banyan tree, on the hill to the left.",
+    ),
+    "intake_historical_help": (
+        "Tên làng, xã, đồi, bản… tên thời chiến tranh hay tên bây giờ đều được.",
+        "The name of the village, commune, hill… a wartime name or today's.",
+    ),
+    "intake_province_choose": ("— Chọn tỉnh, thành —", "— Choose —"),
+    "intake_province_unknown": (
+        "Tôi không rõ, hoặc ở Lào, Campuchia (gửi về Trung ương Hội)",
+        "I do not know, or it is in Laos or Cambodia (sent to the central association)",
+    ),
+    "intake_province_help": (
+        "Tỉnh, thành hiện nay (34 tỉnh, thành từ 1/7/2025) nơi có mộ. Thông tin được gửi tới Hội Cựu TNXP tỉnh đó.",
+        "The province of today (34 since 1 July 2025) where the grave is; the account goes to its chapter.",
+    ),
+    "intake_map_help": (
+        "Nếu muốn, chạm vào bản đồ để ghim nơi có mộ. Không ghim cũng được.",
+        "If you like, tap the map to pin the place. You may leave it.",
+    ),
+    "intake_map_clear": ("Bỏ ghim", "Remove the pin"),
+    "intake_coord_help": (
+        "Nếu có tọa độ (trên bản đồ cũ, máy GPS, điện thoại), ghi đúng như đã có, ví dụ «16.8123, 106.9456» hoặc "
+        "«YD 123 456». Ghi sai cũng không sao.",
+        "If you have coordinates (an old map, a GPS, a phone), write them as you have them, for example "
+        "“16.8123, 106.9456” or “YD 123 456”. Mistakes are fine.",
+    ),
+    "intake_knows_question": ("Bạn biết được là vì:", "You know because:"),
+    "intake_knows_detail_help": (
+        "Ví dụ: nghe ai kể, năm nào, có ai cùng biết.",
+        "For example: who told you, when, who else knows.",
+    ),
+    "intake_photos_label": ("Chọn ảnh", "Choose photos"),
+    "intake_photos_help": (
+        "Ảnh chụp nơi có mộ, ảnh chụp sơ đồ vẽ tay hoặc lá thư. Tối đa {count} ảnh, mỗi ảnh tối đa {mb} MB "
+        "(JPEG, PNG, WebP). Ảnh chỉ Hội xem, không công bố.",
+        "Photos of the place, of a hand-drawn sketch or of a letter. At most {count} photos, {mb} MB each "
+        "(JPEG, PNG, WebP). Only the association sees them; they are never published.",
+    ),
+    "intake_photos_again": (
+        "Nếu bạn đã chọn ảnh, xin chọn lại ảnh trước khi gửi.",
+        "If you had chosen photos, please choose them again before sending.",
+    ),
+    "intake_you_help": (
+        "Để trống nếu bạn không muốn cho biết. Chúng tôi vẫn nhận thông tin không ghi tên. Số điện thoại và địa "
+        "chỉ của bạn không bao giờ được công bố.",
+        "Leave empty if you prefer. Accounts without a name are welcome. Your phone and address are never published.",
+    ),
+    "intake_phone_help": ("Ví dụ 0912 345 678", "For example 0912 345 678"),
+    "intake_consent_question": ("Ai được liên hệ với bạn?", "Who may contact you?"),
+    "intake_agree": (
+        "Tôi đồng ý để Hội Cựu Thanh niên xung phong lưu giữ thông tin này để tìm kiếm, quy tập hài cốt liệt sĩ.",
+        "I agree that the Former Youth Volunteers Association keeps this account to search for and gather "
+        "martyrs' remains.",
+    ),
+    "intake_button": ("Gửi thông tin", "Send"),
+    "intake_honeypot_help": ("Ô này để trống.", "Leave this field empty."),
+    "intake_problems": (
+        "Thông tin chưa gửi được. Xin xem lại những chỗ sau:",
+        "The account was not sent yet. Please look at:",
+    ),
+    "intake_expired": (
+        "Trang đã mở lâu nên cần gửi lại: những gì bạn viết vẫn còn, xin bấm «Gửi thông tin» lần nữa.",
+        "The page had been open a long time: what you wrote is still here, please press “Send” again.",
+    ),
+    "intake_too_many": (
+        "Bạn đã gửi nhiều lần trong thời gian ngắn. Xin thử lại sau {minutes} phút, hoặc gọi điện cho Hội.",
+        "You have sent several times in a short while. Please try again in {minutes} minutes, or call the association.",
+    ),
+    "intake_too_big": (
+        "Ảnh gửi kèm quá lớn (tất cả tối đa {mb} MB). Xin chọn ít ảnh hơn hoặc ảnh nhỏ hơn rồi gửi lại.",
+        "The photos are too large (at most {mb} MB together). Please choose fewer or smaller photos and send again.",
+    ),
+    "intake_too_many_files": ("Tối đa {count} ảnh.", "At most {count} photos."),
+    "intake_unreadable_form": (
+        "Không đọc được thông tin gửi lên; xin mở lại trang và gửi lần nữa.",
+        "What was sent could not be read; please open the page again and send once more.",
+    ),
+    "intake_back": ("Quay lại trang gửi thông tin", "Back to the form"),
+    "intake_thanks": ("Đã nhận thông tin. Xin cảm ơn!", "Received. Thank you!"),
+    "intake_code_intro": ("Mã tiếp nhận của bạn:", "Your receipt code:"),
+    "intake_code_help": (
+        "Xin ghi lại mã này (hoặc chụp màn hình). Khi gọi điện cho Hội, hãy đọc mã này để Hội tìm thông tin bạn gửi.",
+        "Please write this code down (or take a screenshot). When you call the association, quote it.",
+    ),
+    "intake_chapter": ("Thông tin được gửi tới:", "Your account goes to:"),
+    "intake_chapter_contact": ("Liên hệ của Hội:", "The chapter's contact:"),
+    "intake_chapter_no_contact": (
+        "Hội sẽ xem thông tin của bạn và liên hệ lại nếu bạn đồng ý được liên hệ.",
+        "The chapter will read your account and contact you if you agreed to be contacted.",
+    ),
+    "intake_consent_said": ("Bạn đã chọn:", "You chose:"),
+    "intake_coordinate_kept": (
+        "Tọa độ bạn ghi chưa đọc được tự động; Hội vẫn giữ nguyên như bạn đã ghi.",
+        "The coordinates could not be read automatically; the chapter keeps them as you wrote them.",
+    ),
+    "intake_sent_summary": ("Những gì bạn đã gửi", "What you sent"),
+    "intake_photos_sent": ("Số ảnh gửi kèm", "Photos attached"),
+    "intake_another": ("Gửi thêm một thông tin khác", "Send another account"),
+    "intake_share": ("Chia sẻ trang này", "Share this page"),
+    "intake_share_help": (
+        "Địa chỉ của trang (để chép vào Zalo, bản tin):",
+        "The page's address (to copy into Zalo or a bulletin):",
+    ),
+    "intake_qr_alt": ("Mã QR của trang gửi thông tin", "QR code of this page"),
+    "intake_qr_link": ("Tải mã QR (ảnh PNG) để in vào bản tin", "Download the QR code (PNG) for a bulletin"),
     # -- reviewing testimonies and sites
+    "page_sites": ("Điểm mộ", "Sites"),
+    "sites_intro": (
+        "Các cặp lời kể có thể cùng nói về một điểm mộ. Lời kể được giữ nguyên như đã kể; xác nhận chỉ nối "
+        "chúng vào một điểm mộ, và có thể tách ra lại.",
+        "Pairs of testimonies that may tell of one grave. Testimonies stay as told; confirming only puts them "
+        "in one site, and they can be taken out again.",
+    ),
+    "sites_province": ("Tỉnh, thành", "Province"),
+    "sites_all_provinces": ("Mọi tỉnh, thành bạn được xem", "Every province you see"),
+    "sites_suggestions": ("Gợi ý cùng một điểm mộ · {n}", "Suggested as one site · {n}"),
+    "sites_none": ("Không có cặp lời kể nào cần xem.", "No pair of testimonies to review."),
+    "sites_more": (
+        "Đang hiện {shown} trong {n} gợi ý, giống nhau nhất trước.",
+        "Showing {shown} of {n}, closest first.",
+    ),
+    "sites_score": ("Mức giống nhau: {score}", "Similarity: {score}"),
+    "sites_testimony": ("Lời kể #{code}", "Testimony #{code}"),
+    "sites_same": ("Cùng một điểm mộ", "Same site"),
+    "sites_different": ("Khác", "Different"),
+    "sites_linked": ("Đã nối hai lời kể vào điểm mộ #{code}.", "Both testimonies are now in site #{code}."),
+    "sites_rejected": (
+        "Đã ghi: hai lời kể nói về hai điểm mộ khác nhau; cặp này sẽ không được gợi ý lại.",
+        "Noted: the two testimonies tell of different graves; the pair will not be suggested again.",
+    ),
+    "sites_one": ("Một điểm mộ", "One site"),
+    "sites_code": ("Mã điểm mộ", "Site code"),
+    "sites_choose": ("Hoặc chọn điểm mộ có từ hai lời kể", "Or choose a site with two or more testimonies"),
+    "sites_choose_none": ("(chưa chọn)", "(none)"),
+    "sites_choice": ("{name} · {n} lời kể · #{code}", "{name} · {n} testimonies · #{code}"),
+    "sites_unknown": (
+        "Không có điểm mộ mang mã «{code}» trong các điểm mộ bạn được xem.",
+        "No site with the code «{code}» among the sites you see.",
+    ),
+    "sites_confirmed": ("được xác nhận bởi {n} nhân chứng", "confirmed by {n} witnesses"),
+    "sites_one_witness": ("{n} lời kể, từ một nhân chứng", "{n} testimonies, from one witness"),
+    "sites_conflict": ("Vị trí các lời kể khác nhau: xa nhất {n} m", "The testimonies' positions differ: {n} m apart"),
+    "sites_testimonies": ("Các lời kể ({n}), giữ nguyên như đã kể", "Its testimonies ({n}), as told"),
+    "sites_unlink": ("Tách khỏi điểm mộ", "Take out of the site"),
+    "sites_unlinked": (
+        "Đã tách lời kể #{code} ra thành điểm mộ riêng #{new}.",
+        "Testimony #{code} is now a site of its own, #{new}.",
+    ),
+    "sites_history": ("Lịch sử điểm mộ ({n})", "The site's history ({n})"),
+    "sites_years": ("Năm", "Years"),
+    "hist_link": ("Nối vào điểm mộ", "Put in a site"),
+    "hist_unlink": ("Tách khỏi điểm mộ", "Taken out of a site"),
+    "hist_pair": ("Đánh giá cặp lời kể", "Pair reviewed"),
+    "work_receipt_title": ("Tìm theo mã tiếp nhận", "Find by receipt code"),
+    "work_receipt_label": ("Mã tiếp nhận người gửi đọc cho bạn", "The receipt code the sender quotes"),
+    "work_receipt_find": ("Tìm", "Find"),
+    "work_receipt_none": (
+        "Không có tin nào mang mã «{code}» trong các tin bạn được xem.",
+        "No account with the code «{code}» among those you see.",
+    ),
+    "work_receipt_code": ("Mã tiếp nhận {code}", "Receipt {code}"),
+    "work_unnamed": ("Chưa rõ tên liệt sĩ", "Martyr's name not known"),
+    "work_contact_title": ("Người gửi và việc liên hệ lại", "The sender and contacting them"),
+    "work_contact_hidden": (
+        "Thông tin liên hệ của người gửi chỉ Hội tiếp nhận xem được.",
+        "Only the receiving chapter sees how to contact the sender.",
+    ),
+    "work_contact_none": (
+        "Người gửi không để lại thông tin liên hệ (gửi ẩn danh).",
+        "The sender left no contact (sent anonymously).",
+    ),
+    "work_consent_nobody": (
+        "Người gửi đề nghị không ai liên hệ lại: không gọi điện, không tìm đến nhà.",
+        "The sender asked not to be contacted: do not call or visit them.",
+    ),
 }
 
 
