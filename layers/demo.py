@@ -15,7 +15,7 @@ from the history, have something to count in every period.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
@@ -25,6 +25,8 @@ from shapely.geometry import LineString
 
 from geo.admin import places, province_table_34, province_table_63, provinces_at
 from geo.communes import commune_label
+from geo.spatial import METRES_PER_DEGREE
+from geo.text import strip_marks
 from layers.campaign import CAMPAIGN_START, VIETNAM
 from layers.chapters import reference_chapters
 from layers.places import admin_columns, area_of
@@ -229,6 +231,8 @@ class DemoData:
     reports: list[dict]
     trips: list[dict]
     steps: pd.DataFrame  # the reports' workflow steps (STEP_COLUMNS), each report's oldest first
+    # Pairs (first told, told again): the same grave told by another witness, in other words.
+    retold: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _uuids(rng: np.random.Generator, n: int) -> list[str]:
@@ -465,6 +469,71 @@ def _place_below_province(out: list[dict], lon: np.ndarray, lat: np.ndarray, loc
         record.update({k: v for k, v in area.items() if k not in ("province_34", "province_63")})
 
 
+RETOLD_SHARE = 100  # one report in this many is another witness's account of an earlier one's grave
+# What the second account shares with the first (the case work too, so joining them changes no status).
+_RETOLD_FIELDS = (
+    "year_from",
+    "year_to",
+    "period_text",
+    "historical_place",
+    "province_34",
+    "province_63",
+    "hometown",
+    "chapter_id",
+    "status",
+)
+
+
+def _spelled_otherwise(names: str, u: float) -> str:
+    """Names as another witness writes them: without diacritics, or with a middle name cut short."""
+    if u < 0.5:
+        return strip_marks(names)
+    parts = names.split(" ")
+    return " ".join([parts[0], f"{parts[1][0]}.", *parts[2:]]) if len(parts) > 2 else names
+
+
+def _unit_otherwise(unit: str) -> str:
+    """A company code as said aloud ("C552" → "Đại đội 552"); other units as written."""
+    return f"Đại đội {unit[1:]}" if unit[:1] == "C" and unit[1:].isdigit() else unit
+
+
+def retell(rng: np.random.Generator, report_list: list[dict]) -> list[tuple[str, str]]:
+    """Make one report in RETOLD_SHARE another witness's account of an earlier located report's
+    grave: the martyr's names spelled otherwise, the unit said otherwise, the same years and
+    place and chapter and status, a point 150–400 m away; the witness and channel stay its own.
+    Returns the (first told, told again) pairs."""
+    n = len(report_list)
+    count = n // RETOLD_SHARE
+    if count < 1:
+        return []
+    named = [
+        i
+        for i in range(n - count)
+        if report_list[i]["geometry"] is not None and "Chưa rõ" not in report_list[i]["martyr_names"]
+    ]
+    if not named:
+        return []
+    pairs = []
+    for k, echo in enumerate(range(n - count, n)):
+        first = report_list[named[int(rng.integers(len(named)))]]
+        again = report_list[echo]
+        u = rng.random(3)
+        again.update({name: first[name] for name in _RETOLD_FIELDS})
+        again["martyr_names"] = _spelled_otherwise(first["martyr_names"], u[0])
+        again["unit"] = _unit_otherwise(first["unit"])
+        again["place_description"] = first["place_description"].split(",")[0].lower()
+        distance, heading = 150 + 250 * u[1], 2 * np.pi * u[2]
+        lon0, lat0 = first["geometry"].x, first["geometry"].y
+        lat = lat0 + distance * np.cos(heading) / METRES_PER_DEGREE
+        lon = lon0 + distance * np.sin(heading) / (METRES_PER_DEGREE * np.cos(np.radians(lat0)))
+        again["geometry"] = shapely.Point(round(float(lon), 6), round(float(lat), 6))
+        again["coord_text"], again["coord_system"] = _coord_text(k % 2 == 0, round(float(lon), 6), round(float(lat), 6))
+        again["coord_datum"], again["uncertainty_m"] = "wgs84", float(round(100 + 300 * u[1]))
+        _place_below_province([again], np.array([again["geometry"].x]), np.array([again["geometry"].y]), [True])
+        pairs.append((first["id"], again["id"]))
+    return pairs
+
+
 def _track(rng, lon0: float, lat0: float) -> LineString:
     steps = int(rng.integers(60, 300))
     heading = rng.uniform(0, 2 * np.pi) + np.cumsum(rng.normal(0, 0.25, steps))
@@ -522,12 +591,13 @@ def generate(n_reports: int = 2000, seed: int = 7) -> DemoData:
     rng = np.random.default_rng(seed)
     chapter_ids = {c["province_34"]: c["id"] for c in reference_chapters() if c["province_34"]}
     report_list = reports(rng, n_reports, chapter_ids)
+    retold = retell(np.random.default_rng([seed, 3]), report_list)
     trip_list = trips(rng, report_list, max(10, n_reports // 25))
     _receive(np.random.default_rng([seed, 1]), report_list, trip_list)
     story = np.random.default_rng([seed, 2])
     steps = _story(story, report_list, trip_list)
     _hand_over(story, trip_list)
-    return DemoData(report_list, trip_list, steps)
+    return DemoData(report_list, trip_list, steps, retold)
 
 
 def _receive(rng: np.random.Generator, report_list: list[dict], trip_list: list[dict]) -> None:

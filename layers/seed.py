@@ -13,7 +13,7 @@ from layers import demo, history
 from layers.access import system
 from layers.chapters import seed_chapters
 from layers.reference import battlefield_records, cemetery_records
-from layers.sites import adopt
+from layers.sites import adopt, link
 from layers.store import CHUNK, Store
 from layers.tables import METADATA
 from layers.users import DEMO_TEAM, add_demo_users
@@ -50,7 +50,15 @@ def load_demo(store: Store, reports: int = DEFAULT_DEMO_REPORTS, seed: int = DEF
         _write_steps(connection, data.steps, datetime.now(UTC))
         _adopt_steps(connection, [r["id"] for r in data.reports])
         added["users"] = add_demo_users(connection)
+    _join_retold(store, data.retold)
     return added
+
+
+def _join_retold(store: Store, retold: list[tuple[str, str]]) -> None:
+    """Half the demo's retold graves are joined into sites of two witnesses, as a reviewer
+    confirms them; the other half wait on the review page as suggestions."""
+    for first, again in retold[::2]:
+        link(store, [first, again], system())
 
 
 def _adopt_steps(connection: sa.Connection, report_ids: list[str]) -> None:

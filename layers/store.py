@@ -555,6 +555,9 @@ class Store:
             connection.execute(sessions.delete().where(sessions.c.user_id.in_(demo_users)))
             removed["users"] = connection.execute(users.delete().where(users.c.is_demo)).rowcount
             connection.execute(history.HISTORY.delete().where(history.HISTORY.c.is_demo))
+            for name in ("pair_decisions", "attachments"):
+                table = METADATA.tables[name]
+                connection.execute(table.delete().where(table.c.is_demo))
         return removed
 
     # -- reading ---------------------------------------------------------------

@@ -138,16 +138,27 @@ def test_loaded_demo_history_holds_each_step_and_versions_follow_it(tmp_path):
     load_demo(store, reports=300, seed=3)
     with store.engine.connect() as connection:
         rows = pd.read_sql(
-            sa.select(HISTORY.c.record_id, HISTORY.c.version, HISTORY.c.actor, HISTORY.c.is_demo).where(
-                HISTORY.c.action == "status"
-            ),
+            sa.select(
+                HISTORY.c.layer, HISTORY.c.record_id, HISTORY.c.version, HISTORY.c.actor, HISTORY.c.is_demo
+            ).where(HISTORY.c.action == "status"),
             connection,
         )
     reports = store.frame("reports", system()).set_index("id")
+    # Each testimony's site took its steps into its own history (a joined site is a new one).
+    sites = store.frame("sites", system()).set_index("id")
+    alone = reports[reports["site_id"].map(sites["testimony_count"]) == 1]
+    site_steps = rows[rows["layer"] == "sites"].groupby("record_id").size()
+    told_steps = rows[rows["layer"] == "reports"].groupby("record_id").size()
+    assert (
+        site_steps.reindex(alone["site_id"]).fillna(0).to_numpy()
+        == told_steps.reindex(alone.index).fillna(0).to_numpy()
+    ).all()
+    rows = rows[rows["layer"] == "reports"]
     stepped = rows.groupby("record_id")["version"].agg(["count", "max"])
     assert len(stepped) == int((reports["status"] != "new").sum()) and rows["is_demo"].all()
     assert (stepped["max"] == stepped["count"] + 1).all()  # version 1 arrived, one more per step
-    assert (reports.loc[stepped.index, "version"] == stepped["max"]).all()
+    joined = (reports["site_id"].map(sites["testimony_count"]) > 1).astype(int)  # moved into a joined site
+    assert (reports.loc[stepped.index, "version"] == stepped["max"] + joined.loc[stepped.index]).all()
     assert set(rows["actor"]) <= {username for username, *_ in DEMO_USERS}
     store.delete_demo()
     with store.engine.connect() as connection:
