@@ -49,6 +49,7 @@ if store().has_demo():
 PAGES = (
     ("ui/pages/home.py", "page_home", ":material/dashboard:", "tong-quan", (Right.VIEW,)),
     ("ui/pages/work_page.py", "page_work", ":material/checklist:", "viec-can-lam", (Right.EDIT, Right.TRIPS)),
+    ("ui/pages/sites_page.py", "page_sites", ":material/join_inner:", "diem-mo", (Right.EDIT,)),
     ("ui/pages/map.py", "page_map", ":material/map:", "ban-do", (Right.VIEW,)),
     ("ui/pages/report_form.py", "page_report_form", ":material/edit_note:", "them-tin-bao", (Right.EDIT,)),
     ("ui/pages/coverage_page.py", "page_coverage", ":material/layers:", "do-phu", (Right.VIEW,)),

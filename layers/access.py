@@ -258,16 +258,27 @@ def cut(viewer: Viewer, layer: Layer, frame: pd.DataFrame) -> pd.DataFrame:
     (as a partner's file is)."""
     if not layer.private_fields and not free_text_fields(layer):
         return frame
-    allowed = contacts_mask(viewer, layer, frame)
-    if allowed.all():
+    return _hidden_on(layer, frame, ~contacts_mask(viewer, layer, frame))
+
+
+def _hidden_on(layer: Layer, frame: pd.DataFrame, hidden: np.ndarray) -> pd.DataFrame:
+    """The frame with the private fields emptied and free texts scrubbed on the `hidden` rows."""
+    if not hidden.any():
         return frame
-    if not allowed.any():
+    if hidden.all():
         return for_partners(frame, layer)
-    hidden = ~allowed
     columns = [name for name in (*layer.private_fields, *free_text_fields(layer)) if name in frame]
     out = frame.copy()
     out.loc[hidden, columns] = for_partners(frame.loc[hidden], layer)[columns]
     return out
+
+
+def for_team_file(layer: Layer, frame: pd.DataFrame) -> pd.DataFrame:
+    """What a search team's file may carry of a frame already cut for the person making it: no
+    contact of a witness who said nobody may contact them (the file travels with the team)."""
+    if not layer.private_fields or layer.consent is None or layer.consent not in frame:
+        return frame
+    return _hidden_on(layer, frame, _consents(layer, frame).eq("nobody").to_numpy(dtype=bool))
 
 
 def sees_contacts(viewer: Viewer, layer: Layer, record: dict) -> bool:

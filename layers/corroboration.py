@@ -14,7 +14,7 @@ position are not paired (there is nothing to say they are near).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,14 +166,14 @@ def _unit_factor(a: object, b: object) -> Factor | None:
     )
 
 
-def _years(row: pd.Series) -> tuple[float, float] | None:
+def _years(row: Mapping) -> tuple[float, float] | None:
     first, last = row.get("year_from"), row.get("year_to")
     first = last if pd.isna(first) else first
     last = first if pd.isna(last) else last
     return None if pd.isna(first) else (float(first), float(last))
 
 
-def _years_factor(a: pd.Series, b: pd.Series) -> Factor | None:
+def _years_factor(a: Mapping, b: Mapping) -> Factor | None:
     left, right = _years(a), _years(b)
     if left is None or right is None:
         return None
@@ -198,7 +198,7 @@ def _place_factor(a: object, b: object) -> Factor | None:
     return Factor("place", score, f"Từ chung trong mô tả vị trí: {words}")
 
 
-def score_pair(a: pd.Series, b: pd.Series, distance_m: float, allowed_m: float) -> tuple[float, tuple[Factor, ...]]:
+def score_pair(a: Mapping, b: Mapping, distance_m: float, allowed_m: float) -> tuple[float, tuple[Factor, ...]]:
     """The weighted mean of the factors both testimonies tell, less for each factor one of them
     did not tell, and the factors."""
     closeness = max(0.0, 1.0 - distance_m / allowed_m) if allowed_m > 0 else 1.0
@@ -246,11 +246,13 @@ def suggest(
     refused = set(rejected)
     ids = reports["id"].astype(str).to_numpy()
     sites = reports["site_id"].astype(object).to_numpy() if "site_id" in reports else np.full(len(reports), None)
+    told = [c for c in ("martyr_names", "unit", "year_from", "year_to", "place_description") if c in reports]
+    rows = reports[told].to_dict("records")  # read once: a row per pair from the frame is the slow part
     out = []
     for i, j, d, limit in zip(left[near], right[near], distance[near], allowed[near], strict=True):
         if pair_key(ids[i], ids[j]) in refused or (sites[i] is not None and sites[i] == sites[j]):
             continue  # said to be different graves, or already told as one site
-        score, factors = score_pair(reports.iloc[i], reports.iloc[j], float(d), float(limit))
+        score, factors = score_pair(rows[i], rows[j], float(d), float(limit))
         if score >= min_score:
             out.append(Pair(ids[i], ids[j], float(d), float(limit), score, factors))
     return sorted(out, key=lambda p: (-p.score, p.distance_m, p.a, p.b))

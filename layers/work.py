@@ -2,7 +2,9 @@
 
 Each kind is declared once in KINDS with the roles it is work for; each is one SQL query on the
 few columns it needs, limited to the records the person may change (layers.access), or, for a
-referral, may answer (layers.referrals). A witness born before 1950 or marked frail makes an
+referral, may answer (layers.referrals). An account sent through the public page (channel
+"form" with a receipt code, still "new") waits in its own kind, first, with the receipt code its sender quotes;
+`find_by_receipt` finds it by that code. A witness born before 1950 or marked frail makes an
 item urgent: their account may soon be lost. Urgent items come first, then the oldest.
 
 Urgency is computed here, on the server, from the full record, also for a person who may not
@@ -10,7 +12,7 @@ see that record's contacts (a referral's receiving chapter): only the fact that 
 elderly or frail leaves this module, never their name, phone or year of birth.
 
 >>> [k.code for k in KINDS]
-['verify', 'referral', 'returned', 'plan', 'trip_outcome', 'duplicate']
+['intake', 'verify', 'referral', 'returned', 'plan', 'trip_outcome', 'duplicate']
 >>> kinds_for_role("partner")
 ()
 """
@@ -49,6 +51,7 @@ class Kind(Bilingual):
 
 
 KINDS: tuple[Kind, ...] = (
+    Kind("intake", "Tin gửi qua trang công khai", "Accounts sent through the public page", CASE_WORKERS),
     Kind("verify", "Tin báo mới cần xác minh", "New reports to verify", CASE_WORKERS),
     Kind("referral", "Tin báo chuyển đến cần nhận", "Referrals to accept", LEADERS),
     Kind("returned", "Tin báo chuyển đi bị trả lại", "Referrals sent back", CASE_WORKERS),
@@ -62,6 +65,8 @@ URGENCY = (
 )
 ELDERLY_BEFORE = 1950  # a witness born before this year is elderly
 TO_VERIFY = ("new", "verifying")
+PUBLIC_CHANNEL = "form"  # the public intake page's channel (layers.schema.CHANNELS)
+RECEIPT_CHARACTERS = re.compile(r"[^0-9A-Z]")  # what is not a receipt code's letter or digit
 VERIFIED = ("verified",)  # a planned search moves a report to "planned" (layers.workflow)
 # Which reports may still be marked as repeating another: the sources of the workflow's step.
 MAY_BE_DUPLICATE = next(step.sources for step in STEPS if step.target == "duplicate")
@@ -86,6 +91,7 @@ class WorkItem:
     other_chapter: str | None = None  # a referral: the chapter that sent it; a return: the one that sent it back
     reason: str | None = None  # a return: why it was sent back
     other_id: str | None = None  # a suspected duplicate: the earlier report it may repeat
+    receipt_code: str | None = None  # an account sent through the public page: the code its sender quotes
 
     def as_dict(self) -> dict:
         out = asdict(self)
@@ -104,7 +110,8 @@ def work_items(store: Store, viewer: Viewer, today: date | None = None) -> list[
     """Everything waiting for this person, urgent first, then oldest first."""
     today = today or vietnam_today()
     finders: dict[str, Callable[[], list[WorkItem]]] = {
-        "verify": lambda: _reports(store, viewer, "verify", _status_in(viewer, TO_VERIFY), "status"),
+        "intake": lambda: _reports(store, viewer, "intake", _intake(viewer), "status"),
+        "verify": lambda: _reports(store, viewer, "verify", _to_verify(viewer), "status"),
         "referral": lambda: _referrals(store, viewer),
         "returned": lambda: _returned(store, viewer),
         "plan": lambda: _reports(store, viewer, "plan", _status_in(viewer, VERIFIED), "status"),
@@ -126,6 +133,27 @@ def _table() -> sa.Table:
 def _status_in(viewer: Viewer, statuses: tuple[str, ...]) -> sa.ColumnElement[bool]:
     reports = _table()
     return sa.and_(writable_condition(viewer, REPORTS, reports), reports.c.status.in_(statuses))
+
+
+def _from_public_page() -> sa.ColumnElement[bool]:
+    """SQL: a report sent through the public page that no one has taken up yet: channel "form"
+    with the receipt code the page gave (a paper form a chapter typed in has none), still new."""
+    reports = _table()
+    # coalesce: no channel or code is no intake (NULL = … would leave the report out of both kinds)
+    return sa.and_(
+        sa.func.coalesce(reports.c.source_channel, "") == PUBLIC_CHANNEL,
+        sa.func.coalesce(reports.c.receipt_code, "") != "",
+        reports.c.status == "new",
+    )
+
+
+def _intake(viewer: Viewer) -> sa.ColumnElement[bool]:
+    return sa.and_(writable_condition(viewer, REPORTS, _table()), _from_public_page())
+
+
+def _to_verify(viewer: Viewer) -> sa.ColumnElement[bool]:
+    """Reports to verify, but not the public page's new accounts: those are the intake kind."""
+    return sa.and_(_status_in(viewer, TO_VERIFY), sa.not_(_from_public_page()))
 
 
 def _stepped(action: str) -> sa.ScalarSelect:
@@ -152,6 +180,7 @@ def _report_rows(store: Store, condition: sa.ColumnElement[bool], action: str | 
         reports.c.created_at,
         reports.c.witness_birth_year,
         reports.c.witness_frail,
+        reports.c.receipt_code,
     ]
     if action is not None:
         columns.append(_stepped(action).label("stepped"))
@@ -189,7 +218,8 @@ def _title(row) -> str:
 
 def _report_item(kind: str, row, since: date | None, **extra) -> WorkItem:
     why = _urgency(row.witness_birth_year, row.witness_frail)
-    return WorkItem(kind, "reports", row.id, _title(row), since, bool(why), why, **extra)
+    code = row.receipt_code if kind == "intake" else None
+    return WorkItem(kind, "reports", row.id, _title(row), since, bool(why), why, receipt_code=code, **extra)
 
 
 def _reports(store: Store, viewer: Viewer, kind: str, condition, action: str) -> list[WorkItem]:
@@ -347,3 +377,37 @@ def _duplicates(store: Store, viewer: Viewer) -> list[WorkItem]:
         batch = reports.c.id.in_(ids[start : start + 5_000])
         rows += _report_rows(store, sa.and_(writable_condition(viewer, REPORTS, reports), batch), None)
     return [_report_item("duplicate", row, _received(row), other_id=found[row.id]) for row in rows]
+
+
+# -- receipt codes --------------------------------------------------------------------------
+
+
+def receipt_key(code: str) -> str:
+    """A receipt code as compared: upper case, its letters and digits only (spaces, dashes and
+    dots as a person types or reads them by phone are ignored).
+
+    >>> receipt_key(" tb 7k3q-9m "), receipt_key("TB-7K3Q-9M")
+    ('TB7K3Q9M', 'TB7K3Q9M')
+    """
+    return RECEIPT_CHARACTERS.sub("", str(code).upper())
+
+
+def find_by_receipt(store: Store, viewer: Viewer, code: str) -> dict | None:
+    """The report whose receipt code is `code` (see receipt_key), among the reports this person
+    may see, as they may see it (layers.access.cut); None when there is none for them."""
+    key = receipt_key(code)
+    if len(key) < 4:  # too little to tell one submission from another
+        return None
+    reports = _table()
+    stored = sa.func.upper(reports.c.receipt_code)
+    for gap in (" ", "-", ".", "_"):
+        stored = sa.func.replace(stored, gap, "")
+    query = (
+        sa.select(reports.c.id)
+        .where(rows_condition(viewer, REPORTS, reports), reports.c.receipt_code.is_not(None), stored == key)
+        .order_by(reports.c.created_at, reports.c.id)
+        .limit(1)
+    )
+    with store.engine.connect() as connection:
+        found = connection.execute(query).scalar()
+    return None if found is None else store.record("reports", found, viewer)

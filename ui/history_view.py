@@ -8,7 +8,13 @@ from datetime import datetime
 from layers.campaign import VIETNAM
 from layers.labels import change_label, change_value
 from layers.schema import Layer
-from ui.i18n import text
+from ui.i18n import STRINGS, text
+
+
+def _action(action: str, lang: str) -> str:
+    """What an entry did, in words; an action this table does not name yet, as its code."""
+    key = f"hist_{action}"
+    return text(key, lang) if key in STRINGS else action
 
 
 def history_lines(entries: list[dict], layer: Layer, lang: str) -> list[str]:
@@ -23,7 +29,7 @@ def history_lines(entries: list[dict], layer: Layer, lang: str) -> list[str]:
     lines = []
     for entry in reversed(entries):
         at = datetime.fromisoformat(entry["at"]).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
-        parts = [at, entry["actor"], text(f"hist_{entry['action']}", lang)]
+        parts = [at, entry["actor"], _action(entry["action"], lang)]
         if entry.get("reason"):
             parts.append(entry["reason"])
         if entry["action"] in ("update", "status", "referral"):

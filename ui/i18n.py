@@ -790,6 +790,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "sites_history": ("Lịch sử điểm mộ ({n})", "The site's history ({n})"),
     "sites_years": ("Năm", "Years"),
+    "sites_searching": ("Đang so các lời kể…", "Comparing the testimonies…"),
     "hist_link": ("Nối vào điểm mộ", "Put in a site"),
     "hist_unlink": ("Tách khỏi điểm mộ", "Taken out of a site"),
     "hist_pair": ("Đánh giá cặp lời kể", "Pair reviewed"),

@@ -1,8 +1,8 @@
-"""Small pieces shared by the coverage, reports and overview pages."""
+"""Small pieces shared by the coverage, reports, overview, work and sites pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import altair as alt
 import pandas as pd
@@ -10,7 +10,9 @@ import streamlit as st
 
 from layers.access import Reach, Viewer
 from layers.campaign import DECIMALS, FIGURE_LABELS, Figures, figure_label
-from layers.labels import number
+from layers.labels import blank, display_value, field_label, number, period_text
+from layers.schema import REPORTS
+from ui.state import plain
 
 TABLE_MAX = 1000  # rows sent to a table; counts, maps and exports always cover every row
 
@@ -55,3 +57,23 @@ def bar_chart(labels: list[str], values: Iterable[float], title: str, color: str
         .properties(height=max(120, 22 * len(data)))
     )
     st.altair_chart(chart, width="stretch")
+
+
+# What a testimony's card shows of it, as told, in this order ("period" is its years and words).
+TOLD = ("martyr_names", "unit", "period", "place_description", "historical_place", "witness_knows", "received_on")
+
+
+def testimony_lines(record: Mapping, chapter: str | None, lang: str) -> list[str]:
+    """A testimony as told, one markdown line per fact it holds, user text escaped (plain),
+    the receiving chapter's name last."""
+    lines = []
+    for name in TOLD:
+        field = REPORTS.field("period_text" if name == "period" else name)
+        value = period_text(record) if name == "period" else display_value(field, record.get(name), lang)
+        if name == "received_on" and not blank(value):
+            value = f"{pd.Timestamp(value):%d/%m/%Y}"
+        if not blank(value):
+            lines.append(f"**{field_label(field, lang)}:** {plain(value)}")
+    if chapter:
+        lines.append(f"**{field_label(REPORTS.field('chapter_id'), lang)}:** {plain(chapter)}")
+    return lines

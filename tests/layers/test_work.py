@@ -14,9 +14,10 @@ from shapely.geometry import Point
 
 from layers.access import ROLES, Viewer, system
 from layers.campaign import vietnam_today
+from layers.labels import blank
 from layers.referrals import return_referral
 from layers.store import Store
-from layers.work import KINDS, kinds_for_role, suspected_duplicates, work_items
+from layers.work import KINDS, find_by_receipt, kinds_for_role, suspected_duplicates, work_items
 from layers.workflow import StepInput, take_step
 from tests.cli_helpers import run_module
 from tests.layers.people import NA, QT, build
@@ -224,3 +225,73 @@ def test_work_on_the_command_line_lists_the_persons_items_as_json(db_url):
     assert referral["other_chapter"] == "Hội Cựu TNXP tỉnh Nghệ An" and referral["urgent"] is False
     partner = run_module("layers", "work", "--as", "doitac", "--db", db_url, cwd=ROOT, env=env)
     assert partner.returncode == 0 and json.loads(partner.stdout) == []
+
+
+# -- the public page's accounts and their receipt codes -----------------------------------------
+
+
+def _sent_through_the_page(record_id: str, code: str, **values) -> dict:
+    """An account as the public intake page stores it: new, channel "form", received by the
+    province's chapter, with its receipt code and the sender's consent."""
+    return _report(
+        record_id,
+        date(2026, 11, 28),
+        source_channel="form",
+        receipt_code=code,
+        witness_name="Bà Nguyễn Thị Gửi",
+        witness_phone="0905 111 222",
+        witness_consent="chapter",
+        **values,
+    )
+
+
+def test_an_account_sent_through_the_public_page_waits_in_the_intake_queue_with_its_receipt_code(campaign):
+    campaign.store.insert("reports", [_sent_through_the_page("r-form", "TB-7K3Q-9M")], author="gui-thong-tin")
+    assert ("intake", "r-form") in _items(campaign, "qt.ghi")
+    assert ("verify", "r-form") not in _items(campaign, "qt.ghi")  # one queue, not two
+    (item,) = [i for i in work_items(campaign.store, campaign.viewer("qt.tinh"), TODAY) if i.kind == "intake"]
+    assert item.receipt_code == "TB-7K3Q-9M" and "0905" not in json.dumps(item.as_dict())
+    assert ("intake", "r-form") not in _items(campaign, "na.ghi")  # another province's chapter
+    assert [k.code for k in kinds_for_role("recorder")][0] == "intake"
+
+
+def test_an_account_taken_up_leaves_the_intake_queue_for_verification(campaign):
+    campaign.store.insert("reports", [_sent_through_the_page("r-form", "TB-7K3Q-9M")], author="gui-thong-tin")
+    take_step(campaign.store, "r-form", "verifying", campaign.viewer("qt.ghi"), StepInput())
+    assert ("verify", "r-form") in _items(campaign, "qt.ghi")
+    assert ("intake", "r-form") not in _items(campaign, "qt.ghi")
+
+
+def test_a_report_typed_in_by_the_chapter_is_no_intake_however_new(campaign):
+    campaign.store.insert(
+        "reports",
+        [
+            _report("r-phone", date(2026, 11, 2), source_channel="phone"),
+            _report("r-paper", date(2026, 11, 3), source_channel="form"),  # a paper form: no receipt code
+        ],
+    )
+    items = _items(campaign, "qt.ghi")
+    assert {("verify", "r-phone"), ("verify", "r-paper")} <= items
+    assert not {("intake", "r-phone"), ("intake", "r-paper")} & items
+
+
+@pytest.mark.parametrize("typed", ["TB-7K3Q-9M", "tb-7k3q-9m", " TB 7K3Q 9M ", "tb7k3q9m", "TB–7K3Q.9M"])
+def test_a_receipt_code_finds_its_submission_however_it_is_typed(campaign, typed):
+    campaign.store.insert(
+        "reports",
+        [_sent_through_the_page("r-form", "TB-7K3Q-9M"), _sent_through_the_page("r-other", "TB-AAAA-11")],
+        author="gui-thong-tin",
+    )
+    found = find_by_receipt(campaign.store, campaign.viewer("qt.ghi"), typed)
+    assert found is not None and found["id"] == "r-form"
+    assert found["witness_phone"] == "0905 111 222" and found["witness_consent"] == "chapter"
+
+
+def test_a_receipt_code_finds_nothing_beyond_what_the_person_may_see(campaign):
+    campaign.store.insert("reports", [_sent_through_the_page("r-form", "TB-7K3Q-9M")], author="gui-thong-tin")
+    assert find_by_receipt(campaign.store, campaign.viewer("na.ghi"), "TB-7K3Q-9M") is None  # Nghệ An's
+    assert find_by_receipt(campaign.store, campaign.viewer("qt.ghi"), "TB-7K3Q-9X") is None
+    assert find_by_receipt(campaign.store, campaign.viewer("qt.ghi"), "TB") is None  # too short to tell
+    partner = find_by_receipt(campaign.store, campaign.viewer("doitac"), "TB-7K3Q-9M")
+    assert partner is not None and partner["id"] == "r-form"  # a partner sees the report …
+    assert blank(partner["witness_phone"]) and blank(partner["witness_consent"])  # … never the contact nor consent

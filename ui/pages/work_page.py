@@ -1,5 +1,7 @@
 """Việc cần làm: what waits for the signed-in person, by kind, urgent first (layers.work); a
-referral is accepted or sent back here (layers.referrals)."""
+referral is accepted or sent back here (layers.referrals). The accounts sent through the public
+page come first, each with its receipt code and its sender's contact and consent (as far as the
+person may see them), and a receipt code a caller quotes finds its submission."""
 
 from __future__ import annotations
 
@@ -7,19 +9,23 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from layers.access import Right
+from layers.access import Right, sees_contacts
 from layers.errors import LayersError
-from layers.labels import number, short_code
+from layers.labels import blank, field_label, number, short_code, term_label
 from layers.referrals import MAX_REASON, accept_referral, return_referral
-from layers.schema import REPORTS
-from layers.work import URGENCY, Kind, WorkItem, kinds_for_role, work_items
+from layers.schema import CONSENTS, REPORTS
+from layers.work import URGENCY, Kind, WorkItem, find_by_receipt, kinds_for_role, work_items
 from ui.history_view import history_lines
-from ui.state import DataKey, data_version, lang, plain, store, t, viewer
+from ui.state import DataKey, data_version, lang, layer_frame, plain, store, t, viewer
+from ui.widgets import testimony_lines
 
 SHOWN = 10  # items shown per kind, the most pressing; the counts cover every item
 FORM_PAGE = "ui/pages/report_form.py"  # a report opened for editing (?id=…)
 # The kinds whose report the person may change; a referral's report stays the sending chapter's.
-EDITED = ("verify", "returned", "plan", "duplicate")
+EDITED = ("intake", "verify", "returned", "plan", "duplicate")
+INTAKE = "intake"  # the public page's accounts: their own section, first
+CONTACT_FIELDS = ("witness_name", "witness_phone", "witness_address", "witness_relation")
+RECEIPT_KEY = "work_receipt"  # the receipt code typed in the search box
 DONE_KEY = "work_done"  # what the last answer did, said once after the rerun it causes
 URGENCY_LABELS = {term.code: term for term in URGENCY}
 
@@ -45,7 +51,7 @@ def _groups(version: DataKey) -> tuple[Group, ...]:
     for kind in kinds_for_role(version.viewer.role.code):
         mine = [item for item in items if item.kind == kind.code]
         groups.append(Group(kind, len(mine), sum(item.urgent for item in mine), tuple(mine[:SHOWN])))
-    return tuple(sorted(groups, key=lambda group: rank.get(group.kind.code, len(items))))
+    return tuple(sorted(groups, key=lambda group: (group.kind.code != INTAKE, rank.get(group.kind.code, len(items)))))
 
 
 def _urgency(item: WorkItem) -> str:
@@ -83,15 +89,53 @@ def _history(item: WorkItem) -> None:
             st.text(line)
 
 
+def _contact(record: dict) -> None:
+    """The sender's contact and who they agreed may contact them, only as far as the store gave
+    them to this person (it empties the private fields of a record whose contacts they may not see)."""
+    if not sees_contacts(viewer(), REPORTS, record):
+        st.caption(t("work_contact_hidden"))
+        return
+    consent = REPORTS.field("witness_consent")
+    code = record.get("witness_consent") if not blank(record.get("witness_consent")) else CONSENTS[0].code
+    st.markdown(f"**{field_label(consent, lang())}:** {plain(term_label(consent, code, lang()))}")
+    if code == "nobody":
+        st.warning(t("work_consent_nobody"), icon=":material/do_not_disturb_on:")
+    told = [
+        f"**{field_label(REPORTS.field(name), lang())}:** {plain(record[name])}"
+        for name in CONTACT_FIELDS
+        if not blank(record.get(name))
+    ]
+    st.markdown("  \n".join(told) if told else t("work_contact_none"))
+
+
+def _sender(item: WorkItem) -> None:
+    """An account of the public page: the sender, their contact and consent, read when opened."""
+    with st.expander(t("work_contact_title")):
+        record = store().record("reports", item.record_id, viewer())
+        if record is None:  # gone since the list was made
+            st.caption(t("work_kind_empty"))
+            return
+        _contact(record)
+
+
+def _open_link(record_id: str) -> None:
+    if viewer().may(Right.EDIT):
+        st.page_link(FORM_PAGE, label=t("work_open"), icon=":material/edit_note:", query_params={"id": record_id})
+
+
 def _show(item: WorkItem) -> None:
     with st.container(border=True, key=f"work_{item.kind}_{item.record_id}"):
         title = f"**{plain(item.title)}**"
         st.markdown(f"{_urgency(item)} {title}" if item.urgent else title)
         facts = [f"#{short_code(item.record_id)}"]
+        if item.receipt_code:
+            facts.insert(0, t("work_receipt_code", code=item.receipt_code))
         if item.since is not None:
             facts.append(t("work_since", day=f"{item.since:%d/%m/%Y}"))
         st.caption(" · ".join(facts))
-        if item.kind == "referral":
+        if item.kind == INTAKE:
+            _sender(item)
+        elif item.kind == "referral":
             st.markdown(plain(t("work_from", chapter=item.other_chapter or "")))
             _answer_referral(item)
         elif item.kind == "returned":
@@ -100,10 +144,8 @@ def _show(item: WorkItem) -> None:
             st.markdown(plain(t("work_duplicate_of", code=short_code(item.other_id))))
         if item.kind in ("referral", "returned"):  # both chapters read who answered, when and why
             _history(item)
-        if item.kind in EDITED and viewer().may(Right.EDIT):
-            st.page_link(
-                FORM_PAGE, label=t("work_open"), icon=":material/edit_note:", query_params={"id": item.record_id}
-            )
+        if item.kind in EDITED:
+            _open_link(item.record_id)
 
 
 def _count(group: Group) -> str:
@@ -122,10 +164,51 @@ def _show_group(group: Group) -> None:
         st.caption(t("work_more", shown=len(group.first), n=number(group.count, lang())))
 
 
+def _chapter_name(chapter_id: object) -> str | None:
+    chapters = layer_frame("chapters", data_version())
+    names = dict(zip(chapters["id"], chapters["name"], strict=True))
+    return None if blank(chapter_id) else names.get(chapter_id, str(chapter_id))
+
+
+def _found(record: dict) -> None:
+    """A submission found by its receipt code: the account as told, its sender and consent."""
+    with st.container(border=True, key=f"work_found_{record['id']}"):
+        title = plain(t("work_unnamed") if blank(record.get("martyr_names")) else record["martyr_names"])
+        st.markdown(f"**{title}**")
+        status = term_label(REPORTS.field("status"), record.get("status"), lang())
+        code = t("work_receipt_code", code=record.get("receipt_code") or "")
+        st.caption(" · ".join((code, f"#{short_code(record['id'])}", status)))
+        st.markdown("  \n".join(testimony_lines(record, _chapter_name(record.get("chapter_id")), lang())))
+        st.markdown(f"**{t('work_contact_title')}**")
+        _contact(record)
+        _open_link(record["id"])
+
+
+def _receipt_search() -> None:
+    """Find a submission by the receipt code its sender quotes, among the records one may see."""
+    st.subheader(t("work_receipt_title"))
+    with st.form(key="work_receipt_form", border=False):
+        typed = st.text_input(t("work_receipt_label"), key=RECEIPT_KEY, max_chars=40, placeholder="TB-7K3Q-9M")
+        st.form_submit_button(t("work_receipt_find"), icon=":material/search:")
+    if not typed.strip():
+        return
+    try:
+        record = find_by_receipt(store(), viewer(), typed)
+    except LayersError as exc:
+        st.error(plain(str(exc)))
+        return
+    if record is None:
+        st.info(t("work_receipt_none", code=plain(typed.strip())))
+    else:
+        _found(record)
+
+
 st.header(t("page_work"))
 done = st.session_state.pop(DONE_KEY, None)
 if done:
     st.success(plain(done))
+if viewer().may(Right.EDIT):
+    _receipt_search()
 groups = _groups(data_version())
 total, urgent = sum(g.count for g in groups), sum(g.urgent for g in groups)
 if not total:
