@@ -86,15 +86,31 @@ def _number(value: object) -> float | None:
     return None if number != number else number
 
 
+def same_name(a: str, b: str) -> bool:
+    """Whether two spellings name one person: the same words once folded, or an initial standing
+    for a word ("Nguyễn V. Thành"). Names a letter apart ("Thân", "Thành") are two people.
+
+    >>> same_name("Nguyễn Văn Thành", "Nguyen V. Thanh"), same_name("Nguyễn Văn Thành", "Nguyễn Văn Thanh")
+    (True, True)
+    >>> same_name("Nguyễn Văn Thành", "Nguyễn Văn Thân")
+    False
+    """
+    left, right = fold(a).replace(".", " ").split(), fold(b).replace(".", " ").split()
+    return len(left) == len(right) and all(
+        x == y or (min(len(x), len(y)) == 1 and x[0] == y[0]) for x, y in zip(left, right, strict=True)
+    )
+
+
 def _names(testimonies: list[dict]) -> list[str]:
-    """The martyrs the testimonies name, each once (by its folded spelling), as first told."""
-    seen: dict[str, str] = {}
+    """The martyrs the testimonies name, each once (spellings of one name counted as one), as
+    first told."""
+    seen: list[str] = []
     for record in testimonies:
         for part in re.split(r"[;,\n]+", _text(record.get("martyr_names"))):
             name = part.strip()
-            if name and fold(name) not in seen:
-                seen[fold(name)] = name
-    return list(seen.values())
+            if name and not any(same_name(name, known) for known in seen):
+                seen.append(name)
+    return seen
 
 
 def witness_key(record: dict) -> str:
