@@ -13,6 +13,11 @@ from layers.errors import UnknownLayer
 
 FIELD_TYPES = ("text", "int", "float", "date", "datetime", "bool", "json")
 GEOMETRY_KINDS = ("point", "line", "polygon", "any")
+# How the map draws a record: "circle" a dot coloured by the layer's style field, drawn with the
+# map's view (summed in cells at scale); "marker" a text icon per record, drawn with the map;
+# "line" a track; "polygon" an outline.
+SYMBOL_KINDS = ("circle", "marker", "line", "polygon")
+SHAPEFILE_NAME_MAX = 10  # characters in a dBASE field name
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,17 @@ class Field:
     indexed: bool = False  # a filter column
     free_text: bool = False  # written as people tell it: may repeat a witness's name or phone
     vocabulary: tuple[Term, ...] = ()
+    # Its name in a Shapefile (at most 10 characters) when the name itself is longer: part of the
+    # documented partner schema (docs/geojson-schema.md), never changed once published.
+    short_name: str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
             raise ValueError(f"field {self.name}: type must be one of {FIELD_TYPES}, got {self.type!r}")
+
+    @property
+    def shapefile_name(self) -> str:
+        return self.short_name or self.name
 
     def codes(self) -> tuple[str, ...]:
         return tuple(t.code for t in self.vocabulary)
@@ -57,8 +69,21 @@ class FormGroup(Bilingual):
 
 
 @dataclass(frozen=True)
+class Symbol:
+    """How the map draws a layer's records: one of SYMBOL_KINDS, and a marker's icon (text)."""
+
+    kind: str
+    icon: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in SYMBOL_KINDS:
+            raise ValueError(f"symbol: kind must be one of {SYMBOL_KINDS}, got {self.kind!r}")
+
+
+@dataclass(frozen=True)
 class Layer:
-    """A map layer: its fields, geometry and whether the app may write it."""
+    """A map layer: its fields, geometry, whether the app may write it, and the roles map, export,
+    forms and filters read instead of naming it (symbol, title, style, exportable, form)."""
 
     name: str
     label_vi: str
@@ -86,6 +111,18 @@ class Layer:
     # The column holding the witness's choice of who may contact them (CONSENTS), which
     # layers.access reads with the role to decide whose contacts a person sees.
     consent: str | None = None
+    # The fields that consent opens to a partner unit: how to reach the witness, nothing else.
+    consented: tuple[str, ...] = ()
+    # How the map draws a record (None: not on the map), the field naming a record in popups,
+    # tables and PDFs, and the vocabulary field whose terms' colours style the map (None: the
+    # layer's own colour).
+    symbol: Symbol | None = None
+    title: str | None = None
+    style: str | None = None
+    # Whether the export page and `python -m layers export` offer it, and the word its files are
+    # named with (tin-bao_quang-tri_2026-11-26.gpx).
+    exportable: bool = False
+    file_stem: str | None = None
 
     def __post_init__(self) -> None:
         if self.geometry is not None and self.geometry not in GEOMETRY_KINDS:
@@ -95,6 +132,34 @@ class Layer:
             unknown = set(group.fields) - names
             if unknown:
                 raise ValueError(f"layer {self.name}: form group {group.key} names unknown fields {sorted(unknown)}")
+        for role, name in (("title", self.title), ("style", self.style)):
+            if name is not None and name not in names:
+                raise ValueError(f"layer {self.name}: {role} names unknown field {name!r}")
+        if self.style is not None and not self.field(self.style).vocabulary:
+            raise ValueError(f"layer {self.name}: style field {self.style!r} has no vocabulary")
+        if self.exportable and not self.file_stem:
+            raise ValueError(f"layer {self.name}: an exportable layer needs a file_stem")
+        self._check_shapefile_names()
+
+    def _check_shapefile_names(self) -> None:
+        """Shapefile names at most 10 characters and unique in the layer (dBASE cuts the rest)."""
+        seen: dict[str, str] = {}
+        for f in self.fields:
+            short = f.shapefile_name
+            if len(short) > SHAPEFILE_NAME_MAX:
+                raise ValueError(f"layer {self.name}: field {f.name} needs a short_name of at most 10 characters")
+            if short in seen:
+                raise ValueError(f"layer {self.name}: fields {seen[short]} and {f.name} share Shapefile name {short!r}")
+            seen[short] = f.name
+
+    def shapefile_name(self, column: str) -> str:
+        """A column's Shapefile name: a field's short name; a name column written beside a code
+        (district_63_name, layers.exporters.geojson) takes its code's short name and "_nm"."""
+        if any(f.name == column for f in self.fields):
+            return self.field(column).shapefile_name
+        if column.endswith("_name") and any(f.name == column[: -len("_name")] for f in self.fields):
+            return self.field(column[: -len("_name")]).shapefile_name + "_nm"
+        return column
 
     @property
     def form_fields(self) -> tuple[str, ...]:
@@ -184,12 +249,12 @@ TRIP_OUTCOMES = (
 )
 
 _PROVINCE_FIELDS = (
-    Field("province_34", "text", "Tỉnh (hiện nay)", "Province (today)", indexed=True),
-    Field("province_63", "text", "Tỉnh cũ (2008–2025)", "Province (2008–2025)", indexed=True),
+    Field("province_34", "text", "Tỉnh (hiện nay)", "Province (today)", indexed=True, short_name="prov_34"),
+    Field("province_63", "text", "Tỉnh cũ (2008–2025)", "Province (2008–2025)", indexed=True, short_name="prov_63"),
 )
 _SOURCE_FIELDS = (
     Field("source", "text", "Nguồn", "Source"),
-    Field("coord_status", "text", "Độ tin cậy tọa độ", "Coordinate status"),
+    Field("coord_status", "text", "Độ tin cậy tọa độ", "Coordinate status", short_name="crd_status"),
 )
 
 REPORTS = Layer(
@@ -198,77 +263,131 @@ REPORTS = Layer(
     "Burial reports",
     "point",
     (
-        Field("martyr_names", "text", "Họ tên liệt sĩ", "Martyr name(s)"),
+        Field("martyr_names", "text", "Họ tên liệt sĩ", "Martyr name(s)", short_name="martyrs"),
         Field("hometown", "text", "Quê quán", "Hometown"),
         Field("birth_year", "int", "Năm sinh", "Birth year"),
         Field("unit", "text", "Đơn vị", "Unit", indexed=True),
         Field("year_from", "int", "Từ năm", "From year", indexed=True),
         Field("year_to", "int", "Đến năm", "To year", indexed=True),
-        Field("period_text", "text", "Thời gian (lời kể)", "Period as told", free_text=True),
+        Field("period_text", "text", "Thời gian (lời kể)", "Period as told", free_text=True, short_name="period_txt"),
         Field(
             "place_description",
             "text",
             "Mô tả vị trí (lời nhân chứng)",
             "Place as the witness said it",
             free_text=True,
+            short_name="place_desc",
         ),
-        Field("historical_place", "text", "Địa danh lịch sử", "Historical place name"),
+        Field("historical_place", "text", "Địa danh lịch sử", "Historical place name", short_name="hist_place"),
         *_PROVINCE_FIELDS,
         Field("country", "text", "Quốc gia", "Country", indexed=True, vocabulary=COUNTRIES),
-        Field("abroad_province", "text", "Tỉnh ở Lào, Campuchia", "Province in Laos or Cambodia"),
+        Field(
+            "abroad_province", "text", "Tỉnh ở Lào, Campuchia", "Province in Laos or Cambodia", short_name="abroad_prv"
+        ),
         # The district and commune of 2008–2025 and the commune of today (codes of data/admin/): of
         # the point (nearest commune centre, approximate: there are no commune polygons), or of
         # the place name an approximate area was read from.
-        Field("district_63", "text", "Huyện (2008–2025)", "District (2008–2025)", indexed=True),
-        Field("commune_63", "text", "Xã (2008–2025)", "Commune (2008–2025)", indexed=True),
-        Field("commune_34", "text", "Xã (hiện nay)", "Commune (today)", indexed=True),
-        Field("position_source", "text", "Nguồn vị trí", "Position from", indexed=True, vocabulary=POSITION_SOURCES),
+        Field("district_63", "text", "Huyện (2008–2025)", "District (2008–2025)", indexed=True, short_name="dist_63"),
+        Field("commune_63", "text", "Xã (2008–2025)", "Commune (2008–2025)", indexed=True, short_name="comm_63"),
+        Field("commune_34", "text", "Xã (hiện nay)", "Commune (today)", indexed=True, short_name="comm_34"),
+        Field(
+            "position_source",
+            "text",
+            "Nguồn vị trí",
+            "Position from",
+            indexed=True,
+            vocabulary=POSITION_SOURCES,
+            short_name="pos_source",
+        ),
         # An approximate area read from the place name, never a measured point (no geometry).
         Field("area_lat", "float", "Vĩ độ tâm vùng ước lượng", "Estimated area: latitude"),
         Field("area_lon", "float", "Kinh độ tâm vùng ước lượng", "Estimated area: longitude"),
-        Field("area_radius_m", "float", "Bán kính vùng ước lượng (m)", "Estimated area: radius (m)"),
+        Field(
+            "area_radius_m",
+            "float",
+            "Bán kính vùng ước lượng (m)",
+            "Estimated area: radius (m)",
+            short_name="area_rad_m",
+        ),
         Field("area_place", "text", "Địa danh của vùng ước lượng", "Estimated area: place read"),
         Field("coord_text", "text", "Tọa độ gốc", "Coordinates as written"),
-        Field("coord_system", "text", "Hệ tọa độ", "Coordinate system"),
-        Field("coord_datum", "text", "Hệ quy chiếu (datum)", "Datum"),
-        Field("uncertainty_m", "float", "Sai số (m)", "Uncertainty (m)"),
-        Field("remains_count", "int", "Số hài cốt", "Number of remains"),
-        Field("received_on", "date", "Ngày tiếp nhận", "Received on", indexed=True),
-        Field("witness_name", "text", "Họ tên nhân chứng", "Witness name", private=True),
-        Field("witness_phone", "text", "Điện thoại nhân chứng", "Witness phone", private=True),
-        Field("witness_address", "text", "Địa chỉ nhân chứng", "Witness address", private=True),
-        Field("witness_relation", "text", "Quan hệ với liệt sĩ", "Witness relation", private=True),
+        Field("coord_system", "text", "Hệ tọa độ", "Coordinate system", short_name="crd_system"),
+        Field("coord_datum", "text", "Hệ quy chiếu (datum)", "Datum", short_name="crd_datum"),
+        Field("uncertainty_m", "float", "Sai số (m)", "Uncertainty (m)", short_name="uncert_m"),
+        Field("remains_count", "int", "Số hài cốt", "Number of remains", short_name="remains_n"),
+        Field("received_on", "date", "Ngày tiếp nhận", "Received on", indexed=True, short_name="received"),
+        Field("witness_name", "text", "Họ tên nhân chứng", "Witness name", private=True, short_name="wit_name"),
+        Field("witness_phone", "text", "Điện thoại nhân chứng", "Witness phone", private=True, short_name="wit_phone"),
+        Field("witness_address", "text", "Địa chỉ nhân chứng", "Witness address", private=True, short_name="wit_addr"),
+        Field(
+            "witness_relation", "text", "Quan hệ với liệt sĩ", "Witness relation", private=True, short_name="wit_rel"
+        ),
         # An old or frail witness's account may soon be lost: the work page puts it first.
-        Field("witness_birth_year", "int", "Năm sinh nhân chứng", "Witness's birth year", private=True),
-        Field("witness_frail", "bool", "Nhân chứng già yếu", "Witness frail", private=True),
-        Field("witness_consent", "text", "Đồng ý được liên hệ", "Contact consent", private=True, vocabulary=CONSENTS),
+        Field(
+            "witness_birth_year",
+            "int",
+            "Năm sinh nhân chứng",
+            "Witness's birth year",
+            private=True,
+            short_name="wit_born",
+        ),
+        Field("witness_frail", "bool", "Nhân chứng già yếu", "Witness frail", private=True, short_name="wit_frail"),
+        Field(
+            "witness_consent",
+            "text",
+            "Đồng ý được liên hệ",
+            "Contact consent",
+            private=True,
+            vocabulary=CONSENTS,
+            short_name="wit_consnt",
+        ),
         # How the witness knows (buried them, saw, heard from …), as told on the public page.
-        Field("witness_knows", "text", "Cách biết thông tin", "How the witness knows", free_text=True),
-        Field("source_channel", "text", "Kênh tiếp nhận", "Source channel", vocabulary=CHANNELS),
-        # The code a person who sent the account on the public page quotes by phone (TB-7K3Q-9M).
-        Field("receipt_code", "text", "Mã tiếp nhận", "Receipt code", indexed=True),
+        Field(
+            "witness_knows",
+            "text",
+            "Cách biết thông tin",
+            "How the witness knows",
+            free_text=True,
+            short_name="wit_knows",
+        ),
+        Field("source_channel", "text", "Kênh tiếp nhận", "Source channel", vocabulary=CHANNELS, short_name="channel"),
+        # The code a person who sent the account on the public page quotes by phone (TB-7K3Q-9M):
+        # the chapter's to know, as the caller's phone is (whoever holds it passes for the sender).
+        Field("receipt_code", "text", "Mã tiếp nhận", "Receipt code", indexed=True, private=True, short_name="receipt"),
         Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
         # The search team (its account's user name) sent to this report: it sees the contacts.
-        Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True),
+        Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True, short_name="team_sent"),
         Field("referral", "text", "Chuyển đến tỉnh", "Referral", indexed=True, vocabulary=REFERRALS),
         Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
         # Set by workflow steps (layers.workflow): the report this one repeats, and how the
         # remains were identified (a DNA result or a record).
-        Field("duplicate_of", "text", "Trùng với tin báo", "Duplicate of", indexed=True),
-        Field("identification_ref", "text", "Căn cứ xác định danh tính", "Identification reference"),
+        Field("duplicate_of", "text", "Trùng với tin báo", "Duplicate of", indexed=True, short_name="dup_of"),
+        Field(
+            "identification_ref",
+            "text",
+            "Căn cứ xác định danh tính",
+            "Identification reference",
+            short_name="ident_ref",
+        ),
         Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
-        Field("private_notes", "text", "Ghi chú riêng", "Private notes", private=True),
+        Field("private_notes", "text", "Ghi chú riêng", "Private notes", private=True, short_name="priv_notes"),
         # The site (điểm mộ) this testimony is believed to describe: every report has exactly one.
         Field("site_id", "text", "Điểm mộ", "Site", indexed=True),
     ),
     color="#d62728",
+    symbol=Symbol("circle"),
+    title="martyr_names",
+    style="status",
+    exportable=True,
+    file_stem="tin-bao",
     owner="chapter_id",
     place="province_34",
     assignee="assigned_team",
     referral="referral",
     grouped_in=("sites", "site_id"),
     consent="witness_consent",
+    consented=("witness_name", "witness_phone", "witness_address", "witness_relation"),
     form=(
         FormGroup("martyr", "Liệt sĩ", "The martyr", ("martyr_names", "hometown", "birth_year", "unit")),
         FormGroup(
@@ -310,37 +429,74 @@ SITES = Layer(
     "point",
     (
         Field("name", "text", "Tên điểm mộ", "Site"),
-        Field("martyr_names", "text", "Họ tên liệt sĩ", "Martyr name(s)"),
+        Field("martyr_names", "text", "Họ tên liệt sĩ", "Martyr name(s)", short_name="martyrs"),
         Field("unit", "text", "Đơn vị", "Unit", indexed=True),
         Field("year_from", "int", "Từ năm", "From year", indexed=True),
         Field("year_to", "int", "Đến năm", "To year", indexed=True),
         *_PROVINCE_FIELDS,
-        Field("district_63", "text", "Huyện (2008–2025)", "District (2008–2025)", indexed=True),
-        Field("commune_63", "text", "Xã (2008–2025)", "Commune (2008–2025)", indexed=True),
-        Field("commune_34", "text", "Xã (hiện nay)", "Commune (today)", indexed=True),
+        Field("district_63", "text", "Huyện (2008–2025)", "District (2008–2025)", indexed=True, short_name="dist_63"),
+        Field("commune_63", "text", "Xã (2008–2025)", "Commune (2008–2025)", indexed=True, short_name="comm_63"),
+        Field("commune_34", "text", "Xã (hiện nay)", "Commune (today)", indexed=True, short_name="comm_34"),
         Field("country", "text", "Quốc gia", "Country", indexed=True, vocabulary=COUNTRIES),
-        Field("position_source", "text", "Nguồn vị trí", "Position from", indexed=True, vocabulary=POSITION_SOURCES),
-        Field("uncertainty_m", "float", "Sai số (m)", "Uncertainty (m)"),
+        Field(
+            "position_source",
+            "text",
+            "Nguồn vị trí",
+            "Position from",
+            indexed=True,
+            vocabulary=POSITION_SOURCES,
+            short_name="pos_source",
+        ),
+        Field("uncertainty_m", "float", "Sai số (m)", "Uncertainty (m)", short_name="uncert_m"),
         Field("area_lat", "float", "Vĩ độ tâm vùng ước lượng", "Estimated area: latitude"),
         Field("area_lon", "float", "Kinh độ tâm vùng ước lượng", "Estimated area: longitude"),
-        Field("area_radius_m", "float", "Bán kính vùng ước lượng (m)", "Estimated area: radius (m)"),
+        Field(
+            "area_radius_m",
+            "float",
+            "Bán kính vùng ước lượng (m)",
+            "Estimated area: radius (m)",
+            short_name="area_rad_m",
+        ),
         # How far apart its testimonies place it, and whether more than their uncertainties allow.
         Field("spread_m", "float", "Khoảng cách xa nhất giữa các lời kể (m)", "Farthest apart testimonies (m)"),
-        Field("positions_conflict", "bool", "Vị trí các lời kể khác nhau", "Testimonies' positions conflict"),
-        Field("testimony_count", "int", "Số lời kể", "Testimonies", indexed=True),
-        Field("witness_count", "int", "Số nhân chứng độc lập", "Independent witnesses", indexed=True),
-        Field("received_on", "date", "Ngày tiếp nhận", "Received on", indexed=True),
+        Field(
+            "positions_conflict",
+            "bool",
+            "Vị trí các lời kể khác nhau",
+            "Testimonies' positions conflict",
+            short_name="pos_confl",
+        ),
+        Field("testimony_count", "int", "Số lời kể", "Testimonies", indexed=True, short_name="testim_n"),
+        Field(
+            "witness_count",
+            "int",
+            "Số nhân chứng độc lập",
+            "Independent witnesses",
+            indexed=True,
+            short_name="witness_n",
+        ),
+        Field("received_on", "date", "Ngày tiếp nhận", "Received on", indexed=True, short_name="received"),
         Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
-        Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True),
+        Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True, short_name="team_sent"),
         Field("referral", "text", "Chuyển đến tỉnh", "Referral", indexed=True, vocabulary=REFERRALS),
         Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
-        Field("duplicate_of", "text", "Trùng với tin báo", "Duplicate of", indexed=True),
-        Field("identification_ref", "text", "Căn cứ xác định danh tính", "Identification reference"),
-        Field("remains_count", "int", "Số hài cốt", "Number of remains"),
+        Field("duplicate_of", "text", "Trùng với tin báo", "Duplicate of", indexed=True, short_name="dup_of"),
+        Field(
+            "identification_ref",
+            "text",
+            "Căn cứ xác định danh tính",
+            "Identification reference",
+            short_name="ident_ref",
+        ),
+        Field("remains_count", "int", "Số hài cốt", "Number of remains", short_name="remains_n"),
         Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
     ),
     color="#6a3d9a",
+    symbol=Symbol("circle"),
+    title="name",
+    style="status",
+    file_stem="diem-mo",
     owner="chapter_id",
     place="province_34",
     assignee="assigned_team",
@@ -364,6 +520,10 @@ BATTLEFIELDS = Layer(
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
     ),
     color="#8c564b",
+    symbol=Symbol("marker", "★"),
+    title="name",
+    exportable=True,
+    file_stem="chien-truong",
     form=(
         FormGroup(
             "what", "Chiến trường", "The battlefield", ("name", "name_en", "war", "year_from", "year_to", "kind")
@@ -387,6 +547,10 @@ CEMETERIES = Layer(
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
     ),
     color="#2ca02c",
+    symbol=Symbol("marker", "✚"),
+    title="name",
+    exportable=True,
+    file_stem="nghia-trang",
     form=(
         FormGroup("what", "Nghĩa trang", "The cemetery", ("name", "name_en", "level")),
         FormGroup("where", "Vị trí", "Where", ("province_34", "coord_status")),
@@ -405,13 +569,15 @@ TRIPS = Layer(
         Field("team", "text", "Đội tìm kiếm", "Team", free_text=True),
         Field("date_from", "date", "Từ ngày", "From", indexed=True),
         Field("date_to", "date", "Đến ngày", "To", indexed=True),
-        Field("sweep_width_m", "float", "Bề rộng dò tìm mỗi bên (m)", "Sweep width each side (m)"),
+        Field(
+            "sweep_width_m", "float", "Bề rộng dò tìm mỗi bên (m)", "Sweep width each side (m)", short_name="sweep_m"
+        ),
         Field("outcome", "text", "Kết quả", "Outcome", indexed=True, vocabulary=TRIP_OUTCOMES),
-        Field("remains_found", "int", "Số hài cốt tìm thấy", "Remains found"),
-        Field("remains_handed_over", "int", "Số hài cốt đã bàn giao", "Remains handed over"),
-        Field("handed_over_to", "text", "Đơn vị nhận bàn giao", "Handed over to"),
-        Field("handed_over_on", "date", "Ngày bàn giao", "Handed over on"),
-        Field("linked_report_ids", "json", "Tin báo liên quan", "Linked reports"),
+        Field("remains_found", "int", "Số hài cốt tìm thấy", "Remains found", short_name="remains_fd"),
+        Field("remains_handed_over", "int", "Số hài cốt đã bàn giao", "Remains handed over", short_name="handed_ovr"),
+        Field("handed_over_to", "text", "Đơn vị nhận bàn giao", "Handed over to", short_name="handed_to"),
+        Field("handed_over_on", "date", "Ngày bàn giao", "Handed over on", short_name="handed_on"),
+        Field("linked_report_ids", "json", "Tin báo liên quan", "Linked reports", short_name="linked_ids"),
         *_PROVINCE_FIELDS,
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
         # What the team marked on its GPS: labels typed in the field often name a witness's house
@@ -419,6 +585,10 @@ TRIPS = Layer(
         Field("waypoints", "text", "Điểm đánh dấu", "Waypoints", private=True),
     ),
     color="#ff7f0e",
+    symbol=Symbol("line"),
+    title="name",
+    exportable=True,
+    file_stem="chuyen-di",
     owner="chapter_id",
     place="province_34",
 )
@@ -430,11 +600,12 @@ CHAPTERS = Layer(
     None,
     (
         Field("name", "text", "Tên hội", "Chapter"),
-        Field("province_34", "text", "Tỉnh", "Province", indexed=True),
+        Field("province_34", "text", "Tỉnh", "Province", indexed=True, short_name="prov_34"),
         Field("level", "text", "Cấp", "Level", vocabulary=CHAPTER_LEVELS),
         Field("parent_id", "text", "Trực thuộc", "Part of", indexed=True),
         Field("contact", "text", "Liên hệ", "Contact", private=True),
     ),
+    title="name",
     owner="id",
 )
 
@@ -442,7 +613,9 @@ CHAPTERS = Layer(
 def _boundary(name: str, label_vi: str, label_en: str, code_field: str, color: str) -> Layer:
     """A read-only boundary layer drawn from data/boundaries/."""
     fields = (Field(code_field, "text", "Mã", "Code"), Field("name", "text", "Tên", "Name"))
-    return Layer(name, label_vi, label_en, "polygon", fields, stored=False, color=color)
+    return Layer(
+        name, label_vi, label_en, "polygon", fields, stored=False, color=color, symbol=Symbol("polygon"), title="name"
+    )
 
 
 PROVINCES_34 = _boundary("provinces_34", "Ranh giới 34 tỉnh", "34 provinces", "code", "#555555")

@@ -12,17 +12,19 @@ from layers.access import AccessDenied, check_export
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
 from layers.exporters.formats import FORMATS, ExportFile, ExportOptions, export, features_written
-from layers.exporters.selection import EXPORTABLE, Selection
+from layers.exporters.selection import EXPORTABLE, Selection, case_layers
 from layers.failures import log_failure
+from layers.labels import layer_label
 from layers.query import FilterSpec
+from layers.schema import get_layer
 from ui.state import lang, selection, t, viewer
 
-LAYER_TEXT = {
-    "reports": "layer_reports",
-    "battlefields": "layer_battlefields",
-    "cemeteries": "layer_cemeteries",
-    "trips": "layer_trips",
-}
+
+def _layer_text(name: str) -> str:
+    """A layer's name in the session's language, from its declaration."""
+    return layer_label(get_layer(name), lang())
+
+
 FORMAT_ORDER = ("gpx", "kmz", "pdf", "kml", "geojson", "gpkg", "shp", "csv", "xlsx")
 FIELD_FORMATS = ("gpx", "kmz", "kml", "pdf")  # for search teams; the rest suit partners and offices
 
@@ -60,7 +62,11 @@ def _may_export(audience: str) -> bool:
 def _choices(key: str) -> tuple[tuple[str, ...], str, ExportOptions]:
     """Layers, format and options as the user set them."""
     names = st.multiselect(
-        t("exp_layers"), EXPORTABLE, default=["reports"], key=f"{key}_layers", format_func=lambda n: t(LAYER_TEXT[n])
+        t("exp_layers"),
+        EXPORTABLE,
+        default=list(case_layers(EXPORTABLE)[:1]),
+        key=f"{key}_layers",
+        format_func=_layer_text,
     )
     format_name = st.selectbox(t("exp_format"), FORMAT_ORDER, key=f"{key}_format", format_func=_format_label)
     allowed = [audience for audience in AUDIENCES if _may_export(audience)]
@@ -79,7 +85,7 @@ def _counts(chosen: Selection, format_name: str) -> str:
     fmt = FORMATS[format_name]
     parts = []
     for name, frame in chosen.frames.items():
-        layer = t(LAYER_TEXT[name])
+        layer = _layer_text(name)
         if fmt.located_only:
             parts.append(t("exp_count_located", layer=layer, n=len(frame), k=features_written(chosen, fmt)[name]))
         else:
@@ -104,7 +110,7 @@ def export_form(spec: FilterSpec, key: str) -> None:
         st.session_state[result_key] = (choice, _make(chosen, format_name, options))
     made, result = st.session_state.get(result_key, (None, None))
     if result is not None and made == choice:  # never a file made for other choices
-        written = ", ".join(f"{t(LAYER_TEXT[n])}: {v}" for n, v in result.written.items())
+        written = ", ".join(f"{_layer_text(n)}: {v}" for n, v in result.written.items())
         st.success(t("exp_ready", name=result.filename, written=written))
         st.download_button(
             t("exp_download", name=result.filename),

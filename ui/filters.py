@@ -16,23 +16,56 @@ import streamlit as st
 from geo.admin import UnknownPlace, province_names, province_table_34, resolve_place
 from geo.communes import commune_table, district_label, district_table
 from layers.access import Contacts
-from layers.labels import admin_label
+from layers.labels import admin_label, layer_label
 from layers.query import NOT_YET_SEARCHED, WAR_PRESETS, YEAR_MAX, YEAR_MIN, FilterSpec
-from layers.schema import CONFIDENCE, STATUSES, WARS
+from layers.schema import CONFIDENCE, WARS, get_layer
 from ui.i18n import text
-from ui.mapview import ALL_LAYERS, DEFAULT_LAYERS, MapOptions
+from ui.mapview import ALL_LAYERS, DEFAULT_LAYERS, EXTRAS, POINTS, MapOptions, map_layers, shown_choices, style_terms
 from ui.state import lang, plain, t, viewer
 
-LAYER_KEYS = ("reports", "areas", "circles", "heat", "battlefields", "cemeteries", "trips", "boundaries")
-LAYER_LABELS = {
-    "reports": "layer_reports",
-    "areas": "layer_areas",
-    "circles": "layer_circles",
-    "heat": "layer_heat",
-    "battlefields": "layer_battlefields",
-    "cemeteries": "layer_cemeteries",
-    "trips": "layer_trips",
-}
+# The layer switches in their order: the view's dots (of the shown layer) and what is drawn with
+# them, the marker and line layers of the declarations, and the boundaries last (their own label).
+LAYER_KEYS = (
+    POINTS,
+    "areas",
+    "circles",
+    "heat",
+    *(layer.name for layer in map_layers("marker") + map_layers("line")),
+    "boundaries",
+)
+SHOWN_KEY = "f_shown"
+
+
+def _switch_label(key: str, shown: str) -> str:
+    """A switch's label: the shown layer's name for the dots, a layer's own, or the extra's text."""
+    if key in EXTRAS:
+        return t(f"layer_{key}")
+    return layer_label(get_layer(shown if key == POINTS else key), lang())
+
+
+def _shown_label(name: str) -> str:
+    """A choice of "Hiển thị": "Điểm mộ" / "Lời kể" (map_show_<layer>), else the layer's name."""
+    try:
+        return t(f"map_show_{name}")
+    except KeyError:
+        return layer_label(get_layer(name), lang())
+
+
+def shown_name() -> str:
+    """The layer the map draws as dots, as last chosen ("Hiển thị"): testimonies by default."""
+    chosen = st.session_state.get(SHOWN_KEY, POINTS)
+    return chosen if chosen in {layer.name for layer in shown_choices()} else POINTS
+
+
+def _shown_control() -> str:
+    """Which of the grouped layers the map draws as dots: sites or testimonies (the default)."""
+    choices = [layer.name for layer in shown_choices()]
+    if len(choices) < 2:
+        return POINTS
+    st.session_state.setdefault(SHOWN_KEY, POINTS)
+    return st.radio(
+        t("map_show"), choices, key=SHOWN_KEY, horizontal=True, format_func=_shown_label, help=t("map_show_help")
+    )
 
 
 def _labels(terms) -> dict[str, str]:
@@ -181,7 +214,8 @@ def _period() -> tuple[int, int, bool]:
 
 
 def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[FilterSpec, MapOptions]:
-    """Draw the filter widgets in the sidebar and return what they select."""
+    """Draw the filter widgets in the sidebar and return what they select. `reports` is the frame
+    of the layer drawn as dots (shown_name), whose units the unit filter offers."""
     _load_url_once()
     st.session_state.setdefault("f_years", (YEAR_MIN, YEAR_MAX))
     st.session_state.setdefault("f_unknown", True)
@@ -219,7 +253,7 @@ def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[
         place = _place_widget()
         units = _units(reports)
         year_from, year_to, unknown = _period()
-        statuses = _labels(STATUSES)
+        statuses = _labels(style_terms())
         status = st.multiselect(
             t("f_status"), list(statuses), format_func=statuses.get, key="f_status", placeholder=t("choose")
         )
@@ -249,10 +283,11 @@ def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[
             st.info(t("f_area"))
             st.button(t("f_area_clear"), on_click=lambda: st.session_state.update(area=()))
         st.subheader(t("f_layers"))
+        shown = _shown_control()
         layers = {
             key
             for key in LAYER_KEYS[:-1]
-            if st.checkbox(t(LAYER_LABELS[key]), value=key in DEFAULT_LAYERS, key=f"f_layer_{key}")
+            if st.checkbox(_switch_label(key, shown), value=key in DEFAULT_LAYERS, key=f"f_layer_{key}")
         }
         if st.checkbox(t(f"layer_provinces_{level}"), value=True, key="f_layer_boundaries"):
             layers.add("boundaries")
@@ -279,7 +314,7 @@ def sidebar_filters(reports: gpd.GeoDataFrame, chapters: pd.DataFrame) -> tuple[
         area=tuple(area),
     )
     options = MapOptions(
-        layers=frozenset(layers) & ALL_LAYERS, boundary_level=level, show_contacts=contacts, lang=lang()
+        layers=frozenset(layers) & ALL_LAYERS, boundary_level=level, show_contacts=contacts, lang=lang(), shown=shown
     )
     _write_url(spec)
     return spec.usable(), options

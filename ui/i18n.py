@@ -617,6 +617,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "view_cell_tip": ("{n} {what} ở đây; bấm để phóng to", "{n} {what} here; click to zoom in"),
     # -- the public intake page (/gui-thong-tin)
+    "intake_photos_budget": (
+        "Trang đang nhận quá nhiều ảnh trong lúc này nên chưa lưu được thông tin của bạn. Những gì bạn viết "
+        "vẫn còn: xin gửi lại không kèm ảnh, hoặc thử lại sau {minutes} phút, hoặc gọi điện cho Hội.",
+        "The page is receiving too many photos just now, so your account was not stored yet. What you wrote "
+        "is still here: please send it again without photos, or try again in {minutes} minutes, or call the "
+        "association.",
+    ),
     "intake_title": ("Gửi thông tin về mộ liệt sĩ", "Tell us about a martyr's grave"),
     "intake_intro": (
         "Nếu ông bà, cô chú, anh chị biết nơi chôn cất một liệt sĩ, xin hãy kể lại ở đây. Không cần tài khoản. "

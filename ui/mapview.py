@@ -22,8 +22,8 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from layers.aggregate import MAX_ZOOM
-from layers.labels import short_code, term_label
-from layers.schema import BATTLEFIELDS, CEMETERIES, REPORTS, STATUSES
+from layers.labels import layer_label, number, radius_text, short_code, term_label
+from layers.schema import STORED_LAYERS, Layer, get_layer
 from ui.i18n import text
 from ui.static_files import basemap_url
 
@@ -31,9 +31,31 @@ STATIC = "/app/static/vendor"
 VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]
 CIRCLE_MIN_ZOOM = 11  # uncertainty circles only when zoomed in enough to read them
 SEA_COLOR = "#dfeaf2"
-# "areas": the approximate areas of reports placed only by a place name (dashed, never pins).
-ALL_LAYERS = frozenset({"reports", "areas", "circles", "battlefields", "cemeteries", "trips", "boundaries", "heat"})
-DEFAULT_LAYERS = frozenset({"reports", "areas", "circles", "battlefields", "cemeteries", "trips", "boundaries"})
+
+
+def map_layers(kind: str | None = None) -> tuple[Layer, ...]:
+    """The stored layers the map draws (their declaration has a symbol), of one symbol kind."""
+    return tuple(layer for layer in STORED_LAYERS if layer.symbol and (kind is None or layer.symbol.kind == kind))
+
+
+def shown_choices() -> tuple[Layer, ...]:
+    """The layers the map's "Hiển thị" control chooses between: a grouped layer's group layer
+    (sites) and the grouped layer itself (testimonies), which is the default."""
+    for layer in STORED_LAYERS:
+        if layer.grouped_in and layer.symbol:
+            return get_layer(layer.grouped_in[0]), layer
+    return tuple(map_layers("circle")[:1])
+
+
+# The key under which ui/reports_view.py draws the view's dots: the testimonies' layer name. The
+# shown layer (sites or testimonies) is drawn under it; its switch is the dots' switch.
+POINTS = shown_choices()[-1].name
+GROUPS = frozenset(layer.name for layer in shown_choices()[:-1])  # chosen by "Hiển thị", no switch
+# Switches that are no layer: "areas", the approximate areas of records placed only by a place name
+# (dashed, never pins); "circles", uncertainty circles; the boundaries; the heat map.
+EXTRAS = frozenset({"areas", "circles", "boundaries", "heat"})
+ALL_LAYERS = frozenset(layer.name for layer in map_layers()) - GROUPS | EXTRAS
+DEFAULT_LAYERS = ALL_LAYERS - {"heat"}
 TILES = (
     ("osm", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
     (
@@ -84,6 +106,7 @@ class MapOptions:
     boundary_level: str = "34"  # '34' or '63'
     show_contacts: bool = False  # witness contacts in popups (a setting until roles exist)
     lang: str = "vi"
+    shown: str = POINTS  # the layer drawn as the view's dots: testimonies, or their sites
     province_names: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     chapter_names: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
@@ -106,8 +129,15 @@ def escape(value: object) -> str:
     return html.escape(str(value)).translate(_TEMPLATE_CHARS)
 
 
-def status_label(code: str, lang: str) -> str:
-    return term_label(REPORTS.field("status"), code, lang)
+def style_terms(layer: Layer | None = None) -> tuple:
+    """The terms whose colours style the layer's dots (its style field's vocabulary)."""
+    layer = layer or get_layer(POINTS)
+    return layer.field(layer.style).vocabulary if layer.style else ()
+
+
+def status_label(code: str, lang: str, layer: Layer | None = None) -> str:
+    layer = layer or get_layer(POINTS)
+    return term_label(layer.field(layer.style), code, lang) if layer.style else str(code)
 
 
 def short_id(report_id: str) -> str:
@@ -280,7 +310,7 @@ def json_payload(data: object) -> str:
 
 
 class SitesLayer(RawScript):
-    """Battlefields or cemeteries: one symbol per site, its name and notes as a tooltip."""
+    """A marker layer (battlefields, cemeteries): one icon per record, its title and notes as a tooltip."""
 
     _template = Template(
         """
@@ -297,13 +327,14 @@ class SitesLayer(RawScript):
 """
     )
 
-    def __init__(self, frame: gpd.GeoDataFrame, symbol: str, color: str) -> None:
+    def __init__(self, frame: gpd.GeoDataFrame, symbol: str, color: str, title: str = "name") -> None:
         super().__init__()
         self._name = "SitesLayer"
         shown = frame[frame.geometry.notna()]
+        none = pd.Series(None, index=shown.index)
         tips = [
             "<br>".join(v for v in (escape(n), escape(t)) if v)
-            for n, t in zip(shown["name"], shown.get("notes", pd.Series(None, index=shown.index)), strict=True)
+            for n, t in zip(shown.get(title, none), shown.get("notes", none), strict=True)
         ]
         points = zip(shown.geometry.y.round(6), shown.geometry.x.round(6), tips, strict=True)
         self.payload = json_payload([[y, x, tip] for y, x, tip in points])
@@ -312,31 +343,41 @@ class SitesLayer(RawScript):
         )
 
 
-def _site_layer(frame: gpd.GeoDataFrame, name: str, symbol: str, color: str) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=name)
-    SitesLayer(frame, symbol, color).add_to(group)
+def _marker_layer(frame: gpd.GeoDataFrame, layer: Layer, lang: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=layer_label(layer, lang))
+    SitesLayer(frame, layer.symbol.icon, layer.color, layer.title or "name").add_to(group)
     return group
 
 
-def _legend(lang: str) -> Element:
+def _legend_title(layer: Layer, lang: str) -> str:
+    if layer.name == POINTS:
+        return text("legend_title", lang)
+    return text("legend_title_of", lang, what=layer_label(layer, lang).lower())
+
+
+def _legend(lang: str, shown: str = POINTS) -> Element:
     dot = "display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:6px"
+    layer = get_layer(shown)
     rows = "".join(
-        f'<div><span style="{dot};background:{t.color}"></span>{escape(status_label(t.code, lang))}</div>'
-        for t in STATUSES
+        f'<div><span style="{dot};background:{t.color}"></span>{escape(status_label(t.code, lang, layer))}</div>'
+        for t in style_terms(layer)
     )
     ring = (
         "display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:4px;"
         "border:2px dashed #555;box-sizing:border-box;vertical-align:-1px"
     )
     area = f'<div class="legend-area"><span style="{ring}"></span>{escape(text("layer_areas", lang))}</div>'
-    sites = (
-        f'<div><span style="color:{BATTLEFIELDS.color}">★</span> {escape(text("layer_battlefields", lang))}</div>'
-        f'<div><span style="color:{CEMETERIES.color}">✚</span> {escape(text("layer_cemeteries", lang))}</div>'
+    sites = "".join(
+        f'<div><span style="color:{m.color}">{escape(m.symbol.icon)}</span> {escape(layer_label(m, lang))}</div>'
+        for m in map_layers("marker")
     )
+    if shown in GROUPS:  # a site's testimonies placed apart are drawn to it
+        line = f"display:inline-block;width:14px;border-top:2px dashed {CONFLICT_COLOR};margin-right:6px"
+        sites += f'<div><span style="{line}"></span>{escape(text("legend_conflict", lang))}</div>'
     return Element(
         '<div class="map-legend" style="position:absolute;bottom:48px;right:10px;z-index:800;'
         'background:white;padding:6px 8px;border-radius:4px;font:12px sans-serif;box-shadow:0 1px 4px #0004">'
-        f"<b>{escape(text('legend_title', lang))}</b>{rows}{area}{sites}</div>"
+        f"<b>{escape(_legend_title(layer, lang))}</b>{rows}{area}{sites}</div>"
     )
 
 
@@ -369,6 +410,19 @@ def base_map(
     m.get_root().header.add_child(Element(_CSS))
     _basemaps(m, lang)
     return m
+
+
+class _Shown(MacroElement):
+    """Names the shown layer in the map's script. streamlit-folium makes a new map (with its legend,
+    which is HTML) only when the script changes: switching sites and testimonies must."""
+
+    # A block comment: streamlit-folium appends its own code to the script's last line.
+    _template = Template("{% macro script(this, kwargs) %}/* dots: {{ this.shown }} */\n{% endmacro %}")
+
+    def __init__(self, shown: str) -> None:
+        super().__init__()
+        self._name = "Shown"
+        self.shown = shown.replace("_", "-")
 
 
 class _HeatAssets(JSCSSMixin, MacroElement):
@@ -411,7 +465,8 @@ def _controls(m: folium.Map) -> None:
     ).add_to(m)
 
 
-SCRIPT_LAYERS = frozenset({"boundaries", "battlefields", "cemeteries", "heat"})  # the rest come with the view
+# The marker layers come with the map's script, the rest with the view.
+SCRIPT_LAYERS = frozenset({"boundaries", "heat", *(layer.name for layer in map_layers("marker"))})
 
 
 def script_key(options: MapOptions, fit: list[list[float]] | None) -> tuple:
@@ -419,34 +474,263 @@ def script_key(options: MapOptions, fit: list[list[float]] | None) -> tuple:
     browser keeps its map and only the view's layer changes."""
     layers = options.layers & SCRIPT_LAYERS
     level = options.boundary_level if "boundaries" in layers else None
-    return options.lang, tuple(sorted(layers)), level, tuple(map(tuple, fit or VIETNAM_BOUNDS))
+    return options.lang, tuple(sorted(layers)), level, tuple(map(tuple, fit or VIETNAM_BOUNDS)), options.shown
 
 
 def build_map(
-    battlefields: gpd.GeoDataFrame,
-    cemeteries: gpd.GeoDataFrame,
+    *args: gpd.GeoDataFrame | MapOptions | list[list[float]] | None,
     options: MapOptions | None = None,
     fit: list[list[float]] | None = None,
 ) -> folium.Map:
-    """The map without the reports: basemaps, boundaries, sites, controls and legend.
+    """layers_map with the marker layers' frames given in their declarations' order (battlefields,
+    cemeteries), then options and fit, as the map was first called."""
+    frames = tuple(a for a in args if isinstance(a, pd.DataFrame))
+    rest = args[len(frames) :]
+    options = options or (rest[0] if rest else None)
+    fit = fit or (rest[1] if len(rest) > 1 else None)
+    markers = {layer.name: frame for layer, frame in zip(map_layers("marker"), frames, strict=False)}
+    return layers_map(markers, options, fit)
 
-    The reports and trips of the current view are a separate layer (ui/reports_view.py), sent
-    on their own when the map is panned or zoomed. `fit` is [[south, west], [north, east]]
-    (the whole country when None). Nothing here depends on the view, so the map's script stays
-    the same while the user pans.
+
+def layers_map(
+    markers: dict[str, gpd.GeoDataFrame],
+    options: MapOptions | None = None,
+    fit: list[list[float]] | None = None,
+) -> folium.Map:
+    """The map without the view's layer: basemaps, boundaries, marker layers, controls and legend.
+
+    `markers` holds the frames of the layers whose symbol is a marker, by name. The testimonies
+    (or sites) and trips of the current view are a separate layer (ui/reports_view.py), sent on
+    their own when the map is panned or zoomed. `fit` is [[south, west], [north, east]] (the whole
+    country when None). Nothing here depends on the view, so the map's script stays the same while
+    the user pans.
     """
     options = options or MapOptions()
     lang, layers = options.lang, options.layers
     m = base_map(lang)
     if "boundaries" in layers:
         _boundaries(options.boundary_level, lang).add_to(m)
-    if "battlefields" in layers:
-        _site_layer(battlefields, text("layer_battlefields", lang), "★", BATTLEFIELDS.color).add_to(m)
-    if "cemeteries" in layers:
-        _site_layer(cemeteries, text("layer_cemeteries", lang), "✚", CEMETERIES.color).add_to(m)
+    for layer in map_layers("marker"):
+        if layer.name in layers and layer.name in markers:
+            _marker_layer(markers[layer.name], layer, lang).add_to(m)
     if "heat" in layers:
         m.add_child(_HeatAssets())
     _controls(m)
-    m.get_root().html.add_child(_legend(lang))
+    m.add_child(_Shown(options.shown))
+    m.get_root().html.add_child(_legend(lang, options.shown))
     m.fit_bounds(fit or VIETNAM_BOUNDS)
     return m
+
+
+# -- the view's dots of a layer other than the testimonies (sites) ------------------------------
+# ui/reports_view.py draws the view's dots with a testimony's popup: [title, unit, period, place,
+# historical place, province, province 2008–2025, status, uncertainty, coordinates, coordinates as
+# written, chapter]. Another layer fills the same slots from its declaration (popup_frame), and
+# its own labels replace the testimony's where a slot holds something else (view_labels).
+CONFLICT_COLOR = "#b2182b"
+CONFLICTS_MAX = 200  # conflicting sites whose testimonies are drawn in one view
+_SLOT_COLUMNS = ("unit", "year_from", "year_to", "period_text", "province_34", "province_63", "chapter_id")
+_TESTIMONIES, _WITNESSES = "testimony_count", "witness_count"  # a group layer's summary (layers.sites)
+
+
+def _column(frame: pd.DataFrame, name: str | None) -> pd.Series:
+    if name and name in frame:
+        return frame[name]
+    return pd.Series(None, index=frame.index, dtype=object)
+
+
+def _counted(value: object) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+def headline(row: dict, layer: Layer, lang: str) -> str:
+    """What names a record on the map, as plain text (escaped where it is drawn): its title, and
+    for a site the number of its testimonies and, from two independent witnesses on, who
+    confirmed it ("được xác nhận bởi 2 nhân chứng").
+
+    >>> from layers.schema import SITES
+    >>> headline({"name": "Liệt sĩ Trần Văn Bảy", "testimony_count": 3, "witness_count": 2}, SITES, "vi")
+    'Liệt sĩ Trần Văn Bảy · 3 lời kể · được xác nhận bởi 2 nhân chứng'
+    """
+    title = row.get(layer.title) if layer.title else None
+    parts = [] if title is None or (isinstance(title, float) and pd.isna(title)) else [str(title)]
+    if _TESTIMONIES in row and _counted(row.get(_TESTIMONIES)):
+        parts.append(text("site_testimonies", lang, n=number(_counted(row[_TESTIMONIES]), lang)))
+    if _counted(row.get(_WITNESSES)) >= 2:
+        parts.append(text("site_confirmed", lang, n=number(_counted(row[_WITNESSES]), lang)))
+    return " · ".join(parts)
+
+
+def conflict_text(row: dict, lang: str) -> str | None:
+    """What a site says when its testimonies place it further apart than they allow."""
+    if not bool(row.get("positions_conflict")) or pd.isna(row.get("positions_conflict")):
+        return None
+    spread = row.get("spread_m")
+    far = "?" if spread is None or pd.isna(spread) else radius_text(float(spread), lang)
+    return text("site_conflict", lang, d=far)
+
+
+def popup_frame(layer: Layer, frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
+    """The frame as ui/reports_view.py draws it: a record's headline in the testimony's title
+    slot, its martyrs in the place slot, a conflict of positions in the historical place slot.
+    The testimonies' own layer is drawn as it is."""
+    if layer.name == POINTS:
+        return frame
+    said = [c for c in dict.fromkeys((layer.title, _TESTIMONIES, _WITNESSES, "positions_conflict", "spread_m")) if c]
+    records = pd.DataFrame({c: _column(frame, c) for c in said}, index=frame.index).to_dict("records")
+    martyrs = _column(frame, "martyr_names") if layer.title != "martyr_names" else _column(frame, None)
+    out = {
+        "martyr_names": [headline(r, layer, lang) for r in records],
+        "place_description": martyrs.to_numpy(dtype=object),
+        "historical_place": [conflict_text(r, lang) for r in records],
+        "coord_text": None,
+        **{name: _column(frame, name).to_numpy(dtype=object) for name in _SLOT_COLUMNS},
+    }
+    kept = [c for c in frame.columns if c not in out]
+    return gpd.GeoDataFrame(frame[kept].assign(**out), geometry=frame.geometry.name, crs=frame.crs)
+
+
+def view_labels(layer: Layer, fields: tuple[str, ...], lang: str) -> list[str]:
+    """The popup's labels (text keys of ui/reports_view.POPUP_FIELDS) for the layer's records."""
+    own = {
+        "field_martyr_names": layer_label(layer, lang),
+        "field_place": _field_label(layer, "martyr_names", lang) or text("field_martyr_names", lang),
+        "field_historical_place": text("site_conflict_label", lang),
+    }
+    labels = own if layer.name != POINTS else {}
+    return [escape(labels.get(key) or text(key, lang)) for key in fields]
+
+
+def _field_label(layer: Layer, name: str, lang: str) -> str | None:
+    found = [f for f in layer.fields if f.name == name]
+    return (found[0].label_en if lang == "en" else found[0].label_vi) if found else None
+
+
+def _drawn_at(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Where the map draws each record: its point, else the centre of its approximate area."""
+    has_point = frame.geometry.notna() & ~frame.geometry.is_empty
+    lat = pd.Series(float("nan"), index=frame.index)
+    lon = pd.Series(float("nan"), index=frame.index)
+    lat[has_point], lon[has_point] = frame.geometry[has_point].y, frame.geometry[has_point].x
+    lat = lat.fillna(pd.to_numeric(_column(frame, "area_lat"), errors="coerce"))
+    lon = lon.fillna(pd.to_numeric(_column(frame, "area_lon"), errors="coerce"))
+    return lat, lon
+
+
+def member_layer(layer: Layer) -> tuple[Layer, str] | None:
+    """The layer grouped in this one (testimonies in sites) and the field naming their group."""
+    for other in STORED_LAYERS:
+        if other.grouped_in and other.grouped_in[0] == layer.name:
+            return other, other.grouped_in[1]
+    return None
+
+
+def conflict_rows(sites: gpd.GeoDataFrame, members: gpd.GeoDataFrame, link: str, view, lang: str) -> list:
+    """For each site in the view whose testimonies conflict: [lat, lon, [[lat, lon, tooltip], …]],
+    the site's position and each testimony's (its point, or its approximate area's centre), at most
+    CONFLICTS_MAX sites. Every string is escaped here."""
+    conflicting = sites[_column(sites, "positions_conflict").eq(True).to_numpy()]
+    if conflicting.empty or members.empty:
+        return []
+    lat, lon = _drawn_at(conflicting)
+    inside = (lat >= view.south) & (lat <= view.north) & (lon >= view.west) & (lon <= view.east)
+    conflicting = conflicting[inside][:CONFLICTS_MAX]
+    told = members[members[link].isin(set(conflicting["id"]))]
+    told_lat, told_lon = _drawn_at(told)
+    title = get_layer(POINTS).title
+    by_site: dict[str, list] = {}
+    for i, row in enumerate(told[["id", link, *([title] if title in told else [])]].to_dict("records")):
+        if pd.isna(told_lat.iloc[i]):
+            continue
+        names = row.get(title) if title else None
+        tip = text("site_testimony_tip", lang, code=short_code(row["id"]), names=names or "—")
+        by_site.setdefault(row[link], []).append(
+            [round(float(told_lat.iloc[i]), 6), round(float(told_lon.iloc[i]), 6), escape(tip)]
+        )
+    return [
+        [round(float(lat[i]), 6), round(float(lon[i]), 6), by_site[site]]
+        for i, site in zip(conflicting.index, conflicting["id"], strict=True)
+        if site in by_site
+    ]
+
+
+class ConflictLines(RawScript):
+    """A site's testimonies placed apart: each testimony's point and a thin dashed line from it to
+    the site's position, under the sites' dots."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var group = {{ this._parent.get_name() }};
+  var map = {{ this._parent._parent.get_name() }};
+  if (!map.getPane('bando-conflicts')) { map.createPane('bando-conflicts').style.zIndex = 615; }
+  var color = {{ this.color_json }};
+  {{ this.payload }}.forEach(function (c) {
+    c[2].forEach(function (t) {
+      L.polyline([[c[0], c[1]], [t[0], t[1]]], {color: color, weight: 1.5, dashArray: '4 4', opacity: 0.9,
+                 interactive: false, pane: 'bando-conflicts', className: 'site-conflict'}).addTo(group);
+      L.circleMarker([t[0], t[1]], {radius: 4, color: color, weight: 2, fillColor: '#ffffff', fillOpacity: 1,
+                     pane: 'bando-conflicts', className: 'site-testimony'}).bindTooltip(t[2]).addTo(group);
+    });
+  });
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, rows: list) -> None:
+        super().__init__()
+        self._name = "ConflictLines"
+        self.payload = json_payload(rows)
+        self.color_json = json.dumps(CONFLICT_COLOR)
+
+
+def _view_notes(payload: dict, layer: Layer, lang: str) -> str:
+    """The count in the map's corner, in the words of the shown layer."""
+    count = payload["count"]
+    what = layer_label(layer, lang).lower()
+    notes = [
+        text(
+            "view_count",
+            lang,
+            n=number(count["total"], lang),
+            what=what,
+            located=number(count["located"], lang),
+            approx=number(count["approximate"], lang),
+            u=number(count["unlocated"], lang),
+        )
+    ]
+    if payload["mode"] == "cells":
+        notes.append(text("view_grouped", lang, v=number(count["in_view"], lang), what=what, one=what))
+    return "<br>".join(escape(n) for n in notes)
+
+
+def shown_payload(payload: dict, layer: Layer, lang: str, conflicts: list | None = None) -> dict:
+    """A view payload (ui/reports_view.view_payload) of the layer's records, in its own words,
+    with the conflicting positions of its sites (conflict_rows) when its dots are drawn one by one."""
+    if layer.name == POINTS:
+        return payload
+    what = layer_label(layer, lang).lower()
+    tip = escape(text("view_cell_tip", lang, n="{n}", what=what)).replace("&#123;n&#125;", "{n}")
+    count = {**payload["count"], "html": _view_notes(payload, layer, lang)}
+    drawn = conflicts if payload["mode"] == "points" and conflicts else []
+    return {**payload, "count": count, "cell_tip": tip, "conflicts": drawn}
+
+
+def shown_layer(payload: dict, layer: Layer, options: MapOptions) -> folium.FeatureGroup:
+    """The view's layer (to pass to st_folium as `feature_group_to_add`) drawing the shown layer's
+    records with their labels, and its sites' conflicting positions."""
+    from ui.reports_view import AREA_POPUP_FIELDS, CONTACT_FIELDS, POPUP_FIELDS, ViewLayer
+
+    contacts = options.show_contacts and layer.name == POINTS  # a site holds no witness's contacts
+    group = folium.FeatureGroup(name=layer_label(layer, options.lang), control=False)
+    drawn = ViewLayer(payload, options.lang, contacts)
+    fields = POPUP_FIELDS + (CONTACT_FIELDS if contacts else ())
+    drawn.labels_json = json.dumps(view_labels(layer, fields, options.lang), ensure_ascii=False)
+    areas = tuple(AREA_POPUP_FIELDS.get(k, k) for k in fields)
+    drawn.area_labels_json = json.dumps(view_labels(layer, areas, options.lang), ensure_ascii=False)
+    if payload.get("conflicts"):
+        group.add_child(ConflictLines(payload["conflicts"]))
+    group.add_child(drawn)
+    return group

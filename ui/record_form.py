@@ -25,7 +25,7 @@ from layers.importers.reports import COORDINATE_NOTE, PERIOD_NOTE, PROVINCE_NOTE
 from layers.labels import admin_label, number
 from layers.places import AREA_RADIUS_M, PLACE_NAME, PLACE_NOTE
 from layers.privacy import free_text_fields
-from layers.schema import Field, Layer
+from layers.schema import STORED_LAYERS, Field, Layer
 from layers.users import list_users
 from layers.workflow import LEADERS
 from ui.mapview import base_map, short_id
@@ -72,6 +72,17 @@ class FormKeys:
     @property
     def opened(self) -> str:
         return f"{self.prefix}#opened"
+
+
+def is_case(layer: Layer) -> bool:
+    """A layer of case records, held by a chapter (Layer.owner): the form asks for the chapter and
+    saves through the case records' checks; a layer without an owner is reference data."""
+    return layer.owner is not None
+
+
+def case_form_layer() -> Layer:
+    """The case layer people add records to with a form (the testimonies): its declaration has both."""
+    return next(layer for layer in STORED_LAYERS if layer.form and is_case(layer))
 
 
 def _coordinate_field(layer: Layer) -> str | None:
@@ -228,7 +239,7 @@ def _values(keys: FormKeys, names: tuple[str, ...]) -> dict[str, str]:
 def _names(layer: Layer, record: dict | None) -> tuple[str, ...]:
     """The fields this person fills: a witness's details only where they may see them."""
     names = list(layer.form_fields)
-    if layer.name != "reports" and _coordinate_field(layer):
+    if _coordinate_field(layer) == records.COORDINATES:
         names.append(records.COORDINATES)
     if record is not None and layer.owner and not sees_contacts(viewer(), layer, record):
         # what they see hidden they may not write over (access.check_changes)
@@ -243,7 +254,7 @@ def _checked(layer: Layer, values: dict[str, str]) -> tuple[dict | None, str | N
     """The record as it would be stored, or the message saying which field is wrong."""
     filled = {k: v for k, v in values.items() if v != ""}
     try:
-        if layer.name == "reports":
+        if is_case(layer):
             return records.check_report(filled), None
         return records.check_reference(layer.name, filled), None
     except LayersError as exc:
@@ -342,7 +353,7 @@ def _save(layer: Layer, record: dict | None, values: dict[str, str], chapter: st
     person = viewer()
     if record is None:
         given = {k: v for k, v in values.items() if v != ""}
-        if layer.name == "reports":
+        if is_case(layer):
             new_id = records.add_report(store(), {**given, "chapter_id": chapter}, person)
         else:
             new_id = records.add_reference(store(), layer.name, given, person)
@@ -355,7 +366,7 @@ def _save(layer: Layer, record: dict | None, values: dict[str, str], chapter: st
         st.session_state[keys.saved] = record["id"]
         return
     version = st.session_state[keys.version]
-    if layer.name == "reports":
+    if is_case(layer):
         new_version = records.edit_report(store(), record["id"], changes, version, person)
     else:
         new_version = records.edit_reference(store(), layer.name, record["id"], changes, version, person)
@@ -383,7 +394,7 @@ def record_form(layer: Layer, record: dict | None, prefix: str) -> str | None:
     names = _names(layer, record)
     _remember_initial(names, keys)
     saved = st.session_state.pop(keys.saved, None)
-    chapter = _chapter(keys, record) if layer.name == "reports" else None
+    chapter = _chapter(keys, record) if is_case(layer) else None
     box = _coordinate_field(layer)
     for group in layer.form:
         fields = [n for n in group.fields if n in names]

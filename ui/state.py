@@ -18,9 +18,11 @@ from layers import query
 from layers.access import Viewer
 from layers.events import status_events
 from layers.exporters.selection import Selection, select_frames
+from layers.schema import get_layer
 from layers.seed import ensure_ready
 from layers.store import Store
 from ui.i18n import text
+from ui.mapview import POINTS, popup_frame
 from ui.reports_view import Positions, display_trips
 
 
@@ -94,6 +96,40 @@ def report_positions(version: DataKey) -> Positions:
 def map_trips(version: DataKey) -> gpd.GeoDataFrame:
     """The trips as the map draws them (see reports_view.display_trips)."""
     return display_trips(layer_frame("trips", version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def prepared_layer(name: str, version: DataKey) -> gpd.GeoDataFrame:
+    """Any stored layer with the folded search columns FilterSpec needs (the map's sites)."""
+    return prepared_reports(version) if name == POINTS else query.prepare(layer_frame(name, version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _layer_rows(name: str, version: DataKey, spec: query.FilterSpec) -> np.ndarray:
+    if name == POINTS:  # the testimonies' caches, shared with the other pages
+        return _selected_rows(version, spec)
+    return np.flatnonzero(query.mask(prepared_layer(name, version), spec).to_numpy())
+
+
+def filtered_layer(name: str, version: DataKey, spec: query.FilterSpec) -> gpd.GeoDataFrame:
+    """The records of a layer a FilterSpec selects."""
+    return prepared_layer(name, version).iloc[_layer_rows(name, version, spec)]
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _layer_positions(name: str, version: DataKey) -> Positions:
+    return report_positions(version) if name == POINTS else Positions.of(prepared_layer(name, version))
+
+
+def filtered_layer_positions(name: str, version: DataKey, spec: query.FilterSpec) -> Positions:
+    """The positions of a layer's records a FilterSpec selects; their rows index prepared_layer."""
+    return _layer_positions(name, version).take(_layer_rows(name, version, spec))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def map_source(name: str, version: DataKey, lang: str) -> gpd.GeoDataFrame:
+    """A layer's records as the map's view draws them (ui.mapview.popup_frame); rows as prepared_layer."""
+    return popup_frame(get_layer(name), prepared_layer(name, version), lang)
 
 
 def filtered_positions(version: DataKey, spec: query.FilterSpec) -> Positions:

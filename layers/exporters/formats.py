@@ -15,6 +15,7 @@ import geopandas as gpd
 
 from geo.admin import province_names
 from geo.text import slug
+from layers.access import for_team_file
 from layers.campaign import vietnam_today
 from layers.errors import LayersError
 from layers.exporters import gpx, kml, ogr, pdf, tabular
@@ -22,19 +23,14 @@ from layers.exporters.archive import zip_bytes
 from layers.exporters.audience import check_audience
 from layers.exporters.geojson import MEDIA_TYPE as GEOJSON_TYPE
 from layers.exporters.geojson import write_geojson
-from layers.exporters.selection import Selection
+from layers.exporters.selection import EXPORTABLE, Selection, case_layers
 from layers.privacy import for_partners
 from layers.query import FilterSpec
-from layers.schema import get_layer
+from layers.schema import STORED_LAYERS, get_layer
 
 ZIP_TYPE = "application/zip"
 TEAM_MARK = "doi-tim-kiem"  # files with witness contacts say so in their name
-FILE_STEMS = {
-    "reports": "tin-bao",
-    "battlefields": "chien-truong",
-    "cemeteries": "nghia-trang",
-    "trips": "chuyen-di",
-}
+FILE_STEMS = {layer.name: layer.file_stem for layer in STORED_LAYERS if layer.exportable}  # Layer.file_stem
 
 
 @dataclass(frozen=True)
@@ -85,6 +81,8 @@ def _csv(selection: Selection, options: ExportOptions) -> bytes:
     return tabular.csv_bytes(selection, _only(selection)[0], options.audience, options.lang)
 
 
+# The field sheet (PDF) lists the case records (layers.exporters.selection.is_case_layer) to visit.
+FIELD_SHEET = tuple(case_layers(EXPORTABLE))
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS: dict[str, Format] = {
     f.name: f
@@ -121,7 +119,7 @@ FORMATS: dict[str, Format] = {
             "pdf",
             "application/pdf",
             lambda s, o: pdf.pdf_bytes(s, o.audience, o.lang, o.today),
-            holds=("reports",),
+            holds=FIELD_SHEET,
         ),
     )
 }
@@ -179,12 +177,14 @@ def _pieces(selection: Selection, fmt: Format, options: ExportOptions) -> list[t
 
 def for_audience(selection: Selection, audience: str) -> Selection:
     """What the audience may receive, for every format alike: partners get no private field and
-    public texts scrubbed of witness data; a team file keeps the contacts the frames hold (they
-    were cut to what the person exporting may see, and layers.access.check_audience said whether
+    public texts scrubbed of witness data; a team file keeps the contacts the frames hold but those
+    of witnesses who said nobody may contact them (the frames were cut to what the person exporting
+    may see, and layers.access.check_audience said whether
     they may make a team file at all)."""
     check_audience(audience)
-    if audience == "team":
-        return selection
+    if audience == "team":  # the file travels with the team: no contact of whom said nobody may
+        frames = {name: for_team_file(get_layer(name), frame) for name, frame in selection.frames.items()}
+        return Selection(selection.spec, frames)
     frames = {name: for_partners(frame, get_layer(name)) for name, frame in selection.frames.items()}
     return Selection(selection.spec, frames)
 

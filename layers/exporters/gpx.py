@@ -24,7 +24,7 @@ from layers.exporters.kml import placemark_name
 from layers.exporters.records import estimated, labelled_values
 from layers.exporters.selection import Selection
 from layers.labels import display_value
-from layers.schema import REPORTS, Layer, get_layer
+from layers.schema import Layer, get_layer
 
 MAX_WAYPOINTS = 1000
 CREATOR = "Ban do Di tim dong doi"
@@ -73,12 +73,15 @@ def _track(layer: Layer, row: pd.Series, audience: str, lang: str, ascii: bool) 
 def left_out(selection: Selection) -> tuple[int, int]:
     """The reports of the selection no waypoint is written for: (estimated from the place name only,
     not located at all)."""
-    reports = selection.frames.get(REPORTS.name)
-    if reports is None or reports.empty:
-        return 0, 0
-    unlocated = reports.geometry.isna() | reports.geometry.is_empty
-    area = int((estimated(reports) & unlocated).sum())
-    return area, int(unlocated.sum()) - area
+    area = unknown = 0
+    for layer in selection.layers():  # the layers that say where a position comes from
+        frame = selection.frames[layer.name]
+        if frame.empty or not any(f.name == "position_source" for f in layer.fields):
+            continue
+        unlocated = frame.geometry.isna() | frame.geometry.is_empty
+        estimated_only = int((estimated(frame) & unlocated).sum())
+        area, unknown = area + estimated_only, unknown + int(unlocated.sum()) - estimated_only
+    return area, unknown
 
 
 def document(selection: Selection, audience: str, lang: str, ascii: bool) -> gpxpy.gpx.GPX:

@@ -28,7 +28,7 @@ from layers.exporters.records import PLACE_NAME, area_text, estimated, labelled_
 from layers.exporters.selection import Selection
 from layers.labels import blank, layer_label, short_code
 from layers.places import AREA_RADIUS_M
-from layers.schema import POSITION_SOURCES, REPORTS, Layer
+from layers.schema import POSITION_SOURCES, Layer
 
 ONLINE_ICON = "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 KMZ_ICON = "files/dot.png"
@@ -51,11 +51,17 @@ def kml_color(hex_color: str, alpha: int = 255) -> str:
 
 
 def placemark_name(layer: Layer, row: pd.Series) -> str:
-    """A report's short code and martyr; any other record's name."""
-    if layer.name == REPORTS.name:
-        names = "" if blank(row.get("martyr_names")) else f" {row['martyr_names']}"
+    """A record's title (the layer's title field), after its short code when the layer is styled by
+    a status (a case record: a team quotes the code on the phone)."""
+    title = row.get(layer.title) if layer.title else None
+    if layer.style is not None:
+        names = "" if blank(title) else f" {title}"
         return f"{short_code(row['id'])}{names}"
-    return "" if blank(row.get("name")) else str(row["name"])
+    return "" if blank(title) else str(title)
+
+
+def _has(layer: Layer, name: str) -> bool:
+    return any(f.name == name for f in layer.fields)
 
 
 def description(layer: Layer, row: pd.Series, audience: str, lang: str, heading: str = "") -> str:
@@ -79,8 +85,8 @@ def circle(lon: float, lat: float, radius_m: float) -> list[tuple[float, float]]
 
 
 def _styles(layer: Layer, icon: str) -> dict[str, styles.Style]:
-    """One shared style per status (reports) or one for the layer, keyed by status code."""
-    terms = REPORTS.field("status").vocabulary if layer.name == REPORTS.name else ()
+    """One shared style per term of the layer's style field (status) or one for the layer, keyed by code."""
+    terms = layer.field(layer.style).vocabulary if layer.style else ()
     colors = {t.code: t.color for t in terms} or {"": layer.color}
     return {
         code: styles.Style(
@@ -95,13 +101,13 @@ def _styles(layer: Layer, icon: str) -> dict[str, styles.Style]:
     }
 
 
-def _area_style() -> styles.Style:
+def _area_style(layer: Layer) -> styles.Style:
     """An approximate area: its outline and a faint fill in the position source's colour, no icon.
     KML 2.2 has no dashed line: the outline with almost no fill is what sets it apart from the
     solid, filled uncertainty circles of measured points."""
     color = next(t.color for t in POSITION_SOURCES if t.code == PLACE_NAME)
     return styles.Style(
-        id="reports-place-name",
+        id=f"{layer.name}-place-name",
         styles=[
             styles.LineStyle(color=kml_color(color), width=2),
             styles.PolyStyle(color=kml_color(color, 24), fill=True, outline=True),
@@ -119,8 +125,10 @@ def _placemark(geometry: shapely.Geometry, name: str, text: str, style: styles.S
     )
 
 
-def _area_folder(frame: pd.DataFrame, audience: str, lang: str, look: styles.Style) -> containers.Folder | None:
-    """The approximate areas of reports located only by their place name, as circles; None for none."""
+def _area_folder(
+    layer: Layer, frame: pd.DataFrame, audience: str, lang: str, look: styles.Style
+) -> containers.Folder | None:
+    """The approximate areas of records located only by their place name, as circles; None for none."""
     marks = []
     for _, row in frame[estimated(frame)].iterrows():
         radius = row.get("area_radius_m")
@@ -128,8 +136,8 @@ def _area_folder(frame: pd.DataFrame, audience: str, lang: str, look: styles.Sty
         centre = (float(row["area_lon"]), float(row["area_lat"]))
         # A unit of unknown extent still gets a ring, never a point to navigate to.
         ring = shapely.Polygon(circle(*centre, radius or AREA_RADIUS_M))
-        text = description(REPORTS, row, audience, lang, heading=area_text(row, lang))
-        marks.append(_placemark(ring, ESTIMATED_MARK + placemark_name(REPORTS, row), text, look))
+        text = description(layer, row, audience, lang, heading=area_text(row, lang))
+        marks.append(_placemark(ring, ESTIMATED_MARK + placemark_name(layer, row), text, look))
     return containers.Folder(name=ESTIMATED[lang], features=marks) if marks else None
 
 
@@ -150,17 +158,17 @@ def _layer_folder(
     for province_name, rows in located.groupby(province, sort=True):
         marks = []
         for _, row in rows.iterrows():
-            look = style.get(row.get("status", ""), default)
+            look = style.get(row.get(layer.style, "") if layer.style else "", default)
             name = placemark_name(layer, row)
             marks.append(_placemark(row.geometry, name, description(layer, row, audience, lang), look))
             radius = row.get("uncertainty_m")
-            if layer.name == REPORTS.name and not blank(radius) and float(radius) > 0:
+            if _has(layer, "uncertainty_m") and not blank(radius) and float(radius) > 0:
                 ring = shapely.Polygon(circle(row.geometry.x, row.geometry.y, float(radius)))
                 circles.append(_placemark(ring, name, "", look))
         children.append(containers.Folder(name=f"{province_name} ({len(rows)})", features=marks))
     if circles:
         children.append(containers.Folder(name=CIRCLES[lang], features=circles))
-    areas = _area_folder(frame, audience, lang, area_style) if area_style is not None else None
+    areas = _area_folder(layer, frame, audience, lang, area_style) if area_style is not None else None
     if areas is not None:
         children.append(areas)
     return containers.Folder(name=f"{layer_label(layer, lang)} ({len(located)})", features=children)
@@ -171,7 +179,7 @@ def build(selection: Selection, audience: str, lang: str, icon: str) -> kml.KML:
     for layer in selection.layers():
         style = _styles(layer, icon)
         all_styles += list(style.values())
-        area_style = _area_style() if layer.name == REPORTS.name else None
+        area_style = _area_style(layer) if _has(layer, "area_lat") else None
         if area_style is not None:
             all_styles.append(area_style)
         folders.append(_layer_folder(layer, selection.frames[layer.name], audience, lang, style, area_style))

@@ -1,7 +1,8 @@
 """GeoPackage and Shapefile through GDAL (pyogrio), with the partner schema's field names.
 
-A Shapefile field name has at most 10 characters: the short names below are part of the
-documented schema (docs/geojson-schema.md) and never change once published.
+A Shapefile field name has at most 10 characters: the short names are declared on the fields
+(`Field.short_name` in layers/schema.py), are part of the documented schema
+(docs/geojson-schema.md) and never change once published.
 
 Records without a point (unlocated, or only an approximate area read from the place name, see
 layers.exporters.geojson) keep a null geometry in both formats, with their area_* fields.
@@ -22,51 +23,12 @@ from layers.exporters.geojson import partner_frame
 from layers.exporters.selection import Selection
 from layers.schema import Layer
 
-SHAPEFILE_NAMES = {
-    "abroad_province": "abroad_prv",
-    "assigned_team": "team_sent",
-    "area_radius_m": "area_rad_m",
-    "commune_34": "comm_34",
-    "commune_34_name": "comm_34_nm",
-    "commune_63": "comm_63",
-    "commune_63_name": "comm_63_nm",
-    "coord_datum": "crd_datum",
-    "coord_status": "crd_status",
-    "coord_system": "crd_system",
-    "district_63": "dist_63",
-    "district_63_name": "dist_63_nm",
-    "duplicate_of": "dup_of",
-    "handed_over_on": "handed_on",
-    "handed_over_to": "handed_to",
-    "historical_place": "hist_place",
-    "identification_ref": "ident_ref",
-    "linked_report_ids": "linked_ids",
-    "martyr_names": "martyrs",
-    "period_text": "period_txt",
-    "place_description": "place_desc",
-    "position_source": "pos_source",
-    "private_notes": "priv_notes",
-    "province_34": "prov_34",
-    "province_63": "prov_63",
-    "remains_count": "remains_n",
-    "remains_found": "remains_fd",
-    "remains_handed_over": "handed_ovr",
-    "received_on": "received",
-    "source_channel": "channel",
-    "sweep_width_m": "sweep_m",
-    "uncertainty_m": "uncert_m",
-    "witness_address": "wit_addr",
-    "witness_birth_year": "wit_born",
-    "witness_frail": "wit_frail",
-    "witness_name": "wit_name",
-    "witness_phone": "wit_phone",
-    "witness_relation": "wit_rel",
-}
 GEOMETRY_GROUPS = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
 
 
-def shapefile_name(field: str) -> str:
-    return SHAPEFILE_NAMES.get(field, field)
+def shapefile_name(layer: Layer, column: str) -> str:
+    """A column's name in the layer's Shapefile: its field's declared short name (Field.short_name)."""
+    return layer.shapefile_name(column)
 
 
 OGR_TYPES = {"point": "Point", "line": "MultiLineString", "polygon": "MultiPolygon", "any": "Unknown"}
@@ -128,7 +90,7 @@ def shp_zip_bytes(selection: Selection, audience: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         for layer in selection.layers():
             data = partner_frame(selection.frames[layer.name], layer, audience)
-            data = data.rename(columns={c: shapefile_name(c) for c in data.columns if c != "geometry"})
+            data = data.rename(columns={c: shapefile_name(layer, c) for c in data.columns if c != "geometry"})
             text = [c for c in data.columns if c != "geometry" and data[c].dtype == object]
             data = data.assign(**{c: data[c].map(_cut) for c in text})
             for part, kind, rows in _shapefile_parts(data, layer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from layers.exporters.audience import exported_fields
 from layers.exporters.geojson import NAME_COLUMNS
 from layers.exporters.ogr import shapefile_name
-from layers.schema import REPORTS, STORED_LAYERS
+from layers.schema import STORED_LAYERS
 
 _TYPES = {
     "text": "string",
@@ -61,7 +61,7 @@ def render_markdown() -> str:
         "longer descriptions are cut there, so prefer GeoJSON or GeoPackage.",
     ]
     for layer in STORED_LAYERS:
-        if layer.geometry is None:
+        if layer.geometry is None or not layer.exportable:  # partners receive the exportable layers
             continue
         lines += [
             "",
@@ -72,15 +72,15 @@ def render_markdown() -> str:
             "| field | Shapefile | type | nhãn | label |",
             "|---|---|---|---|---|",
         ]
-        lines += [f"| `{n}` | `{shapefile_name(n)}` | {t} | {vi} | {en} |" for n, t, vi, en in _SYSTEM]
+        lines += [f"| `{n}` | `{shapefile_name(layer, n)}` | {t} | {vi} | {en} |" for n, t, vi, en in _SYSTEM]
         for name in exported_fields(layer, "partner"):
             f = layer.field(name)
-            short = shapefile_name(f.name)
+            short = shapefile_name(layer, f.name)
             lines.append(f"| `{f.name}` | `{short}` | {_TYPES[f.type]} | {f.label_vi} | {f.label_en} |")
             if name in NAME_COLUMNS:
                 column, vi, en = NAME_COLUMNS[name]
-                lines.append(f"| `{column}` | `{shapefile_name(column)}` | string | {vi} | {en} |")
-        if layer.name == REPORTS.name:
+                lines.append(f"| `{column}` | `{shapefile_name(layer, column)}` | string | {vi} | {en} |")
+        if any(f.name == "area_place" for f in layer.fields):  # records placed by their place names
             lines += _PLACES
         for f in layer.fields:
             if f.vocabulary and not f.private:

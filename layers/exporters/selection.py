@@ -12,10 +12,27 @@ from layers.errors import LayersError
 from layers.labels import clean_text
 from layers.places import position_sources, provinces_34_of, provinces_of
 from layers.query import FilterSpec, apply, prepare
-from layers.schema import Layer, get_layer
+from layers.schema import STORED_LAYERS, Layer, get_layer
 from layers.store import Store
 
-EXPORTABLE = ("reports", "battlefields", "cemeteries", "trips")
+EXPORTABLE = tuple(layer.name for layer in STORED_LAYERS if layer.exportable)
+# A layer with this field (trips) lists the case records it was made for: when the spec narrows
+# the case records by unit, status or text, only the records linked to the selected ones are kept.
+LINKS = "linked_report_ids"
+
+
+def _has(layer: Layer, name: str) -> bool:
+    return any(f.name == name for f in layer.fields)
+
+
+def is_case_layer(layer: Layer) -> bool:
+    """A layer of case records (styled by their status): narrowed by every criterion of a spec;
+    the others only by its place, area, years and chapter (context_spec)."""
+    return layer.style is not None
+
+
+def case_layers(names: tuple[str, ...] | list[str]) -> list[str]:
+    return [name for name in names if is_case_layer(get_layer(name))]
 
 
 @dataclass
@@ -39,8 +56,9 @@ class Selection:
         report's position source settled as the figures count it (a point is measured, no value
         is unknown), once for all formats."""
         frames = {name: clean_frame(frame) for name, frame in self.frames.items()}
-        if "reports" in frames:
-            frames["reports"] = settle_positions(frames["reports"])
+        for name, frame in frames.items():
+            if _has(get_layer(name), "position_source"):
+                frames[name] = settle_positions(frame)
         return Selection(self.spec, frames)
 
 
@@ -104,27 +122,27 @@ def select_frames(
     frames: dict[str, gpd.GeoDataFrame], spec: FilterSpec, reports: gpd.GeoDataFrame | None = None
 ) -> Selection:
     """Each layer of `frames` narrowed for the spec. `reports` may be given already narrowed (the
-    map's cached table); when the spec narrows reports by unit, status or text, the trips kept are
-    the ones made for the selected reports."""
+    map's cached table) for the first case layer (is_case_layer); when the spec narrows reports by
+    unit, status or text, the trips kept are the ones made for the selected reports."""
     chosen: dict[str, gpd.GeoDataFrame] = {}
-    if "reports" in frames:
-        chosen["reports"] = narrow(frames["reports"], spec) if reports is None else reports
+    cases = case_layers(list(frames))
+    for i, name in enumerate(cases):
+        chosen[name] = narrow(frames[name], spec) if reports is None or i else reports
     context = context_spec(spec)
     for name, frame in frames.items():
-        if name == "reports":
+        if name in chosen:
             continue
         chosen[name] = narrow(frame, context)
-        if name == "trips" and _narrows_reports_only(spec):
-            selected = chosen.get("reports")
-            if selected is None:
-                selected = narrow(frames["reports"], spec) if "reports" in frames else frame.iloc[0:0]
-            chosen[name] = _linked_to(chosen[name], set(map(str, selected["id"])))
+        if _has(get_layer(name), LINKS) and _narrows_reports_only(spec):
+            selected = set().union(*(set(map(str, chosen[case]["id"])) for case in cases))
+            chosen[name] = _linked_to(chosen[name], selected)
     return Selection(spec, {name: chosen[name] for name in EXPORTABLE if name in chosen})
 
 
 def select(store: Store, names: tuple[str, ...], spec: FilterSpec, viewer: Viewer) -> Selection:
     """Each named layer narrowed by the same spec (see select_frames), of what `viewer` may see."""
-    needed = (*names, "reports") if "trips" in names and _narrows_reports_only(spec) else names
+    linked = any(_has(get_layer(name), LINKS) for name in names) and _narrows_reports_only(spec)
+    needed = (*names, *case_layers(EXPORTABLE)) if linked else names
     frames = {name: store.frame(name, viewer) for name in dict.fromkeys(needed)}
     selection = select_frames(frames, spec)
     return Selection(spec, {name: selection.frames[name] for name in names})

@@ -15,22 +15,47 @@ from geo.coords import format_position
 from geo.spatial import METRES_PER_DEGREE
 from layers.access import Right
 from layers.aggregate import fit
-from layers.labels import admin_label, blank, describe_spec, number, period_text, radius_text
+from layers.labels import (
+    admin_label,
+    blank,
+    describe_spec,
+    field_label,
+    layer_label,
+    number,
+    period_text,
+    radius_text,
+)
 from layers.places import AREA_RADIUS_M
 from layers.query import FilterSpec
-from layers.schema import REPORTS
+from layers.schema import Layer, get_layer
 from ui.export_form import export_form
-from ui.filters import sidebar_filters
+from ui.filters import shown_name, sidebar_filters
 from ui.history_view import history_lines
-from ui.mapview import MapOptions, build_map, script_key, short_id, status_label
-from ui.reports_view import view_layer, view_payload
+from ui.mapview import (
+    POINTS,
+    MapOptions,
+    conflict_rows,
+    headline,
+    layers_map,
+    map_layers,
+    member_layer,
+    script_key,
+    short_id,
+    shown_layer,
+    shown_payload,
+    status_label,
+)
+from ui.record_form import case_form_layer
+from ui.reports_view import VIEW_PAD, view_payload
 from ui.state import (
     data_version,
-    filtered_positions,
-    filtered_reports,
+    filtered_layer,
+    filtered_layer_positions,
     lang,
     layer_frame,
+    map_source,
     map_trips,
+    prepared_layer,
     prepared_reports,
     store,
     t,
@@ -124,14 +149,29 @@ def _position_text(row: pd.Series, system: str) -> str:
     return format_position(row.geometry.y, row.geometry.x, system)
 
 
-def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
-    st.subheader(t("detail_title"))
+def _selected(shown: pd.DataFrame) -> pd.Series | None:
     selected = st.session_state.get("selected_id")
     rows = shown[shown["id"] == selected] if selected else shown.iloc[0:0]
-    if rows.empty:
-        st.caption(t("detail_hint"))
+    return None if rows.empty else rows.iloc[0]
+
+
+def _words(key: str, layer: Layer) -> str:
+    """A panel's text in the words of the shown layer: "Chi tiết tin báo", "Chi tiết điểm mộ"."""
+    if layer.name == POINTS:
+        return t(key)
+    return t(f"{key}_of", what=layer_label(layer, lang()).lower())
+
+
+def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
+    layer = get_layer(options.shown)
+    st.subheader(_words("detail_title", layer))
+    row = _selected(shown)
+    if row is None:
+        st.caption(_words("detail_hint", layer))
         return
-    row = rows.iloc[0]
+    if layer.name != POINTS:
+        _group_detail(row, layer, options)
+        return
     province = options.province_names.get(row["province_34"], row["province_34"])
     located = row.geometry is not None
     lines = [
@@ -155,14 +195,53 @@ def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
             # st.text shows the characters as they are: witness text is never markup here.
             st.text(f"{label}: {value}" if label else str(value))
     _duplicates(row)
-    editable = viewer().may(Right.EDIT) and may_change(row)
+    editable = layer == case_form_layer() and viewer().may(Right.EDIT) and may_change(row)
     if editable and st.button(t("detail_edit"), key="edit_report", icon=":material/edit:", width="stretch"):
         st.switch_page("ui/pages/report_form.py", query_params={"id": row["id"]})
     step_controls(row)
+    _history(row, layer, options)
+
+
+def _history(row: pd.Series, layer: Layer, options: MapOptions) -> None:
     entries = store().history(row["id"], viewer())  # cut to what this person may see
     with st.expander(t("detail_history", n=len(entries))):
-        for line in history_lines(entries, REPORTS, options.lang):
+        for line in history_lines(entries, layer, options.lang):
             st.text(line)
+
+
+def _group_detail(row: pd.Series, layer: Layer, options: MapOptions) -> None:
+    """A site: its headline (testimonies, witnesses who confirm it), its fields as declared, a
+    conflict of positions, and its testimonies by their short ids."""
+    st.text(headline(row.to_dict(), layer, options.lang))
+    province = options.province_names.get(row.get("province_34"), row.get("province_34"))
+    lines = [
+        (field_label(layer.field("martyr_names"), options.lang), row.get("martyr_names")),
+        (t("field_unit"), row.get("unit")),
+        (t("field_period"), period_text(row)),
+        (t("field_province"), province),
+        (t("field_status"), status_label(row.get("status"), options.lang, layer)),
+        *_position_lines(row, row.geometry is not None, options.lang),
+        (t("field_chapter"), options.chapter_names.get(row.get("chapter_id"), row.get("chapter_id"))),
+        (t("col_code"), short_id(row["id"])),
+    ]
+    if bool(row.get("positions_conflict")) and not blank(row.get("spread_m")):
+        lines.append(("", t("site_conflict", d=radius_text(float(row["spread_m"]), options.lang))))
+    for label, value in lines:
+        if not blank(value) and str(value).strip():
+            st.text(f"{label}: {value}" if label else str(value))  # as typed, never markup
+    members = member_layer(layer)
+    if members is not None:
+        told = prepared_layer(members[0].name, data_version())
+        told = told[told[members[1]] == row["id"]]
+        title = members[0].title
+        with st.expander(t("detail_testimonies", n=len(told)), expanded=True):
+            for _, one in told.iterrows():
+                st.text(" · ".join(v for v in (short_id(one["id"]), _plain(one.get(title))) if v))
+    _history(row, layer, options)
+
+
+def _plain(value: object) -> str:
+    return "" if blank(value) else str(value)
 
 
 def _admin_lines(row: pd.Series, located: bool) -> list[tuple[str, str]]:
@@ -216,14 +295,31 @@ def _duplicates(row: pd.Series) -> None:
         st.text(f"{t('detail_duplicates')}: " + ", ".join(short_id(i) for i in repeats))
 
 
-def _table(reports: pd.DataFrame, options: MapOptions) -> None:
-    counts = reports["status"].value_counts()
-    st.markdown(f"**{t('table_count', n=number(len(reports)))}**")
-    st.caption(" · ".join(f"{status_label(code, options.lang)}: {number(int(n))}" for code, n in counts.items()))
-    shown = reports.iloc[:TABLE_MAX]
-    if len(reports) > TABLE_MAX:
-        st.caption(t("table_capped", shown=number(TABLE_MAX), n=number(len(reports))))
-    table = pd.DataFrame(
+def _group_table(shown: pd.DataFrame, layer: Layer, options: MapOptions) -> pd.DataFrame:
+    """A site's row: its title, martyrs, unit, years, place, status, testimonies and witnesses."""
+
+    def column(name: str) -> pd.Series:
+        return shown[name] if name in shown else pd.Series(None, index=shown.index)
+
+    named = [name for name in (layer.title, "martyr_names", "unit") if name and name in shown]
+    counts = [name for name in ("testimony_count", "witness_count") if name in shown]
+    return pd.DataFrame(
+        {
+            t("col_code"): shown["id"].map(short_id),
+            **{field_label(layer.field(n), options.lang): column(n) for n in dict.fromkeys(named)},
+            t("field_period"): [period_text(r) for r in shown[["year_from", "year_to"]].to_dict("records")]
+            if {"year_from", "year_to"} <= set(shown.columns)
+            else None,
+            t("field_province"): column("province_34").map(options.province_names),
+            t("col_district"): _names(column("district_63"), district_names()),
+            t("field_status"): column("status").map(lambda c: status_label(c, options.lang, layer)),
+            **{field_label(layer.field(n), options.lang): column(n) for n in counts},
+        }
+    )
+
+
+def _report_table(shown: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             t("col_code"): shown["id"].map(short_id),
             t("field_martyr_names"): shown["martyr_names"],
@@ -240,16 +336,31 @@ def _table(reports: pd.DataFrame, options: MapOptions) -> None:
             t("field_place"): shown["place_description"],
         }
     )
+
+
+def _table(records: pd.DataFrame, options: MapOptions) -> None:
+    """The shown layer's records (testimonies or sites) as a table; a picked row is shown and centred."""
+    layer = get_layer(options.shown)
+    counts = records["status"].value_counts() if "status" in records else pd.Series(dtype=int)
+    what = t("table_count", n=number(len(records)))
+    if layer.name != POINTS:
+        what = t("table_count_of", n=number(len(records)), what=layer_label(layer, lang()).lower())
+    st.markdown(f"**{what}**")
+    st.caption(" · ".join(f"{status_label(code, options.lang, layer)}: {number(int(n))}" for code, n in counts.items()))
+    shown = records.iloc[:TABLE_MAX]
+    if len(records) > TABLE_MAX:
+        st.caption(t("table_capped", shown=number(TABLE_MAX), n=number(len(records))))
+    table = _report_table(shown, options) if layer.name == POINTS else _group_table(shown, layer, options)
     event = st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
-        key="report_table",
+        key=f"table_{layer.name}",
         height=min(360, 40 + 35 * max(len(table), 1)),
     )
-    st.caption(t("table_hint"))
+    st.caption(_words("table_hint", layer))
     picked = event.selection.rows if event and event.selection else []
     chosen = shown.iloc[picked[0]]["id"] if picked and picked[0] < len(shown) else None
     if chosen and chosen != st.session_state.get("_table_pick"):  # centre once per new selection
@@ -275,8 +386,9 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
     """
     version = data_version()
     st.session_state["current_spec"] = spec  # the Export page exports what the map shows
-    shown = filtered_reports(version, spec)
-    positions = filtered_positions(version, spec)
+    drawn = get_layer(options.shown)  # testimonies or their sites ("Hiển thị")
+    shown = filtered_layer(drawn.name, version, spec)
+    positions = filtered_layer_positions(drawn.name, version, spec)
     goes_to = _goes_to(shown, st.session_state.pop("center_on", None))
     bounds = opening_bounds(spec, positions)
     base_key = (version, script_key(options, bounds))
@@ -292,9 +404,13 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
     if goes_to is not None:
         st.session_state["_focus_count"] = st.session_state.get("_focus_count", 0) + 1
         focus = (*goes_to[0], goes_to[1], st.session_state["_focus_count"])
-    folium_map = build_map(layer_frame("battlefields", version), layer_frame("cemeteries", version), options, bounds)
-    payload = view_payload(prepared_reports(version), positions, map_trips(version), view, options, focus)
-    layer = view_layer(payload, options)
+    markers = {marker.name: layer_frame(marker.name, version) for marker in map_layers("marker")}
+    folium_map = layers_map(markers, options, bounds)
+    source = map_source(drawn.name, version, options.lang)
+    payload = view_payload(source, positions, map_trips(version), view, options, focus)
+    layer = shown_layer(
+        shown_payload(payload, drawn, options.lang, _conflicts(shown, drawn, view, options)), drawn, options
+    )
     map_col, detail_col = st.columns([3, 1])
     with map_col:
         result = st_folium(
@@ -315,9 +431,18 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
     _table(shown, options)
 
 
+def _conflicts(shown: pd.DataFrame, drawn: Layer, view, options: MapOptions) -> list:
+    """The conflicting positions of the shown sites in view (none for testimonies)."""
+    members = member_layer(drawn)
+    if members is None:
+        return []
+    told = prepared_layer(members[0].name, data_version())
+    return conflict_rows(shown, told, members[1], view.padded(VIEW_PAD), options.lang)
+
+
 version = data_version()
 chapters = layer_frame("chapters", version)
-spec, options = sidebar_filters(layer_frame("reports", version), chapters)
+spec, options = sidebar_filters(layer_frame(shown_name(), version), chapters)
 options = MapOptions(
     **{
         **options.__dict__,

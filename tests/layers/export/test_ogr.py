@@ -8,7 +8,7 @@ import zipfile
 import pyogrio
 
 from layers.exporters.formats import ExportOptions, export
-from layers.exporters.ogr import SHAPEFILE_NAMES, shapefile_name
+from layers.exporters.ogr import shapefile_name
 from layers.exporters.schema_doc import render_markdown
 from layers.exporters.selection import EXPORTABLE, Selection
 from layers.labels import clean_text
@@ -74,14 +74,13 @@ def test_a_layer_of_mixed_geometry_becomes_one_shapefile_per_type(everything, tm
 
 
 def test_shapefile_names_are_unique_short_and_documented():
-    names = list(SHAPEFILE_NAMES.values())
-    assert len(names) == len(set(names)) and all(len(n) <= 10 for n in names)
     doc = render_markdown()
     for layer in map(get_layer, EXPORTABLE):
+        names = [shapefile_name(layer, field.name) for field in layer.fields]
+        assert len(names) == len(set(names)) and all(len(n) <= 10 for n in names), layer.name
         for field in layer.fields:
-            assert len(shapefile_name(field.name)) <= 10, field.name
             if not field.private:
-                assert f"`{shapefile_name(field.name)}`" in doc
+                assert f"`{shapefile_name(layer, field.name)}`" in doc
 
 
 def test_zipped_geojson_per_layer_reads_back(everything):

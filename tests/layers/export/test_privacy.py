@@ -41,7 +41,7 @@ def test_a_partner_file_holds_no_private_field_or_value(format_name, everything)
     assert "Đỗ Văn Ấn" in text  # the file was read: the hostile report's public name is there
     for field in REPORTS.fields:
         if field.private:
-            for name in {field.name, shapefile_name(field.name), field.label_vi, field.label_en}:
+            for name in {field.name, shapefile_name(REPORTS, field.name), field.label_vi, field.label_en}:
                 assert name not in text, (format_name, name)
     leaked = [v for v in private if v in text]
     assert not leaked, (format_name, leaked[:5])
