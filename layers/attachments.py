@@ -18,6 +18,7 @@ import os
 import tempfile
 import uuid
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -202,15 +203,19 @@ def add_attachment(
     private: bool,
     caption: str | None = None,
     is_demo: bool = False,
+    seen: Inspected | None = None,
 ) -> str:
     """Attach a file to a record inside the caller's transaction; returns the attachment's id.
-    The file is checked (inspect_image) and kept by its hash before the row is written: a
-    transaction rolled back leaves at most an unreferenced file, never a row without its file."""
+    The file is checked (inspect_image, unless the caller has already inspected these bytes and
+    passes what it found as `seen`: an image is decoded once) and kept by its hash once its row
+    is written, inside the transaction: a transaction rolled back (or a file that cannot be
+    written, which rolls it back) leaves at most an unreferenced file, never a row without its
+    file."""
     store.table(layer)  # a stored layer, or StoreError naming the valid ones
     if count_of(connection, layer, record_id) >= MAX_PER_RECORD:
         raise AttachmentProblem(f"Mỗi bản ghi có tối đa {MAX_PER_RECORD} tệp đính kèm.")
-    seen = inspect_image(data, original_name)
-    _keep(data, seen.sha256)
+    if seen is None or seen.sha256 != hashlib.sha256(data).hexdigest() or seen.size != len(data):
+        seen = inspect_image(data, original_name)  # not inspected, or another file's inspection
     attachment_id = str(uuid.uuid4())
     name = (original_name or "").replace("\\", "/").rsplit("/", 1)[-1][:MAX_NAME] or None
     connection.execute(
@@ -234,6 +239,7 @@ def add_attachment(
             deleted_at=None,
         )
     )
+    _keep(data, seen.sha256)  # after the row: `remove_files` of the same content waits for this transaction
     return attachment_id
 
 
@@ -253,3 +259,90 @@ def attachments_of(store: Store, layer: str, record_id: str, viewer: Viewer) -> 
         ).all()
     private_ok = raw is not None and access.sees_contacts(viewer, get_layer(layer), dict(raw._mapping))
     return [dict(row._mapping) for row in rows if private_ok or not row.private]
+
+
+def stored_bytes(connection: sa.Connection, author: str, since: datetime) -> int:
+    """The bytes attached by one author (the public page's) since a moment, counted per
+    attachment (a file sent twice counts twice: an upper bound of what the folder grew by)."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(TABLE.c.size), 0)).where(
+        TABLE.c.author == author, TABLE.c.created_at >= since
+    )
+    return int(connection.execute(query).scalar_one())
+
+
+def _unreferenced(connection: sa.Connection, hashes: set[str]) -> list[Path]:
+    """The files of these hashes that no attachment row (a removed one included) refers to."""
+    if not hashes:
+        return []
+    kept = set(connection.execute(sa.select(TABLE.c.sha256).where(TABLE.c.sha256.in_(sorted(hashes)))).scalars())
+    return [file_path(sha256) for sha256 in sorted(hashes - kept)]
+
+
+def _remove_rows(connection: sa.Connection, condition: sa.ColumnElement[bool]) -> list[Path]:
+    hashes = set(connection.execute(sa.select(TABLE.c.sha256).where(condition)).scalars())
+    connection.execute(TABLE.delete().where(condition))
+    return _unreferenced(connection, hashes)
+
+
+def remove_for(connection: sa.Connection, layer: str, record_id: str) -> list[Path]:
+    """Delete every attachment row of a record (removed ones too) inside the caller's
+    transaction, and return the files no other row refers to any more. Nothing is deleted on
+    disk here, since a rolled-back transaction cannot bring a file back: call `remove_files` with
+    the list once the transaction has committed."""
+    return _remove_rows(connection, sa.and_(TABLE.c.layer == layer, TABLE.c.record_id == record_id))
+
+
+def remove_demo(connection: sa.Connection) -> list[Path]:
+    """Delete the demo data's attachment rows inside the caller's transaction, and return the
+    files no other row refers to any more (for `remove_files` after the commit)."""
+    return _remove_rows(connection, TABLE.c.is_demo.is_(True))
+
+
+def _lock(connection: sa.Connection) -> None:
+    """Wait for every transaction writing attachment rows to end, and hold others back until this
+    one does (SQLite: its one writer's lock; PostgreSQL: a table lock inserts wait for)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("LOCK TABLE attachments IN SHARE ROW EXCLUSIVE MODE"))
+    else:
+        connection.execute(TABLE.update().where(sa.false()).values(sha256=TABLE.c.sha256))
+
+
+def remove_files(paths: Iterable[Path], engine: sa.Engine | None = None) -> int:
+    """Delete the files `remove_for` or `remove_demo` returned, once their transaction has
+    committed; returns how many were deleted. Only files of the attachments folder are touched.
+    With `engine` (pass it), a file is deleted only while no attachment row refers to it, asked
+    under a lock that waits for uploads in progress: an upload of the same content writes its row
+    before its file (add_attachment), so it either holds the file back or writes it again."""
+    folder = attachments_dir().resolve()
+    candidates = {}
+    for path in map(Path, paths):
+        try:
+            if path.resolve() == file_path(path.name).resolve():
+                candidates[path.name] = path
+        except AttachmentProblem:  # not named by a content hash: not one of ours
+            continue
+    if not candidates:
+        return 0
+    if engine is None:
+        return _unlink(list(candidates.values()), folder)
+    with engine.begin() as connection:
+        _lock(connection)
+        return _unlink(_unreferenced(connection, set(candidates)), folder)
+
+
+def _unlink(paths: list[Path], folder: Path) -> int:
+    removed = 0
+    for path in paths:
+        try:
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:
+            continue
+        for parent in (path.parent, path.parent.parent):  # ab/cd/, then ab/, when left empty
+            if parent.resolve() == folder:
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+    return removed

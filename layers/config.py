@@ -83,3 +83,27 @@ def attachments_dir() -> Path:
     these files are private and only reach a person through a page that checks their rights."""
     given = os.environ.get(ATTACHMENTS_ENV) or secrets().get("attachments_dir")
     return Path(given) if given else LOCAL / "attachments"
+
+
+PUBLIC_URL_ENV = "BANDO_PUBLIC_URL"
+TRUSTED_PROXY_ENV = "BANDO_TRUSTED_PROXY"
+
+
+def public_url() -> str | None:
+    """The address people reach the app at from outside, e.g. https://bando.hoicuutnxp.vn:
+    $BANDO_PUBLIC_URL, else `public_url` in secrets.toml, else None. The public intake page's
+    QR code and share line say it; without it they say the address of the request, whose Host
+    header the visitor chose."""
+    given = str(os.environ.get(PUBLIC_URL_ENV) or secrets().get("public_url") or "").strip().rstrip("/")
+    return given or None
+
+
+def trusted_proxies() -> frozenset[str]:
+    """The addresses of the reverse proxies whose X-Forwarded-For is believed (the public intake
+    page limits attempts per client address): $BANDO_TRUSTED_PROXY, else `trusted_proxy` in
+    secrets.toml, each a comma-separated list such as "127.0.0.1, ::1". Empty by default: the
+    header is then ignored, since any client can send it."""
+    given = os.environ.get(TRUSTED_PROXY_ENV) or secrets().get("trusted_proxy") or ""
+    if isinstance(given, list):
+        given = ",".join(map(str, given))
+    return frozenset(part.strip() for part in str(given).split(",") if part.strip())

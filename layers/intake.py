@@ -8,11 +8,22 @@ out: the page answers only with the receipt code, the chapter's name and contact
 the person has just sent.
 
 Abuse is held back by rate limits per browser session and per client address (both kept only
-as keyed hashes in `intake_attempts`; refused attempts count too, so a flood stays refused),
-a honeypot field people never see, and size limits on every field and file. The honeypot is
-refused openly, with a message saying to leave that field empty, rather than answered as if
-accepted: a browser that fills hidden fields by itself would otherwise lose a real account
-without anyone knowing.
+as keyed hashes in `intake_attempts`), a budget of photo bytes per hour for the whole page,
+a honeypot field people never see, and size limits on every field and file. Every attempt is
+counted, and the limits asked, before anything else is looked at: a refused attempt, one with
+a field to correct and one with the honeypot filled count alike, and no image is opened
+before the attempt has passed the limits (then each image is decoded once, its inspection
+reused when it is stored). The honeypot is refused openly, with a message saying to leave
+that field empty, rather than answered as if accepted: a browser that fills hidden fields by
+itself would otherwise lose a real account without anyone knowing.
+
+The session limit is a courtesy, not a defence: the page needs no sign-in, so whoever drops
+the session cookie starts a new session (and the CSRF cookie is whatever the browser sends).
+The limit that holds is the one per client address, asked whatever the session. Behind a
+reverse proxy every request comes from the proxy's address, so all visitors would share one
+address limit: the installation names its proxy (layers.config.trusted_proxies,
+BANDO_TRUSTED_PROXY=127.0.0.1), and only then is the proxy's X-Forwarded-For believed
+(ui/intake.client_address); by default that header, which any client can send, is ignored.
 
 This module knows nothing about HTTP: ui/intake.py reads the form and calls `receive`.
 """
@@ -62,6 +73,9 @@ class Limit:
 # meeting's shared phone or a family's Wi-Fi sends a few in an hour.
 SESSION_LIMIT = Limit(5, timedelta(minutes=10))
 ADDRESS_LIMIT = Limit(20, timedelta(hours=1))
+# Bytes of photos the page stores in an hour from all addresses together (about a hundred
+# phone photos): a spread-out flood cannot fill the disk faster than someone notices.
+PHOTO_BUDGET = Limit(500 * attachments.MIB, timedelta(hours=1))
 ATTEMPTS_KEPT = timedelta(days=2)  # older attempts are removed as new ones arrive
 
 # How the person knows what they tell (stored on the report as its Vietnamese label, with their
@@ -143,6 +157,18 @@ class RateLimited(LayersError):
     def __init__(self, minutes: int) -> None:
         self.minutes = minutes
         super().__init__(f"Bạn đã gửi nhiều lần trong thời gian ngắn; hãy thử lại sau {minutes} phút.")
+
+
+class PhotoBudgetFull(LayersError):
+    """The page has stored its hour's budget of photo bytes (PHOTO_BUDGET); nothing was stored,
+    and the account can be sent again without its photos."""
+
+    def __init__(self, minutes: int) -> None:
+        self.minutes = minutes
+        super().__init__(
+            "Trang đang nhận quá nhiều ảnh trong lúc này nên chưa lưu được thông tin của bạn. "
+            f"Xin gửi lại không kèm ảnh, hoặc thử lại sau {minutes} phút."
+        )
 
 
 @dataclass(frozen=True)
@@ -248,7 +274,8 @@ def _pin(submission: Submission) -> tuple[float, float, int] | None:
 
 
 def check(submission: Submission) -> list[tuple[str, str, str]]:
-    """Every problem of a submission, each naming its field (empty: it can be stored)."""
+    """Every problem of a submission's fields and its number of photos, each naming its field
+    (empty: it can be stored once its photos pass `inspect_photos`). No image is opened here."""
     problems = []
     for name in TEXT_FIELDS:
         if len(submission.get(name)) > FIELDS[name].max_length:
@@ -304,16 +331,23 @@ def check(submission: Submission) -> list[tuple[str, str, str]]:
         )
     if len(submission.photos) > MAX_PHOTOS:
         problems.append(("photos", f"«Ảnh»: tối đa {MAX_PHOTOS} ảnh.", f"“Photos”: at most {MAX_PHOTOS}."))
-    for photo in submission.photos[:MAX_PHOTOS]:
-        try:
-            attachments.inspect_image(photo.data, photo.name)
-        except attachments.AttachmentProblem as exc:
-            problems.append(("photos", f"«Ảnh»: {exc}", f"“Photos”: {_english_photo(exc, photo.name)}"))
     try:
         _pin(submission)
     except IntakeProblem as exc:
         problems += exc.problems
     return problems
+
+
+def inspect_photos(submission: Submission) -> tuple[list[attachments.Inspected], list[tuple[str, str, str]]]:
+    """Each photo decoded once (layers.attachments.inspect_image): what each is, to store it with,
+    and the problem of each that cannot be stored. Only for an attempt that passed the limits."""
+    seen, problems = [], []
+    for photo in submission.photos[:MAX_PHOTOS]:
+        try:
+            seen.append(attachments.inspect_image(photo.data, photo.name))
+        except attachments.AttachmentProblem as exc:
+            problems.append(("photos", f"«Ảnh»: {exc}", f"“Photos”: {_english_photo(exc, photo.name)}"))
+    return seen, problems
 
 
 def _english_photo(exc: attachments.AttachmentProblem, name: str) -> str:
@@ -455,11 +489,18 @@ def _record_attempt(connection: sa.Connection, client: Client, now: datetime) ->
     return attempt, None
 
 
-def refuse_attempt(store: Store, client: Client) -> None:
-    """Count an attempt that is refused before any check (the honeypot): it counts toward the
-    limits like any other."""
+def count_attempt(store: Store, client: Client) -> tuple[int, int | None]:
+    """Count an attempt, in a transaction of its own (it stays counted whatever follows), and say
+    whether the limits allow it: (attempt id, None) or (attempt id, minutes to wait). The UI
+    calls it for a post it refuses before `receive` (a stale page's token)."""
     with store.engine.begin() as connection:
-        _record_attempt(connection, client, _now())
+        return _record_attempt(connection, client, _now())
+
+
+def _check_budget(connection: sa.Connection, size: int, now: datetime) -> None:
+    """PhotoBudgetFull when `size` more bytes of photos would pass the page's hourly budget."""
+    if size and attachments.stored_bytes(connection, AUTHOR, now - PHOTO_BUDGET.window) + size > PHOTO_BUDGET.count:
+        raise PhotoBudgetFull(max(1, math.ceil(PHOTO_BUDGET.window.total_seconds() / 60)))
 
 
 def _unique_code(connection: sa.Connection) -> str:
@@ -473,37 +514,55 @@ def _unique_code(connection: sa.Connection) -> str:
 
 def receive(store: Store, submission: Submission, client: Client, today: date | None = None) -> Receipt:
     """Store an account sent on the public page, with its photos, in one transaction, and return
-    its receipt. Raises IntakeProblem (nothing stored, nothing counted: the person corrects
-    and sends again) or RateLimited (the attempt is counted, nothing stored)."""
+    its receipt. The attempt is counted first, in a transaction of its own, whatever follows:
+    RateLimited when it is over a limit (nothing else is looked at); then IntakeProblem (a field
+    to correct: nothing stored), PhotoBudgetFull (the page's photo budget for the hour is spent:
+    nothing stored, photos not opened), or the receipt."""
+    attempt, wait = count_attempt(store, client)
+    if wait is not None:
+        raise RateLimited(wait)
     if submission.get(HONEYPOT):
-        refuse_attempt(store, client)
         vi, en = (
             "ô ẩn này phải để trống; xin bấm «Gửi thông tin» lần nữa.",
             "this hidden field must stay empty; press “Send” again.",
         )
         raise IntakeProblem([_problem(HONEYPOT, vi, en)])
     problems = check(submission)
+    size = sum(len(photo.data) for photo in submission.photos)
+    seen: list[attachments.Inspected] = []
+    if len(submission.photos) <= MAX_PHOTOS:
+        if size:
+            with store.engine.connect() as connection:
+                _check_budget(connection, size, _now())
+        seen, photo_problems = inspect_photos(submission)
+        problems += photo_problems
     if problems:
         raise IntakeProblem(problems)
     record, unreadable = record_of(submission)
     chapter_id = chapter_of(submission.get("province"))
     table = METADATA.tables["intake_attempts"]
     with store.engine.begin() as connection:
-        attempt, wait = _record_attempt(connection, client, _now())
-        if wait is None:
-            record.update(
-                id=str(uuid.uuid4()),
-                chapter_id=chapter_id,
-                receipt_code=_unique_code(connection),
-                received_on=today or vietnam_today(),
+        record.update(
+            id=str(uuid.uuid4()),
+            chapter_id=chapter_id,
+            receipt_code=_unique_code(connection),
+            received_on=today or vietnam_today(),
+        )
+        store.insert("reports", [record], author=AUTHOR, connection=connection)
+        # Asked again once this transaction writes (SQLite: others wait): photos stored meanwhile count.
+        _check_budget(connection, size, _now())
+        for photo, inspected in zip(submission.photos, seen, strict=True):
+            attachments.add_attachment(
+                store,
+                connection,
+                "reports",
+                record["id"],
+                photo.data,
+                photo.name,
+                AUTHOR,
+                private=True,
+                seen=inspected,
             )
-            store.insert("reports", [record], author=AUTHOR, connection=connection)
-            for photo in submission.photos:
-                attachments.add_attachment(
-                    store, connection, "reports", record["id"], photo.data, photo.name, AUTHOR, private=True
-                )
-            connection.execute(table.update().where(table.c.id == attempt).values(accepted=True))
-            name, contact = chapter_card(connection, chapter_id)
-    if wait is not None:  # the refused attempt is committed above, then said
-        raise RateLimited(wait)
+        connection.execute(table.update().where(table.c.id == attempt).values(accepted=True))
+        name, contact = chapter_card(connection, chapter_id)
     return Receipt(record["receipt_code"], record["id"], chapter_id, name, contact, unreadable)

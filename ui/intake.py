@@ -9,7 +9,18 @@ script is an optional map pin (the app's local Leaflet), which the form does not
 
 The body is read with a hard byte cap before it is parsed (MAX_BODY), so no upload can make
 the server buffer more than that; the page's session cookie (its rate limit) and CSRF cookie
-are HttpOnly and SameSite=Strict.
+are HttpOnly and SameSite=Strict. Every post is counted against the limits before any image in
+it is opened (layers.intake.receive), a stale page's post too.
+
+The client address the limits count is the peer's, unless the installation names the reverse
+proxy it runs behind (layers.config.trusted_proxies, e.g. BANDO_TRUSTED_PROXY=127.0.0.1): then
+the address that proxy puts in X-Forwarded-For is the client's (`client_address`). Without that
+setting X-Forwarded-For is ignored, so behind a proxy every visitor shares the proxy's address
+and its limit: name the proxy.
+
+The QR code and the share line say the installation's public address (layers.config.public_url,
+BANDO_PUBLIC_URL); without it they say the address of the request, whose Host header the
+visitor chose, and the QR code is then never cached.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from layers import attachments
+from layers.config import public_url, trusted_proxies
 from layers.errors import LayersError
 from layers.failures import log_failure
 from layers.intake import (
@@ -40,9 +52,11 @@ from layers.intake import (
     Client,
     IntakeProblem,
     Photo,
+    PhotoBudgetFull,
     RateLimited,
     Receipt,
     Submission,
+    count_attempt,
     provinces,
     receive,
 )
@@ -89,8 +103,25 @@ def _secure(request: Request) -> bool:
 
 
 def page_url(request: Request) -> str:
-    """The page's address as the visitor reached it (what the QR code and the share line say)."""
-    return f"{str(request.base_url).rstrip('/')}{INTAKE_PATH}"
+    """The page's address, as the QR code and the share line say it: the installation's public
+    address when it is set (layers.config.public_url), else the address the request names."""
+    base = public_url() or str(request.base_url).rstrip("/")
+    return base if base.endswith(INTAKE_PATH) else f"{base}{INTAKE_PATH}"
+
+
+def client_address(request: Request) -> str:
+    """The address the rate limits count: the peer's; when the peer is a trusted reverse proxy
+    (layers.config.trusted_proxies), the last address of X-Forwarded-For that is not one of the
+    trusted proxies (the one the outermost trusted proxy saw). Nobody else's header is read."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = trusted_proxies()
+    if peer not in trusted:
+        return peer
+    hops = [hop.strip() for value in request.headers.getlist("x-forwarded-for") for hop in value.split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if hop not in trusted:
+            return hop
+    return peer
 
 
 # -- the HTML -----------------------------------------------------------------------------------
@@ -499,6 +530,11 @@ def _store_and_receipt(store_of, submission: Submission, client: Client) -> Rece
     return receive(store_of(), submission, client)
 
 
+def _count_stale(store_of, client: Client) -> int | None:
+    """Count a post refused for its token; the minutes to wait when it is over a limit."""
+    return count_attempt(store_of(), client)[1]
+
+
 def routes(store_of) -> list[Route]:
     """The public page's routes; `store_of()` gives the process's store."""
 
@@ -519,11 +555,19 @@ def routes(store_of) -> list[Route]:
             return _respond(request, page, 400, csrf, session)
         submission = Submission.of_form(fields, photos)
         values = submission.values
+        client = Client(client_address(request), session)
         given = request.cookies.get(CSRF_COOKIE)
         if not given or not secrets.compare_digest(str(fields.get("csrf", "")), given):
+            try:
+                wait = await run_in_threadpool(_count_stale, store_of, client)
+            except Exception as exc:  # noqa: BLE001 - the form is still answered; the failure is logged
+                log_failure("public intake", exc)
+                wait = None
+            if wait is not None:
+                message = text("intake_too_many", lang, minutes=wait)
+                return _respond(request, form_page(lang, csrf, url, values, message=message), 429, csrf, session)
             page = form_page(lang, csrf, url, values, message=text("intake_expired", lang))
             return _respond(request, page, 400, csrf, session)
-        client = Client(request.client.host if request.client else "unknown", session)
         try:
             receipt = await run_in_threadpool(_store_and_receipt, store_of, submission, client)
         except IntakeProblem as problems:
@@ -531,6 +575,9 @@ def routes(store_of) -> list[Route]:
         except RateLimited as limited:
             message = text("intake_too_many", lang, minutes=limited.minutes)
             return _respond(request, form_page(lang, csrf, url, values, message=message), 429, csrf, session)
+        except PhotoBudgetFull as full:
+            message = text("intake_photos_budget", lang, minutes=full.minutes)
+            return _respond(request, form_page(lang, csrf, url, values, message=message), 503, csrf, session)
         except LayersError as exc:  # the database is busy or cannot be opened: one line, no traceback
             log_failure("public intake", exc)
             page = form_page(lang, csrf, url, values, message=text("unexpected_error", lang))
@@ -542,7 +589,10 @@ def routes(store_of) -> list[Route]:
         return _respond(request, receipt_page(lang, receipt, submission, url), 200, csrf, session)
 
     async def qr(request: Request) -> Response:
-        return Response(qr_png(page_url(request)), media_type="image/png", headers={"Cache-Control": "max-age=86400"})
+        # Cached a day only when it says the configured address: one made from the request's
+        # Host header must not stay in a cache (and then in print) for other visitors.
+        cache = "max-age=86400" if public_url() else "no-store"
+        return Response(qr_png(page_url(request)), media_type="image/png", headers={"Cache-Control": cache})
 
     async def script(request: Request) -> Response:
         return Response(PIN_SCRIPT, media_type="text/javascript", headers={"Cache-Control": "max-age=3600"})

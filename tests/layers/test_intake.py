@@ -24,11 +24,13 @@ from layers.intake import (
     ADDRESS_LIMIT,
     HONEYPOT,
     MAX_PHOTOS,
+    PHOTO_BUDGET,
     SESSION_LIMIT,
     UNKNOWN_PROVINCE,
     Client,
     IntakeProblem,
     Photo,
+    PhotoBudgetFull,
     RateLimited,
     Submission,
     keyed,
@@ -125,7 +127,7 @@ def test_an_account_without_a_name_or_a_place_is_refused_naming_the_fields(intak
     assert "«Tỉnh, thành»" in said and "«Đồng ý»" in said
     assert {"martyr_names", "province", "agreed"} <= refused.value.fields
     assert any("Martyr" in m for m in refused.value.messages("en"))
-    assert attempts(intake_store) == []  # a correction to make is not an attempt
+    assert [r.accepted for r in attempts(intake_store)] == [False]  # counted too: the limits allow a few retries
 
 
 def test_a_bad_phone_an_unknown_consent_and_too_long_text_are_each_said(intake_store):
@@ -271,6 +273,80 @@ def test_a_filled_honeypot_stores_nothing_says_why_and_counts_as_an_attempt(inta
     assert "«Để trống ô này»" in str(refused.value)
     assert intake_store.count("reports", system()) == before
     assert [r.accepted for r in attempts(intake_store)] == [False]
+
+
+def test_accounts_with_a_field_to_correct_count_toward_the_limits(intake_store):
+    for _ in range(SESSION_LIMIT.count):
+        with pytest.raises(IntakeProblem):
+            send(intake_store, account(agreed=""), session="quên", address="198.51.100.20")
+    with pytest.raises(RateLimited):  # even a correct account, once the session has used its attempts
+        send(intake_store, account(), session="quên", address="198.51.100.20")
+    assert len(attempts(intake_store)) == SESSION_LIMIT.count + 1
+    assert not any(r.accepted for r in attempts(intake_store))
+
+
+def test_a_new_session_cookie_each_time_is_still_held_by_the_address_limit(intake_store):
+    for i in range(ADDRESS_LIMIT.count):
+        with pytest.raises(IntakeProblem):
+            send(intake_store, account(agreed=""), session=f"moi-{i}", address="192.0.2.77")
+    with pytest.raises(RateLimited) as limited:
+        send(intake_store, account(), session="moi-nhat", address="192.0.2.77")
+    assert limited.value.minutes == 60
+
+
+@pytest.fixture
+def decoded(monkeypatch):
+    """Every image decoded by layers.attachments.inspect_image, by name."""
+    names: list[str] = []
+    real = attachments.inspect_image
+
+    def counting(data, name=None):
+        names.append(name)
+        return real(data, name)
+
+    monkeypatch.setattr(attachments, "inspect_image", counting)
+    return names
+
+
+def test_a_refused_attempt_opens_no_image(intake_store, decoded):
+    for i in range(SESSION_LIMIT.count):
+        send(intake_store, account(), session="dồn", address=f"198.51.100.{40 + i}")
+    with pytest.raises(RateLimited):
+        send(intake_store, account(), [Photo("bom.png", png())], session="dồn", address="198.51.100.49")
+    with pytest.raises(IntakeProblem):  # the honeypot: counted, and no image opened either
+        send(intake_store, account(**{HONEYPOT: "x"}), [Photo("bay.png", png())], session="khác")
+    assert decoded == []
+
+
+def test_each_stored_photo_is_decoded_once(intake_store, decoded):
+    receipt = send(intake_store, account(), [Photo("a.png", png()), Photo("b.jpg", jpeg_with_gps(16.8, 106.9))])
+    assert decoded == ["a.png", "b.jpg"]
+    rows = attachments.attachments_of(intake_store, "reports", receipt.report_id, system())
+    assert [r["media_type"] for r in rows] == ["image/png", "image/jpeg"] and rows[1]["gps_lat"] is not None
+
+
+def test_too_many_photos_are_refused_without_opening_any(intake_store, decoded):
+    with pytest.raises(IntakeProblem):
+        send(intake_store, account(), [Photo(f"{i}.png", png()) for i in range(MAX_PHOTOS + 1)])
+    assert decoded == []
+
+
+def test_the_pages_hourly_photo_budget_refuses_more_photos_but_not_an_account_without(intake_store, decoded):
+    first = send(intake_store, account(), [Photo("a.png", png())], session="a", address="198.51.100.60")
+    table = METADATA.tables["attachments"]
+    with intake_store.engine.begin() as connection:  # as if the hour's budget were nearly spent
+        connection.execute(table.update().values(size=PHOTO_BUDGET.count - 10))
+    decoded.clear()
+    with pytest.raises(PhotoBudgetFull) as full:
+        send(intake_store, account(), [Photo("b.png", png(color=(1, 2, 3)))], session="b", address="198.51.100.61")
+    assert "quá nhiều ảnh" in str(full.value) and "không kèm ảnh" in str(full.value)
+    assert decoded == []  # refused before decoding
+    assert len(attempts(intake_store)) == 2
+    assert send(intake_store, account(), session="b", address="198.51.100.61").code  # without photos: stored
+    with intake_store.engine.begin() as connection:  # an hour later, the budget is back
+        connection.execute(table.update().values(created_at=table.c.created_at - PHOTO_BUDGET.window))
+    send(intake_store, account(), [Photo("b.png", png(color=(1, 2, 3)))], session="c", address="198.51.100.62")
+    assert first.code
 
 
 # -- photos -------------------------------------------------------------------------------------

@@ -24,11 +24,13 @@ from PIL import Image
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
+from layers import intake
 from layers.access import system
+from layers.intake import ADDRESS_LIMIT, SESSION_LIMIT, Limit
 from layers.seed import load_demo, seed_reference
 from ui.auth import SignInRequired
 from ui.auth import routes as sign_in_routes
-from ui.intake import CSRF_COOKIE, INTAKE_PATH, MAX_BODY, QR_PATH, SESSION_COOKIE, routes
+from ui.intake import CSRF_COOKIE, INTAKE_PATH, MAX_BODY, QR_PATH, SESSION_COOKIE, client_address, qr_png, routes
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 PAYLOADS = json.loads((HOSTILE / "intake_corpus.json").read_text(encoding="utf-8"))["payloads"]
@@ -327,3 +329,83 @@ def test_the_qr_code_is_a_png_of_the_pages_address(browser):
     assert answer.status == 200 and answer.header("content-type") == "image/png"
     image = Image.open(io.BytesIO(answer.body))
     assert image.format == "PNG" and image.size[0] >= 250
+
+
+def test_a_visitor_dropping_the_session_cookie_is_still_held_by_the_address_limit(browser):
+    statuses = []
+    for _ in range(ADDRESS_LIMIT.count + 1):
+        browser.cookies.clear()  # a new session and a new token each time
+        csrf = opened(browser)
+        statuses.append(browser.post(INTAKE_PATH, {**ACCOUNT, "csrf": csrf}).status)
+    assert statuses == [200] * ADDRESS_LIMIT.count + [429]
+
+
+def test_posts_with_a_stale_token_count_toward_the_limits(browser):
+    opened(browser)
+    statuses = [browser.post(INTAKE_PATH, {**ACCOUNT, "csrf": "cu"}).status for _ in range(SESSION_LIMIT.count + 1)]
+    assert statuses == [400] * SESSION_LIMIT.count + [429]
+    answer = browser.post(INTAKE_PATH, {**ACCOUNT, "csrf": browser.cookies[CSRF_COOKIE]})
+    assert answer.status == 429 and "Sau trường học cũ, gần gốc me" in answer.text  # what was typed is kept
+
+
+def forwarded(browser: Browser, hop: str) -> int:
+    browser.cookies.clear()
+    csrf = opened(browser)
+    body, kind = multipart({**ACCOUNT, "csrf": csrf})
+    return browser.call("POST", INTAKE_PATH, body, {"content-type": kind, "x-forwarded-for": hop}).status
+
+
+def test_x_forwarded_for_is_ignored_unless_the_installation_names_its_proxy(browser, monkeypatch):
+    monkeypatch.delenv("BANDO_TRUSTED_PROXY", raising=False)
+    statuses = [forwarded(browser, f"203.0.113.{i}") for i in range(ADDRESS_LIMIT.count + 1)]
+    assert statuses[-1] == 429  # a header any client can send does not make new addresses
+
+
+def test_behind_a_named_proxy_each_forwarded_client_has_its_own_address_limit(browser, monkeypatch):
+    monkeypatch.setenv("BANDO_TRUSTED_PROXY", "10.0.0.9, 127.0.0.1")
+    statuses = [forwarded(browser, f"198.51.100.7, 203.0.113.{i}") for i in range(ADDRESS_LIMIT.count + 1)]
+    assert statuses == [200] * (ADDRESS_LIMIT.count + 1)  # each its own client, whatever it claims before
+    statuses = [forwarded(browser, "203.0.113.200, 10.0.0.9") for _ in range(ADDRESS_LIMIT.count + 1)]
+    assert statuses[-1] == 429  # one client through two trusted proxies: one address
+
+
+def test_client_address_reads_only_a_trusted_proxys_header(monkeypatch):
+    from starlette.requests import Request
+
+    def request(peer: str, header: str | None) -> Request:
+        headers = [(b"x-forwarded-for", header.encode())] if header else []
+        return Request({"type": "http", "headers": headers, "client": (peer, 1)})
+
+    monkeypatch.delenv("BANDO_TRUSTED_PROXY", raising=False)
+    assert client_address(request("127.0.0.1", "203.0.113.5")) == "127.0.0.1"
+    monkeypatch.setenv("BANDO_TRUSTED_PROXY", "127.0.0.1")
+    assert client_address(request("127.0.0.1", "203.0.113.5")) == "203.0.113.5"
+    assert client_address(request("127.0.0.1", "1.2.3.4, 203.0.113.5")) == "203.0.113.5"
+    assert client_address(request("127.0.0.1", None)) == "127.0.0.1"
+    assert client_address(request("192.0.2.1", "203.0.113.5")) == "192.0.2.1"  # not the proxy
+
+
+def test_without_a_public_address_the_qr_code_of_the_requests_host_is_never_cached(browser, monkeypatch):
+    monkeypatch.delenv("BANDO_PUBLIC_URL", raising=False)
+    monkeypatch.setattr("layers.config.SECRETS", Path("/nonexistent/secrets.toml"))
+    answer = browser.call("GET", QR_PATH, headers={"host": "ke-gia-mao.example"})
+    assert answer.status == 200 and answer.header("cache-control") == "no-store"
+    assert answer.body == qr_png("http://ke-gia-mao.example/gui-thong-tin")
+
+
+def test_with_a_public_address_the_qr_code_and_share_line_ignore_the_host_header(browser, monkeypatch):
+    monkeypatch.setenv("BANDO_PUBLIC_URL", "https://bando.hoicuutnxp.vn/")
+    answer = browser.call("GET", QR_PATH, headers={"host": "ke-gia-mao.example"})
+    assert answer.header("cache-control") == "max-age=86400"
+    assert answer.body == qr_png("https://bando.hoicuutnxp.vn/gui-thong-tin")
+    page = browser.call("GET", INTAKE_PATH, headers={"host": "ke-gia-mao.example"}).text
+    assert "https://bando.hoicuutnxp.vn/gui-thong-tin" in page and "ke-gia-mao" not in page
+
+
+def test_when_the_hours_photo_budget_is_spent_the_form_says_so_and_keeps_the_text(browser, monkeypatch):
+    monkeypatch.setattr(intake, "PHOTO_BUDGET", Limit(100, intake.PHOTO_BUDGET.window))
+    csrf = opened(browser)
+    answer = browser.post(INTAKE_PATH, {**ACCOUNT, "csrf": csrf}, [("so-do.png", png())])
+    assert answer.status == 503 and "quá nhiều ảnh" in answer.text and "không kèm ảnh" in answer.text
+    assert "Sau trường học cũ, gần gốc me" in answer.text
+    assert browser.post(INTAKE_PATH, {**ACCOUNT, "csrf": csrf}).status == 200  # without photos it goes
