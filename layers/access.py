@@ -63,7 +63,9 @@ class Contacts(StrEnum):
     ALL = "all"
     OWN = "own"  # of the records one's chapters received
     ASSIGNED = "assigned"  # of the records the team is sent to
-    CONSENTED = "consented"  # of the records whose witness agreed that partner search units contact them
+    # None in the frames, files and history; the contact itself (Store.contact) of the records
+    # whose witness agreed that partner search units contact them.
+    CONSENTED = "consented"
     NONE = "none"
 
 
@@ -235,17 +237,15 @@ def _consents(layer: Layer, frame: pd.DataFrame) -> pd.Series:
 
 def contacts_mask(viewer: Viewer, layer: Layer, frame: pd.DataFrame) -> np.ndarray:
     """Which rows of a frame this person may see the private fields of: by their role, and by
-    what the witness agreed to (a partner search unit only where the witness said partners may
-    contact them; a search team not where the witness said nobody may)."""
+    what the witness agreed to (a search team not where the witness said nobody may contact
+    them). A partner unit sees none here (see `consented`)."""
     size = len(frame)
     contacts = viewer.role.contacts
     if contacts is Contacts.ALL:
         return np.ones(size, dtype=bool)
-    if contacts is Contacts.NONE or layer.owner is None or layer.owner not in frame:
+    if contacts in (Contacts.NONE, Contacts.CONSENTED) or layer.owner is None or layer.owner not in frame:
         return np.zeros(size, dtype=bool)
     consent = _consents(layer, frame)
-    if contacts is Contacts.CONSENTED:
-        return consent.eq("partners").to_numpy(dtype=bool)
     if contacts is Contacts.ASSIGNED and layer.assignee is not None:
         sent = (frame[layer.assignee] == viewer.username).fillna(False)
         return (sent & consent.ne("nobody")).to_numpy(dtype=bool)
@@ -279,6 +279,15 @@ def for_team_file(layer: Layer, frame: pd.DataFrame) -> pd.DataFrame:
     if not layer.private_fields or layer.consent is None or layer.consent not in frame:
         return frame
     return _hidden_on(layer, frame, _consents(layer, frame).eq("nobody").to_numpy(dtype=bool))
+
+
+def consented(viewer: Viewer, layer: Layer, record: dict) -> bool:
+    """Whether a partner unit may read this record's contact because the witness agreed that
+    partner search units contact them (the contact only: layer.consented, never the chapter's
+    private notes, and never in a file)."""
+    if viewer.role.contacts is not Contacts.CONSENTED or not record or layer.consent is None:
+        return False
+    return _consents(layer, pd.DataFrame([record])).iloc[0] == "partners"
 
 
 def sees_contacts(viewer: Viewer, layer: Layer, record: dict) -> bool:

@@ -246,12 +246,15 @@ def suggest(
     refused = set(rejected)
     ids = reports["id"].astype(str).to_numpy()
     sites = reports["site_id"].astype(object).to_numpy() if "site_id" in reports else np.full(len(reports), None)
+    demo = (
+        reports["is_demo"].fillna(False).to_numpy(dtype=bool) if "is_demo" in reports else np.zeros(len(reports), bool)
+    )
     told = [c for c in ("martyr_names", "unit", "year_from", "year_to", "place_description") if c in reports]
     rows = reports[told].to_dict("records")  # read once: a row per pair from the frame is the slow part
     out = []
     for i, j, d, limit in zip(left[near], right[near], distance[near], allowed[near], strict=True):
-        if pair_key(ids[i], ids[j]) in refused or (sites[i] is not None and sites[i] == sites[j]):
-            continue  # said to be different graves, or already told as one site
+        if pair_key(ids[i], ids[j]) in refused or (sites[i] is not None and sites[i] == sites[j]) or demo[i] != demo[j]:
+            continue  # said to be different graves, already told as one site, or demo beside real data
         score, factors = score_pair(rows[i], rows[j], float(d), float(limit))
         if score >= min_score:
             out.append(Pair(ids[i], ids[j], float(d), float(limit), score, factors))

@@ -66,7 +66,8 @@ SUMMARISED = (
     "geometry",
 )
 # … and what its testimonies take from it: the workflow's fields.
-FOLLOWING = ("status", "remains_count", "identification_ref", "duplicate_of")
+# (A report's remains_count is what its witness told; the site's is what a step recorded.)
+FOLLOWING = ("status", "identification_ref", "duplicate_of")
 # A new site carries on where its first testimony's case work stood.
 CARRIED = ("status", "identification_ref", "duplicate_of", "confidence")
 _ORDER = {term.code: i for i, term in enumerate(STATUSES)}
@@ -227,7 +228,8 @@ def summary(testimonies: list[dict]) -> dict:
         "assigned_team": _most_common(testimonies, "assigned_team"),
         "referral": first.get("referral"),
     }
-    place = _text(first.get("historical_place")) or _text(first.get("place_description"))
+    # Never the witness's own words (a description often names them and their phone): a place name.
+    place = _text(first.get("historical_place")) or _text(first.get("area_place"))
     out["name"] = (out["martyr_names"] or place or "Chưa rõ tên")[:NAME_LIMIT]
     return out
 
@@ -237,7 +239,7 @@ def site_of_report(record: dict) -> dict:
     site = {**summary([record]), **{name: record.get(name) for name in CARRIED}}
     site["status"] = site.get("status") or "new"
     site["remains_count"] = record.get("remains_count") if site["status"] in ("remains_found", "identified") else None
-    for name in ("import_id", "is_demo", "created_at"):
+    for name in ("import_id", "is_demo", "created_at", "deleted_at", "deleted_by"):  # a deleted report's site is too
         if record.get(name) is not None:
             site[name] = record[name]
     return site
@@ -308,9 +310,39 @@ def refresh(store, connection: sa.Connection, site_id: str | None, author: str, 
         store.update("sites", site_id, new, author, version, connection=connection, reason=reason)
 
 
-def refresh_many(store, connection: sa.Connection, site_ids: Iterable[str | None], author: str) -> None:
-    for site_id in sorted({s for s in site_ids if s}):
-        refresh(store, connection, site_id, author)
+def refresh_many(
+    store, connection: sa.Connection, site_ids: Iterable[str | None], author: str, reason: str | None = None
+) -> None:
+    """After testimonies were deleted together (an import withdrawn): the sites with none left
+    are deleted at once, a history row each; the others are summarised again."""
+    ids = sorted({s for s in site_ids if s})
+    now = datetime.now(UTC)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        live = _REPORTS.c.deleted_at.is_(None)
+        told = set(
+            connection.execute(sa.select(_REPORTS.c.site_id).where(_REPORTS.c.site_id.in_(chunk), live)).scalars()
+        )
+        empty = [i for i in chunk if i not in told]
+        going = sa.and_(_SITES_TABLE.c.id.in_(empty), _SITES_TABLE.c.deleted_at.is_(None))
+        rows = connection.execute(
+            sa.select(_SITES_TABLE.c.id, _SITES_TABLE.c.version, _SITES_TABLE.c.is_demo).where(going)
+        ).all()
+        connection.execute(
+            _SITES_TABLE.update()
+            .where(going)
+            .values(
+                deleted_at=now, deleted_by=author, updated_at=now, author=author, version=_SITES_TABLE.c.version + 1
+            )
+        )
+        changes = {"deleted_at": [None, history.jsonable(now)], "deleted_by": [None, author]}
+        said = reason or "Điểm mộ không còn lời kể nào."
+        history.write_many(
+            connection,
+            [("sites", r.id, r.version + 1, "delete", author, changes, said, None, bool(r.is_demo)) for r in rows],
+        )
+        for site_id in sorted(told):
+            refresh(store, connection, site_id, author)
 
 
 def _report(store, connection: sa.Connection, report_id: str, viewer: Viewer) -> dict:
@@ -339,10 +371,13 @@ def _new_site(store, connection: sa.Connection, record: dict, author: str) -> st
     return site["id"]
 
 
-def _most_advanced(statuses: Iterable[str | None]) -> str:
-    """Of the statuses of sites being joined, the one furthest on (a duplicate is not)."""
-    known = [s for s in statuses if s and s != "duplicate"]
-    return max(known, key=lambda s: _ORDER.get(s, 0)) if known else "new"
+def _furthest(sites: list[dict]) -> dict:
+    """Of sites being joined, the workflow fields of the one furthest on (a duplicate is not)."""
+    going = [s for s in sites if s.get("status") and s.get("status") != "duplicate"]
+    if not going:
+        return {"status": "new", "identification_ref": None, "duplicate_of": None}
+    furthest = max(going, key=lambda s: _ORDER.get(s["status"], 0))
+    return {**{name: furthest.get(name) for name in FOLLOWING}, "duplicate_of": None}
 
 
 def _move(store, connection: sa.Connection, report: dict, site: dict, author: str, action: str, reason: str) -> None:
@@ -370,15 +405,31 @@ def link(store, report_ids: list[str], viewer: Viewer, site_id: str | None = Non
         raise LayersError("Cần ít nhất hai tin báo (hoặc một tin báo và --site) để nối thành một điểm mộ.")
     with store.engine.begin() as connection:
         reports = [_report(store, connection, i, viewer) for i in ids]
+        olds = [store._current(connection, "sites", r["site_id"]) for r in reports if r.get("site_id")]
+        olds = [s for s in olds if s is not None]
         if site_id is not None:
             target = _site(store, connection, site_id, viewer)
             check_write(viewer, SITES, target)
-        else:
-            olds = [store._current(connection, "sites", r["site_id"]) for r in reports if r.get("site_id")]
-            status = _most_advanced(s.get("status") for s in olds if s)
-            first = _first(reports)
-            new_id = _new_site(store, connection, {**first, "status": status}, viewer.username)
+            olds.append(target)
+        if len({bool(r.get("is_demo")) for r in [*reports, *olds]}) > 1:
+            raise LayersError("Không nối lời kể mẫu với lời kể thật.")
+        furthest = _furthest(olds)
+        reason = "Nối các lời kể vào một điểm mộ"
+        if site_id is None:
+            new_id = _new_site(store, connection, {**_first(reports), **furthest}, viewer.username)
             target = store._current(connection, "sites", new_id)
+        elif history.changed(target, furthest):  # joined by a site further on: it carries on from there
+            store.update(
+                "sites",
+                target["id"],
+                furthest,
+                viewer.username,
+                int(target["version"]),
+                connection=connection,
+                reason=reason,
+                action="link",
+            )
+            target = store._current(connection, "sites", target["id"])
         left = [r.get("site_id") for r in reports if r.get("site_id") != target["id"]]
         reason = f"Nối vào điểm mộ #{short(target['id'])}"
         for report in reports:
@@ -505,15 +556,17 @@ def adopt(connection: sa.Connection, pairs: list[tuple[str, str]]) -> None:
         connection.execute(_SITES_TABLE.update().where(_SITES_TABLE.c.id == site_id).values(version=steps + 1))
 
 
-def give_sites(connection: sa.Connection) -> None:
+def give_sites(connection: sa.Connection, report_columns: tuple[str, ...], site_columns: tuple[str, ...]) -> None:
     """Every stored report without a site gets one of its own, with the status its case work
-    reached and that work's history (migration 0009), BATCH reports at a time."""
+    reached and that work's history (migration 0009), BATCH reports at a time. The migration
+    names the columns its revision has, so later columns are neither read nor written here."""
     from layers.store import record_of_row, site_rows
 
+    columns = [_REPORTS.c[name] for name in report_columns]
     last = ""
     while True:
         query = (
-            sa.select(_REPORTS)
+            sa.select(*columns)
             .where(_REPORTS.c.site_id.is_(None), _REPORTS.c.id > last)
             .order_by(_REPORTS.c.id)
             .limit(BATCH)
@@ -522,5 +575,4 @@ def give_sites(connection: sa.Connection) -> None:
         if not records:
             return
         last = records[-1]["id"]
-        pairs = site_rows(connection, records, "system")
-        adopt(connection, pairs)
+        adopt(connection, site_rows(connection, records, "system", only=site_columns))

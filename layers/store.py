@@ -116,22 +116,40 @@ def _grouped(layer_name: str) -> tuple[str, str] | None:
     return get_layer(layer_name).grouped_in
 
 
-def site_rows(
-    connection: sa.Connection, records: list[dict], author: str, record_history: bool = True
-) -> list[tuple[str, str]]:
-    """A site of its own for each of these stored reports (layers.sites.site_of_report), and
-    each report's `site_id` pointing to it; returns the (report, site) pairs. The sites' arrival
-    is in the history as their reports' was (an import, the demo set: one entry of theirs)."""
-    if not records:
-        return []
-    now = _now()
-    sites = [{**site_of_report(r), "id": str(uuid.uuid4())} for r in records]
+def _insert_sites(
+    connection: sa.Connection, sites: list[dict], author: str, record_history: bool, only: tuple[str, ...] | None
+) -> None:
+    """Sites written as they are (the `only` columns, when given), with their arrival in the
+    history unless the caller records the batch as one entry (an import, the demo set)."""
+    if not sites:
+        return
     table = METADATA.tables["sites"]
-    columns = Store._columns(table, sites, author, now)
-    rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-    connection.execute(table.insert(), rows)
+    columns = Store._columns(table, sites, author, _now())
+    if only is not None:  # a migration writes the columns of its own revision
+        columns = {name: values for name, values in columns.items() if name in only}
+    if connection.dialect.name == "sqlite":
+        rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+        connection.execute(table.insert(), rows)
+    else:
+        postgis.copy_insert(connection, table, columns, False)
     if record_history:
         history.write_many(connection, Store._history_of_batch("sites", sites, columns, author))
+
+
+def site_rows(
+    connection: sa.Connection,
+    records: list[dict],
+    author: str,
+    record_history: bool = True,
+    only: tuple[str, ...] | None = None,
+) -> list[tuple[str, str]]:
+    """A site of its own for each of these stored reports (layers.sites.site_of_report), and
+    each report's `site_id` pointing to it (only the `only` columns written, when given);
+    returns the (report, site) pairs."""
+    if not records:
+        return []
+    sites = [{**site_of_report(r), "id": str(uuid.uuid4())} for r in records]
+    _insert_sites(connection, sites, author, record_history, only)
     reports = METADATA.tables["reports"]
     pairs = [(r["id"], site["id"]) for r, site in zip(records, sites, strict=True)]
     connection.execute(
@@ -259,8 +277,11 @@ class Store:
                 if viewer is not None:
                     if viewer.demo_only:  # what a demo account adds is demo data, removed with it
                         batch = [{**r, "is_demo": True} for r in batch]
+                    if layer.grouped_in is not None:  # a person's new record gets a group of its own
+                        batch = [{**r, layer.grouped_in[1]: None} for r in batch]
                     for record in batch:
                         access.check_write(viewer, layer, record)
+                batch, fresh = self._new_groups(layer_name, batch)
                 columns = self._columns(table, batch, author, now)
                 if bound:
                     sqlite.execute_insert(connection, columns, bound, statement)
@@ -268,7 +289,7 @@ class Store:
                     postgis.copy_insert(connection, table, columns, skip_existing)
                 if record_history:
                     history.write_many(connection, self._history_of_batch(layer_name, batch, columns, author))
-                self._give_groups(connection, layer_name, columns["id"], author, record_history)
+                self._give_groups(connection, layer_name, batch, columns, fresh, author, record_history)
                 count += len(batch)
         return count
 
@@ -306,19 +327,51 @@ class Store:
         row = connection.execute(sa.select(table).where(table.c.id == record_id)).first()
         return None if row is None else record_of_row(row)
 
+    @staticmethod
+    def _new_groups(layer_name: str, batch: list[dict]) -> tuple[list[dict], set[str]]:
+        """Each record of a grouped layer (a report) without a group gets the id of a group of
+        its own (a site, written once the record is in): the batch so, and those ids."""
+        grouped = _grouped(layer_name)
+        if grouped is None:
+            return batch, set()
+        out, fresh = [], set()
+        for record in batch:
+            if not record.get(grouped[1]):
+                record = {**record, grouped[1]: str(uuid.uuid4())}
+                fresh.add(record[grouped[1]])
+            out.append(record)
+        return out, fresh
+
     def _give_groups(
-        self, connection: sa.Connection, layer_name: str, ids: list[str], author: str, record_history: bool
+        self,
+        connection: sa.Connection,
+        layer_name: str,
+        batch: list[dict],
+        columns: dict[str, list],
+        fresh: set[str],
+        author: str,
+        record_history: bool,
     ) -> None:
-        """Each newly stored record of a grouped layer (a report) that has no group yet gets
-        one of its own (a site), in the same transaction."""
-        if not ids or _grouped(layer_name) is None:
+        """The groups of the batch's records that went in (a row already stored is left out by
+        skip_existing), summarised from the records as given, in the same transaction."""
+        grouped = _grouped(layer_name)
+        if not fresh or grouped is None:
             return
+        ids = columns["id"]
         table = self.table(layer_name)
-        for start in range(0, len(ids), CHUNK):
-            batch = ids[start : start + CHUNK]
-            query = sa.select(table).where(table.c.id.in_(batch), table.c.site_id.is_(None))
-            records = [record_of_row(row) for row in connection.execute(query)]
-            site_rows(connection, records, author, record_history)
+        stored = set(connection.execute(sa.select(table.c.id).where(table.c.id.in_(ids))).scalars())
+        sites = []
+        for k, record in enumerate(batch):
+            group_id = record[grouped[1]]
+            if group_id in fresh and ids[k] in stored:
+                told = {
+                    **record,
+                    "id": ids[k],
+                    "created_at": columns["created_at"][k],
+                    "is_demo": columns["is_demo"][k],
+                }
+                sites.append({**site_of_report(told), "id": group_id})
+        _insert_sites(connection, sites, author, record_history, None)
 
     def _regroup(self, connection: sa.Connection, layer_name: str, record: dict, author: str) -> None:
         """A grouped record changed (its place, names, deletion …): its group's summary again."""
@@ -383,6 +436,9 @@ class Store:
             access.check_write(viewer, layer, current)
             access.check_write(viewer, layer, {**current, **changes})
             access.check_changes(viewer, layer, current, changes)
+            grouped = layer.grouped_in
+            if grouped is not None and grouped[1] in changes and changes[grouped[1]] != current.get(grouped[1]):
+                raise StoreError("Điểm mộ của một lời kể chỉ đổi được bằng nối hoặc tách (layers.sites).")
         values = {k: v for k, v in changes.items() if k in table.columns and k not in ("id", "version", "geom")}
         if "geometry" in changes and "geom" in table.columns:
             geometry = changes["geometry"]
@@ -518,11 +574,35 @@ class Store:
                 is_demo=bool(current["is_demo"]),
             )
             self._regroup(connection, layer_name, current, viewer.username)
-            return version + 1
+            return self._rejoin(connection, layer_name, record_id, version + 1, viewer.username)
+
+    def _rejoin(self, connection: sa.Connection, layer_name: str, record_id: str, version: int, author: str) -> int:
+        """A restored testimony takes its site's workflow fields (the site moved on meanwhile)."""
+        grouped = _grouped(layer_name)
+        record = self._current(connection, layer_name, record_id)
+        group = self._current(connection, grouped[0], record.get(grouped[1])) if grouped and record else None
+        if group is None:
+            return version
+        following = {name: group.get(name) for name in _FOLLOWING}
+        if not history.changed(record, following):
+            return version
+        return self.update(
+            layer_name,
+            record_id,
+            following,
+            author,
+            version,
+            connection,
+            reason="Theo điểm mộ",
+            action="status",
+            follow=False,
+        )
 
     def purge(self, layer_name: str, record_id: str, viewer: Viewer, reason: str) -> None:
         """Remove a deleted record for good (administrators): the history keeps that it was, and
-        who purged it and why, but no longer its private values."""
+        who purged it and why, but no longer its private values; its attachments go too."""
+        from layers import attachments  # it reads records through the store
+
         viewer.require(access.Right.PURGE, "xóa hẳn bản ghi")
         table = self.table(layer_name)
         with self.engine.begin() as connection:
@@ -543,9 +623,14 @@ class Store:
                 is_demo=bool(current["is_demo"]),
             )
             self._regroup(connection, layer_name, current, viewer.username)
+            files = attachments.remove_for(connection, layer_name, record_id)  # its photos, their EXIF
+        attachments.remove_files(files, engine=self.engine)  # once the purge is committed
 
     def delete_demo(self) -> dict[str, int]:
-        """Remove every demo record from every stored layer, the demo accounts and their history."""
+        """Remove every demo record from every stored layer, the demo accounts and their history,
+        the demo's pair decisions and attachments."""
+        from layers import attachments  # it reads records through the store
+
         removed = {}
         users, sessions = METADATA.tables["users"], METADATA.tables["sessions"]
         with self.engine.begin() as connection:
@@ -555,9 +640,10 @@ class Store:
             connection.execute(sessions.delete().where(sessions.c.user_id.in_(demo_users)))
             removed["users"] = connection.execute(users.delete().where(users.c.is_demo)).rowcount
             connection.execute(history.HISTORY.delete().where(history.HISTORY.c.is_demo))
-            for name in ("pair_decisions", "attachments"):
-                table = METADATA.tables[name]
-                connection.execute(table.delete().where(table.c.is_demo))
+            decisions = METADATA.tables["pair_decisions"]
+            connection.execute(decisions.delete().where(decisions.c.is_demo))
+            files = attachments.remove_demo(connection)
+        attachments.remove_files(files, engine=self.engine)  # once the rows are gone for good
         return removed
 
     # -- reading ---------------------------------------------------------------
@@ -630,6 +716,23 @@ class Store:
         if "geometry" in frame:
             row["geometry"] = frame.geometry.iloc[0]
         return row
+
+    def contact(self, layer_name: str, record_id: str, viewer: Viewer) -> dict | None:
+        """A record's witness contact and consent, for a person who may contact them: one who
+        sees the record's contacts, or a partner unit where the witness agreed partner units
+        contact them (only the layer's `consented` fields then). None otherwise."""
+        layer = get_layer(layer_name)
+        table = self.table(layer_name)
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(table).where(table.c.id == record_id, access.rows_condition(viewer, layer, table))
+            ).first()
+        if row is None or layer.consent is None:
+            return None
+        record = record_of_row(row)
+        if not (access.sees_contacts(viewer, layer, record) or access.consented(viewer, layer, record)):
+            return None
+        return {name: record.get(name) for name in (*layer.consented, layer.consent)}
 
     @staticmethod
     def _layer_of(connection: sa.Connection, record_id: str) -> str | None:

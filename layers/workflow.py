@@ -125,11 +125,15 @@ def _site_and_testimony(
 ) -> tuple[dict, dict | None]:
     """The site a step moves, and the testimony it was asked on (None when asked on the site)."""
     report = seen_record(store, connection, "reports", record_id, viewer)
-    site_id = report.get("site_id") if report is not None else record_id
-    site = seen_record(store, connection, "sites", site_id, viewer) if site_id else None
+    if report is not None:  # the site of a testimony one may see, whoever's site it is
+        site = store._current(connection, "sites", report["site_id"]) if report.get("site_id") else None
+        if site is None or site.get("deleted_at") is not None:
+            raise LayersError(f"Tin báo «{record_id[:60]}» chưa thuộc điểm mộ nào; hãy tải lại.")
+        return site, report
+    site = seen_record(store, connection, "sites", record_id, viewer)
     if site is None:
         raise LayersError(f"Không có tin báo hay điểm mộ «{record_id[:60]}».")
-    return site, report
+    return site, None
 
 
 def take_step(
@@ -159,7 +163,9 @@ def take_step(
     step = step_for(site["status"] or "new", target)
     if viewer.role.code not in (*step.roles, "operator", "system"):
         raise AccessDenied(f"Vai trò «{viewer.role.label_vi}» không được chuyển tin báo sang «{_label(target)}».")
-    check_reach(viewer, SITES, site)  # the step's role is checked above, the site's reach here
+    # The step's role is checked above, the reach here: over the testimony it was asked on (a
+    # chapter moves its own testimony's site on), or over the site.
+    check_reach(viewer, REPORTS, report) if report is not None else check_reach(viewer, SITES, site)
     missing = _missing(step, given)
     if missing:
         raise LayersError(f"Bước này cần: {'; '.join(NEEDS[m] for m in missing)}.")
@@ -171,14 +177,14 @@ def take_step(
     if "reference" in step.needs:
         changes["identification_ref"] = given.reference.strip()[:500]
     if "duplicate_of" in step.needs:
-        changes["duplicate_of"] = _original(store, connection, given.duplicate_of, record_id, viewer)
+        changes["duplicate_of"] = _original(store, connection, given.duplicate_of, site, viewer)
     if "trip" in step.needs:
         on_trip = (
             [report["id"]] if report is not None else [t["id"] for t in testimonies(store, connection, site["id"])]
         )
         _link_trip(store, connection, given.trip, on_trip, viewer)
     # Written on the record asked; the store writes it on the site and its other testimonies too.
-    return store.update(
+    version = store.update(
         "reports" if report is not None else "sites",
         asked["id"],
         changes,
@@ -188,13 +194,30 @@ def take_step(
         reason=given.note,
         action="status",
     )
+    if report is not None and "remains_count" in changes:  # the remains found are the site's too
+        site = store._current(connection, "sites", site["id"])
+        store.update(
+            "sites",
+            site["id"],
+            {"remains_count": changes["remains_count"]},
+            viewer.username,
+            int(site["version"]),
+            connection=connection,
+            reason=given.note,
+            action="status",
+            follow=False,
+        )
+    return version
 
 
-def _original(store: Store, connection: sa.Connection, original_id: str, record_id: str, viewer: Viewer) -> str:
-    if original_id == record_id:
-        raise LayersError("Một tin báo không trùng với chính nó.")
-    if seen_record(store, connection, "reports", original_id, viewer) is None:
+def _original(store: Store, connection: sa.Connection, original_id: str, site: dict, viewer: Viewer) -> str:
+    """The report a site repeats: one the person sees, of another site (a testimony of the same
+    site is not a duplicate of it: it tells the same grave)."""
+    original = seen_record(store, connection, "reports", original_id, viewer)
+    if original is None:
         raise LayersError(f"Không có tin báo «{original_id[:60]}» để ghi là bản gốc.")
+    if original.get("site_id") == site["id"]:
+        raise LayersError("Tin báo gốc thuộc cùng điểm mộ này; một điểm mộ không trùng với chính nó.")
     return original_id
 
 

@@ -52,6 +52,12 @@ DERIVED = frozenset(
         "area_lon",
         "area_radius_m",
         "area_place",
+        # Set by the app: the site a testimony belongs to (linking moves it), the public page's
+        # receipt, what workflow steps recorded.
+        "site_id",
+        "receipt_code",
+        "duplicate_of",
+        "identification_ref",
     }
 )
 

@@ -5,6 +5,7 @@ consent deciding whose contacts a person sees. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -256,11 +257,36 @@ def test_the_witness_consent_decides_who_sees_the_contact(campaign):
         return {choice: frame.loc[f"consent-{choice}", "witness_phone"] for choice in CONSENT}
 
     partner = phones("doitac")
-    assert partner["partners"] == CONSENT["partners"]
-    assert pd.isna(partner["chapter"]) and pd.isna(partner["nobody"])
+    assert all(pd.isna(phone) for phone in partner.values())  # frames, files, history: never
     team = phones("qt.doi")
     assert team["chapter"] == CONSENT["chapter"] and pd.isna(team["nobody"])
     assert phones("qt.ghi") == CONSENT  # the chapter the witness trusted keeps who told it
+
+    def contact(username: str, choice: str) -> dict | None:
+        return store.contact("reports", f"consent-{choice}", campaign.viewer(username))
+
+    assert contact("doitac", "partners")["witness_phone"] == CONSENT["partners"]
+    assert contact("doitac", "chapter") is None and contact("doitac", "nobody") is None
+    assert contact("qt.doi", "nobody") is None and contact("qt.doi", "chapter")["witness_consent"] == "chapter"
+    assert contact("qt.ghi", "nobody") == {
+        "witness_name": None,
+        "witness_phone": CONSENT["nobody"],
+        "witness_address": None,
+        "witness_relation": None,
+        "witness_consent": "nobody",
+    }
+
+
+def test_a_partners_consent_opens_the_contact_and_nothing_else_of_the_chapters(campaign):
+    store = campaign.store
+    record = {"id": "agreed", "chapter_id": QT, "province_34": "VN-25", "witness_phone": "0912 000 102"}
+    secret = "Hội nghi ngờ người này nhớ nhầm"
+    store.insert("reports", [{**record, "witness_consent": "partners", "private_notes": secret}], author="test")
+    partner = campaign.viewer("doitac")
+    assert "private_notes" not in store.contact("reports", "agreed", partner)
+    seen = store.record("reports", "agreed", partner)
+    assert pd.isna(seen["private_notes"]) and pd.isna(seen["witness_phone"])
+    assert secret not in json.dumps(store.history("agreed", partner), ensure_ascii=False, default=str)
 
 
 def test_a_partner_file_never_carries_a_contact_whatever_the_consent(campaign, any_db_url, tmp_path):
@@ -350,3 +376,168 @@ def test_cut_never_shows_a_consented_contact_to_a_role_that_sees_none():
 
     frame = pd.DataFrame([{"id": "x", "chapter_id": QT, "witness_phone": "0912", "witness_consent": "partners"}])
     assert pd.isna(cut(operator(), REPORTS, frame).loc[0, "witness_phone"])
+
+
+def test_a_site_id_is_changed_only_by_linking_and_never_by_an_edit_or_an_import(campaign):
+    from layers.importers.reports import import_reports
+    from layers.records import edit_report
+
+    store = campaign.store
+    recorder = campaign.viewer("qt.ghi")
+    other = _site_of(store, "told-2")
+    version = int(store.record("reports", "told-1", system())["version"])
+    with pytest.raises(LayersError):
+        edit_report(store, "told-1", {"site_id": other}, version, recorder)
+    with pytest.raises(LayersError):
+        store.update("reports", "told-1", {"site_id": other}, "", version, viewer=recorder)
+    rows = "Họ tên liệt sĩ;Tỉnh;site_id;receipt_code\nLê Văn Ba;Quảng Trị;" + other + ";TB-AAAA-AA\n"
+    result = import_reports(store, "hoi.csv", rows.encode("utf-8"), viewer=recorder)
+    reports = store.frame("reports", system())
+    mine = reports[reports["import_id"] == result.import_id].iloc[0]
+    assert mine["site_id"] != other and pd.isna(mine["receipt_code"])
+    assert store.record("sites", mine["site_id"], system())["testimony_count"] == 1
+
+
+def test_a_site_is_named_from_martyrs_or_place_names_never_from_the_witness_words(campaign):
+    store = campaign.store
+    words = "Sau nhà bà Nguyễn Thị Mười, gọi 0912 345 678"
+    store.insert(
+        "reports",
+        [
+            {
+                "id": "nameless",
+                "chapter_id": QT,
+                "province_34": "VN-25",
+                "place_description": words,
+                "witness_name": "Nguyễn Thị Mười",
+                "witness_phone": "0912 345 678",
+            }
+        ],
+        author="test",
+    )
+    site = store.frame("sites", campaign.viewer("doitac")).set_index("id").loc[_site_of(store, "nameless")]
+    assert "0912" not in site["name"] and "Mười" not in site["name"]
+
+
+def test_demo_and_real_testimonies_are_never_joined(campaign):
+    store = campaign.store
+    store.insert("reports", [{"id": "demo-1", "chapter_id": QT, "province_34": "VN-25", "is_demo": True}], author="t")
+    with pytest.raises(LayersError, match="mẫu"):
+        link(store, ["told-1", "demo-1"], system())
+
+
+def test_joining_a_site_further_on_keeps_its_case_work_and_each_witness_count_of_remains(campaign):
+    store = campaign.store
+    recorder = campaign.viewer("qt.ghi")
+    store.update("reports", "told-1", {"remains_count": 2}, "", 1)
+    take_step(store, "told-2", "verifying", recorder, StepInput())
+    take_step(store, "told-2", "verified", recorder, StepInput(note="đã gặp"))
+    site_id = link(store, ["told-2"], recorder, site_id=_site_of(store, "told-1"))  # into the "new" one
+    assert store.record("sites", site_id, system())["status"] == "verified"
+    assert store.record("reports", "told-1", system())["status"] == "verified"
+    assert store.record("reports", "told-1", system())["remains_count"] == 2  # as its witness told
+    assert pd.isna(store.record("reports", "told-2", system())["remains_count"])
+
+
+def test_a_testimony_is_not_a_duplicate_of_its_own_site(campaign):
+    store = campaign.store
+    recorder = campaign.viewer("qt.ghi")
+    link(store, ["told-1", "told-2"], recorder)
+    with pytest.raises(LayersError, match="cùng điểm mộ"):
+        take_step(store, "told-2", "duplicate", recorder, StepInput(duplicate_of="told-1"))
+
+
+def test_a_restored_testimony_takes_its_sites_status(campaign):
+    store = campaign.store
+    recorder, admin = campaign.viewer("qt.ghi"), campaign.viewer("tw.admin")
+    link(store, ["told-1", "told-2"], recorder)
+    store.delete("reports", "told-1", admin, int(store.record("reports", "told-1", system())["version"]), "thử")
+    take_step(store, "told-2", "verifying", recorder, StepInput())
+    store.restore("reports", "told-1", admin, "nhầm")
+    assert store.record("reports", "told-1", system())["status"] == "verifying"
+
+
+def test_a_chapter_moves_its_own_testimony_on_in_a_site_another_chapter_holds(campaign):
+    from tests.layers.people import NA
+
+    store = campaign.store
+    store.insert(
+        "reports",
+        [
+            {
+                "id": "told-na",
+                "chapter_id": NA,
+                "province_34": "VN-25",
+                "received_on": date(2020, 1, 1),
+                "martyr_names": "Nguyễn Văn Thành",
+            }
+        ],
+        author="test",
+    )
+    link(store, ["told-na", "told-1"], campaign.viewer("tw.admin"))
+    assert store.record("sites", _site_of(store, "told-1"), system())["chapter_id"] == NA
+    take_step(store, "told-1", "verifying", campaign.viewer("qt.ghi"), StepInput())
+    assert store.record("reports", "told-na", system())["status"] == "verifying"
+
+
+def test_a_deleted_report_gets_a_deleted_site_in_migration_0009():
+    from datetime import UTC, datetime
+
+    from layers.sites import site_of_report
+
+    site = site_of_report({"id": "gone", "deleted_at": datetime(2026, 5, 1, tzinfo=UTC), "deleted_by": "qt.tinh"})
+    assert site["deleted_at"] is not None and site["deleted_by"] == "qt.tinh"
+
+
+def test_purging_an_intake_report_takes_its_photos_and_their_gps(campaign, tmp_path, monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from layers.attachments import add_attachment
+
+    monkeypatch.setenv("BANDO_ATTACHMENTS_DIR", str(tmp_path / "files"))
+    store = campaign.store
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(picture, "PNG")
+    with store.engine.begin() as connection:
+        add_attachment(store, connection, "reports", "told-1", picture.getvalue(), "so-do.png", "test", True)
+    assert list((tmp_path / "files").rglob("*"))
+    admin = campaign.viewer("tw.admin")
+    store.delete("reports", "told-1", admin, int(store.record("reports", "told-1", system())["version"]), "thử")
+    store.purge("reports", "told-1", admin, "người kể xin rút lại")
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM attachments").scalar() == 0
+    assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
+
+
+def test_a_team_file_carries_no_contact_of_a_witness_who_said_nobody(campaign, any_db_url, tmp_path):
+    store = campaign.store
+    common = {"chapter_id": QT, "province_34": "VN-25", "geometry": Point(107.0, 16.8)}
+    store.insert(
+        "reports",
+        [
+            {**common, "id": "may-call", "witness_phone": "0912 000 201", "witness_consent": "chapter"},
+            {**common, "id": "do-not-call", "witness_phone": "0912 000 202", "witness_consent": "nobody"},
+        ],
+        author="test",
+    )
+    out = tmp_path / "team.geojson"
+    done = run_module(
+        "layers",
+        "export",
+        "reports",
+        "--format",
+        "geojson",
+        "--audience",
+        "team",
+        "--out",
+        str(out),
+        "--db",
+        any_db_url,
+        "--as",
+        "qt.tinh",
+    )
+    assert done.returncode == 0, done.stderr
+    text = next(tmp_path.glob("team*.geojson")).read_text("utf-8")
+    assert "0912 000 201" in text and "0912 000 202" not in text and "do-not-call" in text

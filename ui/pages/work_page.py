@@ -129,7 +129,7 @@ def _show(item: WorkItem) -> None:
         st.markdown(f"{_urgency(item)} {title}" if item.urgent else title)
         facts = [f"#{short_code(item.record_id)}"]
         if item.receipt_code:
-            facts.insert(0, t("work_receipt_code", code=item.receipt_code))
+            facts.insert(0, t("work_receipt_code", code=plain(item.receipt_code)))
         if item.since is not None:
             facts.append(t("work_since", day=f"{item.since:%d/%m/%Y}"))
         st.caption(" · ".join(facts))
@@ -176,7 +176,7 @@ def _found(record: dict) -> None:
         title = plain(t("work_unnamed") if blank(record.get("martyr_names")) else record["martyr_names"])
         st.markdown(f"**{title}**")
         status = term_label(REPORTS.field("status"), record.get("status"), lang())
-        code = t("work_receipt_code", code=record.get("receipt_code") or "")
+        code = t("work_receipt_code", code=plain(record.get("receipt_code") or ""))
         st.caption(" · ".join((code, f"#{short_code(record['id'])}", status)))
         st.markdown("  \n".join(testimony_lines(record, _chapter_name(record.get("chapter_id")), lang())))
         st.markdown(f"**{t('work_contact_title')}**")

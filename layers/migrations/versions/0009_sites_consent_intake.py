@@ -62,6 +62,57 @@ SITE_INDEXED = (
     "confidence",
 )
 BBOX = ("minx", "miny", "maxx", "maxy")
+SYSTEM = ("id", "created_at", "updated_at", "author", "version", "is_demo", "import_id", "row_hash")
+SITE_COLUMNS = (
+    *SYSTEM,
+    "deleted_at",
+    "deleted_by",
+    *SITE_TEXT,
+    *SITE_INT,
+    *SITE_FLOAT,
+    "positions_conflict",
+    "received_on",
+    "geom",
+    *BBOX,
+)
+# What a site is summarised from, as reports hold it at this revision.
+REPORT_COLUMNS = (
+    "id",
+    "created_at",
+    "is_demo",
+    "import_id",
+    "deleted_at",
+    "deleted_by",
+    "martyr_names",
+    "unit",
+    "year_from",
+    "year_to",
+    "historical_place",
+    "province_34",
+    "province_63",
+    "district_63",
+    "commune_63",
+    "commune_34",
+    "country",
+    "area_lat",
+    "area_lon",
+    "area_radius_m",
+    "area_place",
+    "uncertainty_m",
+    "remains_count",
+    "received_on",
+    "witness_name",
+    "witness_phone",
+    "chapter_id",
+    "assigned_team",
+    "referral",
+    "status",
+    "duplicate_of",
+    "identification_ref",
+    "confidence",
+    "site_id",
+    "geom",
+)
 
 
 def _sites() -> None:
@@ -162,7 +213,7 @@ def upgrade() -> None:
     _case_tables()
     from layers.sites import give_sites
 
-    give_sites(op.get_bind())
+    give_sites(op.get_bind(), REPORT_COLUMNS, SITE_COLUMNS)
 
 
 def downgrade() -> None:
