@@ -10,9 +10,9 @@ import streamlit as st
 
 from layers.access import Reach, Viewer
 from layers.campaign import DECIMALS, FIGURE_LABELS, Figures, figure_label
-from layers.labels import blank, display_value, field_label, number, period_text
-from layers.schema import REPORTS
-from ui.state import plain
+from layers.labels import blank, display_value, field_label, number, period_text, term_label
+from layers.schema import CONSENTS, REPORTS
+from ui.state import lang, plain, store, t, viewer
 
 TABLE_MAX = 1000  # rows sent to a table; counts, maps and exports always cover every row
 
@@ -77,3 +77,23 @@ def testimony_lines(record: Mapping, chapter: str | None, lang: str) -> list[str
     if chapter:
         lines.append(f"**{field_label(REPORTS.field('chapter_id'), lang)}:** {plain(chapter)}")
     return lines
+
+
+def contact_block(record_id: str) -> None:
+    """A testimony's sender, their contact and who they agreed may contact them, for a person
+    who may contact them (the store decides: Store.contact); otherwise a line saying who may."""
+    contact = store().contact(REPORTS.name, record_id, viewer())
+    if contact is None:
+        st.caption(t("work_contact_hidden"))
+        return
+    consent = REPORTS.field(REPORTS.consent)
+    code = contact.get(REPORTS.consent) if not blank(contact.get(REPORTS.consent)) else CONSENTS[0].code
+    st.markdown(f"**{field_label(consent, lang())}:** {plain(term_label(consent, code, lang()))}")
+    if code == "nobody":
+        st.warning(t("work_consent_nobody"), icon=":material/do_not_disturb_on:")
+    told = [
+        f"**{field_label(REPORTS.field(name), lang())}:** {plain(contact[name])}"
+        for name in REPORTS.consented
+        if not blank(contact.get(name))
+    ]
+    st.markdown("  \n".join(told) if told else t("work_contact_none"))

@@ -62,7 +62,7 @@ from ui.state import (
     viewer,
 )
 from ui.view_state import MAP_HEIGHT, MAP_WIDTH, SELECTED_ZOOM, around, current_view, opening_bounds, returned_view
-from ui.widgets import TABLE_MAX
+from ui.widgets import TABLE_MAX, contact_block
 from ui.workflow_view import may_change, step_controls
 
 ID_TAG = re.compile(r"#([0-9a-f]{8})$")  # the short id ends every report tooltip
@@ -194,6 +194,9 @@ def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
         if value is not None and str(value).strip() and not (isinstance(value, float) and pd.isna(value)):
             # st.text shows the characters as they are: witness text is never markup here.
             st.text(f"{label}: {value}" if label else str(value))
+    if layer.consent is not None:  # who may contact the witness, and how, for those who may
+        with st.expander(t("work_contact_title")):
+            contact_block(row["id"])
     _duplicates(row)
     editable = layer == case_form_layer() and viewer().may(Right.EDIT) and may_change(row)
     if editable and st.button(t("detail_edit"), key="edit_report", icon=":material/edit:", width="stretch"):

@@ -9,22 +9,21 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from layers.access import Right, sees_contacts
+from layers.access import Right
 from layers.errors import LayersError
-from layers.labels import blank, field_label, number, short_code, term_label
+from layers.labels import blank, number, short_code, term_label
 from layers.referrals import MAX_REASON, accept_referral, return_referral
-from layers.schema import CONSENTS, REPORTS
+from layers.schema import REPORTS
 from layers.work import URGENCY, Kind, WorkItem, find_by_receipt, kinds_for_role, work_items
 from ui.history_view import history_lines
 from ui.state import DataKey, data_version, lang, layer_frame, plain, store, t, viewer
-from ui.widgets import testimony_lines
+from ui.widgets import contact_block, testimony_lines
 
 SHOWN = 10  # items shown per kind, the most pressing; the counts cover every item
 FORM_PAGE = "ui/pages/report_form.py"  # a report opened for editing (?id=…)
 # The kinds whose report the person may change; a referral's report stays the sending chapter's.
 EDITED = ("intake", "verify", "returned", "plan", "duplicate")
 INTAKE = "intake"  # the public page's accounts: their own section, first
-CONTACT_FIELDS = ("witness_name", "witness_phone", "witness_address", "witness_relation")
 RECEIPT_KEY = "work_receipt"  # the receipt code typed in the search box
 DONE_KEY = "work_done"  # what the last answer did, said once after the rerun it causes
 URGENCY_LABELS = {term.code: term for term in URGENCY}
@@ -89,25 +88,6 @@ def _history(item: WorkItem) -> None:
             st.text(line)
 
 
-def _contact(record: dict) -> None:
-    """The sender's contact and who they agreed may contact them, only as far as the store gave
-    them to this person (it empties the private fields of a record whose contacts they may not see)."""
-    if not sees_contacts(viewer(), REPORTS, record):
-        st.caption(t("work_contact_hidden"))
-        return
-    consent = REPORTS.field("witness_consent")
-    code = record.get("witness_consent") if not blank(record.get("witness_consent")) else CONSENTS[0].code
-    st.markdown(f"**{field_label(consent, lang())}:** {plain(term_label(consent, code, lang()))}")
-    if code == "nobody":
-        st.warning(t("work_consent_nobody"), icon=":material/do_not_disturb_on:")
-    told = [
-        f"**{field_label(REPORTS.field(name), lang())}:** {plain(record[name])}"
-        for name in CONTACT_FIELDS
-        if not blank(record.get(name))
-    ]
-    st.markdown("  \n".join(told) if told else t("work_contact_none"))
-
-
 def _sender(item: WorkItem) -> None:
     """An account of the public page: the sender, their contact and consent, read when opened."""
     with st.expander(t("work_contact_title")):
@@ -115,7 +95,7 @@ def _sender(item: WorkItem) -> None:
         if record is None:  # gone since the list was made
             st.caption(t("work_kind_empty"))
             return
-        _contact(record)
+        contact_block(record["id"])
 
 
 def _open_link(record_id: str) -> None:
@@ -180,7 +160,7 @@ def _found(record: dict) -> None:
         st.caption(" · ".join((code, f"#{short_code(record['id'])}", status)))
         st.markdown("  \n".join(testimony_lines(record, _chapter_name(record.get("chapter_id")), lang())))
         st.markdown(f"**{t('work_contact_title')}**")
-        _contact(record)
+        contact_block(record["id"])
         _open_link(record["id"])
 
 
