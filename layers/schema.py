@@ -252,6 +252,32 @@ _PROVINCE_FIELDS = (
     Field("province_34", "text", "Tỉnh (hiện nay)", "Province (today)", indexed=True, short_name="prov_34"),
     Field("province_63", "text", "Tỉnh cũ (2008–2025)", "Province (2008–2025)", indexed=True, short_name="prov_63"),
 )
+# The district and commune of 2008–2025 and the commune of today (codes of data/admin/): of
+# the point (nearest commune centre, approximate: there are no commune polygons), or of
+# the place name an approximate area was read from.
+_BELOW_PROVINCE_FIELDS = (
+    Field("district_63", "text", "Huyện (2008–2025)", "District (2008–2025)", indexed=True, short_name="dist_63"),
+    Field("commune_63", "text", "Xã (2008–2025)", "Commune (2008–2025)", indexed=True, short_name="comm_63"),
+    Field("commune_34", "text", "Xã (hiện nay)", "Commune (today)", indexed=True, short_name="comm_34"),
+)
+# Whose a testimony or a site is and where its case work stands: the chapter that received it, the
+# search team (its account's user name) sent to it, which sees the contacts, the referral's answer,
+# the status, and what workflow steps set (layers.workflow): the report it repeats, and how the
+# remains were identified (a DNA result or a record).
+_CASE_FIELDS = (
+    Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
+    Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True, short_name="team_sent"),
+    Field("referral", "text", "Chuyển đến tỉnh", "Referral", indexed=True, vocabulary=REFERRALS),
+    Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
+    Field("duplicate_of", "text", "Trùng với tin báo", "Duplicate of", indexed=True, short_name="dup_of"),
+    Field(
+        "identification_ref",
+        "text",
+        "Căn cứ xác định danh tính",
+        "Identification reference",
+        short_name="ident_ref",
+    ),
+)
 _SOURCE_FIELDS = (
     Field("source", "text", "Nguồn", "Source"),
     Field("coord_status", "text", "Độ tin cậy tọa độ", "Coordinate status", short_name="crd_status"),
@@ -284,12 +310,7 @@ REPORTS = Layer(
         Field(
             "abroad_province", "text", "Tỉnh ở Lào, Campuchia", "Province in Laos or Cambodia", short_name="abroad_prv"
         ),
-        # The district and commune of 2008–2025 and the commune of today (codes of data/admin/): of
-        # the point (nearest commune centre, approximate: there are no commune polygons), or of
-        # the place name an approximate area was read from.
-        Field("district_63", "text", "Huyện (2008–2025)", "District (2008–2025)", indexed=True, short_name="dist_63"),
-        Field("commune_63", "text", "Xã (2008–2025)", "Commune (2008–2025)", indexed=True, short_name="comm_63"),
-        Field("commune_34", "text", "Xã (hiện nay)", "Commune (today)", indexed=True, short_name="comm_34"),
+        *_BELOW_PROVINCE_FIELDS,
         Field(
             "position_source",
             "text",
@@ -354,21 +375,7 @@ REPORTS = Layer(
         # The code a person who sent the account on the public page quotes by phone (TB-7K3Q-9M):
         # the chapter's to know, as the caller's phone is (whoever holds it passes for the sender).
         Field("receipt_code", "text", "Mã tiếp nhận", "Receipt code", indexed=True, private=True, short_name="receipt"),
-        Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
-        # The search team (its account's user name) sent to this report: it sees the contacts.
-        Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True, short_name="team_sent"),
-        Field("referral", "text", "Chuyển đến tỉnh", "Referral", indexed=True, vocabulary=REFERRALS),
-        Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
-        # Set by workflow steps (layers.workflow): the report this one repeats, and how the
-        # remains were identified (a DNA result or a record).
-        Field("duplicate_of", "text", "Trùng với tin báo", "Duplicate of", indexed=True, short_name="dup_of"),
-        Field(
-            "identification_ref",
-            "text",
-            "Căn cứ xác định danh tính",
-            "Identification reference",
-            short_name="ident_ref",
-        ),
+        *_CASE_FIELDS,
         Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
         Field("private_notes", "text", "Ghi chú riêng", "Private notes", private=True, short_name="priv_notes"),
@@ -434,9 +441,7 @@ SITES = Layer(
         Field("year_from", "int", "Từ năm", "From year", indexed=True),
         Field("year_to", "int", "Đến năm", "To year", indexed=True),
         *_PROVINCE_FIELDS,
-        Field("district_63", "text", "Huyện (2008–2025)", "District (2008–2025)", indexed=True, short_name="dist_63"),
-        Field("commune_63", "text", "Xã (2008–2025)", "Commune (2008–2025)", indexed=True, short_name="comm_63"),
-        Field("commune_34", "text", "Xã (hiện nay)", "Commune (today)", indexed=True, short_name="comm_34"),
+        *_BELOW_PROVINCE_FIELDS,
         Field("country", "text", "Quốc gia", "Country", indexed=True, vocabulary=COUNTRIES),
         Field(
             "position_source",
@@ -476,18 +481,7 @@ SITES = Layer(
             short_name="witness_n",
         ),
         Field("received_on", "date", "Ngày tiếp nhận", "Received on", indexed=True, short_name="received"),
-        Field("chapter_id", "text", "Hội tiếp nhận", "Chapter", indexed=True),
-        Field("assigned_team", "text", "Đội được giao", "Assigned team", indexed=True, short_name="team_sent"),
-        Field("referral", "text", "Chuyển đến tỉnh", "Referral", indexed=True, vocabulary=REFERRALS),
-        Field("status", "text", "Trạng thái", "Status", indexed=True, vocabulary=STATUSES),
-        Field("duplicate_of", "text", "Trùng với tin báo", "Duplicate of", indexed=True, short_name="dup_of"),
-        Field(
-            "identification_ref",
-            "text",
-            "Căn cứ xác định danh tính",
-            "Identification reference",
-            short_name="ident_ref",
-        ),
+        *_CASE_FIELDS,
         Field("remains_count", "int", "Số hài cốt", "Number of remains", short_name="remains_n"),
         Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
