@@ -102,7 +102,7 @@ def test_purge_is_for_administrators_only_and_blanks_private_values_in_the_histo
     store.purge("reports", "r-na", admin, "nhân chứng xin rút lời kể")
     with store.engine.connect() as connection:
         rows = connection.execute(
-            sa.select(HISTORY.c.action, HISTORY.c.changes).where(HISTORY.c.record_id == "r-na")
+            sa.select(HISTORY.c.action, HISTORY.c.changes).where(HISTORY.c.record_id == "r-na").order_by(HISTORY.c.id)
         ).all()
     assert [r.action for r in rows] == ["insert", "delete", "purge"]
     assert "0912 000 003" not in json.dumps([r.changes for r in rows], ensure_ascii=False)

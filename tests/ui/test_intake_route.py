@@ -9,6 +9,7 @@ need httpx, a package the app does not otherwise use.)"""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import html
 import io
 import json
@@ -114,7 +115,9 @@ class Browser:
             await self.app(scope, receive, send)
             return out
 
-        messages = asyncio.run(run())
+        # A loop of its own in a thread: the browser tests' Playwright keeps one running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            messages = pool.submit(asyncio.run, run()).result()
         start = next(m for m in messages if m["type"] == "http.response.start")
         headers_out = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start["headers"]]
         for name, value in headers_out:
