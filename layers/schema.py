@@ -260,6 +260,28 @@ _BELOW_PROVINCE_FIELDS = (
     Field("commune_63", "text", "Xã (2008–2025)", "Commune (2008–2025)", indexed=True, short_name="comm_63"),
     Field("commune_34", "text", "Xã (hiện nay)", "Commune (today)", indexed=True, short_name="comm_34"),
 )
+# Where a record's position comes from (POSITION_SOURCES), and the approximate area read from a
+# place name: a centre and radius, never a measured point (no geometry).
+_POSITION_SOURCE = Field(
+    "position_source",
+    "text",
+    "Nguồn vị trí",
+    "Position from",
+    indexed=True,
+    vocabulary=POSITION_SOURCES,
+    short_name="pos_source",
+)
+_AREA_FIELDS = (
+    Field("area_lat", "float", "Vĩ độ tâm vùng ước lượng", "Estimated area: latitude"),
+    Field("area_lon", "float", "Kinh độ tâm vùng ước lượng", "Estimated area: longitude"),
+    Field(
+        "area_radius_m",
+        "float",
+        "Bán kính vùng ước lượng (m)",
+        "Estimated area: radius (m)",
+        short_name="area_rad_m",
+    ),
+)
 # Whose a testimony or a site is and where its case work stands: the chapter that received it, the
 # search team (its account's user name) sent to it, which sees the contacts, the referral's answer,
 # the status, and what workflow steps set (layers.workflow): the report it repeats, and how the
@@ -311,25 +333,9 @@ REPORTS = Layer(
             "abroad_province", "text", "Tỉnh ở Lào, Campuchia", "Province in Laos or Cambodia", short_name="abroad_prv"
         ),
         *_BELOW_PROVINCE_FIELDS,
-        Field(
-            "position_source",
-            "text",
-            "Nguồn vị trí",
-            "Position from",
-            indexed=True,
-            vocabulary=POSITION_SOURCES,
-            short_name="pos_source",
-        ),
+        _POSITION_SOURCE,
         # An approximate area read from the place name, never a measured point (no geometry).
-        Field("area_lat", "float", "Vĩ độ tâm vùng ước lượng", "Estimated area: latitude"),
-        Field("area_lon", "float", "Kinh độ tâm vùng ước lượng", "Estimated area: longitude"),
-        Field(
-            "area_radius_m",
-            "float",
-            "Bán kính vùng ước lượng (m)",
-            "Estimated area: radius (m)",
-            short_name="area_rad_m",
-        ),
+        *_AREA_FIELDS,
         Field("area_place", "text", "Địa danh của vùng ước lượng", "Estimated area: place read"),
         Field("coord_text", "text", "Tọa độ gốc", "Coordinates as written"),
         Field("coord_system", "text", "Hệ tọa độ", "Coordinate system", short_name="crd_system"),
@@ -443,25 +449,9 @@ SITES = Layer(
         *_PROVINCE_FIELDS,
         *_BELOW_PROVINCE_FIELDS,
         Field("country", "text", "Quốc gia", "Country", indexed=True, vocabulary=COUNTRIES),
-        Field(
-            "position_source",
-            "text",
-            "Nguồn vị trí",
-            "Position from",
-            indexed=True,
-            vocabulary=POSITION_SOURCES,
-            short_name="pos_source",
-        ),
+        _POSITION_SOURCE,
         Field("uncertainty_m", "float", "Sai số (m)", "Uncertainty (m)", short_name="uncert_m"),
-        Field("area_lat", "float", "Vĩ độ tâm vùng ước lượng", "Estimated area: latitude"),
-        Field("area_lon", "float", "Kinh độ tâm vùng ước lượng", "Estimated area: longitude"),
-        Field(
-            "area_radius_m",
-            "float",
-            "Bán kính vùng ước lượng (m)",
-            "Estimated area: radius (m)",
-            short_name="area_rad_m",
-        ),
+        *_AREA_FIELDS,
         # How far apart its testimonies place it, and whether more than their uncertainties allow.
         Field("spread_m", "float", "Khoảng cách xa nhất giữa các lời kể (m)", "Farthest apart testimonies (m)"),
         Field(
