@@ -297,7 +297,13 @@ def sees_contacts(viewer: Viewer, layer: Layer, record: dict) -> bool:
 
 # -- writing ----------------------------------------------------------------------------------
 
-_WRITE_RIGHT = {"reports": Right.EDIT, "sites": Right.EDIT, "trips": Right.TRIPS}
+_WRITE_RIGHT = {
+    "reports": Right.EDIT,
+    "sites": Right.EDIT,
+    "trips": Right.TRIPS,
+    "recognition_cases": Right.EDIT,
+    "recognition_witnesses": Right.EDIT,
+}
 
 
 def write_right(layer: Layer) -> Right:

@@ -31,7 +31,7 @@ from layers.access import Viewer
 from layers.campaign import VIETNAM
 from layers.config import attachments_dir
 from layers.errors import LayersError
-from layers.schema import get_layer
+from layers.schema import STORED_LAYERS, get_layer
 from layers.store import Store
 from layers.tables import METADATA
 
@@ -259,6 +259,19 @@ def attachments_of(store: Store, layer: str, record_id: str, viewer: Viewer) -> 
         ).all()
     private_ok = raw is not None and access.sees_contacts(viewer, get_layer(layer), dict(raw._mapping))
     return [dict(row._mapping) for row in rows if private_ok or not row.private]
+
+
+def attachment_for(store: Store, attachment_id: str, viewer: Viewer) -> dict | None:
+    """One attachment's row if this person may see it (the same rule as `attachments_of`: the
+    record, and for a private one its witness's contacts), else None: what a page serving the
+    file asks before it hands out a single byte."""
+    with store.engine.connect() as connection:
+        row = connection.execute(
+            sa.select(TABLE.c.layer, TABLE.c.record_id).where(TABLE.c.id == attachment_id, TABLE.c.deleted_at.is_(None))
+        ).first()
+    if row is None or row.layer not in {layer.name for layer in STORED_LAYERS}:
+        return None
+    return next((a for a in attachments_of(store, row.layer, row.record_id, viewer) if a["id"] == attachment_id), None)
 
 
 def stored_bytes(connection: sa.Connection, author: str, since: datetime) -> int:

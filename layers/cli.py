@@ -6,7 +6,6 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,9 +13,13 @@ from sqlalchemy.engine import make_url
 
 from geo.datums import DATUMS
 from geo.output import write_json
+from layers import cli_files, cli_paperwork, cli_recognition
 from layers.access import ROLES, Right, Viewer, check_export, check_report_body, operator
 from layers.campaign import PERIODS, Period, custom_period, vietnam_today
 from layers.chapters import add_chapter, chapter_list, find_chapter
+from layers.cli_options import database as _database
+from layers.cli_options import day as _day
+from layers.cli_options import write_file as _write_file
 from layers.config import database_url
 from layers.corroboration import suggestions
 from layers.errors import LayersError
@@ -56,6 +59,8 @@ from layers.users import (
 from layers.work import work_items
 from layers.workflow import StepInput, take_step
 
+# Commands kept in modules of their own: each has add_parsers(sub) and COMMANDS {name: run}.
+EXTENSIONS = (cli_files, cli_paperwork, cli_recognition)
 _ARGPARSE_WORDS = (  # argparse's own English messages, said in Vietnamese
     (re.compile(r"^argument ([^:]+): invalid choice: '([^']*)' \(choose from (.*)\)$"), r"\1: không có «\2»; chọn: \3"),
     (re.compile(r"^argument ([^:]+): invalid \S+ value: '([^']*)'$"), r"\1: giá trị «\2» không hợp lệ"),
@@ -90,24 +95,6 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("phải là số nguyên dương")
     return value
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» không phải ngày dạng YYYY-MM-DD") from None
-
-
-def _database(cmd: argparse.ArgumentParser) -> None:
-    """The options every command on the data takes: which database, and as whom."""
-    cmd.add_argument("--db", help="URL cơ sở dữ liệu (mặc định: BANDO_DB_URL, hoặc SQLite trong data/local/)")
-    cmd.add_argument(
-        "--as",
-        dest="as_user",
-        metavar="USERNAME",
-        help="làm với quyền của tài khoản này (mặc định: người vận hành máy chủ)",
-    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -233,6 +220,8 @@ def _parser() -> argparse.ArgumentParser:
     move.add_argument("target", metavar="URL")
     move.add_argument("--db", help="cơ sở dữ liệu nguồn (mặc định: BANDO_DB_URL, hoặc SQLite trong data/local/)")
     sub.add_parser("schema-doc", help="in tài liệu trường GeoJSON cho đối tác (Markdown)")
+    for module in EXTENSIONS:
+        module.add_parsers(sub)
     return parser
 
 
@@ -291,25 +280,6 @@ def _period(args: argparse.Namespace) -> Period:
     if args.start > args.end:
         raise LayersError("--from phải không sau --to.")
     return custom_period(args.start, args.end)
-
-
-def _write_file(out: str, default_name: str, data: bytes) -> Path:
-    """Write to a file, or into a folder under the default name; one-line error if it cannot."""
-    target = Path(out)
-    if out.endswith(("/", "\\")) and not target.is_dir():
-        raise LayersError(f"Không có thư mục «{out}».")
-    if target.is_dir():
-        target = target / default_name
-    elif default_name.endswith(".zip") and not target.name.endswith(".zip"):
-        raise LayersError(
-            f"Kết quả là nhiều tệp nén trong một tệp zip ({default_name}); hãy cho --out một thư mục "
-            "hoặc một tên tệp kết thúc bằng .zip."
-        )
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise LayersError(f"Không ghi được tệp «{target}» ({exc.strerror}).") from None
-    return target
 
 
 def _report(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
@@ -641,6 +611,8 @@ def run(argv: Sequence[str]) -> dict | str | list:
         "work": lambda a, s, v: [item.as_dict() for item in work_items(s, v)],
         "sites": _sites,
     }
+    for module in EXTENSIONS:
+        commands.update(module.COMMANDS)
     if args.command in commands:
         return commands[args.command](args, store, viewer)
     viewer.require(Right.REFERENCE, "tạo lại cơ sở dữ liệu hay dữ liệu mẫu")

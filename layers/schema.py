@@ -108,6 +108,10 @@ class Layer:
     # group layer's name and the field naming a record's group. The store gives each new record a
     # group of its own and keeps the group's summary (layers.sites) with it.
     grouped_in: tuple[str, str] | None = None
+    # A layer whose records are parts of a record of another (the witnesses of a recognition
+    # case): the parent layer's name and the field naming the parent. A part takes its parent's
+    # chapter (the owner column) when it is added, and is shown, listed and added with it.
+    part_of: tuple[str, str] | None = None
     # The column holding the witness's choice of who may contact them (CONSENTS), which
     # layers.access reads with the role to decide whose contacts a person sees.
     consent: str | None = None
@@ -137,6 +141,8 @@ class Layer:
                 raise ValueError(f"layer {self.name}: {role} names unknown field {name!r}")
         if self.style is not None and not self.field(self.style).vocabulary:
             raise ValueError(f"layer {self.name}: style field {self.style!r} has no vocabulary")
+        if self.part_of is not None and self.part_of[1] not in names:
+            raise ValueError(f"layer {self.name}: part_of names unknown field {self.part_of[1]!r}")
         if self.exportable and not self.file_stem:
             raise ValueError(f"layer {self.name}: an exportable layer needs a file_stem")
         self._check_shapefile_names()
@@ -246,6 +252,16 @@ TRIP_OUTCOMES = (
     Term("nothing_found", "Chưa tìm thấy", "Nothing found"),
     Term("remains_found", "Tìm thấy hài cốt", "Remains found"),
     Term("cancelled", "Hủy", "Cancelled"),
+)
+# Where a case for recognising a comrade as a martyr stands (hỗ trợ hồ sơ công nhận liệt sĩ):
+# its papers gathered, sent to the commune's People's Committee, sent on to the province, and
+# the answer. The steps between them are declared in layers.recognition.
+RECOGNITION_STATUSES = (
+    Term("gathering", "Đang thu thập hồ sơ", "Gathering papers", "#1f77b4"),
+    Term("sent_commune", "Đã gửi cấp xã", "Sent to the commune", "#ff7f0e"),
+    Term("sent_province", "Đã gửi cấp tỉnh", "Sent to the province", "#9467bd"),
+    Term("recognised", "Đã được công nhận liệt sĩ", "Recognised as a martyr", "#2ca02c"),
+    Term("returned", "Bị trả lại hồ sơ", "Returned", "#7f7f7f"),
 )
 
 _PROVINCE_FIELDS = (
@@ -475,6 +491,11 @@ SITES = Layer(
         Field("remains_count", "int", "Số hài cốt", "Number of remains", short_name="remains_n"),
         Field("confidence", "text", "Độ tin cậy", "Confidence", indexed=True, vocabulary=CONFIDENCE),
         Field("notes", "text", "Ghi chú", "Notes", free_text=True),
+        # The last hand-over of what is known about the site to the authorities who search
+        # (biên bản bàn giao thông tin, layers.handover): to whom, on which day, by whom.
+        Field("handed_over_to", "text", "Đơn vị nhận bàn giao", "Handed over to", short_name="handed_to"),
+        Field("handed_over_on", "date", "Ngày bàn giao", "Handed over on", indexed=True, short_name="handed_on"),
+        Field("handed_over_by", "text", "Người bàn giao", "Handed over by", short_name="handed_by"),
     ),
     color="#6a3d9a",
     symbol=Symbol("circle"),
@@ -593,6 +614,118 @@ CHAPTERS = Layer(
     owner="id",
 )
 
+# A person who died in service and is not yet recognised as a martyr, whose papers a chapter
+# helps gather (hỗ trợ hồ sơ công nhận liệt sĩ). No geometry: a case is about a person, linked to
+# the testimonies and sites about them. The relative who asked is private, as a witness is.
+RECOGNITION_CASES = Layer(
+    "recognition_cases",
+    "Hồ sơ đề nghị công nhận liệt sĩ",
+    "Recognition cases",
+    None,
+    (
+        Field("person_name", "text", "Họ tên người hy sinh", "Name of the fallen", short_name="person"),
+        Field("birth_year", "int", "Năm sinh", "Birth year"),
+        Field("hometown", "text", "Quê quán", "Hometown"),
+        Field("unit", "text", "Đơn vị", "Unit", indexed=True),
+        Field("death_date", "text", "Ngày hy sinh (như được kể)", "Date of death (as told)", short_name="death_on"),
+        Field("death_year", "int", "Năm hy sinh", "Year of death", indexed=True, short_name="death_yr"),
+        Field("death_place", "text", "Nơi hy sinh", "Place of death", free_text=True, short_name="death_plc"),
+        Field("circumstances", "text", "Hoàn cảnh hy sinh", "Circumstances", free_text=True, short_name="circumst"),
+        Field("province_34", "text", "Tỉnh nộp hồ sơ", "Province of the file", indexed=True, short_name="prov_34"),
+        Field("chapter_id", "text", "Hội hỗ trợ", "Chapter", indexed=True),
+        Field("status", "text", "Bước hồ sơ", "Step", indexed=True, vocabulary=RECOGNITION_STATUSES),
+        Field("step_on", "date", "Ngày của bước", "Day of the step", indexed=True),
+        Field("applicant_name", "text", "Thân nhân đề nghị", "Relative asking", private=True, short_name="appl_name"),
+        Field(
+            "applicant_phone",
+            "text",
+            "Điện thoại thân nhân",
+            "Relative's phone",
+            private=True,
+            short_name="appl_phone",
+        ),
+        Field(
+            "applicant_relation",
+            "text",
+            "Quan hệ với người hy sinh",
+            "Relation to the fallen",
+            private=True,
+            short_name="appl_rel",
+        ),
+        Field("report_ids", "json", "Tin báo liên quan", "Linked reports", short_name="report_ids"),
+        Field("site_ids", "json", "Điểm mộ liên quan", "Linked sites", short_name="site_ids"),
+        Field("notes", "text", "Ghi chú", "Notes", free_text=True),
+        Field("private_notes", "text", "Ghi chú riêng", "Private notes", private=True, short_name="priv_notes"),
+    ),
+    color="#8c6d31",
+    title="person_name",
+    style="status",
+    file_stem="ho-so-cong-nhan",
+    owner="chapter_id",
+    place="province_34",
+    form=(
+        FormGroup(
+            "person",
+            "Người hy sinh",
+            "The fallen",
+            ("person_name", "birth_year", "hometown", "unit"),
+        ),
+        FormGroup(
+            "death",
+            "Hy sinh",
+            "The death",
+            ("death_date", "death_year", "death_place", "circumstances"),
+        ),
+        FormGroup(
+            "applicant",
+            "Thân nhân đề nghị",
+            "The relative asking",
+            ("applicant_name", "applicant_phone", "applicant_relation"),
+        ),
+        FormGroup("file", "Hồ sơ", "The file", ("province_34", "notes", "private_notes")),
+    ),
+)
+
+# An old comrade who can confirm how a recognition case's person died: their statement (bản
+# tường trình / xác nhận) and how to reach them, which stay with the chapter as a witness's do.
+RECOGNITION_WITNESSES = Layer(
+    "recognition_witnesses",
+    "Nhân chứng xác nhận",
+    "Confirming witnesses",
+    None,
+    (
+        Field("case_id", "text", "Hồ sơ", "Case", indexed=True),
+        Field("chapter_id", "text", "Hội hỗ trợ", "Chapter", indexed=True),
+        Field("name", "text", "Họ tên nhân chứng", "Witness name", private=True),
+        Field("birth_year", "int", "Năm sinh", "Birth year", private=True),
+        Field("phone", "text", "Điện thoại", "Phone", private=True),
+        Field("address", "text", "Địa chỉ", "Address", private=True),
+        Field("relation", "text", "Quan hệ với người hy sinh", "Relation to the fallen", private=True),
+        Field(
+            "served_with",
+            "text",
+            "Cùng đơn vị, thời gian",
+            "Served together (unit, when)",
+            free_text=True,
+            short_name="served",
+        ),
+        Field("statement", "text", "Lời xác nhận", "Statement", free_text=True),
+        Field("signed_on", "date", "Ngày ký", "Signed on"),
+    ),
+    title="name",
+    owner="chapter_id",
+    part_of=("recognition_cases", "case_id"),
+    form=(
+        FormGroup(
+            "witness",
+            "Nhân chứng",
+            "The witness",
+            ("name", "birth_year", "phone", "address", "relation"),
+        ),
+        FormGroup("statement", "Lời xác nhận", "The statement", ("served_with", "statement", "signed_on")),
+    ),
+)
+
 
 def _boundary(name: str, label_vi: str, label_en: str, code_field: str, color: str) -> Layer:
     """A read-only boundary layer drawn from data/boundaries/."""
@@ -608,7 +741,19 @@ NEIGHBOURS = _boundary("neighbours", "Lào, Campuchia", "Laos, Cambodia", "iso2"
 
 LAYERS: dict[str, Layer] = {
     layer.name: layer
-    for layer in (REPORTS, SITES, BATTLEFIELDS, CEMETERIES, TRIPS, CHAPTERS, PROVINCES_34, PROVINCES_63, NEIGHBOURS)
+    for layer in (
+        REPORTS,
+        SITES,
+        BATTLEFIELDS,
+        CEMETERIES,
+        TRIPS,
+        CHAPTERS,
+        RECOGNITION_CASES,
+        RECOGNITION_WITNESSES,
+        PROVINCES_34,
+        PROVINCES_63,
+        NEIGHBOURS,
+    )
 }
 STORED_LAYERS = tuple(layer for layer in LAYERS.values() if layer.stored)
 

@@ -183,9 +183,13 @@ def _case_tables(metadata: sa.MetaData) -> None:
         sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("gps_lat", sa.Float, nullable=True),
         sa.Column("gps_lon", sa.Float, nullable=True),
+        sa.Column("gps_accuracy_m", sa.Float, nullable=True),  # EXIF's horizontal error, when the phone gave one
         sa.Column("private", sa.Boolean, nullable=False),
         sa.Column("is_demo", sa.Boolean, nullable=False),
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        # Marked by the chapter as one that may go to partner units (never its EXIF).
+        sa.Column("shareable", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Index("ix_attachments_author_created_at", "author", "created_at"),
     )
 
 
