@@ -38,6 +38,8 @@ ACTIONS = (
     "unlink",
     "pair",
     "attach",
+    "detach",
+    "handover",
 )
 HIDDEN = "•••"  # a private value someone may not see
 

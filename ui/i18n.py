@@ -801,6 +801,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hist_link": ("Nối vào điểm mộ", "Put in a site"),
     "hist_unlink": ("Tách khỏi điểm mộ", "Taken out of a site"),
     "hist_pair": ("Đánh giá cặp lời kể", "Pair reviewed"),
+    "hist_attach": ("Đính kèm tệp", "File attached"),
+    "hist_detach": ("Gỡ tệp đính kèm", "Attachment removed"),
+    "hist_handover": ("Bàn giao thông tin", "Information handed over"),
     "work_receipt_title": ("Tìm theo mã tiếp nhận", "Find by receipt code"),
     "work_receipt_label": ("Mã tiếp nhận người gửi đọc cho bạn", "The receipt code the sender quotes"),
     "work_receipt_find": ("Tìm", "Find"),
@@ -823,6 +826,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Người gửi đề nghị không ai liên hệ lại: không gọi điện, không tìm đến nhà.",
         "The sender asked not to be contacted: do not call or visit them.",
     ),
+    # -- attachments: the list, players, upload and photo position (ui/attachments_view.py)
+    # -- recognition cases and the pages built from a layer's declaration
+    # -- the site dossier and the hand-over record
 }
 
 
