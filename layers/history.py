@@ -40,6 +40,8 @@ ACTIONS = (
     "attach",
     "detach",
     "handover",
+    "dossier",  # a site's dossier was printed (with or without the witnesses' contacts)
+    "statement",  # a witness statement was prepared for a witness to read and sign
 )
 HIDDEN = "•••"  # a private value someone may not see
 

@@ -804,6 +804,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hist_attach": ("Đính kèm tệp", "File attached"),
     "hist_detach": ("Gỡ tệp đính kèm", "Attachment removed"),
     "hist_handover": ("Bàn giao thông tin", "Information handed over"),
+    "hist_dossier": ("In hồ sơ điểm mộ", "Site dossier printed"),
+    "hist_statement": ("Soạn bản xác nhận của nhân chứng", "Witness statement prepared"),
     "work_receipt_title": ("Tìm theo mã tiếp nhận", "Find by receipt code"),
     "work_receipt_label": ("Mã tiếp nhận người gửi đọc cho bạn", "The receipt code the sender quotes"),
     "work_receipt_find": ("Tìm", "Find"),
