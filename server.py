@@ -1,6 +1,8 @@
 """The app's server: Streamlit (streamlit_app.py) behind the sign-in routes and the check that
 sends a visitor without a session to the sign-in page, beside the public intake page
-(/gui-thong-tin, ui/intake.py), which needs no sign-in. `streamlit run server.py` serves it."""
+(/gui-thong-tin, ui/intake.py), which needs no sign-in, and the attached files (/tep/…,
+ui/files.py), each served only to a signed-in person who may see it. `streamlit run server.py`
+serves it."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from layers.seed import ensure_ready
 from layers.store import Store
 from ui.auth import SignInRequired
 from ui.auth import routes as sign_in_routes
+from ui.files import routes as file_routes
 from ui.intake import routes as intake_routes
 
 _opened: list[Store] = []
@@ -31,6 +34,6 @@ def store_of() -> Store:
 
 app = App(
     "streamlit_app.py",
-    routes=[*sign_in_routes(store_of), *intake_routes(store_of)],
+    routes=[*sign_in_routes(store_of), *intake_routes(store_of), *file_routes(store_of)],
     middleware=[Middleware(SignInRequired, store_of=store_of)],
 )

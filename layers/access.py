@@ -79,6 +79,9 @@ class Role(Bilingual):
     rights: frozenset[Right]
     below: bool = False  # also the chapters under one's own (a provincial chapter's communes)
     grants: tuple[str, ...] = ()  # the roles this one may give to accounts of its chapters
+    # Sees only the attached files a chapter marked shareable (partner units): pages, routes and
+    # files alike (sees_file).
+    shared_files_only: bool = False
 
 
 _ALL_RIGHTS = frozenset(Right)
@@ -139,6 +142,7 @@ ROLES: dict[str, Role] = {
             Reach.ALL,
             Contacts.CONSENTED,
             frozenset({Right.VIEW, Right.EXPORT_PARTNER}),
+            shared_files_only=True,
         ),
     )
 }
@@ -249,6 +253,11 @@ def contacts_mask(viewer: Viewer, layer: Layer, frame: pd.DataFrame) -> np.ndarr
     if contacts is Contacts.ASSIGNED and layer.assignee is not None:
         sent = (frame[layer.assignee] == viewer.username).fillna(False)
         return (sent & consent.ne("nobody")).to_numpy(dtype=bool)
+    if contacts is Contacts.ASSIGNED and layer.identifying:
+        # People's contacts (a recognition case's relatives and witnesses) on records nobody sends
+        # a team to: a team sees only those of the records it is sent to, so none of these. Its
+        # chapter's other private fields (its trips' waypoints, the chapter's phone) it sees.
+        return np.zeros(size, dtype=bool)
     return frame[layer.owner].isin(viewer.chapters).to_numpy(dtype=bool)
 
 
@@ -288,6 +297,15 @@ def consented(viewer: Viewer, layer: Layer, record: dict) -> bool:
     if viewer.role.contacts is not Contacts.CONSENTED or not record or layer.consent is None:
         return False
     return _consents(layer, pd.DataFrame([record])).iloc[0] == "partners"
+
+
+def sees_file(viewer: Viewer, private: bool, shareable: bool, contacts_seen: bool) -> bool:
+    """Whether a person sees a file attached to a record they see: a private one (a witness's
+    photo) only with the record's witness contacts; a role that receives shared files only
+    (partners) only those a chapter marked shareable."""
+    if viewer.role.shared_files_only and not shareable:
+        return False
+    return contacts_seen or not private
 
 
 def sees_contacts(viewer: Viewer, layer: Layer, record: dict) -> bool:

@@ -58,7 +58,7 @@ AUTHOR = "gui-thong-tin"  # the history's author of every account sent on the pu
 CHANNEL = "form"
 UNKNOWN_PROVINCE = "khong-ro"  # "I do not know the province": the central association receives it
 HONEYPOT = "website"  # the field people never see (hidden by the page); a filled one is refused
-MAX_PHOTOS = attachments.MAX_PER_RECORD
+MAX_PHOTOS = attachments.PUBLIC_MAX_FILES
 
 
 @dataclass(frozen=True)

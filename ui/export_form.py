@@ -12,12 +12,12 @@ from layers.access import AccessDenied, check_export
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
 from layers.exporters.formats import FORMATS, ExportFile, ExportOptions, export, features_written
-from layers.exporters.selection import EXPORTABLE, Selection, case_layers
+from layers.exporters.selection import EXPORTABLE, Selection, case_layers, with_attachments
 from layers.failures import log_failure
 from layers.labels import layer_label
 from layers.query import FilterSpec
 from layers.schema import get_layer
-from ui.state import lang, selection, t, viewer
+from ui.state import lang, selection, store, t, viewer
 
 
 def _layer_text(name: str) -> str:
@@ -42,6 +42,8 @@ def _make(chosen: Selection, format_name: str, options: ExportOptions) -> Export
     """The file, or None after telling the user why not."""
     with st.spinner(t("exp_working", n=chosen.total())):
         try:
+            if format_name == "kmz":  # its pictures, read only when the file is made
+                chosen = with_attachments(chosen, store(), viewer())
             return export(chosen, format_name, options)
         except LayersError as exc:
             st.error(t("exp_failed", e=exc))

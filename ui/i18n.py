@@ -829,8 +829,117 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The sender asked not to be contacted: do not call or visit them.",
     ),
     # -- attachments: the list, players, upload and photo position (ui/attachments_view.py)
+    "att_title": ("Tệp đính kèm ({n})", "Attachments ({n})"),
+    "att_none": ("Chưa có tệp đính kèm.", "No attachments yet."),
+    "att_kind_other": ("Tệp", "File"),
+    "att_added": ("thêm bởi {who}, {when}", "added by {who}, {when}"),
+    "att_taken": ("chụp/ghi lúc {when}", "taken {when}"),
+    "att_private": ("Riêng tư", "Private"),
+    "att_shareable": ("Chia sẻ cho đối tác", "Shared with partners"),
+    "att_open": ("Mở tệp", "Open the file"),
+    "att_no_player": (
+        "Trình duyệt này không phát được tệp; hãy bấm «Mở tệp».",
+        "This browser cannot play the file; use “Open the file”.",
+    ),
+    "att_photo_gps": ("GPS của ảnh: {lat}, {lon}{accuracy}", "Photo GPS: {lat}, {lon}{accuracy}"),
+    "att_accuracy": (" (sai số ~{m} m)", " (error ~{m} m)"),
+    "att_upload_title": ("Đính kèm tệp", "Attach a file"),
+    "att_file": ("Tệp: ảnh, bản quét PDF, ghi âm hoặc video", "File: a photo, a PDF scan, an audio or video recording"),
+    "att_file_help": (
+        "Loại tệp được đọc từ nội dung của tệp, không theo tên. Tối đa {limits}.",
+        "The kind of file is read from its content, not its name. At most {limits}.",
+    ),
+    "att_caption": ("Chú thích (ví dụ: sơ đồ do ông Bảy vẽ)", "Caption (e.g. the sketch Mr Bảy drew)"),
+    "att_private_label": (
+        "Riêng tư (chỉ người xem được liên hệ nhân chứng)",
+        "Private (only those who may see the witness's contacts)",
+    ),
+    "att_shareable_label": ("Được chia sẻ cho đối tác", "May be shared with partners"),
+    "att_upload_go": ("Đính kèm", "Attach"),
+    "att_pick_file": ("Hãy chọn một tệp trước.", "Choose a file first."),
+    "att_attached": ("Đã đính kèm «{name}».", "Attached “{name}”."),
+    "att_remove": ("Gỡ tệp", "Remove"),
+    "att_remove_reason": ("Lý do gỡ (ghi vào lịch sử)", "Why it is removed (kept in the history)"),
+    "att_remove_go": ("Gỡ tệp này", "Remove this file"),
+    "att_removed": ("Đã gỡ «{name}».", "Removed “{name}”."),
+    "att_gps_offer": (
+        "Dùng vị trí GPS của ảnh làm vị trí tin báo (sai số ~{m} m)",
+        "Use the photo's GPS position as the report's position (error ~{m} m)",
+    ),
+    "att_gps_used": (
+        "Vị trí tin báo nay là {lat}, {lon} (WGS84, sai số ~{m} m), lấy từ GPS của ảnh «{name}»; "
+        "thay đổi đã được ghi vào lịch sử.",
+        "The report's position is now {lat}, {lon} (WGS84, error ~{m} m), from the GPS of the photo “{name}”; "
+        "the change is in the history.",
+    ),
+    "att_unnamed": ("tệp không tên", "unnamed file"),
     # -- recognition cases and the pages built from a layer's declaration
+    "page_recognition": ("Hồ sơ công nhận liệt sĩ", "Martyr recognition"),
+    "rp_hint_recognition_cases": (
+        "Hỗ trợ thân nhân làm hồ sơ đề nghị công nhận liệt sĩ: người hy sinh, các đồng đội xác nhận (mỗi người "
+        "một bản xác nhận chữ lớn để đọc và ký), giấy tờ kèm theo, và các bước gửi xã, gửi tỉnh.",
+        "Help a family with the file proposing a comrade for recognition as a martyr: the fallen, the comrades "
+        "who confirm it (each with a large-print statement to read and sign), the papers, and the steps to the "
+        "commune and the province.",
+    ),
+    "rp_add": ("Thêm {thing}", "Add {thing}"),
+    "rp_list": ("Danh sách ({n})", "List ({n})"),
+    "rp_find": ("Tìm (tên, đơn vị, quê quán, mã…)", "Find (name, unit, hometown, code…)"),
+    "rp_none": ("Chưa có bản ghi nào bạn được xem.", "No records you may see yet."),
+    "rp_none_match": ("Không có bản ghi nào khớp bộ lọc.", "No record matches the filter."),
+    "rp_choose": ("Chọn để xem chi tiết", "Choose one to see it"),
+    "rp_all": ("Tất cả", "All"),
+    "rp_contacts_hidden": (
+        "Thông tin liên hệ (thân nhân, nhân chứng) chỉ Hội giữ hồ sơ được xem.",
+        "Contact details (relatives, witnesses) are seen by the chapter holding the file only.",
+    ),
+    "rp_no_parts": ("Chưa có {thing} nào.", "No {thing} yet."),
+    "rp_links": ("Bản ghi liên quan", "Linked records"),
+    "rp_no_links": ("Chưa liên kết với tin báo hay điểm mộ nào.", "Not linked to any report or site yet."),
+    "rp_link_kind": ("Loại", "Kind"),
+    "rp_link_codes": (
+        "Mã (ví dụ #3f2a9c1d; nhiều mã cách nhau bởi dấu cách)",
+        "Codes (e.g. #3f2a9c1d; several separated by spaces)",
+    ),
+    "rp_link_add": ("Liên kết", "Link"),
+    "rp_link_remove": ("Bỏ liên kết", "Unlink"),
+    "rp_linked": ("Đã cập nhật liên kết.", "Links updated."),
+    "rp_link_unseen": ("(bạn không xem được)", "(not visible to you)"),
+    "step_on": ("Ngày của bước", "Day of the step"),
+    "step_note_needed": ("Ghi chú (lý do; bước này cần ghi)", "Note (why; this step needs one)"),
+    "step_note_plain": ("Ghi chú (nơi nộp, số văn bản…)", "Note (where it went, letter number…)"),
     # -- the site dossier and the hand-over record
+    "pw_title": ("Hồ sơ và bàn giao", "Dossier and hand-over"),
+    "pw_handed": ("Đã bàn giao cho {unit} ngày {day} ({who}).", "Handed over to {unit} on {day} ({who})."),
+    "pw_without": (
+        "Bản không có thông tin liên hệ nhân chứng (để chuyển cho đối tác)",
+        "Copy without the witnesses' contacts (to pass to partners)",
+    ),
+    "pw_dossier_make": ("Tạo hồ sơ điểm mộ (PDF)", "Make the site dossier (PDF)"),
+    "pw_making": ("Đang tạo tệp PDF…", "Making the PDF…"),
+    "pw_copy_with": (
+        "Bản có thông tin liên hệ nhân chứng — không chuyển cho đối tác.",
+        "Copy with the witnesses' contacts — not to be passed to partners.",
+    ),
+    "pw_copy_without": ("Bản không có thông tin liên hệ.", "Copy without contact details."),
+    "pw_dossier_download": ("Tải hồ sơ điểm mộ (PDF)", "Download the site dossier (PDF)"),
+    "pw_handover": ("Bàn giao thông tin cho cơ quan tìm kiếm", "Hand the information over to a search authority"),
+    "pw_sites": ("Các điểm mộ bàn giao", "Sites to hand over"),
+    "pw_site_choice": ("#{code} · {name}", "#{code} · {name}"),
+    "pw_unit": ("Đơn vị nhận bàn giao", "Receiving unit"),
+    "pw_unit_help": (
+        "Ví dụ: Đội K92, Bộ Chỉ huy Quân sự tỉnh Quảng Trị",
+        "For example: Team K92, Quảng Trị Provincial Military Command",
+    ),
+    "pw_on": ("Ngày bàn giao", "Day of the hand-over"),
+    "pw_note": ("Ghi chú của biên bản", "Note in the record"),
+    "pw_with_contacts": (
+        "Kèm liên hệ nhân chứng mà tôi được xem (biên bản ra ngoài Hội: thường không kèm)",
+        "Include the witnesses' contacts I may see (the record leaves the association: usually not)",
+    ),
+    "pw_record": ("Ghi nhận bàn giao và tạo biên bản", "Record the hand-over and make the record"),
+    "pw_recorded": ("Đã ghi nhận bàn giao {n} điểm mộ cho «{unit}».", "Hand-over of {n} sites to «{unit}» recorded."),
+    "pw_record_download": ("Tải biên bản bàn giao (PDF)", "Download the hand-over record (PDF)"),
 }
 
 

@@ -23,7 +23,7 @@ from layers.exporters.archive import zip_bytes
 from layers.exporters.audience import check_audience
 from layers.exporters.geojson import MEDIA_TYPE as GEOJSON_TYPE
 from layers.exporters.geojson import write_geojson
-from layers.exporters.selection import EXPORTABLE, Selection, case_layers
+from layers.exporters.selection import EXPORTABLE, Attachments, Selection, case_layers
 from layers.privacy import for_partners
 from layers.query import FilterSpec
 from layers.schema import STORED_LAYERS, get_layer
@@ -164,8 +164,7 @@ def _pieces(selection: Selection, fmt: Format, options: ExportOptions) -> list[t
     names = list(selection.frames)
     if fmt.per_layer and len(names) > 1:
         return [
-            (file_stem([n], selection.spec, options), Selection(selection.spec, {n: selection.frames[n]}))
-            for n in names
+            (file_stem([n], selection.spec, options), selection.with_frames({n: selection.frames[n]})) for n in names
         ]
     stem = file_stem(names, selection.spec, options)
     if fmt.split is not None:
@@ -175,18 +174,53 @@ def _pieces(selection: Selection, fmt: Format, options: ExportOptions) -> list[t
     return [(stem, selection)]
 
 
+def _no_contact(layer_name: str, frame: gpd.GeoDataFrame) -> set[str]:
+    """The records whose witness said nobody may contact them (layers.access.for_team_file hides
+    their contacts from a team file: their private attachments stay out of it too)."""
+    consent = get_layer(layer_name).consent
+    if consent is None or consent not in frame or "id" not in frame:
+        return set()
+    return set(frame.loc[frame[consent].eq("nobody"), "id"].astype(str))
+
+
+def _attachments_for(selection: Selection, audience: str) -> Attachments:
+    """The attachments a file for the audience may carry, of the records it holds: a team's,
+    those the person exporting may see but a private one of a witness who said nobody may
+    contact them; a partner's, only those a chapter marked shareable (never a private one)."""
+    out: Attachments = {}
+    for name, by_record in selection.attachments.items():
+        frame = selection.frames.get(name)
+        if frame is None or "id" not in frame:
+            continue
+        held, nobody = set(frame["id"].astype(str)), _no_contact(name, frame)
+        kept = {}
+        for record_id, rows in by_record.items():
+            if record_id not in held:
+                continue
+            if audience == "team":
+                chosen = [r for r in rows if not r["private"] or record_id not in nobody]
+            else:
+                chosen = [r for r in rows if r["shareable"] and not r["private"]]
+            if chosen:
+                kept[record_id] = chosen
+        if kept:
+            out[name] = kept
+    return out
+
+
 def for_audience(selection: Selection, audience: str) -> Selection:
     """What the audience may receive, for every format alike: partners get no private field and
     public texts scrubbed of witness data; a team file keeps the contacts the frames hold but those
     of witnesses who said nobody may contact them (the frames were cut to what the person exporting
     may see, and layers.access.check_audience said whether
-    they may make a team file at all)."""
+    they may make a team file at all). Attachments likewise (_attachments_for)."""
     check_audience(audience)
+    carried = _attachments_for(selection, audience)
     if audience == "team":  # the file travels with the team: no contact of whom said nobody may
         frames = {name: for_team_file(get_layer(name), frame) for name, frame in selection.frames.items()}
-        return Selection(selection.spec, frames)
+        return Selection(selection.spec, frames, carried)
     frames = {name: for_partners(frame, get_layer(name)) for name, frame in selection.frames.items()}
-    return Selection(selection.spec, frames)
+    return Selection(selection.spec, frames, carried)
 
 
 def export(selection: Selection, format_name: str, options: ExportOptions) -> ExportFile:

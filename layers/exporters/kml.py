@@ -5,13 +5,20 @@ by status; reports' uncertainty circles are polygons in their own folder, trips 
 A report with no coordinate whose place name gave an approximate area (layers.places) is a
 circle of that area, outlined, with no pin, in the reports' folder "Vùng ước lượng theo địa
 danh": never a point a viewer would take for a measured one.
-A KMZ carries its marker icon, so it shows the same with no internet.
+A KMZ carries its marker icon, so it shows the same with no internet, and the pictures
+attached to its records that its audience may receive (layers.exporters.formats.for_audience):
+a team's KMZ their thumbnails, a partner's the clean copies (no EXIF, no GPS) of the pictures a
+chapter marked shareable, each shown in its placemark's description. At most KMZ_MAX_IMAGES
+pictures and KMZ_MAX_IMAGE_BYTES of them go in one file (the document's description says how
+many were left out); recordings, PDFs and videos never do.
 """
 
 from __future__ import annotations
 
 import html
 import io
+import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,6 +30,8 @@ from PIL import Image, ImageDraw
 from pyproj import Geod
 
 from geo.admin import province_names
+from layers import attachments as files
+from layers.errors import LayersError
 from layers.exporters.archive import zip_bytes
 from layers.exporters.records import PLACE_NAME, area_text, estimated, labelled_values
 from layers.exporters.selection import Selection
@@ -37,7 +46,23 @@ _GEOD = Geod(ellps="WGS84")
 UNKNOWN_PROVINCE = {"vi": "Chưa rõ tỉnh", "en": "Province unknown"}
 CIRCLES = {"vi": "Vùng sai số vị trí", "en": "Position uncertainty"}
 ESTIMATED = {"vi": "Vùng ước lượng theo địa danh", "en": "Areas estimated from the place name"}
+THUMB_WIDTH = files.THUMB_SIDE
 ESTIMATED_MARK = "≈ "  # before the name of an area that is no measured point
+KMZ_MAX_IMAGES = 300  # pictures in one KMZ (a team's thumbnails are ~20 KB each)
+KMZ_MAX_IMAGE_BYTES = 40 * files.MIB  # their bytes together: a KMZ still opens on an old phone
+PARTNER_IMAGE_SIDE = files.SHARED_IMAGE_SIDE  # a partner's copy of a picture, longest side in pixels
+_ATTACHMENT_ID = re.compile(r"[0-9a-f-]{36}")
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture a KMZ carries: where in the zip, and the caption shown under it (a team's only)."""
+
+    href: str
+    caption: str = ""
+
+
+Pictures = dict[tuple[str, str], list[Picture]]  # (layer, record id) → its pictures
 
 
 def kml_color(hex_color: str, alpha: int = 255) -> str:
@@ -64,14 +89,24 @@ def _has(layer: Layer, name: str) -> bool:
     return any(f.name == name for f in layer.fields)
 
 
-def description(layer: Layer, row: pd.Series, audience: str, lang: str, heading: str = "") -> str:
-    """The record's details as a small HTML table, after a heading line if any; every value escaped."""
+def description(
+    layer: Layer, row: pd.Series, audience: str, lang: str, heading: str = "", pictures: Pictures | None = None
+) -> str:
+    """The record's details as a small HTML table, after a heading line if any, then its pictures
+    (a KMZ's); every value escaped."""
     cells = [
         f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
         for label, value in labelled_values(layer, row, audience, lang)
     ]
     top = f"<p><b>{html.escape(heading)}</b></p>" if heading else ""
-    return f"{top}<table>{''.join(cells)}</table>"
+    shown = (pictures or {}).get((layer.name, str(row.get("id"))), [])
+    images = "".join(
+        f'<p><img src="{html.escape(p.href)}" width="{THUMB_WIDTH}"/>'
+        + (f"<br/>{html.escape(p.caption)}" if p.caption else "")
+        + "</p>"
+        for p in shown
+    )
+    return f"{top}<table>{''.join(cells)}</table>{images}"
 
 
 def circle(lon: float, lat: float, radius_m: float) -> list[tuple[float, float]]:
@@ -126,7 +161,7 @@ def _placemark(geometry: shapely.Geometry, name: str, text: str, style: styles.S
 
 
 def _area_folder(
-    layer: Layer, frame: pd.DataFrame, audience: str, lang: str, look: styles.Style
+    layer: Layer, frame: pd.DataFrame, audience: str, lang: str, look: styles.Style, pictures: Pictures | None = None
 ) -> containers.Folder | None:
     """The approximate areas of records located only by their place name, as circles; None for none."""
     marks = []
@@ -136,13 +171,19 @@ def _area_folder(
         centre = (float(row["area_lon"]), float(row["area_lat"]))
         # A unit of unknown extent still gets a ring, never a point to navigate to.
         ring = shapely.Polygon(circle(*centre, radius or AREA_RADIUS_M))
-        text = description(layer, row, audience, lang, heading=area_text(row, lang))
+        text = description(layer, row, audience, lang, heading=area_text(row, lang), pictures=pictures)
         marks.append(_placemark(ring, ESTIMATED_MARK + placemark_name(layer, row), text, look))
     return containers.Folder(name=ESTIMATED[lang], features=marks) if marks else None
 
 
 def _layer_folder(
-    layer: Layer, frame: pd.DataFrame, audience: str, lang: str, style: dict, area_style: styles.Style | None = None
+    layer: Layer,
+    frame: pd.DataFrame,
+    audience: str,
+    lang: str,
+    style: dict,
+    area_style: styles.Style | None = None,
+    pictures: Pictures | None = None,
 ) -> containers.Folder:
     """The layer's folder: a sub-folder per province, then the uncertainty circles, then (reports)
     the approximate areas read from place names."""
@@ -160,7 +201,8 @@ def _layer_folder(
         for _, row in rows.iterrows():
             look = style.get(row.get(layer.style, "") if layer.style else "", default)
             name = placemark_name(layer, row)
-            marks.append(_placemark(row.geometry, name, description(layer, row, audience, lang), look))
+            text = description(layer, row, audience, lang, pictures=pictures)
+            marks.append(_placemark(row.geometry, name, text, look))
             radius = row.get("uncertainty_m")
             if _has(layer, "uncertainty_m") and not blank(radius) and float(radius) > 0:
                 ring = shapely.Polygon(circle(row.geometry.x, row.geometry.y, float(radius)))
@@ -168,13 +210,15 @@ def _layer_folder(
         children.append(containers.Folder(name=f"{province_name} ({len(rows)})", features=marks))
     if circles:
         children.append(containers.Folder(name=CIRCLES[lang], features=circles))
-    areas = _area_folder(layer, frame, audience, lang, area_style) if area_style is not None else None
+    areas = _area_folder(layer, frame, audience, lang, area_style, pictures) if area_style is not None else None
     if areas is not None:
         children.append(areas)
     return containers.Folder(name=f"{layer_label(layer, lang)} ({len(located)})", features=children)
 
 
-def build(selection: Selection, audience: str, lang: str, icon: str) -> kml.KML:
+def build(
+    selection: Selection, audience: str, lang: str, icon: str, pictures: Pictures | None = None, note: str = ""
+) -> kml.KML:
     all_styles, folders = [], []
     for layer in selection.layers():
         style = _styles(layer, icon)
@@ -182,8 +226,10 @@ def build(selection: Selection, audience: str, lang: str, icon: str) -> kml.KML:
         area_style = _area_style(layer) if _has(layer, "area_lat") else None
         if area_style is not None:
             all_styles.append(area_style)
-        folders.append(_layer_folder(layer, selection.frames[layer.name], audience, lang, style, area_style))
-    document = containers.Document(name="Bản đồ Đi tìm đồng đội", styles=all_styles, features=folders)
+        frame = selection.frames[layer.name]
+        folders.append(_layer_folder(layer, frame, audience, lang, style, area_style, pictures))
+    extra = {"description": note} if note else {}
+    document = containers.Document(name="Bản đồ Đi tìm đồng đội", styles=all_styles, features=folders, **extra)
     return kml.KML(features=[document])
 
 
@@ -204,6 +250,58 @@ def _dot_png() -> bytes:
     return buffer.getvalue()
 
 
+LEFT_OUT = {
+    "vi": "{count} ảnh không được kèm theo: một tệp KMZ mang tối đa {images} ảnh, {mb} MB ảnh.",
+    "en": "{count} pictures were left out: one KMZ carries at most {images} pictures, {mb} MB of them.",
+}
+
+
+def _is_picture(row: dict) -> bool:
+    kind = files.BY_MEDIA_TYPE.get(str(row.get("media_type")))
+    return kind is not None and kind.thumbnail and bool(_ATTACHMENT_ID.fullmatch(str(row.get("id"))))
+
+
+def _picture_bytes(row: dict, audience: str) -> bytes | None:
+    """A team's thumbnail, or a partner's clean copy (no metadata) of one attached picture."""
+    try:
+        return files.thumbnail(row) if audience == "team" else files.clean_copy(row, PARTNER_IMAGE_SIDE)
+    except (LayersError, OSError):  # a file gone from the folder: the placemark goes without it
+        return None
+
+
+def pictures_of(selection: Selection, audience: str) -> tuple[Pictures, list[tuple[str, bytes]], int]:
+    """The pictures of the selection's records a KMZ carries (its attachments already cut for the
+    audience), in the order of the records: where each is shown, the zip members, and how many
+    were left out by the bounds."""
+    shown: Pictures = {}
+    members: list[tuple[str, bytes]] = []
+    total = left = 0
+    for name, frame in selection.frames.items():
+        by_record = selection.attachments.get(name, {})
+        if not by_record or "id" not in frame:
+            continue
+        for record_id in frame["id"].astype(str):
+            for row in filter(_is_picture, by_record.get(record_id, [])):
+                if len(members) >= KMZ_MAX_IMAGES:
+                    left += 1
+                    continue
+                data = _picture_bytes(row, audience)
+                if data is None:
+                    continue
+                if total + len(data) > KMZ_MAX_IMAGE_BYTES:
+                    left += 1
+                    continue
+                href = f"files/{row['id']}.jpg"
+                caption = str(row.get("caption") or "") if audience == "team" else ""  # a caption may name a witness
+                shown.setdefault((name, record_id), []).append(Picture(href, caption))
+                members.append((href, data))
+                total += len(data)
+    return shown, members, left
+
+
 def kmz_bytes(selection: Selection, audience: str, lang: str) -> bytes:
-    """doc.kml first, then the icon it uses, zipped."""
-    return zip_bytes([("doc.kml", _serialise(build(selection, audience, lang, KMZ_ICON))), (KMZ_ICON, _dot_png())])
+    """doc.kml first, then the icon it uses, then the pictures its placemarks show, zipped."""
+    pictures, members, left = pictures_of(selection, audience)
+    note = LEFT_OUT[lang].format(count=left, images=KMZ_MAX_IMAGES, mb=KMZ_MAX_IMAGE_BYTES // files.MIB) if left else ""
+    document = _serialise(build(selection, audience, lang, KMZ_ICON, pictures, note))
+    return zip_bytes([("doc.kml", document), (KMZ_ICON, _dot_png()), *members])

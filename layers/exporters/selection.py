@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from layers import attachments as files
 from layers.access import Viewer
 from layers.errors import LayersError
 from layers.labels import clean_text
@@ -35,12 +36,20 @@ def case_layers(names: tuple[str, ...] | list[str]) -> list[str]:
     return [name for name in names if is_case_layer(get_layer(name))]
 
 
+# Attachment rows (layers.attachments) per layer, then per record id, oldest first.
+Attachments = dict[str, dict[str, list[dict]]]
+
+
 @dataclass
 class Selection:
-    """Rows per layer, in EXPORTABLE order, and the spec that chose them."""
+    """Rows per layer, in EXPORTABLE order, and the spec that chose them; with the attachments
+    of those rows the person exporting may see (`attachments`, filled by `select`; which of them
+    a file may carry is layers.exporters.formats.for_audience's to say, and only the KMZ carries
+    any)."""
 
     spec: FilterSpec
     frames: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    attachments: Attachments = field(default_factory=dict)
 
     def layers(self) -> list[Layer]:
         return [get_layer(name) for name in self.frames]
@@ -59,7 +68,17 @@ class Selection:
         for name, frame in frames.items():
             if _has(get_layer(name), "position_source"):
                 frames[name] = settle_positions(frame)
-        return Selection(self.spec, frames)
+        return Selection(self.spec, frames, self.attachments)
+
+    def with_frames(self, frames: dict[str, gpd.GeoDataFrame]) -> Selection:
+        """Other frames (a part of these rows), with the attachments of their records only."""
+        kept = {}
+        for name, frame in frames.items():
+            ids = set(frame["id"].astype(str)) if "id" in frame else set()
+            rows = {rid: found for rid, found in self.attachments.get(name, {}).items() if rid in ids}
+            if rows:
+                kept[name] = rows
+        return Selection(self.spec, frames, kept)
 
 
 def _is_text(column: pd.Series) -> bool:
@@ -145,4 +164,11 @@ def select(store: Store, names: tuple[str, ...], spec: FilterSpec, viewer: Viewe
     needed = (*names, *case_layers(EXPORTABLE)) if linked else names
     frames = {name: store.frame(name, viewer) for name in dict.fromkeys(needed)}
     selection = select_frames(frames, spec)
-    return Selection(spec, {name: selection.frames[name] for name in names})
+    return with_attachments(Selection(spec, {name: selection.frames[name] for name in names}), store, viewer)
+
+
+def with_attachments(selection: Selection, store: Store, viewer: Viewer) -> Selection:
+    """The selection with the attachments of its rows that `viewer` may see (their frames were
+    cut for the same person): what a page that builds its own selection calls before a KMZ."""
+    found = {name: files.attachments_in(store, name, frame, viewer) for name, frame in selection.frames.items()}
+    return Selection(selection.spec, selection.frames, {name: rows for name, rows in found.items() if rows})

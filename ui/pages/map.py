@@ -28,6 +28,7 @@ from layers.labels import (
 from layers.places import AREA_RADIUS_M
 from layers.query import FilterSpec
 from layers.schema import Layer, get_layer
+from ui.attachments_view import attachments_panel
 from ui.export_form import export_form
 from ui.filters import shown_name, sidebar_filters
 from ui.history_view import history_lines
@@ -197,6 +198,7 @@ def _detail(shown: pd.DataFrame, options: MapOptions) -> None:
     if layer.consent is not None:  # who may contact the witness, and how, for those who may
         with st.expander(t("work_contact_title")):
             contact_block(row["id"])
+    attachments_panel(layer, row.to_dict(), "map")
     _duplicates(row)
     editable = layer == case_form_layer() and viewer().may(Right.EDIT) and may_change(row)
     if editable and st.button(t("detail_edit"), key="edit_report", icon=":material/edit:", width="stretch"):
@@ -240,6 +242,7 @@ def _group_detail(row: pd.Series, layer: Layer, options: MapOptions) -> None:
         with st.expander(t("detail_testimonies", n=len(told)), expanded=True):
             for _, one in told.iterrows():
                 st.text(" · ".join(v for v in (short_id(one["id"]), _plain(one.get(title))) if v))
+    attachments_panel(layer, row.to_dict(), "map")
     _history(row, layer, options)
 
 

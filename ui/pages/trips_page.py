@@ -19,6 +19,7 @@ from layers.importers.trips import read_track
 from layers.labels import blank, display_value, field_label, number, short_code, term_label
 from layers.schema import REPORTS, TRIPS
 from layers.trips import PLANNABLE, add_trip, edit_trip, record_outcome
+from ui.attachments_view import attachments_panel
 from ui.history_view import history_lines
 from ui.mapview import status_label
 from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
@@ -309,6 +310,7 @@ def _trip_panel(trip: pd.Series, reports: pd.DataFrame) -> None:
     elif trip["outcome"] == "remains_found" and _count(trip["remains_handed_over"]) < _count(trip["remains_found"]):
         _handover_form(trip)
     _attach_track(trip)
+    attachments_panel(TRIPS, trip.to_dict(), "trip")
     with st.expander(t("trip_history")):
         for line in history_lines(store().history(str(trip["id"]), viewer()), TRIPS, lang()):
             st.text(line)

@@ -15,6 +15,7 @@ from layers.labels import blank, number, short_code, term_label
 from layers.referrals import MAX_REASON, accept_referral, return_referral
 from layers.schema import REPORTS
 from layers.work import URGENCY, Kind, WorkItem, find_by_receipt, kinds_for_role, work_items
+from ui.attachments_view import attachments_panel
 from ui.history_view import history_lines
 from ui.state import DataKey, data_version, lang, layer_frame, plain, store, t, viewer
 from ui.widgets import contact_block, testimony_lines
@@ -161,6 +162,7 @@ def _found(record: dict) -> None:
         st.markdown("  \n".join(testimony_lines(record, _chapter_name(record.get("chapter_id")), lang())))
         st.markdown(f"**{t('work_contact_title')}**")
         contact_block(record["id"])
+        attachments_panel(REPORTS, record, "work_found")
         _open_link(record["id"])
 
 
