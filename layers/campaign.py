@@ -17,6 +17,21 @@ Definitions (printed on every report's cover, see layers.exporters.campaign_repo
 - remains handed over: the sum recorded on completed trips whose remains were handed over in
   the period (`handed_over_on`; a trip without that day counts on the day it started).
 
+The paperwork (layers.events.paperwork_events reads it; each record counted once a period):
+- sites handed over: sites whose information was handed over to the authorities in the period,
+  by the day of the hand-over (a history row "handover", its `handed_over_on`; a site with that
+  day and no such row counts on that day); a site handed over twice in the period counts once;
+- dossiers printed: sites whose dossier was printed in the period (history rows "dossier"; a
+  site's dossier printed several times in the period counts once);
+- documents, sketches and photos attached / recordings and videos attached: the files attached
+  in the period to the records counted (not those removed since), by kind;
+- recognition cases opened: cases for recognising a comrade as a martyr added in the period;
+- recognition cases sent: cases that first reached "sent to the commune" or a later step (sent to
+  the province, recognised, returned) in the period, as the history says, and never again;
+- recognised: cases that first reached "recognised as a martyr" in the period;
+- witness statements prepared: witnesses whose statement was prepared in the period for them to
+  sign (history rows "statement"; once per witness and period).
+
 A report's status events: each history row that gives it a status (its insert, a workflow step,
 an edit) is an event "became S at T"; a report with no insert row of its own (brought by an
 import or the demo set, or stored before the history was kept) also became, when it arrived, the
@@ -50,6 +65,19 @@ VERIFIED_OR_LATER = ("verified", "planned", "searched_not_found", "remains_found
 # The figures counted from the reports' status events: each one's first event in these statuses.
 MILESTONES = {"reports_verified": VERIFIED_OR_LATER, "identified": ("identified",)}
 EVENT_COLUMNS = ("record_id", "milestone", "at", "day")  # one row per report and milestone reached
+# The paperwork's events (layers.events.paperwork_events): which figure, what it counts once a
+# period (a site, a printing, a file, a case), the day, and the chapter and province it is of.
+PAPERWORK_COLUMNS = ("figure", "key", "day", "chapter_id", "province_34")
+CASE_SENT_OR_LATER = ("sent_commune", "sent_province", "recognised", "returned")
+# The recognition cases' milestones, counted as the reports' are: each case's first time in one.
+CASE_MILESTONES = {"cases_sent": CASE_SENT_OR_LATER, "cases_recognised": ("recognised",)}
+# What the files attached count as, by the attachment's kind (layers.filekinds).
+FILE_FIGURES = {
+    "image": "files_documents",
+    "document": "files_documents",
+    "audio": "files_recordings",
+    "video": "files_recordings",
+}
 TARGETS_CSV = Path(__file__).resolve().parent.parent / "data" / "campaign_targets.csv"
 
 
@@ -113,6 +141,14 @@ class Figures:
     km2_searched: float = 0.0
     remains_found: int = 0
     remains_handed_over: int = 0
+    sites_handed_over: int = 0
+    dossiers_printed: int = 0
+    files_documents: int = 0
+    files_recordings: int = 0
+    cases_opened: int = 0
+    cases_sent: int = 0
+    cases_recognised: int = 0
+    statements_prepared: int = 0
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -128,7 +164,28 @@ FIGURE_LABELS = {
     "km2_searched": ("Diện tích đã rà (km²)", "Area searched (km²)"),
     "remains_found": ("Hài cốt tìm thấy", "Remains found"),
     "remains_handed_over": ("Hài cốt đã bàn giao", "Remains handed over"),
+    "sites_handed_over": ("Điểm mộ đã bàn giao thông tin", "Sites handed over"),
+    "dossiers_printed": ("Hồ sơ điểm mộ đã in", "Site dossiers printed"),
+    "files_documents": ("Tài liệu, sơ đồ, ảnh đính kèm", "Documents, sketches and photos attached"),
+    "files_recordings": ("Ghi âm, video đính kèm", "Recordings and videos attached"),
+    "cases_opened": ("Hồ sơ đề nghị công nhận liệt sĩ mới", "Recognition cases opened"),
+    "cases_sent": ("Hồ sơ công nhận đã gửi đi", "Recognition cases sent"),
+    "cases_recognised": ("Được công nhận liệt sĩ", "Recognised as martyrs"),
+    "statements_prepared": ("Bản xác nhận của nhân chứng đã soạn", "Witness statements prepared"),
 }
+# The figures of the search (reports, trips, remains) and those of the paperwork, apart: a table
+# of every figure by province is too wide for a page.
+PAPERWORK_FIGURES = (
+    "sites_handed_over",
+    "dossiers_printed",
+    "files_documents",
+    "files_recordings",
+    "cases_opened",
+    "cases_sent",
+    "cases_recognised",
+    "statements_prepared",
+)
+SEARCH_FIGURES = tuple(key for key in FIGURE_LABELS if key not in PAPERWORK_FIGURES)
 
 
 def figure_label(key: str, lang: str) -> str:
@@ -153,6 +210,11 @@ def no_events() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=object) for name in EVENT_COLUMNS})
 
 
+def no_paperwork() -> pd.DataFrame:
+    """A paperwork events frame with nothing in it (see layers.events.paperwork_events)."""
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in PAPERWORK_COLUMNS})
+
+
 def reaching(events: pd.DataFrame, milestone: str) -> set[str]:
     """The reports that ever reached a milestone, by the events."""
     return set(events.loc[events["milestone"] == milestone, "record_id"])
@@ -167,13 +229,14 @@ def handover_day(trips: gpd.GeoDataFrame) -> pd.Series:
 
 @dataclass(frozen=True)
 class Scope:
-    """A chapter's reports, trips and the reports' status events (or the association's), ready
-    to cut by period. A scope made without the history's events counts nothing as verified or
-    identified."""
+    """A chapter's reports, trips, the reports' status events and the paperwork's events (or the
+    association's), ready to cut by period. A scope made without the history's events counts
+    nothing as verified or identified; without the paperwork's, no paperwork."""
 
     reports: gpd.GeoDataFrame
     trips: gpd.GeoDataFrame
     events: pd.DataFrame = field(default_factory=no_events)
+    paperwork: pd.DataFrame = field(default_factory=no_paperwork)
 
     @classmethod
     def of(
@@ -182,14 +245,19 @@ class Scope:
         trips: gpd.GeoDataFrame,
         chapter_id: str | None,
         events: pd.DataFrame | None = None,
+        paperwork: pd.DataFrame | None = None,
     ) -> Scope:
         """The scope of a chapter (None: every report and trip given); the events are kept for
-        the reports given only, so they never count what the frames do not show."""
+        the reports given only, so they never count what the frames do not show; the paperwork
+        (read for what the person sees) for the chapter's records only."""
         if chapter_id:
             reports = reports[reports["chapter_id"] == chapter_id]
             trips = trips[trips["chapter_id"] == chapter_id]
         events = no_events() if events is None else events[_among(events["record_id"], reports["id"])]
-        return cls(reports, trips, events)
+        paperwork = no_paperwork() if paperwork is None else paperwork
+        if chapter_id:
+            paperwork = paperwork[paperwork["chapter_id"] == chapter_id]
+        return cls(reports, trips, events, paperwork)
 
     def received(self, period: Period) -> gpd.GeoDataFrame:
         """Reports received in the period; duplicates of a report already counted are left out."""
@@ -209,6 +277,12 @@ class Scope:
         done = done_trips(self.trips)
         return done[_in(handover_day(done), period)]
 
+    def papers(self, period: Period) -> dict[str, int]:
+        """The paperwork figures of the period: what each counts, once."""
+        done = self.paperwork[_in(self.paperwork["day"], period)]
+        counted = done.groupby("figure")["key"].nunique() if len(done) else pd.Series(dtype=int)
+        return {key: int(counted.get(key, 0)) for key in PAPERWORK_FIGURES}
+
     def figures(self, period: Period) -> Figures:
         trips = self.trips_made(period)
         reached = self.reached(period)["milestone"]
@@ -220,6 +294,7 @@ class Scope:
             km2_searched=round(union_area_km2(searched_areas(trips)), 3),
             remains_found=int(trips["remains_found"].fillna(0).sum()),
             remains_handed_over=int(self.handed_over(period)["remains_handed_over"].fillna(0).sum()),
+            **self.papers(period),
         )
 
     def _event_keys(self, column: str) -> pd.Series:
@@ -235,12 +310,14 @@ class Scope:
             | set(event_keys[_in(self.events["day"], period)].dropna())
             | set(self.trips_made(period)[column].dropna())
             | set(self.handed_over(period)[column].dropna())
+            | set(self.paperwork[_in(self.paperwork["day"], period)][column].dropna())
         )
         rows = {
             key: Scope(
                 self.reports[self.reports[column] == key],
                 self.trips[self.trips[column] == key],
                 self.events[event_keys == key],
+                self.paperwork[self.paperwork[column] == key],
             )
             .figures(period)
             .as_dict()

@@ -23,9 +23,8 @@ from layers.schema import Layer
 
 HIDDEN = "[đã ẩn]"
 MIN_SECRET = 4  # shorter values are ordinary words of any text, not identifying
-# The private values a free text is searched for: who the witness is and how to reach them.
+# The private values a free text is searched for are the layer's identifying fields (Layer.identifying).
 # A relation ("đồng đội", "con") and private notes are not searched for: they are words of ordinary text.
-SECRET_FIELDS = ("witness_name", "witness_phone", "witness_address")
 
 # A Vietnamese phone number: a prefix (0, 84, +84, 0084, "(0", "(+84)", "+84 (0)") and the national
 # number, a mobile one (3, 5, 7, 8 or 9 and eight digits) or a landline (2 and nine digits), its digits
@@ -138,15 +137,15 @@ def _is_place_name(text: str) -> bool:
         return False
 
 
-def _row_secrets(frame: pd.DataFrame) -> list[list[str]]:
-    """Each record's witness name, phone and address as they are looked for (see _needles),
-    folded for the whole frame in one pass."""
+def _row_secrets(frame: pd.DataFrame, layer: Layer) -> list[list[str]]:
+    """Each record's identifying values (Layer.identifying: a witness's name, phone and address)
+    as they are looked for (see _needles), folded for the whole frame in one pass."""
     rows: list[int] = []
     raw: list[str] = []
-    for name in SECRET_FIELDS:
+    for name in layer.identifying:
         if name not in frame:
             continue
-        address = name == "witness_address"
+        address = name.endswith("address")
         for i, value in enumerate(frame[name].tolist()):
             if value and isinstance(value, str) and not (address and _is_place_name(value)):
                 rows.append(i)
@@ -170,7 +169,7 @@ def for_partners(frame: pd.DataFrame, layer: Layer) -> pd.DataFrame:
     searched for phones, in one pass each (joined by NUL, which exported text never holds)."""
     texts = [name for name in free_text_fields(layer) if name in frame]
     out = frame.copy()
-    secrets = _row_secrets(out)
+    secrets = _row_secrets(out, layer)
     for name in texts:
         values = out[name].tolist()
         filled = np.flatnonzero(_filled(values))

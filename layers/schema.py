@@ -117,6 +117,9 @@ class Layer:
     consent: str | None = None
     # The fields that consent opens to a partner unit: how to reach the witness, nothing else.
     consented: tuple[str, ...] = ()
+    # The private fields that name or locate a person (a witness, a relative): their values are
+    # also hidden wherever free text repeats them for those who may not see them (layers.privacy).
+    identifying: tuple[str, ...] = ()
     # How the map draws a record (None: not on the map), the field naming a record in popups,
     # tables and PDFs, and the vocabulary field whose terms' colours style the map (None: the
     # layer's own colour).
@@ -141,6 +144,8 @@ class Layer:
                 raise ValueError(f"layer {self.name}: {role} names unknown field {name!r}")
         if self.style is not None and not self.field(self.style).vocabulary:
             raise ValueError(f"layer {self.name}: style field {self.style!r} has no vocabulary")
+        if not set(self.identifying) <= set(self.private_fields):
+            raise ValueError(f"layer {self.name}: identifying fields must be private fields")
         if self.part_of is not None and self.part_of[1] not in names:
             raise ValueError(f"layer {self.name}: part_of names unknown field {self.part_of[1]!r}")
         if self.exportable and not self.file_stem:
@@ -417,6 +422,7 @@ REPORTS = Layer(
     grouped_in=("sites", "site_id"),
     consent="witness_consent",
     consented=("witness_name", "witness_phone", "witness_address", "witness_relation"),
+    identifying=("witness_name", "witness_phone", "witness_address"),
     form=(
         FormGroup("martyr", "Liệt sĩ", "The martyr", ("martyr_names", "hometown", "birth_year", "unit")),
         FormGroup(
@@ -660,6 +666,7 @@ RECOGNITION_CASES = Layer(
     color="#8c6d31",
     title="person_name",
     style="status",
+    identifying=("applicant_name", "applicant_phone"),
     file_stem="ho-so-cong-nhan",
     owner="chapter_id",
     place="province_34",
@@ -713,6 +720,7 @@ RECOGNITION_WITNESSES = Layer(
         Field("signed_on", "date", "Ngày ký", "Signed on"),
     ),
     title="name",
+    identifying=("name", "phone", "address"),
     owner="chapter_id",
     part_of=("recognition_cases", "case_id"),
     form=(

@@ -16,7 +16,7 @@ import streamlit as st
 
 from layers import query
 from layers.access import Viewer
-from layers.events import status_events
+from layers.events import paperwork_events, status_events
 from layers.exporters.selection import Selection, select_frames
 from layers.schema import get_layer
 from layers.seed import ensure_ready
@@ -67,6 +67,12 @@ def layer_frame(name: str, version: DataKey) -> gpd.GeoDataFrame:
 def report_events(version: DataKey) -> pd.DataFrame:
     """When the reports the person sees reached each milestone of the figures (layers.events)."""
     return status_events(store(), version.viewer)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def paperwork(version: DataKey) -> pd.DataFrame:
+    """The paperwork the person's figures count: hand-overs, dossiers, files, cases (layers.events)."""
+    return paperwork_events(store(), version.viewer)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -23,9 +23,18 @@ from geo.admin import province_names
 from geo.text import slug
 from layers import campaign
 from layers.access import Viewer
-from layers.campaign import DECIMALS, FIGURE_LABELS, Figures, Period, Scope, figure_label
+from layers.campaign import (
+    DECIMALS,
+    FIGURE_LABELS,
+    PAPERWORK_FIGURES,
+    SEARCH_FIGURES,
+    Figures,
+    Period,
+    Scope,
+    figure_label,
+)
 from layers.coverage import searched_areas
-from layers.events import status_events
+from layers.events import paperwork_events, status_events
 from layers.exporters.pdfdoc import Document, draw_overview, rgb
 from layers.exporters.selection import clean_frame
 from layers.exporters.tabular import append_values
@@ -48,6 +57,7 @@ TEXT = {
         "province": "Tỉnh, thành",
         "unit": "Đơn vị",
         "by_province": "Theo tỉnh, thành",
+        "papers_by_province": "Hồ sơ, giấy tờ theo tỉnh, thành",
         "by_unit": "Theo đơn vị (tin báo tiếp nhận)",
         "chart": "Tin báo tiếp nhận theo tỉnh (nhiều nhất)",
         "map": "Bản đồ kỳ báo cáo",
@@ -68,6 +78,7 @@ TEXT = {
         "province": "Province",
         "unit": "Unit",
         "by_province": "By province",
+        "papers_by_province": "Paperwork by province",
         "by_unit": "By unit (reports received)",
         "chart": "Reports received by province (most first)",
         "map": "Map of the period",
@@ -103,6 +114,15 @@ DEFINITIONS = {  # the definitions of layers.campaign, as the cover prints them
         "Hài cốt tìm thấy: tổng ghi trên các chuyến đó.",
         "Hài cốt đã bàn giao: tổng ghi trên các chuyến đã đi có ngày bàn giao trong kỳ "
         "(chuyến chưa ghi ngày bàn giao tính theo ngày bắt đầu).",
+        "Điểm mộ đã bàn giao thông tin: điểm mộ có biên bản bàn giao thông tin cho cơ quan tìm kiếm với ngày "
+        "bàn giao trong kỳ; một điểm mộ bàn giao hai lần trong kỳ tính một lần.",
+        "Hồ sơ điểm mộ đã in: mỗi lần in hồ sơ một điểm mộ trong kỳ.",
+        "Tệp đính kèm: tệp gắn vào tin báo, điểm mộ, chuyến đi, hồ sơ công nhận trong kỳ (không tính tệp đã gỡ); "
+        "tài liệu, sơ đồ và ảnh đếm riêng với ghi âm và video.",
+        "Hồ sơ đề nghị công nhận liệt sĩ mới: hồ sơ được thêm trong kỳ. Đã gửi đi: hồ sơ lần đầu chuyển sang "
+        "«Đã gửi cấp xã» hoặc một bước sau đó (gửi cấp tỉnh, được công nhận, bị trả lại) trong kỳ, theo lịch sử "
+        "thay đổi, chỉ tính một lần. Được công nhận liệt sĩ: hồ sơ lần đầu chuyển sang bước đó trong kỳ.",
+        "Bản xác nhận của nhân chứng đã soạn: mỗi bản tường trình, xác nhận được soạn trong kỳ để nhân chứng ký.",
         "Ngày tính theo giờ Việt Nam (UTC+7).",
     ],
     "en": [
@@ -119,6 +139,15 @@ DEFINITIONS = {  # the definitions of layers.campaign, as the cover prints them
         "Remains found: the total recorded on those trips.",
         "Remains handed over: the total recorded on trips made whose remains were handed over in the "
         "period (a trip without a handover day counts on the day it started).",
+        "Sites handed over: sites whose information was handed over to a search authority by a record dated in "
+        "the period; a site handed over twice in the period counts once.",
+        "Site dossiers printed: each printing of a site's dossier in the period.",
+        "Files attached: files attached in the period to reports, sites, trips and recognition cases (not those "
+        "removed since); documents, sketches and photos counted apart from recordings and videos.",
+        "Recognition cases opened: cases added in the period. Sent: cases that first reached «sent to the "
+        "commune» or a later step (sent to the province, recognised, returned) in the period, as the history "
+        "says, and only once. Recognised as martyrs: cases that first reached that step in the period.",
+        "Witness statements prepared: each statement prepared in the period for a witness to sign.",
         "Days are Vietnam's (UTC+7).",
     ],
 }
@@ -149,11 +178,13 @@ def build(
     today: date,
     *,
     events: pd.DataFrame,
+    paperwork: pd.DataFrame | None = None,
 ) -> CampaignReport:
     """The report of a chapter (None: every report and trip given) from frames a person sees
     and the status events of the same person (layers.events.status_events; `report_of` reads
-    both): required, so that no caller reports zero verified by forgetting them."""
-    scope = Scope.of(clean_frame(reports), trips, chapter_id, events)
+    both): required, so that no caller reports zero verified by forgetting them; and the
+    paperwork's events of the same person (layers.events.paperwork_events; none: no paperwork)."""
+    scope = Scope.of(clean_frame(reports), trips, chapter_id, events, paperwork)
     received = scope.received(period)
     previous = period.previous()
     return CampaignReport(
@@ -177,7 +208,8 @@ def report_of(
 ) -> CampaignReport:
     """The report as `build` makes it, from what this person sees in the store."""
     reports, trips = store.frame("reports", viewer), store.frame("trips", viewer)
-    return build(reports, trips, body, chapter_id, period, today, events=status_events(store, viewer))
+    events, paperwork = status_events(store, viewer), paperwork_events(store, viewer)
+    return build(reports, trips, body, chapter_id, period, today, events=events, paperwork=paperwork)
 
 
 def filename(report: CampaignReport, extension: str) -> str:
@@ -347,14 +379,16 @@ def report_pdf(report: CampaignReport, lang: str = "vi") -> bytes:
     pdf.cell(0, 7, text["map"], new_x="LMARGIN", new_y="NEXT")
     draw_overview(pdf, (15.0, pdf.get_y(), 180.0, 150.0), report.received, report.trips, searched_areas(report.trips))
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 10)
-    pdf.cell(0, 7, text["by_province"], new_x="LMARGIN", new_y="NEXT")
     provinces = province_table(report, lang)
-    keys = list(FIGURE_LABELS)
-    body = [
-        [str(r.iloc[0]), *[_value(k, r.iloc[i + 1], lang) for i, k in enumerate(keys)]] for _, r in provinces.iterrows()
-    ]
-    _table(pdf, list(provinces.columns), body, [28] + [19] * len(keys))
+    for title, keys in (("by_province", SEARCH_FIGURES), ("papers_by_province", PAPERWORK_FIGURES)):
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(0, 7, text[title], new_x="LMARGIN", new_y="NEXT")
+        columns = [provinces.columns[0], *(figure_label(k, lang) for k in keys)]
+        body = [
+            [str(r.iloc[0]), *(_value(k, r[figure_label(k, lang)], lang) for k in keys)]
+            for _, r in provinces.iterrows()
+        ]
+        _table(pdf, columns, body, [28] + [19] * len(keys))
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(0, 7, text["by_unit"], new_x="LMARGIN", new_y="NEXT")
     units = unit_table(report, lang)

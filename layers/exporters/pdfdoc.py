@@ -7,7 +7,10 @@ never as a dot: a dot is a point someone gave."""
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +22,7 @@ from geo.admin import boundaries
 from geo.spatial import METRES_PER_DEGREE
 from layers.errors import LayersError
 from layers.exporters.records import PLACE_NAME, estimated
+from layers.labels import clean_text
 from layers.places import AREA_RADIUS_M as NO_RADIUS_M
 from layers.schema import POSITION_SOURCES, REPORTS, TRIPS
 
@@ -167,30 +171,7 @@ def draw_overview(
         return
     frame = Frame.fit(shapely.GeometryCollection(shapes).bounds, box)
     with pdf.rect_clip(x, y, w, h):
-        pdf.set_draw_color(150)
-        pdf.set_line_width(0.2)
-        _draw_polygons(pdf, frame, boundaries("63").geometry.intersection(frame.view()), "D")
-        pdf.set_fill_color(*rgb(AREA_COLOR))
-        _draw_polygons(pdf, frame, areas, "F")
-        pdf.set_line_width(0.6)
-        pdf.set_draw_color(*rgb(TRIPS.color))
-        for line in trips.geometry.dropna():
-            for part in getattr(line, "geoms", [line]):
-                pdf.polyline([frame.xy(a, b) for a, b in part.coords])
-        pdf.set_line_width(0.4)
-        pdf.set_draw_color(*rgb(ESTIMATED_COLOR))
-        pdf.set_dash_pattern(dash=1.2, gap=0.8)
-        for lon, lat, radius in circles:
-            cx, cy = frame.xy(lon, lat)
-            pdf.circle(cx, cy, max(radius * frame.scale / (METRES_PER_DEGREE * frame.squash), 0.8), style="D")
-        pdf.set_dash_pattern()
-        colors = {t.code: t.color for t in REPORTS.field("status").vocabulary}
-        for geometry, status in zip(reports.geometry, reports["status"], strict=True):
-            if geometry is None or geometry.is_empty:
-                continue
-            pdf.set_fill_color(*rgb(colors.get(status, "#666666")))
-            cx, cy = frame.xy(geometry.x, geometry.y)
-            pdf.circle(cx, cy, 1.1, style="F")
+        _draw_contents(pdf, frame, reports, trips, areas, circles)
     pdf.set_draw_color(0)
     pdf.set_line_width(0.2)
     pdf.set_xy(x, y + h + 2)
@@ -198,3 +179,165 @@ def draw_overview(
     text = MAP_TEXT[pdf.lang]
     scale = text["scale"].format(km=f"{frame.width_km():.0f}")
     pdf.multi_cell(w, 4, f"{scale}. {text['legend']}", new_x="LMARGIN", new_y="NEXT")
+
+
+def _draw_contents(
+    pdf: Document,
+    frame: Frame,
+    reports: pd.DataFrame,
+    trips: gpd.GeoDataFrame,
+    areas: gpd.GeoSeries,
+    circles: list[tuple[float, float, float]],
+) -> None:
+    """Province lines, searched areas, trips, estimated areas and reports, in that order."""
+    pdf.set_draw_color(150)
+    pdf.set_line_width(0.2)
+    _draw_polygons(pdf, frame, boundaries("63").geometry.intersection(frame.view()), "D")
+    pdf.set_fill_color(*rgb(AREA_COLOR))
+    _draw_polygons(pdf, frame, areas, "F")
+    pdf.set_line_width(0.6)
+    pdf.set_draw_color(*rgb(TRIPS.color))
+    for line in trips.geometry.dropna():
+        for part in getattr(line, "geoms", [line]):
+            pdf.polyline([frame.xy(a, b) for a, b in part.coords])
+    pdf.set_line_width(0.4)
+    pdf.set_draw_color(*rgb(ESTIMATED_COLOR))
+    pdf.set_dash_pattern(dash=1.2, gap=0.8)
+    for lon, lat, radius in circles:
+        cx, cy = frame.xy(lon, lat)
+        pdf.circle(cx, cy, max(radius * frame.scale / (METRES_PER_DEGREE * frame.squash), 0.8), style="D")
+    pdf.set_dash_pattern()
+    colors = {t.code: t.color for t in REPORTS.field("status").vocabulary}
+    for geometry, status in zip(reports.geometry, reports["status"], strict=True):
+        if geometry is None or geometry.is_empty:
+            continue
+        pdf.set_fill_color(*rgb(colors.get(status, "#666666")))
+        cx, cy = frame.xy(geometry.x, geometry.y)
+        pdf.circle(cx, cy, 1.1, style="F")
+
+
+EXTRACT_TEXT = {
+    "vi": {
+        "scale": "Bề ngang bản đồ ≈ {km} km",
+        "legend": "Dấu thập đen: điểm mộ, vòng đen: sai số của điểm (vòng đen nét đứt: vùng ước lượng theo địa "
+        "danh, không phải điểm đo); chấm tròn: các lời kể theo trạng thái; vòng nét đứt màu nâu: vùng ước lượng "
+        "của lời kể; đường cam: chuyến tìm kiếm; vùng xanh: diện tích đã rà; đường xám: ranh giới tỉnh "
+        "(2008–2025).",
+        "nothing": "Chưa có vị trí nào để vẽ.",
+    },
+    "en": {
+        "scale": "Map width ≈ {km} km",
+        "legend": "Black cross: the site, black ring: its uncertainty (dashed black ring: an area estimated from "
+        "the place name, not a measured point); dots: its testimonies by status; brown dashed rings: testimonies' "
+        "estimated areas; orange lines: search trips; green: area searched; grey lines: province borders "
+        "(2008–2025).",
+        "nothing": "No position to draw yet.",
+    },
+}
+EXTRACT_HALF_SPAN_M = 1_000.0  # the least the extract shows on each side of the site
+
+
+@dataclass(frozen=True)
+class SiteMark:
+    """Where a site is drawn on its extract: a measured point with its uncertainty, or the centre
+    and radius of an area estimated from the place name (drawn as a ring, never as a point)."""
+
+    lon: float
+    lat: float
+    radius_m: float | None
+    measured: bool
+
+
+def _mm(frame: Frame, metres: float) -> float:
+    return metres * frame.scale / (METRES_PER_DEGREE * frame.squash)
+
+
+def _width_text(frame: Frame, lang: str) -> str:
+    km = frame.width_km()
+    text = f"{km:.1f}" if km < 10 else f"{km:.0f}"
+    return text.replace(".", ",") if lang != "en" else text
+
+
+def draw_extract(
+    pdf: Document,
+    box: tuple[float, float, float, float],
+    site: SiteMark | None,
+    reports: pd.DataFrame,
+    trips: gpd.GeoDataFrame | None = None,
+    areas: gpd.GeoSeries | None = None,
+) -> None:
+    """A site's map extract: the site and its testimonies fitted to the box (at least
+    EXTRACT_HALF_SPAN_M each side of the site), with the trips, searched areas and province lines
+    that fall inside, drawn as the overview draws them; the site marked in black."""
+    trips = trips if trips is not None else gpd.GeoDataFrame(geometry=[], crs=4326)
+    areas = areas if areas is not None else gpd.GeoSeries([], crs=4326)
+    circles = estimated_circles(reports)
+    shapes = [g for g in reports.geometry if g is not None and not g.is_empty]
+    shapes += [_circle_box(*c) for c in circles]
+    if site is not None:
+        shapes.append(_circle_box(site.lon, site.lat, max(EXTRACT_HALF_SPAN_M, (site.radius_m or 0) * 1.2)))
+    x, y, w, h = box
+    pdf.set_draw_color(0)
+    pdf.rect(x, y, w, h)
+    text = EXTRACT_TEXT["en" if pdf.lang == "en" else "vi"]
+    if not shapes:
+        pdf.set_xy(x, y + h / 2)
+        pdf.set_font("DejaVu", size=9)
+        pdf.cell(w, 5, text["nothing"], align="C")
+        pdf.set_xy(x, y + h + 2)
+        return
+    frame = Frame.fit(shapely.GeometryCollection(shapes).bounds, box)
+    with pdf.rect_clip(x, y, w, h):
+        _draw_contents(pdf, frame, reports, trips, areas, circles)
+        if site is not None:
+            _draw_site(pdf, frame, site)
+    pdf.set_draw_color(0)
+    pdf.set_line_width(0.2)
+    pdf.set_xy(x, y + h + 2)
+    pdf.set_font("DejaVu", size=8)
+    scale = text["scale"].format(km=_width_text(frame, pdf.lang))
+    pdf.multi_cell(w, 4, f"{scale}. {text['legend']}", new_x="LMARGIN", new_y="NEXT")
+
+
+def _draw_site(pdf: Document, frame: Frame, site: SiteMark) -> None:
+    cx, cy = frame.xy(site.lon, site.lat)
+    pdf.set_draw_color(0)
+    pdf.set_line_width(0.5)
+    if site.radius_m:
+        if not site.measured:
+            pdf.set_dash_pattern(dash=1.6, gap=1.0)
+        pdf.circle(cx, cy, max(_mm(frame, site.radius_m), 1.0), style="D")
+        pdf.set_dash_pattern()
+    if site.measured:
+        pdf.line(cx - 2.5, cy, cx + 2.5, cy)
+        pdf.line(cx, cy - 2.5, cx, cy + 2.5)
+
+
+_UNSEEN = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")  # zero-width and direction marks
+MISSING_GLYPH = "\ufffd"
+
+
+@lru_cache(maxsize=1)
+def _glyphs() -> frozenset[int]:
+    """The characters the embedded font can draw (both weights: DejaVu Sans and its bold)."""
+    from fontTools.ttLib import TTFont
+
+    covered = None
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        with TTFont(FONT_DIR / name, lazy=True) as font:
+            codes = frozenset(font.getBestCmap())
+        covered = codes if covered is None else covered & codes
+    return covered or frozenset()
+
+
+def printable_text(text: str) -> str:
+    """Stored text as the PDF can print it: composed (NFC), without control, zero-width or
+    direction characters, and a character the font cannot draw shown as �, so that nothing is
+    silently dropped.
+
+    >>> printable_text("Go\\u0302\\u0301c\\u200b cây\\x07 \\u202e🌳")
+    'Gốc cây �'
+    """
+    composed = _UNSEEN.sub("", clean_text(unicodedata.normalize("NFC", text)))
+    glyphs = _glyphs()
+    return "".join(ch if ord(ch) in glyphs or ch in "\n\t" else MISSING_GLYPH for ch in composed)

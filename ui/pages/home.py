@@ -21,14 +21,16 @@ from layers.campaign import (
 from layers.coverage import done_trips
 from layers.labels import number
 from layers.places import position_counts
-from ui.state import data_version, lang, layer_frame, report_events, t, viewer
+from ui.state import data_version, lang, layer_frame, paperwork, report_events, t, viewer
 from ui.widgets import figure_metrics
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _figures(version: tuple, period: Period, previous: Period | None) -> tuple[Figures, Figures | None]:
     """The association's figures for two periods, once per data version (not on every rerun)."""
-    scope = Scope.of(layer_frame("reports", version), layer_frame("trips", version), None, report_events(version))
+    scope = Scope.of(
+        layer_frame("reports", version), layer_frame("trips", version), None, report_events(version), paperwork(version)
+    )
     return scope.figures(period), None if previous is None else scope.figures(previous)
 
 

@@ -13,14 +13,16 @@ from layers.campaign import CAMPAIGN_START, PERIODS, Period, custom_period, figu
 from layers.coverage import coverage_states, searched_areas
 from layers.exporters.campaign_report import WHOLE, build, filename, province_table, report_pdf, report_xlsx, unit_table
 from ui.coverage_map import coverage_map
-from ui.state import data_version, lang, layer_frame, report_events, t, viewer
+from ui.state import data_version, lang, layer_frame, paperwork, report_events, t, viewer
 from ui.widgets import bar_chart, figure_metrics
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _report(version: tuple, chapter_id: str | None, body: str, period, today: date):
     reports, trips = layer_frame("reports", version), layer_frame("trips", version)
-    return build(reports, trips, body, chapter_id, period, today, events=report_events(version))
+    return build(
+        reports, trips, body, chapter_id, period, today, events=report_events(version), paperwork=paperwork(version)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

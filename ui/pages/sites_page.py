@@ -18,7 +18,9 @@ from layers.corroboration import suggestions
 from layers.errors import LayersError
 from layers.labels import blank, field_label, number, period_text, short_code, term_label
 from layers.schema import SITES
+from ui.attachments_view import attachments_panel
 from ui.history_view import history_lines
+from ui.paperwork_view import site_paperwork
 from ui.state import DataKey, data_version, lang, layer_frame, plain, store, t, viewer
 from ui.widgets import testimony_lines
 
@@ -227,6 +229,8 @@ def _one_site(reports: pd.DataFrame) -> None:
     with st.container(border=True, key="sites_site"):
         _summary(site, chapters)
         _testimonies(site_id, reports, chapters)
+        attachments_panel(SITES, site, "sites")
+        site_paperwork(site)
         _history(site_id)
 
 
