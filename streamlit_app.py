@@ -14,6 +14,7 @@ from layers.failures import log_failure
 from layers.users import DEMO_PASSWORD, DEMO_USERS
 from ui.auth import COOKIE, SIGN_IN_PATH, SIGN_OUT_PATH, viewer_of_cookie
 from ui.i18n import LANGUAGES
+from ui.pages.records_page import page as layer_page
 from ui.state import VIEWER_KEY, lang, store, t
 
 st.set_page_config(page_title=t("app_title"), page_icon="🕯️", layout="wide")
@@ -45,7 +46,8 @@ if store().has_demo():
     names = ", ".join(f"{username} ({person_name})" for username, person_name, _role, _chapter in DEMO_USERS)
     st.warning(f"{t('demo_banner')} {t('demo_accounts', password=DEMO_PASSWORD, names=names)}", icon="⚠️")
 
-# Each page and the right it needs: navigation shows a person only the pages they may use.
+# Each page (a script, or a layer's page built from its declaration) and the right it needs:
+# navigation shows a person only the pages they may use.
 PAGES = (
     ("ui/pages/home.py", "page_home", ":material/dashboard:", "tong-quan", (Right.VIEW,)),
     ("ui/pages/work_page.py", "page_work", ":material/checklist:", "viec-can-lam", (Right.EDIT, Right.TRIPS)),
@@ -54,6 +56,13 @@ PAGES = (
     ("ui/pages/report_form.py", "page_report_form", ":material/edit_note:", "them-tin-bao", (Right.EDIT,)),
     ("ui/pages/coverage_page.py", "page_coverage", ":material/layers:", "do-phu", (Right.VIEW,)),
     ("ui/pages/trips_page.py", "page_trips", ":material/hiking:", "chuyen-tim-kiem", (Right.TRIPS,)),
+    (
+        layer_page("recognition_cases"),
+        "page_recognition",
+        ":material/workspace_premium:",
+        "ho-so-cong-nhan",
+        (Right.VIEW,),
+    ),
     ("ui/pages/reports_page.py", "page_reports", ":material/summarize:", "bao-cao", (Right.CAMPAIGN_REPORTS,)),
     ("ui/pages/import_page.py", "page_import", ":material/upload_file:", "nhap-du-lieu", (Right.IMPORT, Right.TRIPS)),
     ("ui/pages/export_page.py", "page_export", ":material/download:", "xuat-du-lieu", (Right.EXPORT_PARTNER,)),

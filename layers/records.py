@@ -4,9 +4,13 @@ typed in a form or given on the command line is a row of one), written with its 
 Reports go through the report importer's `validate` whole (coordinates, provinces, years). The
 reference layers (battlefields, cemeteries) are corrected by an administrator: each value goes
 through the same per-value check, a typed coordinate through the same parser, and every change
-names its source.
+names its source. The other layers a chapter fills with a form, without a map position (a
+recognition case and its witnesses: `OWNED_LAYERS`), are checked value by value from their
+declaration, with the few rules that tie two values together (a birth before a death).
 
-The status of a report is not edited here: it moves through the workflow (layers.workflow).
+`add_record`, `edit_record` and `check_record` take any layer with a form and choose; the form
+(ui/record_form.py) calls only them. The status of a record is not edited here: it moves through
+its layer's workflow (layers.workflow).
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from __future__ import annotations
 import json
 import uuid
 
+import pandas as pd
 import shapely
 
 from geo.admin import province_names
 from geo.coords import CoordinateError, parse
-from layers.access import AccessDenied, Right, Viewer
+from layers.access import AccessDenied, Right, Viewer, write_right
 from layers.campaign import vietnam_today
 from layers.errors import LayersError
 from layers.importers.files import Row
@@ -37,7 +42,7 @@ from layers.places import PLACE_NOTE
 from layers.schema import REPORTS, STORED_LAYERS, Layer, get_layer
 from layers.store import Store
 from layers.users import find_user, viewer_of
-from layers.workflow import LEADERS
+from layers.workflow import LEADERS, workflow_of
 
 EDITABLE = tuple(f.name for f in mappable(REPORTS) if f.name != "status")
 # A new coordinate text gives the record a new point, and what goes with it.
@@ -50,6 +55,13 @@ AREA_INPUTS = frozenset({"place_description", "historical_place", "province_34"}
 COORDINATES = "coordinates"  # a reference record's typed point (the layer has no coordinate field)
 # Layers an administrator corrects by hand: those with a form that belong to no chapter.
 REFERENCE_LAYERS = tuple(layer.name for layer in STORED_LAYERS if layer.form and layer.owner is None)
+# Layers a chapter fills with a form, whose records have no map position (cases and their parts).
+OWNED_LAYERS = tuple(
+    layer.name for layer in STORED_LAYERS if layer.form and layer.owner is not None and layer.geometry is None
+)
+YEARS = (1900, 2030)  # a year of a person's life told on a case's form
+# Pairs of year fields that come in this order in any layer that has both.
+YEARS_IN_ORDER = (("birth_year", "death_year"),)
 
 
 class RecordProblem(LayersError):
@@ -274,6 +286,167 @@ def edit_reference(
         update["province_63"] = checked.get("province_63")
     source = checked["source"]
     return store.update(layer_name, record_id, update, viewer.username, version, viewer=viewer, reason=source)
+
+
+def _owned_layer(name: str) -> Layer:
+    if name not in OWNED_LAYERS:
+        raise RecordProblem(f"Lớp «{name}» không sửa được bằng biểu mẫu này; các lớp: {', '.join(OWNED_LAYERS)}.")
+    return get_layer(name)
+
+
+def _is_year(name: str) -> bool:
+    return name.endswith("_year")
+
+
+def _year(layer: Layer, name: str, text: str) -> int:
+    low, high = YEARS
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        number = None
+    if number is None or not number.is_integer() or not low <= number <= high:
+        raise RecordProblem(
+            f"{layer.label_vi}, trường «{layer.field(name).label_vi}»: «{text[:20]}» phải là năm từ {low} đến {high}."
+        )
+    return int(number)
+
+
+def owned_values(layer_name: str, values: dict[str, object]) -> dict:
+    """A case's (or its part's) values as stored, each checked from the layer's declaration: only
+    its form's fields, a year within YEARS, a province of today from its code or any era's name,
+    a vocabulary's code from any of its spellings, a day, a text without control characters and
+    of at most the importer's length. Empty values are None."""
+    layer = _owned_layer(layer_name)
+    allowed = set(layer.form_fields)
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        names = ", ".join(layer.form_fields)
+        raise RecordProblem(f"Trường không sửa được ở đây: {', '.join(unknown)}; các trường: {names}.")
+    record: dict = {}
+    row = Row(1, {})
+    for name, text in ((k, v.strip()) for k, v in _texts(values).items()):
+        f = layer.field(name)
+        if not text:
+            record[name] = None
+        elif f.type == "int" and _is_year(name):
+            record[name] = _year(layer, name, text)
+        elif name == "province_34":
+            record[name] = _province(text, layer)
+        else:
+            try:
+                record[name] = check_value(f, text, row, f.label_vi)
+            except RowProblem as problem:
+                raise RecordProblem(str(problem).replace("Dòng 1, cột", f"{layer.label_vi}, trường", 1)) from None
+    return record
+
+
+def check_owned(layer_name: str, record: dict, required: bool = True) -> None:
+    """The rules that tie a record's values together: its title (what names it) given, when
+    `required`, and the years of YEARS_IN_ORDER in their order."""
+    layer = _owned_layer(layer_name)
+    if required and layer.title and record.get(layer.title) in (None, ""):
+        raise RecordProblem(f"{layer.label_vi}, trường «{layer.field(layer.title).label_vi}»: cần điền.")
+    for first, then in YEARS_IN_ORDER:
+        a, b = record.get(first), record.get(then)
+        if a is not None and b is not None and not pd.isna(a) and not pd.isna(b) and int(a) > int(b):
+            label_a, label_b = layer.field(first).label_vi, layer.field(then).label_vi
+            raise RecordProblem(f"{layer.label_vi}: «{label_a}» ({int(a)}) sau «{label_b}» ({int(b)}).")
+
+
+def add_owned(
+    store: Store,
+    layer_name: str,
+    values: dict[str, object],
+    viewer: Viewer,
+    parent_id: str | None = None,
+    checked: dict | None = None,
+) -> str:
+    """A new record of an owned layer without position; returns its id. A part (Layer.part_of)
+    names its parent, whose chapter the store gives it; another record is the person's own
+    chapter's unless they name one they may write for. A layer with a workflow starts at its
+    first status, on today's date. `checked` holds fields outside the form that the caller has
+    checked already (a case's links), written with the rest."""
+    layer = _owned_layer(layer_name)
+    viewer.require(write_right(layer), f"thêm {layer.label_vi.lower()}")
+    values = dict(values)
+    chapter = values.pop(layer.owner, None) or None
+    record = owned_values(layer_name, values)
+    check_owned(layer_name, record)
+    record.update(checked or {})
+    if layer.part_of is not None:
+        if not parent_id:
+            parent = get_layer(layer.part_of[0]).label_vi.lower()
+            raise RecordProblem(f"{layer.label_vi}: cần mã {parent}.")
+        record[layer.part_of[1]] = parent_id
+    else:
+        record[layer.owner] = chapter or viewer.chapter_id
+        if not record[layer.owner]:
+            raise RecordProblem(f"{layer.label_vi}: cần chọn Hội giữ bản ghi (--chapter).")
+    workflow = workflow_of(layer_name)
+    if workflow is not None:
+        record[workflow.status] = workflow.start
+        if workflow.day is not None:
+            record[workflow.day] = vietnam_today()
+    record["id"] = str(uuid.uuid4())
+    store.insert(layer_name, [record], viewer=viewer)
+    return record["id"]
+
+
+def edit_owned(
+    store: Store, layer_name: str, record_id: str, changes: dict[str, object], version: int, viewer: Viewer
+) -> int:
+    """Change fields of a record of an owned layer without position, if nobody changed it since
+    `version`; returns the new version. Its steps move through its workflow, not here."""
+    layer = _owned_layer(layer_name)
+    workflow = workflow_of(layer_name)
+    moved = {workflow.status, workflow.day} & set(changes) if workflow is not None else set()
+    if moved:
+        raise RecordProblem(f"{layer.label_vi}: «{layer.field(workflow.status).label_vi}» đổi theo quy trình các bước.")
+    current = store.record(layer_name, record_id, viewer)
+    if current is None:
+        raise RecordProblem(f"Không có {layer.label_vi.lower()} «{record_id[:60]}».")
+    changes = dict(changes)
+    chapter = changes.pop(layer.owner, None) if layer.part_of is None else None
+    update = owned_values(layer_name, changes)
+    check_owned(layer_name, {**current, **update}, required=layer.title in update)
+    if chapter:
+        update[layer.owner] = chapter
+    return store.update(layer_name, record_id, update, viewer.username, version, viewer=viewer)
+
+
+def check_record(layer_name: str, values: dict[str, object]) -> dict:
+    """What a record of any layer with a form would store from these values (the form's live
+    preview and the save use the same check)."""
+    if layer_name in OWNED_LAYERS:
+        layer = get_layer(layer_name)
+        record = owned_values(layer_name, {k: v for k, v in values.items() if k != layer.owner})
+        check_owned(layer_name, record)
+        return record
+    if layer_name in REFERENCE_LAYERS:
+        return check_reference(layer_name, values)
+    return check_report(values)
+
+
+def add_record(
+    store: Store, layer_name: str, values: dict[str, object], viewer: Viewer, parent_id: str | None = None
+) -> str:
+    """A new record of any layer with a form; returns its id."""
+    if layer_name in OWNED_LAYERS:
+        return add_owned(store, layer_name, values, viewer, parent_id)
+    if layer_name in REFERENCE_LAYERS:
+        return add_reference(store, layer_name, values, viewer)
+    return add_report(store, dict(values), viewer)
+
+
+def edit_record(
+    store: Store, layer_name: str, record_id: str, changes: dict[str, object], version: int, viewer: Viewer
+) -> int:
+    """Correct a record of any layer with a form; returns its new version."""
+    if layer_name in OWNED_LAYERS:
+        return edit_owned(store, layer_name, record_id, changes, version, viewer)
+    if layer_name in REFERENCE_LAYERS:
+        return edit_reference(store, layer_name, record_id, changes, version, viewer)
+    return edit_report(store, record_id, dict(changes), version, viewer)
 
 
 def point_of(record: dict) -> tuple[float, float] | None:

@@ -27,7 +27,7 @@ from layers.campaign import VIETNAM
 from layers.config import database_url
 from layers.errors import StoreError
 from layers.labels import change_label, change_value
-from layers.schema import STORED_LAYERS, get_layer
+from layers.schema import STORED_LAYERS, Layer, get_layer
 from layers.sites import FOLLOWING as _FOLLOWING
 from layers.sites import refresh as _refresh_group
 from layers.sites import site_of_report
@@ -114,6 +114,11 @@ def record_of_row(row: sa.Row) -> dict:
 
 def _grouped(layer_name: str) -> tuple[str, str] | None:
     return get_layer(layer_name).grouped_in
+
+
+def part_layers(layer_name: str) -> tuple[Layer, ...]:
+    """The layers whose records are parts of a record of this one (Layer.part_of)."""
+    return tuple(m for m in STORED_LAYERS if m.part_of is not None and m.part_of[0] == layer_name)
 
 
 def _insert_sites(
@@ -279,6 +284,8 @@ class Store:
                         batch = [{**r, "is_demo": True} for r in batch]
                     if layer.grouped_in is not None:  # a person's new record gets a group of its own
                         batch = [{**r, layer.grouped_in[1]: None} for r in batch]
+                batch = self._with_parents(connection, layer, batch, viewer)
+                if viewer is not None:
                     for record in batch:
                         access.check_write(viewer, layer, record)
                 batch, fresh = self._new_groups(layer_name, batch)
@@ -292,6 +299,89 @@ class Store:
                 self._give_groups(connection, layer_name, batch, columns, fresh, author, record_history)
                 count += len(batch)
         return count
+
+    def _with_parents(
+        self, connection: sa.Connection, layer: Layer, batch: list[dict], viewer: Viewer | None
+    ) -> list[dict]:
+        """A batch of parts (Layer.part_of), each given its parent's owner (the chapter) and
+        demo mark; a parent that is not there, or that the person does not see or may not change,
+        refuses the batch."""
+        if layer.part_of is None:
+            return batch
+        parent_name, field_name = layer.part_of
+        parent_layer, table = get_layer(parent_name), self.table(parent_name)
+        wanted = sorted({str(r[field_name]) for r in batch if r.get(field_name)})
+        condition = table.c.deleted_at.is_(None) if viewer is None else self._seen_condition(parent_name, viewer)
+        rows = connection.execute(sa.select(table).where(table.c.id.in_(wanted), condition)).all()
+        parents = {row.id: record_of_row(row) for row in rows}
+        out = []
+        for record in batch:
+            parent = parents.get(str(record.get(field_name) or ""))
+            if parent is None:
+                said = str(record.get(field_name) or "")[:60]
+                raise StoreError(f"{layer.label_vi}: không có {parent_layer.label_vi.lower()} «{said}».")
+            if viewer is not None:
+                access.check_write(viewer, parent_layer, parent)
+            given = {"is_demo": bool(record.get("is_demo")) or bool(parent["is_demo"])}
+            if layer.owner and parent_layer.owner:
+                given[layer.owner] = parent[parent_layer.owner]
+            out.append({**record, **given})
+        return out
+
+    def check_write(
+        self, layer_name: str, record: dict, viewer: Viewer, connection: sa.Connection | None = None
+    ) -> None:
+        """layers.access.check_write on a record, and for a part (Layer.part_of) on its parent
+        too, read inside the caller's transaction when given: what anything written about a
+        record (its attachments) asks before it writes."""
+        if connection is None:
+            with self.engine.connect() as own:
+                return self.check_write(layer_name, record, viewer, own)
+        layer = get_layer(layer_name)
+        access.check_write(viewer, layer, record)
+        if layer.part_of is None:
+            return
+        parent_name, field_name = layer.part_of
+        parent = self.seen(connection, parent_name, record.get(field_name), viewer)
+        if parent is None:
+            raise access.AccessDenied("Bạn không được sửa bản ghi này.")
+        self.check_write(parent_name, parent, viewer, connection)
+
+    def _check_part(
+        self, connection: sa.Connection, layer: Layer, current: dict, changes: dict, viewer: Viewer
+    ) -> None:
+        """A part is changed by those who may change its parent, stays with its parent, and keeps
+        its parent's owner."""
+        parent_name, field_name = layer.part_of
+        parent_label = get_layer(parent_name).label_vi.lower()
+        for name in (field_name, layer.owner):
+            if name and name in changes and changes[name] != current.get(name):
+                said = layer.field(name).label_vi
+                raise StoreError(f"{layer.label_vi}: trường «{said}» theo {parent_label}; không đổi riêng được.")
+        parent = self.seen(connection, parent_name, current.get(field_name), viewer)
+        if parent is None:
+            raise StoreError("Bản ghi không còn tồn tại; hãy tải lại.")
+        access.check_write(viewer, get_layer(parent_name), parent)
+
+    def _parts(self, connection: sa.Connection, layer_name: str, record_id: str) -> list[tuple[str, dict]]:
+        """The parts of a record, deleted or not, as (layer name, stored record)."""
+        out = []
+        for part in part_layers(layer_name):
+            table = self.table(part.name)
+            query = sa.select(table).where(table.c[part.part_of[1]] == record_id).order_by(table.c.created_at)
+            out += [(part.name, record_of_row(row)) for row in connection.execute(query)]
+        return out
+
+    def _parts_follow(
+        self, connection: sa.Connection, layer_name: str, record_id: str, changes: dict, author: str, reason, action
+    ) -> None:
+        """What a record's parts take from it (its owner, its deletion), written on each living part
+        with its history row."""
+        for part_name, part in self._parts(connection, layer_name, record_id):
+            if part.get("deleted_at") is None and history.changed(part, changes):
+                self.update(
+                    part_name, part["id"], changes, author, int(part["version"]), connection, None, reason, action
+                )
 
     def present_hashes(self, connection: sa.Connection, layer_name: str, hashes: Iterable[str]) -> set[str]:
         """Which of `hashes` a layer holds, as seen inside the caller's transaction."""
@@ -439,6 +529,8 @@ class Store:
             grouped = layer.grouped_in
             if grouped is not None and grouped[1] in changes and changes[grouped[1]] != current.get(grouped[1]):
                 raise StoreError("Điểm mộ của một lời kể chỉ đổi được bằng nối hoặc tách (layers.sites).")
+            if layer.part_of is not None:
+                self._check_part(connection, layer, current, changes, viewer)
         values = {k: v for k, v in changes.items() if k in table.columns and k not in ("id", "version", "geom")}
         if "geometry" in changes and "geom" in table.columns:
             geometry = changes["geometry"]
@@ -468,6 +560,10 @@ class Store:
         following = {k: told[k] for k in _FOLLOWING if k in told}
         if following and follow and "site_id" not in told:
             self._follow(connection, layer_name, {**current, **told}, following, author, reason, action)
+        if layer.owner and layer.owner in told and history.changed(current, {layer.owner: told[layer.owner]}):
+            self._parts_follow(
+                connection, layer_name, record_id, {layer.owner: told[layer.owner]}, author, reason, action
+            )
         return expected_version + 1
 
     def _follow(
@@ -526,19 +622,16 @@ class Store:
                     )
 
     def delete(self, layer_name: str, record_id: str, viewer: Viewer, expected_version: int, reason: str) -> int:
-        """Delete a record softly (it stays, hidden, until an administrator purges it)."""
+        """Delete a record softly (it stays, hidden, until an administrator purges it); its parts
+        go with it, in the same transaction, marked with the same moment (restore brings back
+        those)."""
+        deleted = {"deleted_at": _now(), "deleted_by": viewer.username}
         with self.engine.begin() as connection:
-            return self.update(
-                layer_name,
-                record_id,
-                {"deleted_at": _now(), "deleted_by": viewer.username},
-                viewer.username,
-                expected_version,
-                connection,
-                viewer,
-                reason,
-                "delete",
+            version = self.update(
+                layer_name, record_id, deleted, viewer.username, expected_version, connection, viewer, reason, "delete"
             )
+            self._parts_follow(connection, layer_name, record_id, deleted, viewer.username, reason, "delete")
+            return version
 
     def _deleted(self, connection: sa.Connection, layer_name: str, record_id: str, viewer: Viewer, absent: str) -> dict:
         """A deleted record this person may change (a demo account: a demo record), or `absent` said."""
@@ -549,32 +642,41 @@ class Store:
         return current
 
     def restore(self, layer_name: str, record_id: str, viewer: Viewer, reason: str) -> int:
-        """Bring back a deleted record (administrators)."""
+        """Bring back a deleted record (administrators), and the parts deleted with it."""
         viewer.require(access.Right.RESTORE, "khôi phục bản ghi đã xóa")
-        table = self.table(layer_name)
         with self.engine.begin() as connection:
             current = self._deleted(
                 connection, layer_name, record_id, viewer, "Không có bản ghi đã xóa này để khôi phục."
             )
-            version = current["version"]
-            connection.execute(
-                table.update()
-                .where(table.c.id == record_id)
-                .values(deleted_at=None, deleted_by=None, version=version + 1, updated_at=_now())
-            )
-            history.write(
-                connection,
-                layer_name,
-                record_id,
-                version + 1,
-                "restore",
-                viewer.username,
-                {"deleted_at": [history.jsonable(current["deleted_at"]), None]},
-                reason=reason,
-                is_demo=bool(current["is_demo"]),
-            )
-            self._regroup(connection, layer_name, current, viewer.username)
-            return self._rejoin(connection, layer_name, record_id, version + 1, viewer.username)
+            version = self._bring_back(connection, layer_name, current, viewer.username, reason)
+            for part_name, part in self._parts(connection, layer_name, record_id):
+                deleted = history.aware(part.get("deleted_at"))
+                if deleted is not None and deleted == history.aware(current["deleted_at"]):
+                    self._bring_back(connection, part_name, part, viewer.username, reason)
+            return version
+
+    def _bring_back(self, connection: sa.Connection, layer_name: str, current: dict, author: str, reason: str) -> int:
+        """One deleted record back, with its history row (a testimony back in its site)."""
+        table, record_id = self.table(layer_name), current["id"]
+        version = current["version"]
+        connection.execute(
+            table.update()
+            .where(table.c.id == record_id)
+            .values(deleted_at=None, deleted_by=None, version=version + 1, updated_at=_now())
+        )
+        history.write(
+            connection,
+            layer_name,
+            record_id,
+            version + 1,
+            "restore",
+            author,
+            {"deleted_at": [history.jsonable(current["deleted_at"]), None]},
+            reason=reason,
+            is_demo=bool(current["is_demo"]),
+        )
+        self._regroup(connection, layer_name, current, author)
+        return self._rejoin(connection, layer_name, record_id, version + 1, author)
 
     def _rejoin(self, connection: sa.Connection, layer_name: str, record_id: str, version: int, author: str) -> int:
         """A restored testimony takes its site's workflow fields (the site moved on meanwhile)."""
@@ -600,31 +702,42 @@ class Store:
 
     def purge(self, layer_name: str, record_id: str, viewer: Viewer, reason: str) -> None:
         """Remove a deleted record for good (administrators): the history keeps that it was, and
-        who purged it and why, but no longer its private values; its attachments go too."""
+        who purged it and why, but no longer its private values; its attachments go too, and so
+        do its parts."""
         from layers import attachments  # it reads records through the store
 
         viewer.require(access.Right.PURGE, "xóa hẳn bản ghi")
-        table = self.table(layer_name)
         with self.engine.begin() as connection:
             current = self._deleted(
                 connection, layer_name, record_id, viewer, "Chỉ xóa hẳn được bản ghi đã xóa (trong thùng rác)."
             )
-            connection.execute(table.delete().where(table.c.id == record_id))
-            history.blank_private(connection, current, get_layer(layer_name))
-            history.write(
-                connection,
-                layer_name,
-                record_id,
-                None,
-                "purge",
-                viewer.username,
-                {},
-                reason=reason,
-                is_demo=bool(current["is_demo"]),
-            )
-            self._regroup(connection, layer_name, current, viewer.username)
-            files = attachments.remove_for(connection, layer_name, record_id)  # its photos, their EXIF
+            doomed = [*self._parts(connection, layer_name, record_id), (layer_name, current)]
+            files = []
+            for name, record in doomed:
+                files += self._purge_one(connection, name, record, viewer.username, reason)
         attachments.remove_files(files, engine=self.engine)  # once the purge is committed
+
+    def _purge_one(self, connection: sa.Connection, layer_name: str, current: dict, author: str, reason: str) -> list:
+        """One record removed, its private values blanked in its history, its attachments' rows
+        removed; returns the attachment files to remove once committed."""
+        from layers import attachments
+
+        table = self.table(layer_name)
+        connection.execute(table.delete().where(table.c.id == current["id"]))
+        history.blank_private(connection, current, get_layer(layer_name))
+        history.write(
+            connection,
+            layer_name,
+            current["id"],
+            None,
+            "purge",
+            author,
+            {},
+            reason=reason,
+            is_demo=bool(current["is_demo"]),
+        )
+        self._regroup(connection, layer_name, current, author)
+        return attachments.remove_for(connection, layer_name, current["id"])  # its photos, their EXIF
 
     def delete_demo(self) -> dict[str, int]:
         """Remove every demo record from every stored layer, the demo accounts and their history,
@@ -648,10 +761,40 @@ class Store:
 
     # -- reading ---------------------------------------------------------------
 
+    def _seen_condition(self, layer_name: str, viewer: Viewer) -> sa.ColumnElement[bool]:
+        """The SQL condition of the records of a layer this person sees (layers.access), and of a
+        part (Layer.part_of), only those whose parent they see."""
+        layer, table = get_layer(layer_name), self.table(layer_name)
+        condition = access.rows_condition(viewer, layer, table)
+        if layer.part_of is None:
+            return condition
+        parent_name, field_name = layer.part_of
+        parents = sa.select(self.table(parent_name).c.id).where(self._seen_condition(parent_name, viewer))
+        return sa.and_(condition, table.c[field_name].in_(parents))
+
     def _visible(self, layer_name: str, viewer: Viewer, where: sa.ColumnElement | None) -> sa.ColumnElement:
-        table = self.table(layer_name)
-        condition = access.rows_condition(viewer, get_layer(layer_name), table)
+        condition = self._seen_condition(layer_name, viewer)
         return condition if where is None else sa.and_(condition, where)
+
+    def seen(self, connection: sa.Connection, layer_name: str, record_id: object, viewer: Viewer) -> dict | None:
+        """One stored row, whole, as stored, if this person sees the record (None otherwise), read
+        inside the caller's transaction. For checks only: its private fields are not cut."""
+        if record_id is None:
+            return None
+        table = self.table(layer_name)
+        query = sa.select(table).where(table.c.id == str(record_id), self._seen_condition(layer_name, viewer))
+        row = connection.execute(query).first()
+        return None if row is None else dict(row._mapping)
+
+    def parts(self, layer_name: str, record_id: str, viewer: Viewer) -> dict[str, pd.DataFrame]:
+        """The parts of a record this person sees (the witnesses of a case), per part layer, cut as
+        any frame is, oldest first."""
+        out = {}
+        for part in part_layers(layer_name):
+            table = self.table(part.name)
+            frame = self.frame(part.name, viewer, table.c[part.part_of[1]] == record_id)
+            out[part.name] = frame.sort_values("created_at", kind="stable").reset_index(drop=True)
+        return out
 
     def count(self, layer_name: str, viewer: Viewer, where: sa.ColumnElement | None = None) -> int:
         """How many records of a layer this person may see (and `where` selects)."""
@@ -704,7 +847,13 @@ class Store:
         if "geom" in df:
             geometry = shapely.from_wkb(df.pop("geom").to_numpy(dtype=object))
             df = gpd.GeoDataFrame(df.drop(columns=list(BBOX)), geometry=geometry, crs=4326)
-        return access.cut(viewer, get_layer(layer_name), df)
+        layer = get_layer(layer_name)
+        # A private whole number (a witness's birth year) may be emptied by the cut: read as a
+        # float, as it is whenever one of the rows has none.
+        whole = [f.name for f in layer.fields if f.private and f.type == "int" and f.name in df]
+        if whole:
+            df = df.astype({name: "float64" for name in whole})
+        return access.cut(viewer, layer, df)
 
     def record(self, layer_name: str, record_id: str, viewer: Viewer) -> dict | None:
         """One record as this person may see it (None when it is not there for them)."""
@@ -725,7 +874,7 @@ class Store:
         table = self.table(layer_name)
         with self.engine.connect() as connection:
             row = connection.execute(
-                sa.select(table).where(table.c.id == record_id, access.rows_condition(viewer, layer, table))
+                sa.select(table).where(table.c.id == record_id, self._seen_condition(layer_name, viewer))
             ).first()
         if row is None or layer.consent is None:
             return None
@@ -755,7 +904,7 @@ class Store:
             current = self._current(connection, layer_name, record_id)
             table = self.table(layer_name)
             visible = connection.execute(
-                sa.select(table.c.id).where(table.c.id == record_id, access.rows_condition(viewer, layer, table))
+                sa.select(table.c.id).where(table.c.id == record_id, self._seen_condition(layer_name, viewer))
             ).first()
             demo_ok = not viewer.demo_only or (current is not None and bool(current["is_demo"]))
             deleted_for_admin = viewer.may(access.Right.RESTORE) and current is not None and demo_ok

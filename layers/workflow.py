@@ -1,8 +1,9 @@
-"""The workflow of a report: which status may follow which, who may take the step, and what the
-step needs. Declared once beside the status vocabulary (layers.schema.STATUSES); the command
-line and the pages take steps through `take_step`, which checks them here and writes the change
-and its history in one transaction: its own, or the caller's (a trip's outcome moves all its
-reports with the trip, layers.trips).
+"""Workflows: which status may follow which, who may take the step, and what the step needs,
+declared once per layer beside its status vocabulary (`Workflow`). The reports' and sites' is
+here (layers.schema.STATUSES); a recognition case's beside the cases (layers.recognition). The
+command line and the pages take steps through `take` (and a site's through `take_step`), which
+checks them here and writes the change and its history in one transaction: its own, or the
+caller's (a trip's outcome moves all its reports with the trip, layers.trips).
 
 A trip that is cancelled sends its planned reports back to "verified" (the step below, with the
 trip's note); a report another planned trip still lists keeps waiting for it (layers.trips).
@@ -17,11 +18,13 @@ trip's note); a report another planned trip still lists keeps waiting for it (la
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import sqlalchemy as sa
 
-from layers.access import AccessDenied, Viewer, check_reach, rows_condition
+from layers.access import AccessDenied, Viewer, check_reach
+from layers.campaign import vietnam_today
 from layers.errors import LayersError
 from layers.labels import term_label
 from layers.schema import REPORTS, get_layer
@@ -38,6 +41,10 @@ NEEDS = {  # what a step may need, and how it is asked for on the command line
 CASE_WORKERS = ("admin", "chapter", "recorder")
 LEADERS = ("admin", "chapter")
 SEARCHERS = ("admin", "chapter", "team")
+# The app and the server's operator may take any step a role may.
+ANYONE = ("operator", "system")
+FIRST_DAY = date(1945, 1, 1)  # no step of this work happened before the war began
+NOTE_MAX = 2_000  # characters of a step's note
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,62 @@ class Step:
     target: str
     roles: tuple[str, ...]
     needs: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, eq=False)
+class Workflow:
+    """How the records of `layers` move: the vocabulary field holding where a record stands, the
+    steps between its terms, the term a new record starts at, the date field holding the day the
+    last step happened (None: the history's time is the step's), how each need is asked for, and
+    the word for a record in messages."""
+
+    layers: tuple[str, ...]
+    status: str
+    steps: tuple[Step, ...]
+    start: str
+    day: str | None = None
+    needs: dict[str, str] = field(default_factory=lambda: dict(NEEDS))
+    thing: str = "tin báo"
+
+    def __post_init__(self) -> None:
+        for name in self.layers:
+            layer = get_layer(name)
+            codes = set(layer.field(self.status).codes())
+            if self.start not in codes:
+                raise ValueError(f"workflow of {name}: unknown start {self.start!r}")
+            for step in self.steps:
+                unknown = {step.target, *step.sources} - codes
+                if unknown:
+                    raise ValueError(f"workflow step to {step.target}: unknown statuses {sorted(unknown)}")
+                if set(step.needs) - set(self.needs):
+                    raise ValueError(f"workflow step to {step.target}: needs not asked for {step.needs}")
+            if self.day is not None and layer.field(self.day).type != "date":
+                raise ValueError(f"workflow of {name}: day field {self.day!r} is not a date")
+
+    def steps_from(self, status: str) -> list[Step]:
+        """The steps that may leave `status`, in declaration order."""
+        return [s for s in self.steps if status in s.sources]
+
+    def allowed(self, status: str, role: str) -> list[Step]:
+        """The steps a person of `role` may take from `status`."""
+        return [s for s in self.steps_from(status) if role in (*s.roles, *ANYONE)]
+
+    def step_for(self, source: str, target: str) -> Step:
+        """The step from `source` to `target`, or a message naming the statuses that may follow."""
+        for step in self.steps_from(source):
+            if step.target == target:
+                return step
+        allowed = ", ".join(f"«{self.label(s.target)}» ({s.target})" for s in self.steps_from(source)) or "không có"
+        raise LayersError(
+            f"Không chuyển được từ «{self.label(source)}» sang «{self.label(target)}»; được chuyển sang: {allowed}."
+        )
+
+    def label(self, code: str, lang: str = "vi") -> str:
+        return term_label(get_layer(self.layers[0]).field(self.status), code, lang) or str(code)
+
+    def terms(self) -> tuple:
+        """The statuses' vocabulary (layers.schema.Term), in its order."""
+        return get_layer(self.layers[0]).field(self.status).vocabulary
 
 
 STEPS: tuple[Step, ...] = (
@@ -61,36 +124,35 @@ STEPS: tuple[Step, ...] = (
     Step(("remains_found",), "identified", LEADERS, ("reference",)),
     Step(("new", "verifying", "verified"), "duplicate", CASE_WORKERS, ("duplicate_of",)),
 )
-
-
-def _check_vocabulary() -> None:
-    codes = set(REPORTS.field("status").codes())
-    for step in STEPS:
-        unknown = {step.target, *step.sources} - codes
-        if unknown:
-            raise ValueError(f"workflow step to {step.target}: unknown statuses {sorted(unknown)}")
-
-
-_check_vocabulary()
+# A site moves by it, asked on the site or on one of its testimonies, which follow it (take_step).
+REPORT_WORKFLOW = Workflow((REPORTS.name, SITES.name), "status", STEPS, "new")
 STEPS_NEEDING_TRIP = {step.target: step.needs for step in STEPS if "trip" in step.needs}
 
 
+def workflows() -> tuple[Workflow, ...]:
+    """Every declared workflow."""
+    from layers.recognition import CASE_WORKFLOW  # declared beside the cases, which import this module
+
+    return (REPORT_WORKFLOW, CASE_WORKFLOW)
+
+
+def workflow_of(layer_name: str) -> Workflow | None:
+    """The workflow a layer's records move by, or None for a layer without one."""
+    return next((w for w in workflows() if layer_name in w.layers), None)
+
+
 def steps_from(status: str) -> list[Step]:
-    """The steps that may leave `status`, in declaration order."""
-    return [s for s in STEPS if status in s.sources]
+    """The steps that may leave a report's `status`, in declaration order."""
+    return REPORT_WORKFLOW.steps_from(status)
 
 
 def step_for(source: str, target: str) -> Step:
-    """The step from `source` to `target`, or a message naming the statuses that may follow."""
-    for step in steps_from(source):
-        if step.target == target:
-            return step
-    allowed = ", ".join(f"«{_label(s.target)}» ({s.target})" for s in steps_from(source)) or "không có"
-    raise LayersError(f"Không chuyển được từ «{_label(source)}» sang «{_label(target)}»; được chuyển sang: {allowed}.")
+    """The step from a report's `source` to `target`, or a message naming the statuses that may follow."""
+    return REPORT_WORKFLOW.step_for(source, target)
 
 
 def _label(code: str) -> str:
-    return term_label(REPORTS.field("status"), code, "vi")
+    return REPORT_WORKFLOW.label(code)
 
 
 @dataclass(frozen=True)
@@ -102,6 +164,7 @@ class StepInput:
     remains: int | None = None
     reference: str | None = None
     duplicate_of: str | None = None
+    on: date | None = None  # the day the step happened, for a workflow that keeps it (Workflow.day)
 
 
 def _missing(step: Step, given: StepInput) -> list[str]:
@@ -114,10 +177,7 @@ def seen_record(
     """One stored record, whole, if this person may see it (None otherwise), read inside the
     caller's transaction, so what that transaction wrote is seen. For checks only: the private
     fields are not cut, so it is never handed to a page."""
-    table = store.table(layer_name)
-    condition = rows_condition(viewer, get_layer(layer_name), table)
-    row = connection.execute(sa.select(table).where(table.c.id == record_id, condition)).first()
-    return None if row is None else dict(row._mapping)
+    return store.seen(connection, layer_name, record_id, viewer)
 
 
 def _site_and_testimony(
@@ -239,4 +299,65 @@ def _link_trip(store: Store, connection: sa.Connection, trip_id: str, report_ids
         int(trip["version"]),
         connection=connection,
         viewer=viewer,
+    )
+
+
+def step_day(on: date | None) -> date:
+    """The day a step happened: today in Vietnam unless given; never in the future, never
+    before 1945."""
+    today = vietnam_today()
+    day = today if on is None else on
+    if day > today:
+        raise LayersError(f"Ngày của bước ({day:%d/%m/%Y}) ở tương lai; hôm nay là {today:%d/%m/%Y}.")
+    if day < FIRST_DAY:
+        raise LayersError(f"Ngày của bước ({day:%d/%m/%Y}) trước năm 1945; hãy kiểm tra lại.")
+    return day
+
+
+def take(
+    store: Store,
+    layer_name: str,
+    record_id: str,
+    target: str,
+    viewer: Viewer,
+    given: StepInput,
+    connection: sa.Connection | None = None,
+) -> int:
+    """Take a step on a record of any layer with a workflow; returns the record's new version. A
+    report or a site moves its site (`take_step`); a record of another layer moves itself."""
+    workflow = workflow_of(layer_name)
+    if workflow is None:
+        raise LayersError(f"Lớp «{get_layer(layer_name).label_vi}» không có quy trình các bước.")
+    if workflow is REPORT_WORKFLOW:
+        return take_step(store, record_id, target, viewer, given, connection)
+    if connection is None:
+        with store.engine.begin() as own:
+            return take(store, layer_name, record_id, target, viewer, given, own)
+    layer = get_layer(layer_name)
+    record = store.seen(connection, layer_name, record_id, viewer)
+    if record is None:
+        raise LayersError(f"Không có {workflow.thing} «{record_id[:60]}».")
+    step = workflow.step_for(record.get(workflow.status) or workflow.start, target)
+    if viewer.role.code not in (*step.roles, *ANYONE):
+        raise AccessDenied(
+            f"Vai trò «{viewer.role.label_vi}» không được chuyển {workflow.thing} sang «{workflow.label(target)}»."
+        )
+    check_reach(viewer, layer, record)
+    note = (given.note or "").strip()[:NOTE_MAX] or None
+    missing = _missing(step, replace(given, note=note))
+    if missing:
+        raise LayersError(f"Bước này cần: {'; '.join(workflow.needs[m] for m in missing)}.")
+    changes: dict = {workflow.status: target}
+    if workflow.day is not None:
+        changes[workflow.day] = step_day(given.on)
+    return store.update(
+        layer_name,
+        record_id,
+        changes,
+        viewer.username,
+        int(record["version"]),
+        connection=connection,
+        viewer=viewer,
+        reason=note,
+        action="status",
     )

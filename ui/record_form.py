@@ -3,7 +3,9 @@ type, the groups in the order a person tells them, a coordinate box that shows t
 live on a small map (a click on the map sets it), and a save through layers.records, which checks
 the values with the importer's own validation and writes the history.
 
-Every value is handed to layers.records as text, as a file's cell would be: there is one check.
+Every value is handed to layers.records as text, as a file's cell would be: there is one check
+(records.check_record / add_record / edit_record choose it by the layer). A part of another
+record (a case's witness, Layer.part_of) is added with its parent's id.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
 from ui.widgets import chapter_choice
 
 # Shown as boxes of several lines: what a witness tells in their own words.
-LONG_TEXT = frozenset({"place_description", "period_text", "notes", "private_notes"})
+LONG_TEXT = frozenset({"place_description", "period_text", "notes", "private_notes", "circumstances", "statement"})
 POSITION_SYSTEMS = (("WGS84", "wgs84_decimal"), ("DMS", "dms"), ("VN-2000", "vn2000_tm3"), ("MGRS", "mgrs"))
 # What the importer adds to the notes about the place and the years it read: shown as suggestions.
 NOTE_MARKS = (COORDINATE_NOTE, PROVINCE_NOTE, PLACE_NOTE, PERIOD_NOTE)
@@ -78,6 +80,11 @@ def is_case(layer: Layer) -> bool:
     """A layer of case records, held by a chapter (Layer.owner): the form asks for the chapter and
     saves through the case records' checks; a layer without an owner is reference data."""
     return layer.owner is not None
+
+
+def _asks_chapter(layer: Layer) -> bool:
+    """Whether a new record's form asks which chapter holds it (a part takes its parent's)."""
+    return is_case(layer) and layer.part_of is None
 
 
 def case_form_layer() -> Layer:
@@ -254,9 +261,7 @@ def _checked(layer: Layer, values: dict[str, str]) -> tuple[dict | None, str | N
     """The record as it would be stored, or the message saying which field is wrong."""
     filled = {k: v for k, v in values.items() if v != ""}
     try:
-        if is_case(layer):
-            return records.check_report(filled), None
-        return records.check_reference(layer.name, filled), None
+        return records.check_record(layer.name, filled), None
     except LayersError as exc:
         return None, str(exc)
 
@@ -349,14 +354,20 @@ def _chapter(keys: FormKeys, record: dict | None) -> str | None:
     return chapter_choice(chapters, viewer(), t("field_chapter"), keys.field("chapter_id"))
 
 
-def _save(layer: Layer, record: dict | None, values: dict[str, str], chapter: str | None, keys: FormKeys) -> None:
+def _save(
+    layer: Layer,
+    record: dict | None,
+    values: dict[str, str],
+    chapter: str | None,
+    keys: FormKeys,
+    parent_id: str | None = None,
+) -> None:
     person = viewer()
     if record is None:
         given = {k: v for k, v in values.items() if v != ""}
-        if is_case(layer):
-            new_id = records.add_report(store(), {**given, "chapter_id": chapter}, person)
-        else:
-            new_id = records.add_reference(store(), layer.name, given, person)
+        if _asks_chapter(layer):
+            given[layer.owner] = chapter
+        new_id = records.add_record(store(), layer.name, given, person, parent_id)
         st.session_state[keys.saved] = new_id
         st.session_state.pop(keys.opened, None)  # the next report starts empty
         return
@@ -366,10 +377,7 @@ def _save(layer: Layer, record: dict | None, values: dict[str, str], chapter: st
         st.session_state[keys.saved] = record["id"]
         return
     version = st.session_state[keys.version]
-    if is_case(layer):
-        new_version = records.edit_report(store(), record["id"], changes, version, person)
-    else:
-        new_version = records.edit_reference(store(), layer.name, record["id"], changes, version, person)
+    new_version = records.edit_record(store(), layer.name, record["id"], changes, version, person)
     st.session_state[keys.version] = new_version
     st.session_state[keys.saved] = record["id"]
     for name, value in values.items():
@@ -385,16 +393,16 @@ def _remember_initial(names: tuple[str, ...], keys: FormKeys) -> None:
     st.session_state[f"{keys.prefix}#initial_of"] = st.session_state.get(keys.opened)
 
 
-def record_form(layer: Layer, record: dict | None, prefix: str) -> str | None:
-    """The form for a new record of `layer` (record None) or for correcting `record`; returns the
-    id of the record when it has just been saved."""
+def record_form(layer: Layer, record: dict | None, prefix: str, parent_id: str | None = None) -> str | None:
+    """The form for a new record of `layer` (record None; a part names its parent) or for
+    correcting `record`; returns the id of the record when it has just been saved."""
     keys = FormKeys(prefix)
     _open(layer, record, keys)
     _take_pending_click(layer, keys)
     names = _names(layer, record)
     _remember_initial(names, keys)
     saved = st.session_state.pop(keys.saved, None)
-    chapter = _chapter(keys, record) if is_case(layer) else None
+    chapter = _chapter(keys, record) if _asks_chapter(layer) else None
     box = _coordinate_field(layer)
     for group in layer.form:
         fields = [n for n in group.fields if n in names]
@@ -409,7 +417,7 @@ def record_form(layer: Layer, record: dict | None, prefix: str) -> str | None:
     values = _values(keys, names)
     if st.button(t("form_save"), type="primary", key=f"{prefix}#save", icon=":material/save:"):
         try:
-            _save(layer, record, values, chapter, keys)
+            _save(layer, record, values, chapter, keys, parent_id)
         except LayersError as exc:
             st.error(plain(str(exc)))
             return None

@@ -37,6 +37,7 @@ READERS = (
     "ui/pages/export_page.py",
     "ui/record_form.py",
     "ui/pages/report_form.py",
+    "ui/pages/records_page.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "layers" / "exporters").glob("*.py")),
 )
 # What may still name a layer, and why: documents about one layer's data, not roles.
@@ -44,11 +45,27 @@ ALLOWED = {
     "layers/exporters/pdf.py": {"REPORTS", "TRIPS"},  # the field sheet prints testimonies and the trips
     "layers/exporters/pdfdoc.py": {"REPORTS", "TRIPS"},  # its overview map of them
     "layers/exporters/campaign_report.py": {"reports", "trips"},  # the 6- and 12-month report's figures
+    # A site's dossier prints the site, its testimonies, its searches and its chapter; a hand-over
+    # record, the sites handed over and the chapter handing them.
+    "layers/exporters/dossier.py": {"REPORTS", "SITES", "TRIPS", "reports", "sites", "trips", "chapters"},
+    "layers/exporters/handover_record.py": {"SITES", "chapters"},
+    # A witness's statement prints the witness and the case they confirm.
+    "layers/exporters/statement.py": {"RECOGNITION_CASES", "RECOGNITION_WITNESSES"},
     "ui/mapview.py": {"neighbours"},  # the offline basemap's file of Laos and Cambodia (static/basemap)
     "ui/pages/map.py": {"chapters"},  # the chapters' names, to show a chapter code by its name
     "ui/record_form.py": {"chapters"},  # the chapters a new testimony may be for
+    "ui/pages/records_page.py": {"chapters"},  # the chapters' names, to show a chapter code by its name
 }
-LAYER_CONSTANTS = {"REPORTS", "SITES", "BATTLEFIELDS", "CEMETERIES", "TRIPS", "CHAPTERS"}
+LAYER_CONSTANTS = {
+    "REPORTS",
+    "SITES",
+    "BATTLEFIELDS",
+    "CEMETERIES",
+    "TRIPS",
+    "CHAPTERS",
+    "RECOGNITION_CASES",
+    "RECOGNITION_WITNESSES",
+}
 
 
 def _names_of_layers(path: str) -> set[str]:
