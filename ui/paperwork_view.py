@@ -22,7 +22,7 @@ from layers.labels import blank, short_code
 from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
 
 DOSSIER_KEY = "pw_dossier_{site}"  # the dossier made for a site: (bytes, file name, with contacts)
-RECORD_KEY = "pw_record"  # the last hand-over record made: (bytes, file name)
+RECORD_KEY = "pw_record_{site}"  # the hand-over record made from a site's panel: (bytes, file name, said)
 MIME = "application/pdf"
 
 
@@ -80,7 +80,7 @@ def _choices(site: dict, person: Viewer) -> dict[str, str]:
 
 def _handover(site: dict, person: Viewer) -> None:
     choices = _choices(site, person)
-    with st.form(key=f"pw_handover_{site['id']}", border=True):
+    with st.form(key=f"pw_handover_{site['id']}", border=True, clear_on_submit=True):
         st.markdown(f"**{t('pw_handover')}**")
         chosen = st.multiselect(
             t("pw_sites"),
@@ -95,19 +95,21 @@ def _handover(site: dict, person: Viewer) -> None:
         note = st.text_area(t("pw_note"), max_chars=handover.NOTE_LIMIT)
         contacts = st.checkbox(t("pw_with_contacts")) if _sees_contacts(person) else False
         asked = st.form_submit_button(t("pw_record"), type="primary", icon=":material/handshake:")
-    if asked:
-        _record(chosen, unit, on if isinstance(on, date) else today, note, contacts, person)
-    made = st.session_state.get(RECORD_KEY)
+    key = RECORD_KEY.format(site=site["id"])
+    if asked and _record(chosen, unit, on if isinstance(on, date) else today, note, contacts, person, key):
+        st.rerun()  # the sites shown again as handed over, the form empty (pressing twice is not twice)
+    made = st.session_state.get(key)
     if made:
-        data, name = made
+        data, name, said = made
+        st.success(said)
         st.download_button(
-            t("pw_record_download"), data, file_name=name, mime=MIME, key="pw_get_record", on_click="ignore"
+            t("pw_record_download"), data, file_name=name, mime=MIME, key=f"pw_get_{key}", on_click="ignore"
         )
 
 
-def _record(site_ids: list[str], unit: str, on: date, note: str, contacts: bool, person: Viewer) -> None:
-    """Check the hand-over, make its record, then write it on the sites: a refusal leaves nothing
-    written and no record to download."""
+def _record(site_ids: list[str], unit: str, on: date, note: str, contacts: bool, person: Viewer, key: str) -> bool:
+    """Check the hand-over, make its record, then write it on the sites, keeping the record to
+    download under `key`: a refusal (False) leaves nothing written and no record to download."""
     try:
         asked = handover.request(site_ids, unit, person, on, note)
         handover.check(store(), asked, person)
@@ -126,9 +128,10 @@ def _record(site_ids: list[str], unit: str, on: date, note: str, contacts: bool,
         handover.record(store(), asked, person)
     except LayersError as exc:
         st.error(plain(str(exc)))
-        return
-    st.session_state[RECORD_KEY] = (data, record_filename(asked.on))
-    st.success(plain(t("pw_recorded", n=len(asked.site_ids), unit=asked.to_unit)))
+        return False
+    said = plain(t("pw_recorded", n=len(asked.site_ids), unit=asked.to_unit))
+    st.session_state[key] = (data, record_filename(asked.on), said)
+    return True
 
 
 def site_paperwork(site: dict) -> None:
