@@ -299,13 +299,17 @@ def consented(viewer: Viewer, layer: Layer, record: dict) -> bool:
     return _consents(layer, pd.DataFrame([record])).iloc[0] == "partners"
 
 
-def sees_file(viewer: Viewer, private: bool, shareable: bool, contacts_seen: bool) -> bool:
+def sees_file(viewer: Viewer, private: bool, shareable: bool, contacts_seen: bool, cleanable: bool) -> bool:
     """Whether a person sees a file attached to a record they see: a private one (a witness's
     photo) only with the record's witness contacts; a role that receives shared files only
-    (partners) only those a chapter marked shareable."""
+    (partners) only those a chapter marked shareable; and without the contacts, a file whose
+    metadata cannot be taken out (a recording, a video, a PDF: the witness's voice, a phone's
+    position in the video, a letter's author) only when a chapter shared it."""
     if viewer.role.shared_files_only and not shareable:
         return False
-    return contacts_seen or not private
+    if contacts_seen:
+        return True
+    return not private and (cleanable or shareable)
 
 
 def sees_contacts(viewer: Viewer, layer: Layer, record: dict) -> bool:

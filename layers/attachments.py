@@ -589,6 +589,14 @@ def _row(row: sa.Row, exif: bool) -> dict:
     return out
 
 
+def _sees(viewer: Viewer, row: sa.Row, contacts_seen: bool) -> bool:
+    """layers.access.sees_file for a stored attachment: a picture can be given without its
+    metadata (clean_copy), other kinds cannot."""
+    kind = filekinds.BY_MEDIA_TYPE.get(row.media_type)
+    cleanable = kind is not None and kind.pillow is not None
+    return access.sees_file(viewer, row.private, row.shareable, contacts_seen, cleanable)
+
+
 def attachments_of(store: Store, layer: str, record_id: str, viewer: Viewer) -> list[dict]:
     """The attachments of a record this person may see, oldest first: none unless they may see
     the record; a private attachment (a witness's photo, its GPS) only for those who may see the
@@ -604,7 +612,7 @@ def attachments_of(store: Store, layer: str, record_id: str, viewer: Viewer) -> 
             .order_by(TABLE.c.created_at, TABLE.c.id)
         ).all()
     private_ok = raw is not None and access.sees_contacts(viewer, get_layer(layer), dict(raw._mapping))
-    return [_row(row, private_ok) for row in rows if access.sees_file(viewer, row.private, row.shareable, private_ok)]
+    return [_row(row, private_ok) for row in rows if _sees(viewer, row, private_ok)]
 
 
 def attachment_for(store: Store, attachment_id: str, viewer: Viewer) -> dict | None:
@@ -638,9 +646,7 @@ def attachments_in(store: Store, layer: str, frame: pd.DataFrame, viewer: Viewer
     out: dict[str, list[dict]] = {}
     with store.engine.connect() as connection:
         for row in connection.execute(query.order_by(TABLE.c.created_at, TABLE.c.id)):
-            if row.record_id in wanted and access.sees_file(
-                viewer, row.private, row.shareable, row.record_id in private_ok
-            ):
+            if row.record_id in wanted and _sees(viewer, row, row.record_id in private_ok):
                 out.setdefault(row.record_id, []).append(_row(row, row.record_id in private_ok))
     return out
 

@@ -259,6 +259,14 @@ def test_a_team_gets_a_private_file_only_of_the_record_it_was_sent_to(files):
     assert sent.status == 200 and sent.body == files.data["sent"]
 
 
+def test_a_team_not_sent_gets_no_recording_or_pdf_whose_metadata_cannot_be_taken_out(files):
+    team = Browser(files.app).sign_in("qt.doi")  # r-qt is its chapter's, but the team is not sent there
+    assert refused(team.get(file_url(files.ids["sound"])))  # the witness's voice
+    assert refused(team.get(file_url(files.ids["pdf"])))  # a letter, its author in its metadata
+    photo = team.get(file_url(files.ids["photo"]))  # a picture it may see comes without its EXIF
+    assert photo.status == 200 and photo.body != files.data["photo"]
+
+
 def test_a_chapter_of_another_province_gets_nothing(files):
     other = Browser(files.app).sign_in("lc.tinh")
     for name in files.ids:
