@@ -11,6 +11,7 @@ from layers.labels import number
 
 MIB = 2**20
 FILE_BYTES = 50 * MIB  # one uploaded file
+FILE_MB = FILE_BYTES // MIB  # the same, as an upload box states it
 UNPACKED_BYTES = 200 * MIB  # one member of an archive (the KML of a KMZ, a sheet of a workbook), unpacked
 WHOLE_PART_BYTES = 50 * MIB  # a member a reader must hold whole in memory (a workbook's shared strings)
 UNPACKED_TOTAL = 400 * MIB  # all members of an archive together, unpacked

@@ -16,6 +16,7 @@ from layers.campaign import VIETNAM
 from layers.errors import LayersError, StoreError
 from layers.history import aware
 from layers.importers.files import SUFFIXES, read_table
+from layers.importers.limits import FILE_MB
 from layers.importers.mapping import auto_map, mappable
 from layers.importers.reports import check_mapping, import_reports, preview, recognised, rejected_csv, stored_rejections
 from layers.importers.template import template_csv, template_xlsx
@@ -268,7 +269,9 @@ if what == "reports":
         "mau-nhap-tin-bao.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    upload = st.file_uploader(t("imp_file"), type=[s.lstrip(".") for s in SUFFIXES], key="imp_upload_reports")
+    upload = st.file_uploader(
+        t("imp_file"), type=[s.lstrip(".") for s in SUFFIXES], key="imp_upload_reports", max_upload_size=FILE_MB
+    )
     if upload is not None:
         _reports(upload)
     kept = stored_rejections(store(), viewer())
@@ -276,7 +279,9 @@ if what == "reports":
         with st.expander(t("imp_all_rejected", n=len(kept))):
             _show_rejected(kept, "imp_rejected_all", with_values=all(r["values"] is not None for r in kept))
 else:
-    upload = st.file_uploader(t("imp_file"), type=["gpx", "kml", "kmz"], key="imp_upload_trips")
+    upload = st.file_uploader(
+        t("imp_file"), type=["gpx", "kml", "kmz"], key="imp_upload_trips", max_upload_size=FILE_MB
+    )
     if upload is not None:
         _trips(upload)
 _my_imports()

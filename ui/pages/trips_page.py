@@ -15,6 +15,7 @@ import streamlit as st
 from geo.text import fold
 from layers.campaign import vietnam_today
 from layers.errors import LayersError
+from layers.importers.limits import FILE_MB
 from layers.importers.trips import read_track
 from layers.labels import blank, display_value, field_label, number, short_code, term_label
 from layers.schema import REPORTS, TRIPS
@@ -130,7 +131,7 @@ def _plan(reports: pd.DataFrame, chapters: pd.DataFrame) -> None:
         chapter = chapter_choice(chapters, viewer(), t("trip_chapter"), "trip_chapter")
         name = st.text_input(t("trip_name"), max_chars=200, key="trip_name")
         notes = st.text_area(t("trip_notes"), max_chars=5_000, key="trip_notes")
-        upload = st.file_uploader(t("trip_track"), type=GPS_TYPES, key="trip_track")
+        upload = st.file_uploader(t("trip_track"), type=GPS_TYPES, key="trip_track", max_upload_size=FILE_MB)
         submitted = st.form_submit_button(t("trip_add"), type="primary")
     if not submitted:
         return
@@ -217,7 +218,9 @@ def _outcome_form(trip: pd.Series, linked: pd.DataFrame) -> None:
         handed_to = middle.text_input(t("trip_handed_to"), max_chars=300, key=f"trip_hand_to_{trip_id}")
         handed_on = right.date_input(t("trip_handed_on"), today, format="DD/MM/YYYY", key=f"trip_hand_on_{trip_id}")
         note = st.text_area(t("trip_note"), max_chars=5_000, key=f"trip_note_{trip_id}")
-        upload = st.file_uploader(t("trip_track"), type=GPS_TYPES, key=f"trip_out_track_{trip_id}")
+        upload = st.file_uploader(
+            t("trip_track"), type=GPS_TYPES, key=f"trip_out_track_{trip_id}", max_upload_size=FILE_MB
+        )
         submitted = st.form_submit_button(t("trip_record"), type="primary")
     if not submitted:
         return
@@ -271,7 +274,9 @@ def _handover_form(trip: pd.Series) -> None:
 def _attach_track(trip: pd.Series) -> None:
     trip_id = str(trip["id"])
     with st.expander(t("trip_attach")):
-        upload = st.file_uploader(t("trip_track"), type=GPS_TYPES, key=f"trip_attach_{trip_id}")
+        upload = st.file_uploader(
+            t("trip_track"), type=GPS_TYPES, key=f"trip_attach_{trip_id}", max_upload_size=FILE_MB
+        )
         if upload is None or not st.button(t("trip_attach_go"), key=f"trip_attach_go_{trip_id}"):
             return
         try:
