@@ -131,6 +131,9 @@ def test_every_pick_in_the_table_sends_the_map_to_that_report(app_url, offline_p
         frame.evaluate("() => map.setZoom(7)")  # the user had zoomed out again
         page.wait_for_timeout(1500)
         wait_until_idle(page)
+        # The detail panel beside the map grows with the report shown: bring the table back in view.
+        grid.evaluate("element => element.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(300)
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 15, box["y"] + 52 + 35 * row)  # the row selector of data row `row`
         page.wait_for_timeout(2500)
