@@ -323,6 +323,7 @@ _WRITE_RIGHT = {
     "reports": Right.EDIT,
     "sites": Right.EDIT,
     "trips": Right.TRIPS,
+    "observations": Right.TRIPS,  # a team brings back what it found; the chapter confirms (workflow)
     "recognition_cases": Right.EDIT,
     "recognition_witnesses": Right.EDIT,
 }

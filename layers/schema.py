@@ -258,6 +258,19 @@ TRIP_OUTCOMES = (
     Term("remains_found", "Tìm thấy hài cốt", "Remains found"),
     Term("cancelled", "Hủy", "Cancelled"),
 )
+# What a search team found at one site of a trip (the `observations` it fills in QField or a GPS
+# app), and where that proposal stands: the chapter confirms it, and the site then moves through
+# the workflow (layers.field_results), or does not take it.
+FINDINGS = (
+    Term("found", "Tìm thấy hài cốt", "Remains found", "#2ca02c"),
+    Term("not_found", "Không tìm thấy", "Not found", "#7f7f7f"),
+    Term("not_reached", "Chưa đến được", "Not reached", "#ff7f0e"),
+)
+OBSERVATION_STATUSES = (
+    Term("proposed", "Chờ Hội xác nhận", "Awaiting the chapter", "#ff7f0e"),
+    Term("confirmed", "Hội đã xác nhận", "Confirmed by the chapter", "#2ca02c"),
+    Term("rejected", "Hội không nhận", "Not accepted by the chapter", "#7f7f7f"),
+)
 # Where a case for recognising a comrade as a martyr stands (hỗ trợ hồ sơ công nhận liệt sĩ):
 # its papers gathered, sent to the commune's People's Committee, sent on to the province, and
 # the answer. The steps between them are declared in layers.recognition.
@@ -594,6 +607,17 @@ TRIPS = Layer(
         # What the team marked on its GPS: labels typed in the field often name a witness's house
         # and phone ("Nhà ông … 0912 …"), so they stay with the chapter and its teams.
         Field("waypoints", "text", "Điểm đánh dấu", "Waypoints", private=True),
+        # The planned itinerary (layers.planning): the sites in the order the team walks them,
+        # where it starts ("lat, lon"), and the straight-line length of the whole walk.
+        Field(
+            "route_site_ids",
+            "json",
+            "Lộ trình (các điểm mộ theo thứ tự)",
+            "Route (sites in order)",
+            short_name="route_ids",
+        ),
+        Field("route_start", "text", "Điểm xuất phát", "Start point", short_name="start"),
+        Field("route_length_m", "float", "Chiều dài lộ trình (m)", "Route length (m)", short_name="route_m"),
     ),
     color="#ff7f0e",
     symbol=Symbol("line"),
@@ -734,6 +758,34 @@ RECOGNITION_WITNESSES = Layer(
     ),
 )
 
+# What a team recorded at a site during a trip, brought back from its GeoPackage, GPX or photos
+# (layers.importers.field_results): a proposal until the trip's chapter confirms it.
+OBSERVATIONS = Layer(
+    "observations",
+    "Kết quả tại điểm",
+    "Field observations",
+    "point",
+    (
+        Field("trip_id", "text", "Chuyến tìm kiếm", "Trip", indexed=True),
+        Field("site_id", "text", "Điểm mộ", "Site", indexed=True),
+        Field("site_name", "text", "Tên điểm mộ", "Site name", free_text=True),
+        Field("chapter_id", "text", "Hội", "Chapter", indexed=True),
+        Field("province_34", "text", "Tỉnh (hiện nay)", "Province (today)", indexed=True, short_name="prov_34"),
+        Field("finding", "text", "Kết quả", "Finding", indexed=True, vocabulary=FINDINGS),
+        Field("remains_count", "int", "Số hài cốt", "Remains", short_name="remains"),
+        # A team's note often names whom it met there: it stays with the chapter and its teams.
+        Field("note", "text", "Ghi chú của đội", "Team's note", private=True, free_text=True),
+        Field("photo", "text", "Ảnh (tên tệp)", "Photo (file names)", private=True),
+        Field("observed_at", "datetime", "Thời điểm ghi", "Recorded at", short_name="observed"),
+        Field("status", "text", "Xác nhận", "Confirmation", indexed=True, vocabulary=OBSERVATION_STATUSES),
+    ),
+    color="#8c564b",
+    title="site_name",
+    owner="chapter_id",
+    place="province_34",
+    part_of=("trips", "trip_id"),
+)
+
 
 def _boundary(name: str, label_vi: str, label_en: str, code_field: str, color: str) -> Layer:
     """A read-only boundary layer drawn from data/boundaries/."""
@@ -758,6 +810,7 @@ LAYERS: dict[str, Layer] = {
         CHAPTERS,
         RECOGNITION_CASES,
         RECOGNITION_WITNESSES,
+        OBSERVATIONS,
         PROVINCES_34,
         PROVINCES_63,
         NEIGHBOURS,

@@ -940,6 +940,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pw_record": ("Ghi nhận bàn giao và tạo biên bản", "Record the hand-over and make the record"),
     "pw_recorded": ("Đã ghi nhận bàn giao {n} điểm mộ cho «{unit}».", "Hand-over of {n} sites to «{unit}» recorded."),
     "pw_record_download": ("Tải biên bản bàn giao (PDF)", "Download the hand-over record (PDF)"),
+    # -- trip planning: the itinerary on the trips page (ui/plan_view.py), keys "pl_"
+    # -- offline maps for the field (ui/plan_view.py downloads them), keys "om_"
+    # -- results brought back from a trip (ui/field_results_view.py, the work page), keys "fr_"
+    # -- on a phone: my position, distance and bearing (ui/mapview.py), keys "ph_"
 }
 
 
