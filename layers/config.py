@@ -107,3 +107,15 @@ def trusted_proxies() -> frozenset[str]:
     if isinstance(given, list):
         given = ",".join(map(str, given))
     return frozenset(part.strip() for part in str(given).split(",") if part.strip())
+
+
+MAPS_ENV = "BANDO_MAPS_DIR"
+
+
+def maps_dir() -> Path:
+    """Where a chapter keeps its georeferenced map scans and orthophotos (GeoTIFF), which the
+    offline package for a trip cuts to the trip's area (layers.exporters.offline_maps):
+    $BANDO_MAPS_DIR, else `maps_dir` in secrets.toml, else data/local/maps. Outside static/ like
+    attachments: a scan may show more than the chapter wants published."""
+    given = os.environ.get(MAPS_ENV) or secrets().get("maps_dir")
+    return Path(given) if given else LOCAL / "maps"
