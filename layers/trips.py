@@ -43,6 +43,9 @@ from layers.store import Store
 from layers.workflow import STEPS, StepInput, seen_record, take_step
 
 OUTCOMES = TRIPS.field("outcome")
+# The planned route (layers.planning): the sites in walking order, where it starts, its length.
+ROUTE_FIELDS = ("route_site_ids", "route_start", "route_length_m")
+ROUTE_MAX = 300  # sites one route visits (layers.planning.MAX_STOPS)
 # What a person gives when planning a trip, and may change afterwards; the outcome and the
 # remains found are given with the outcome (record_outcome), the handover also later.
 PLANNED_FIELDS = (
@@ -56,10 +59,11 @@ PLANNED_FIELDS = (
     "linked_report_ids",
     "province_34",
     "province_63",
+    *ROUTE_FIELDS,
 )
 HANDOVER_FIELDS = ("remains_handed_over", "handed_over_to", "handed_over_on")
 EDITABLE = (*PLANNED_FIELDS, *HANDOVER_FIELDS)
-TEXT_LIMITS = {"name": 200, "team": 200, "notes": 5_000, "handed_over_to": 300}
+TEXT_LIMITS = {"name": 200, "team": 200, "notes": 5_000, "handed_over_to": 300, "route_start": 200}
 LINKED_MAX = 500  # reports one trip is for
 # The statuses a report may have to be planned on a trip: those the workflow plans, and planned.
 PLANNABLE = (*dict.fromkeys(src for step in STEPS if step.target == "planned" for src in step.sources), "planned")
@@ -135,13 +139,16 @@ def _text(name: str, value: object) -> str | None:
     return text
 
 
-def _ids(value: object) -> list[str]:
-    """Report ids from a list, or from a text with commas or spaces between them; each once."""
+def _ids(value: object, name: str = "linked_report_ids") -> list[str]:
+    """Report (or, for the route, site) ids from a list, or from a text with commas or spaces
+    between them; each once."""
     if blank(value):
         return []
     items = value if isinstance(value, list | tuple) else str(value).replace(",", " ").split()
     ids = list(dict.fromkeys(str(i).strip() for i in items if str(i).strip()))
-    if len(ids) > LINKED_MAX:
+    if name == "route_site_ids" and len(ids) > ROUTE_MAX:
+        raise TripProblem(f"{_label(name)}: tối đa {ROUTE_MAX} điểm mộ một lộ trình.")
+    if name == "linked_report_ids" and len(ids) > LINKED_MAX:
         raise TripProblem(f"{_label('linked_report_ids')}: tối đa {LINKED_MAX} tin báo một chuyến.")
     return ids
 
@@ -178,14 +185,16 @@ def _checked(store: Store, values: dict[str, object], allowed: tuple[str, ...]) 
     for name, value in values.items():
         if name in ("date_from", "date_to", "handed_over_on"):
             out[name] = _day(name, value)
+        elif name == "route_length_m":
+            out[name] = _number(name, value, float)
         elif name == "sweep_width_m":
             out[name] = _number(name, value, float)
             if out[name] is not None and sweep_problem(out[name]):
                 raise TripProblem(f"{_label(name)}: {sweep_problem(out[name])}")
         elif name == "remains_handed_over":
             out[name] = _number(name, value, int)
-        elif name == "linked_report_ids":
-            out[name] = _ids(value)
+        elif name in ("linked_report_ids", "route_site_ids"):
+            out[name] = _ids(value, name)
         elif name in ("province_34", "province_63"):
             out[name] = _province(name, value)
         elif name == "chapter_id":

@@ -150,13 +150,13 @@ def _area_style(layer: Layer) -> styles.Style:
     )
 
 
-def _rounded(geometry: shapely.Geometry) -> pygeoif.types.GeoType:
+def rounded(geometry: shapely.Geometry) -> pygeoif.types.GeoType:
     return pygeoif.shape(shapely.transform(geometry, lambda c: np.round(c, 7)))
 
 
 def _placemark(geometry: shapely.Geometry, name: str, text: str, style: styles.Style) -> features.Placemark:
     return features.Placemark(
-        name=name, description=text, style_url=StyleUrl(url=f"#{style.id}"), geometry=_rounded(geometry)
+        name=name, description=text, style_url=StyleUrl(url=f"#{style.id}"), geometry=rounded(geometry)
     )
 
 
@@ -234,14 +234,14 @@ def build(
 
 
 def kml_bytes(selection: Selection, audience: str, lang: str) -> bytes:
-    return _serialise(build(selection, audience, lang, ONLINE_ICON))
+    return serialise(build(selection, audience, lang, ONLINE_ICON))
 
 
-def _serialise(document: kml.KML) -> bytes:
+def serialise(document: kml.KML) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + document.to_string(prettyprint=True).encode("utf-8")
 
 
-def _dot_png() -> bytes:
+def dot_png() -> bytes:
     """A white marker that styles tint by status (KML multiplies the icon by its colour)."""
     image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
     ImageDraw.Draw(image).ellipse((3, 3, 28, 28), fill=(255, 255, 255, 255), outline=(40, 40, 40, 255), width=3)
@@ -303,5 +303,5 @@ def kmz_bytes(selection: Selection, audience: str, lang: str) -> bytes:
     """doc.kml first, then the icon it uses, then the pictures its placemarks show, zipped."""
     pictures, members, left = pictures_of(selection, audience)
     note = LEFT_OUT[lang].format(count=left, images=KMZ_MAX_IMAGES, mb=KMZ_MAX_IMAGE_BYTES // files.MIB) if left else ""
-    document = _serialise(build(selection, audience, lang, KMZ_ICON, pictures, note))
-    return zip_bytes([("doc.kml", document), (KMZ_ICON, _dot_png()), *members])
+    document = serialise(build(selection, audience, lang, KMZ_ICON, pictures, note))
+    return zip_bytes([("doc.kml", document), (KMZ_ICON, dot_png()), *members])

@@ -92,7 +92,7 @@ def _units(row: pd.Series, lang: str) -> str:
     return f"{old} ({now})" if old and now else old or now
 
 
-def _report(pdf: Document, row: pd.Series, coords: pd.Series, area: bool, audience: str) -> None:
+def testimony_block(pdf: Document, row: pd.Series, coords: pd.Series, area: bool, audience: str) -> None:
     """One report's block; `area`: its position is only an approximate area read from the place name."""
     lang, text = pdf.lang, TEXT[pdf.lang]
 
@@ -162,5 +162,5 @@ def pdf_bytes(selection: Selection, audience: str, lang: str, today: date) -> by
     areas = estimated(reports)
     pdf.add_page()
     for (_, row), (_, written), area in zip(reports.iterrows(), coords.iterrows(), areas, strict=True):
-        _report(pdf, row, written, bool(area), audience)
+        testimony_block(pdf, row, written, bool(area), audience)
     return bytes(pdf.output())

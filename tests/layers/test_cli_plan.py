@@ -1,0 +1,95 @@
+"""`python -m layers plan` as a person runs it: the route files, offline maps and QField package
+written into the folder, the order and legs printed, the route saved with --trip; a bad start,
+an unknown id or a site without position says one Vietnamese line, exits 2 and writes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import gpxpy
+import pytest
+
+from layers.access import system
+from layers.store import Store
+from tests.cli_helpers import run_module
+from tests.layers.paperwork import build_paperwork
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def campaign(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("plan")
+    url = f"sqlite:///{folder / 'campaign.sqlite'}"
+    os.environ.setdefault("BANDO_ATTACHMENTS_DIR", str(folder / "files"))
+    paperwork = build_paperwork(Store.open(url))
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "BANDO_ATTACHMENTS_DIR": str(folder / "files")}
+    return url, paperwork, env
+
+
+def _plan(campaign, *args: str):
+    url, _, env = campaign
+    return run_module("layers", "plan", *args, "--db", url, "--as", "qt.tinh", cwd=ROOT, env=env)
+
+
+def test_plan_writes_the_route_files_and_prints_the_order(campaign, tmp_path):
+    _, paperwork, _ = campaign
+    sites = f"{paperwork.estimated},{paperwork.measured}"
+    done = _plan(campaign, "--sites", sites, "--start", "16.80, 107.05", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    names = sorted(Path(f).name for f in result["files"])
+    assert {"lo-trinh.gpx", "lo-trinh.kmz", "lo-trinh.pdf"} <= set(names)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == names  # no scratch folder left
+    assert len(result["legs"]) == 2 and result["total_m"] == pytest.approx(sum(x["distance_m"] for x in result["legs"]))
+    read = gpxpy.parse((tmp_path / "out" / "lo-trinh.gpx").read_text(encoding="utf-8"))
+    assert [w.name.split(". ", 1)[0] for w in read.waypoints] == ["1", "2"]
+    assert sorted(o["site"] for o in result["order"]) == sorted(sites.split(","))
+    assert result["order"][[o["site"] for o in result["order"]].index(paperwork.estimated)]["name"].startswith("≈ ")
+
+
+def test_plan_with_the_full_package_writes_offline_maps_and_qfield(campaign, tmp_path):
+    _, paperwork, _ = campaign
+    if not (ROOT / "layers" / "exporters" / "offline_maps.py").exists():
+        pytest.skip("offline maps not there yet")
+    done = _plan(campaign, "--sites", paperwork.measured, "--start", "16.80, 107.05", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    names = {Path(f).name for f in json.loads(done.stdout)["files"]}
+    assert {"lo-trinh.mbtiles", "qfield.zip"} <= names
+
+
+def test_plan_with_a_trip_saves_the_route_on_it(campaign, tmp_path):
+    url, paperwork, _ = campaign
+    sites = f"{paperwork.measured},{paperwork.estimated}"
+    args = ("--sites", sites, "--start", "16.80, 107.05", "--order", "given", "--trip", "t-near")
+    done = _plan(campaign, *args, "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    store = Store.open(url)
+    trip = store.record("trips", "t-near", system())
+    store.engine.dispose()
+    assert list(trip["route_site_ids"]) == [paperwork.measured, paperwork.estimated]
+    assert trip["route_start"] == "16.800000, 107.050000"
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (("--start", "không biết ở đâu"), "Điểm xuất phát «không biết ở đâu»"),
+        (("--start", "16.8, 107.05", "--sites-extra"), "tham số không nhận ra"),
+    ],
+)
+def test_a_bad_start_says_one_line_exits_2_and_writes_nothing(campaign, tmp_path, args, said):
+    _, paperwork, _ = campaign
+    out = tmp_path / "out"
+    done = _plan(campaign, "--sites", paperwork.measured, *args, "--out", str(out))
+    assert done.returncode == 2 and said in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr and not out.exists()
+
+
+def test_an_unknown_site_exits_2_and_writes_nothing(campaign, tmp_path):
+    _, paperwork, _ = campaign
+    out = tmp_path / "out"
+    done = _plan(campaign, "--sites", f"{paperwork.measured},khong-co", "--start", "16.8, 107.05", "--out", str(out))
+    assert done.returncode == 2 and "Không có điểm mộ «khong-co»" in done.stderr and not out.exists()
