@@ -1,10 +1,12 @@
 """A planned route as files for phones and GPS units: GPX 1.1 and KMZ.
 
-GPX: one waypoint per stop, named "1. <site>" in walking order, its description the position
-(with its uncertainty, or "≈" and the radius of an area estimated from a place name: a GPS shows
-no radius, so the words say it), and a short summary of its testimonies; then one route (`rte`)
-from the start through the stops as route points, which a GPS unit navigates leg by leg. gpxpy
-writes it. KMZ: numbered placemarks, the route line and the uncertainty circles (estimated areas
+GPX: one waypoint per measured stop, named "1. <site>" in walking order, its description the
+position with its uncertainty and a short summary of its testimonies; then one route (`rte`) from
+the start through them as route points, which a GPS unit navigates leg by leg. gpxpy writes it.
+A stop known only as an area estimated from a place name gets neither (as layers.exporters.gpx
+decides for every GPX: a GPS shows no radius, and would lead the team to a commune's centre as to
+a point someone stood on); the file's description names it, with its number and radius, and the
+sheet and the KMZ show its area. KMZ: numbered placemarks, the route line and the uncertainty circles (estimated areas
 outlined, as layers.exporters.kml draws them), with its icon inside so it shows offline.
 
 Both take a Selection already cut for the audience (layers.planning.plan_selection): a team's
@@ -46,6 +48,9 @@ WORDS = {
         "circles": "Vùng sai số, vùng ước lượng",
         "stops": "Các điểm theo thứ tự",
         "leg": "Từ điểm trước: {km} km, hướng {deg}° {compass}, ≈ {minutes} phút",
+        "areas": (
+            "Không ghi điểm nào cho các vùng chỉ ước lượng theo địa danh (không phải điểm đo; xem phiếu lộ trình):"
+        ),
     },
     "en": {
         "title": "Search route",
@@ -56,6 +61,7 @@ WORDS = {
         "circles": "Uncertainty and estimated areas",
         "stops": "Stops in order",
         "leg": "From the previous stop: {km} km, bearing {deg}° {compass}, ≈ {minutes} min",
+        "areas": "No point is written for the areas estimated from a place name only (not measured; see the sheet):",
     },
 }
 
@@ -124,12 +130,16 @@ def route_gpx(plan: Plan, selection: Selection, audience: str, lang: str, ascii:
     gpx.creator = CREATOR
     gpx.name = fix(f"{words['title']}: {plan.start.label}")
     note = STRAIGHT_LINE["en" if lang == "en" else "vi"]
-    gpx.description = fix(f"{note} {plan.start.note}".strip())
+    areas = [f"{n}. {names[s.site_id]} ({s.where(lang)})" for n, s in enumerate(plan.stops, 1) if s.estimated]
+    told = [note, plan.start.note, *([words["areas"], *areas] if areas else [])]
+    gpx.description = fix("\n".join(t for t in told if t))
     route = gpxpy.gpx.GPXRoute(name=fix(words["title"]), description=fix(note))
     route.points.append(
         gpxpy.gpx.GPXRoutePoint(round(plan.start.lat, 7), round(plan.start.lon, 7), name=fix(start_words(lang)))
     )
     for n, stop in enumerate(plan.stops, 1):
+        if stop.estimated:
+            continue
         name = fix(f"{n}. {names[stop.site_id]}")
         desc = fix(stop_description(stop, n, plan, selection, audience, lang))
         lat, lon = round(stop.lat, 7), round(stop.lon, 7)

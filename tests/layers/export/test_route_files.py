@@ -49,17 +49,25 @@ def test_the_route_gpx_validates_against_the_gpx_1_1_schema(paperwork):
     assert schema.validate(document), schema.error_log
 
 
-def test_gpxpy_reads_the_stops_in_walking_order_after_the_start(paperwork):
+def test_gpxpy_reads_the_measured_stops_in_walking_order_after_the_start(paperwork):
     plan, gpx, _, _ = _files(paperwork, "team")
     read = gpxpy.parse(gpx.decode("utf-8"))
-    assert [w.name.split(".")[0] for w in read.waypoints] == ["1", "2"]
-    assert read.waypoints[1].name.startswith("2. ≈ ")
+    assert [w.name.split(".")[0] for w in read.waypoints] == ["1"]
     (route,) = read.routes
     assert (route.points[0].latitude, route.points[0].longitude) == (16.8, 107.05)
     assert [(p.latitude, p.longitude) for p in route.points[1:]] == [
-        (round(s.lat, 7), round(s.lon, 7)) for s in plan.stops
+        (round(s.lat, 7), round(s.lon, 7)) for s in plan.stops if not s.estimated
     ]
     assert "đường chim bay" in read.description
+
+
+def test_an_estimated_area_is_no_gpx_point_and_the_file_names_it(paperwork):
+    plan, gpx, _, _ = _files(paperwork, "team")
+    (area,) = [s for s in plan.stops if s.estimated]
+    read = gpxpy.parse(gpx.decode("utf-8"))
+    points = [(p.latitude, p.longitude) for p in [*read.waypoints, *read.routes[0].points]]
+    assert (round(area.lat, 7), round(area.lon, 7)) not in points
+    assert "2. ≈ " in read.description and "ước lượng theo địa danh" in read.description
 
 
 def test_a_partner_file_carries_no_witness_data_and_a_team_file_the_contacts(paperwork):
