@@ -311,10 +311,17 @@ def _write_aside(path: Path, data: bytes) -> None:
 
 
 def _keep(data: bytes, sha256: str) -> Path:
-    """Write the file once."""
+    """Write the file once; a disk that refuses it (full, not writable) is one message, and the
+    caller's transaction rolls back with it."""
     path = file_path(sha256)
-    if not path.exists():
-        _write_aside(path, data)
+    try:
+        if not path.exists():
+            _write_aside(path, data)
+    except OSError:
+        raise AttachmentProblem(
+            "Máy chủ không lưu được tệp đính kèm (thư mục tệp đầy hoặc không ghi được); không có gì được ghi. "
+            "Hãy báo người quản trị."
+        ) from None
     return path
 
 

@@ -371,26 +371,38 @@ def edit_trip(
     """Change fields of a trip (or give it its track) if nobody changed it since `version`; reports
     newly linked to a planned trip are planned, those taken off it verified again. Returns the
     new version."""
+    with store.engine.begin() as connection:
+        return change_trip(store, connection, trip_id, changes, version, viewer, track)
+
+
+def change_trip(
+    store: Store,
+    connection: sa.Connection,
+    trip_id: str,
+    changes: dict[str, object],
+    version: int,
+    viewer: Viewer,
+    track: Track | None = None,
+) -> int:
+    """edit_trip inside the caller's transaction (a trip's results brought back join its track in
+    the import's own, layers.importers.field_results)."""
     viewer.require(Right.TRIPS, "ghi chuyến tìm kiếm")
     update = _checked(store, changes, EDITABLE)
     _with_track(update, track)
     if not update:
         raise TripProblem("Không có gì để sửa.")
-    with store.engine.begin() as connection:
-        current = _trip(store, connection, trip_id, viewer)
-        _check_trip({**current, **update}, set(update))
-        before = [str(i) for i in (current.get("linked_report_ids") or [])]
-        after = update.get("linked_report_ids", before)
-        if after != before and not is_open(current.get("outcome")):
-            raise TripProblem(f"Chuyến đã có kết quả; không đổi {_label('linked_report_ids')} được nữa.")
-        added = _linked(store, connection, [i for i in after if i not in before], viewer)
-        off = [seen_record(store, connection, "reports", i, viewer) for i in before if i not in after]
-        removed = [report for report in off if report is not None]  # one deleted since stays deleted
-        new_version = store.update(
-            "trips", trip_id, update, viewer.username, version, connection=connection, viewer=viewer
-        )
-        _plan(store, connection, current, added, viewer)
-        _unplan(store, connection, current, removed, viewer)
+    current = _trip(store, connection, trip_id, viewer)
+    _check_trip({**current, **update}, set(update))
+    before = [str(i) for i in (current.get("linked_report_ids") or [])]
+    after = update.get("linked_report_ids", before)
+    if after != before and not is_open(current.get("outcome")):
+        raise TripProblem(f"Chuyến đã có kết quả; không đổi {_label('linked_report_ids')} được nữa.")
+    added = _linked(store, connection, [i for i in after if i not in before], viewer)
+    off = [seen_record(store, connection, "reports", i, viewer) for i in before if i not in after]
+    removed = [report for report in off if report is not None]  # one deleted since stays deleted
+    new_version = store.update("trips", trip_id, update, viewer.username, version, connection=connection, viewer=viewer)
+    _plan(store, connection, current, added, viewer)
+    _unplan(store, connection, current, removed, viewer)
     return new_version
 
 

@@ -12,7 +12,7 @@ see that record's contacts (a referral's receiving chapter): only the fact that 
 elderly or frail leaves this module, never their name, phone or year of birth.
 
 >>> [k.code for k in KINDS]
-['intake', 'verify', 'referral', 'returned', 'plan', 'trip_outcome', 'duplicate']
+['intake', 'verify', 'referral', 'returned', 'plan', 'trip_outcome', 'trip_results', 'duplicate']
 >>> kinds_for_role("partner")
 ()
 """
@@ -35,7 +35,7 @@ from layers.campaign import VIETNAM, vietnam_today
 from layers.coverage import OPEN_OUTCOMES
 from layers.history import HISTORY, aware
 from layers.privacy import fold_fast
-from layers.schema import REPORTS, TRIPS, Term
+from layers.schema import OBSERVATIONS, REPORTS, TRIPS, Term
 from layers.store import Store
 from layers.workflow import CASE_WORKERS, LEADERS, SEARCHERS, STEPS
 
@@ -57,6 +57,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("returned", "Tin báo chuyển đi bị trả lại", "Referrals sent back", CASE_WORKERS),
     Kind("plan", "Đã xác minh, chưa lên kế hoạch tìm kiếm", "Verified, no search planned", LEADERS),
     Kind("trip_outcome", "Chuyến tìm kiếm chưa ghi kết quả", "Trips with no recorded outcome", SEARCHERS),
+    Kind("trip_results", "Kết quả chuyến chờ Hội xác nhận", "Trip results awaiting the chapter", LEADERS),
     Kind("duplicate", "Tin báo nghi trùng lặp", "Suspected duplicates", CASE_WORKERS),
 )
 URGENCY = (
@@ -116,6 +117,7 @@ def work_items(store: Store, viewer: Viewer, today: date | None = None) -> list[
         "returned": lambda: _returned(store, viewer),
         "plan": lambda: _reports(store, viewer, "plan", _status_in(viewer, VERIFIED), "status"),
         "trip_outcome": lambda: _trips(store, viewer, today),
+        "trip_results": lambda: _trip_results(store, viewer),
         "duplicate": lambda: _duplicates(store, viewer),
     }
     items = [item for kind in kinds_for_role(viewer.role.code) for item in finders[kind.code]()]
@@ -276,6 +278,29 @@ def _trips(store: Store, viewer: Viewer, today: date) -> list[WorkItem]:
             (row.name or "").strip() or "Chuyến chưa đặt tên",
             _as_date(row.end) or _day(row.created_at),
         )
+        for row in rows.itertuples()
+    ]
+
+
+def _trip_results(store: Store, viewer: Viewer) -> list[WorkItem]:
+    """Trips whose team brought results back that wait for the chapter (layers.field_results):
+    those with proposals the person may decide, since the oldest was brought back."""
+    trips, observations = Store.table("trips"), Store.table("observations")
+    query = (
+        sa.select(trips.c.id, trips.c.name, trips.c.chapter_id, sa.func.min(observations.c.created_at).label("since"))
+        .join(observations, observations.c.trip_id == trips.c.id)
+        .where(
+            writable_condition(viewer, OBSERVATIONS, observations),
+            observations.c.status == "proposed",
+            trips.c.deleted_at.is_(None),
+        )
+        .group_by(trips.c.id, trips.c.name, trips.c.chapter_id)
+    )
+    with store.engine.connect() as connection:
+        rows = pd.DataFrame(connection.execute(query).all(), columns=["id", "name", "chapter_id", "since"])
+    rows = cut(viewer, TRIPS, rows)  # a trip's name is free text
+    return [
+        WorkItem("trip_results", "trips", row.id, (row.name or "").strip() or "Chuyến chưa đặt tên", _day(row.since))
         for row in rows.itertuples()
     ]
 

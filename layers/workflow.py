@@ -131,9 +131,10 @@ STEPS_NEEDING_TRIP = {step.target: step.needs for step in STEPS if "trip" in ste
 
 def workflows() -> tuple[Workflow, ...]:
     """Every declared workflow."""
+    from layers.field_results import OBSERVATION_WORKFLOW  # declared beside the observations, likewise
     from layers.recognition import CASE_WORKFLOW  # declared beside the cases, which import this module
 
-    return (REPORT_WORKFLOW, CASE_WORKFLOW)
+    return (REPORT_WORKFLOW, CASE_WORKFLOW, OBSERVATION_WORKFLOW)
 
 
 def workflow_of(layer_name: str) -> Workflow | None:

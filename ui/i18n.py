@@ -941,9 +941,170 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pw_recorded": ("Đã ghi nhận bàn giao {n} điểm mộ cho «{unit}».", "Hand-over of {n} sites to «{unit}» recorded."),
     "pw_record_download": ("Tải biên bản bàn giao (PDF)", "Download the hand-over record (PDF)"),
     # -- trip planning: the itinerary on the trips page (ui/plan_view.py), keys "pl_"
+    "pl_title": ("Lộ trình chuyến đi", "The trip's route"),
+    "pl_hint": (
+        "Chọn các điểm mộ và điểm xuất phát, rồi sắp xếp để đi ngắn nhất; có thể đổi thứ tự, lưu vào chuyến và "
+        "tạo các tệp mang ra thực địa.",
+        "Choose the sites and a start, then order them for the shortest walk; you can change the order, save it "
+        "on the trip and make the files to take to the field.",
+    ),
+    "pl_free_title": (
+        "Lập lộ trình cho các điểm mộ tự chọn (không gắn chuyến)",
+        "Plan a route for sites you pick (no trip)",
+    ),
+    "pl_sites": ("Các điểm mộ sẽ đến", "Sites to walk to"),
+    "pl_sites_hint": ("Gõ mã hoặc tên điểm mộ", "Type a site's code or name"),
+    "pl_start": ("Điểm xuất phát", "Start"),
+    "pl_start_commune": ("Trụ sở xã", "Commune office"),
+    "pl_start_typed": ("Tọa độ", "Coordinate"),
+    "pl_start_map": ("Bấm trên bản đồ", "Click on the map"),
+    "pl_no_commune": (
+        "Các điểm đã chọn chưa có xã nào; hãy nhập tọa độ hoặc bấm trên bản đồ.",
+        "The chosen sites have no commune; type a coordinate or click on the map.",
+    ),
+    "pl_commune": ("Xã của các điểm", "Commune of the sites"),
+    "pl_commune_note": (
+        "Tâm xã được lấy thay cho trụ sở UBND xã (chưa có vị trí trụ sở); sửa bằng tọa độ khi biết.",
+        "The commune's centre stands in for its People's Committee office (its position is not known); "
+        "type a coordinate when you know it.",
+    ),
+    "pl_typed": (
+        "Tọa độ điểm xuất phát (độ thập phân, độ phút giây, MGRS, VN-2000…)",
+        "Start coordinate (decimal degrees, DMS, MGRS, VN-2000…)",
+    ),
+    "pl_click_hint": ("Bấm vào bản đồ để chọn điểm xuất phát.", "Click on the map to choose the start."),
+    "pl_clicked": ("Điểm xuất phát đã bấm: {lat}, {lon}", "Start clicked: {lat}, {lon}"),
+    "pl_start_clicked_label": ("Điểm chọn trên bản đồ ({lat}, {lon})", "Point picked on the map ({lat}, {lon})"),
+    "pl_start_here": ("Điểm xuất phát", "Start"),
+    "pl_order": ("Sắp xếp lộ trình ngắn nhất", "Order the shortest route"),
+    "pl_ordering": ("Đang tính lộ trình…", "Working out the route…"),
+    "pl_need_start": ("Cần điểm xuất phát trước khi sắp xếp.", "A start is needed before ordering."),
+    "pl_press_order": (
+        "Bấm «Sắp xếp lộ trình ngắn nhất» để xem từng chặng.",
+        "Press «Order the shortest route» to see each leg.",
+    ),
+    "pl_route_title": ("Các chặng theo thứ tự đi", "The legs in walking order"),
+    "pl_col_order": ("Thứ tự", "Order"),
+    "pl_col_from": ("Từ", "From"),
+    "pl_col_to": ("Đến", "To"),
+    "pl_col_distance": ("Khoảng cách", "Distance"),
+    "pl_col_bearing": ("Hướng", "Bearing"),
+    "pl_col_walk": ("Đi bộ (ước)", "Walk (est.)"),
+    "pl_total": ("Tổng: {n} điểm, {km}, khoảng {walk} đi bộ", "Total: {n} sites, {km}, about {walk} walking"),
+    "pl_reorder_hint": (
+        "Muốn đổi thứ tự: sửa số ở cột «Thứ tự» (ví dụ ghi 1 để đi điểm đó trước), rồi bấm «Áp dụng thứ tự mới».",
+        "To change the order: edit a number in «Order» (e.g. 1 to go there first), then press «Apply the new order».",
+    ),
+    "pl_reorder": ("Áp dụng thứ tự mới", "Apply the new order"),
+    "pl_save": ("Lưu lộ trình vào chuyến", "Save the route on the trip"),
+    "pl_saved": ("Đã lưu lộ trình vào chuyến: {n} điểm, {km}.", "Route saved on the trip: {n} sites, {km}."),
+    "pl_conflict": (
+        "Không lưu được: có người đã sửa chuyến này sau khi trang được mở. Hãy tải lại trang rồi lưu lại.",
+        "Not saved: someone changed this trip after the page was opened. Reload the page and save again.",
+    ),
+    "pl_no_export": ("Tài khoản này không được tạo tệp.", "This account may not make files."),
+    "pl_files_title": ("Các tệp mang ra thực địa", "Files for the field"),
+    "pl_make": ("Tạo các tệp cho chuyến đi", "Make the files for the trip"),
+    "pl_making": (
+        "Đang tạo các tệp (bản đồ ngoại tuyến mất chừng một phút)…",
+        "Making the files (the offline maps take about a minute)…",
+    ),
+    "pl_files_ready": ("Các tệp đã sẵn sàng để tải về.", "The files are ready to download."),
+    "pl_file_gpx": ("Lộ trình GPX (điện thoại, máy GPS)", "Route GPX (phones, GPS units)"),
+    "pl_file_kmz": ("Lộ trình KMZ (Google Earth)", "Route KMZ (Google Earth)"),
+    "pl_file_pdf": ("Phiếu lộ trình PDF (in)", "Itinerary sheet PDF (print)"),
+    "pl_file_zip": ("Gói ngoại tuyến (bản đồ, QField)", "Offline package (maps, QField)"),
+    "pl_download": ("Tải về {what} · {name} · {size} KB", "Download {what} · {name} · {size} KB"),
+    "pl_offline_help": (
+        "Gói ngoại tuyến có bản đồ MBTiles/PMTiles (OsmAnd, Organic Maps, Locus, Garmin BaseCamp), gói QField và "
+        "hướng dẫn chép tệp nào vào ứng dụng nào.",
+        "The offline package holds MBTiles/PMTiles maps (OsmAnd, Organic Maps, Locus, Garmin BaseCamp), the QField "
+        "package and a guide saying which file goes into which app.",
+    ),
     # -- offline maps for the field (ui/plan_view.py downloads them), keys "om_"
     # -- results brought back from a trip (ui/field_results_view.py, the work page), keys "fr_"
+    "fr_title": ("Kết quả chuyến đi", "Trip results"),
+    "fr_hint": (
+        "Tải lên gói QField/Mergin Maps đội mang về (tệp .zip hoặc .gpkg), tệp GPX, hoặc ảnh có GPS. "
+        "Mỗi kết quả tại điểm thành một đề xuất chờ Hội xác nhận.",
+        "Upload the QField/Mergin Maps package the team brought back (.zip or .gpkg), GPX files, or photos "
+        "with GPS. Each observation becomes a proposal awaiting the chapter.",
+    ),
+    "fr_files": ("Tệp mang về", "Files brought back"),
+    "fr_import": ("Nhập kết quả", "Import the results"),
+    "fr_counts": (
+        "{kind}: đọc {read}, nhận {accepted}, loại {rejected}, trùng {duplicates}",
+        "{kind}: read {read}, accepted {accepted}, rejected {rejected}, duplicates {duplicates}",
+    ),
+    "fr_kind_observations": ("Kết quả tại điểm", "Observations"),
+    "fr_kind_tracks": ("Đường đã đi", "Tracks"),
+    "fr_kind_photos": ("Ảnh", "Photos"),
+    "fr_rejected": ("Các dòng bị loại", "Rejected rows"),
+    "fr_proposals": ("Chờ Hội xác nhận", "Awaiting the chapter"),
+    "fr_none": ("Chưa có kết quả nào chờ xác nhận.", "No results awaiting the chapter."),
+    "fr_item": ("{site} — {finding}", "{site} — {finding}"),
+    "fr_remains": ("Số hài cốt: {n}", "Remains: {n}"),
+    "fr_observed": ("Ghi lúc {when}", "Recorded at {when}"),
+    "fr_confirm": ("Xác nhận", "Confirm"),
+    "fr_reject": ("Không nhận", "Not accepted"),
+    "fr_note": ("Ghi chú (bắt buộc khi không nhận)", "Note (needed when not accepting)"),
+    "fr_confirmed": ("Đã xác nhận; điểm mộ đã chuyển bước.", "Confirmed; the site has moved on."),
+    "fr_refused": ("Đã ghi là Hội không nhận.", "Recorded as not accepted."),
+    "fr_needs_note": ("Hãy ghi lý do không nhận.", "Say why it is not accepted."),
+    "fr_leaders_only": (
+        "Lãnh đạo Hội xác nhận các kết quả này.",
+        "The chapter's leaders confirm these results.",
+    ),
     # -- on a phone: my position, distance and bearing (ui/mapview.py), keys "ph_"
+    "ph_locate_title": ("Vị trí của tôi", "My location"),
+    "ph_locate_popup": (
+        "Bạn ở trong phạm vi {distance} {unit} quanh điểm này",
+        "You are within {distance} {unit} of this point",
+    ),
+    "ph_metres": ("mét", "metres"),
+    "ph_outside": ("Vị trí của bạn ở ngoài vùng của bản đồ.", "Your position is outside the map's area."),
+    "ph_denied": (
+        "Trình duyệt chưa cho xem vị trí. Hãy cho phép «Vị trí» trong cài đặt của trình duyệt rồi bấm lại nút.",
+        "The browser does not share your location. Allow «Location» in its settings, then press the button again.",
+    ),
+    "ph_unavailable": (
+        "Chưa xác định được vị trí (chưa bắt được GPS). Ra chỗ thoáng rồi bấm lại nút.",
+        "Your position could not be found (no GPS fix yet). Go into the open, then press the button again.",
+    ),
+    "ph_timeout": (
+        "Chờ vị trí quá lâu. Bấm lại nút để thử lại.",
+        "Waited too long for a position. Press the button to try again.",
+    ),
+    "ph_lost": (
+        "Mất tín hiệu GPS, đang chờ vị trí mới. Khoảng cách dưới đây tính từ vị trí trước.",
+        "GPS signal lost, waiting for a new position. The distance below is from the last one.",
+    ),
+    "ph_press": (
+        "Bấm nút «Vị trí của tôi» (mũi tên bên trái) để biết khoảng cách đến điểm đã chọn.",
+        "Press «My location» (the arrow on the left) to see how far the selected point is.",
+    ),
+    "ph_pick": (
+        "Chọn một điểm trên bản đồ để biết khoảng cách và hướng đến đó.",
+        "Pick a point on the map to see how far it is and in which direction.",
+    ),
+    "ph_here": ("Bạn đang ở {lat}, {lon} (sai số ± {acc} m).", "You are at {lat}, {lon} (within {acc} m)."),
+    "ph_distance": (
+        "Cách điểm đã chọn {d}, hướng {deg}° ({dir}).",
+        "The selected point is {d} away, bearing {deg}° ({dir}).",
+    ),
+    "ph_area": (
+        "Điểm đã chọn chỉ ước lượng theo địa danh: ≈ trung tâm vùng, bán kính {r}.",
+        "The selected point is only estimated from a place name: ≈ centre of the area, radius {r}.",
+    ),
+    "ph_straight": ("Tính theo đường chim bay, không theo đường đi.", "In a straight line, not along a path."),
+    "ph_no_position": (
+        "Điểm đã chọn chưa có vị trí trên bản đồ.",
+        "The selected point has no position on the map yet.",
+    ),
+    "ph_directions": (
+        "Bắc|Đông Bắc|Đông|Đông Nam|Nam|Tây Nam|Tây|Tây Bắc",
+        "North|North-east|East|South-east|South|South-west|West|North-west",
+    ),
 }
 
 

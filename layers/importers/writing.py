@@ -53,11 +53,14 @@ def write_import(
     rejected: list[dict],
     summary: Callable[[Written], dict],
     before_insert: Callable[[sa.Connection, Written], None] | None = None,
+    after_insert: Callable[[sa.Connection, Written], None] | None = None,
 ) -> Written:
     """Store `records` (each with its row_hash) and the `rejected` rows ({"row", "values",
     "reason", "row_hash"}) of one file; `summary(written)` gives the counts the ledger keeps.
-    `before_insert` may change stored records in the same transaction (a corrected datum).
-    All or nothing: a failure raises StoreError and writes nothing."""
+    `before_insert` may change stored records in the same transaction (a corrected datum), and
+    `after_insert` write what goes with the new records (a trip's track and photos), before the
+    counts are taken. All or nothing: a failure raises StoreError (or the LayersError a hook
+    raised) and writes nothing."""
     try:
         with store.engine.begin() as connection:
             record_import(
@@ -89,6 +92,8 @@ def write_import(
                 record_history=False,
             )
             written = Written(frozenset(store.import_hashes(connection, upload.layer, upload.import_id)), present)
+            if after_insert is not None:
+                after_insert(connection, written)
             _store_rejections(store, connection, upload, rejected)
             counts = summary(written)
             update_summary(connection, upload.import_id, counts)

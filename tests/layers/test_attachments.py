@@ -268,7 +268,14 @@ def test_a_chapter_may_not_attach_to_a_record_of_another_chapter_it_sees(campaig
 
 
 def test_reference_layers_take_no_attachment(campaign):
-    assert set(attachments.ATTACHABLE) == {"reports", "sites", "trips", "recognition_cases", "recognition_witnesses"}
+    assert set(attachments.ATTACHABLE) == {
+        "reports",
+        "sites",
+        "trips",
+        "recognition_cases",
+        "recognition_witnesses",
+        "observations",
+    }
     with pytest.raises(AttachmentProblem) as refused:
         attachments.attach(campaign.store, "chapters", "chapter-vn-25", samples.png(), "a.png", system())
     assert "không nhận tệp đính kèm" in str(refused.value)
