@@ -204,3 +204,52 @@ def import_throughput(data: bytes, rows: int) -> Timing:
     if result.accepted != rows:
         raise RuntimeError(f"import accepted {result.accepted} of {rows} rows")
     return Timing(seconds, len(data))
+
+
+OFFLINE_STOPS = (106.93, 16.88, 107.13, 17.05)  # Gio Linh and its neighbours, ~21 × 19 km of stops
+
+
+def offline_frames(sites: int) -> tuple[dict[str, gpd.GeoDataFrame], object]:
+    """A district's `sites` sites, numbered along a route through them (west to east), as the
+    plan command hands them to the offline package."""
+    import shapely
+
+    rng = np.random.default_rng(1)
+    minx, miny, maxx, maxy = OFFLINE_STOPS
+    lon, lat = rng.uniform(minx, maxx, sites), rng.uniform(miny, maxy, sites)
+    order = np.argsort(lon)
+    frame = gpd.GeoDataFrame(
+        {
+            "id": [f"s{i}" for i in range(sites)],
+            "name": [f"Điểm mộ {i}" for i in range(sites)],
+            "status": "new",
+            "order": np.argsort(order) + 1,
+            "uncertainty_m": rng.uniform(20, 500, sites),
+        },
+        geometry=gpd.points_from_xy(lon, lat),
+        crs="EPSG:4326",
+    )
+    return {"sites": frame}, shapely.LineString(np.column_stack([lon[order], lat[order]]))
+
+
+def offline_package_times(sites: int, runs: int) -> dict[str, Timing]:
+    """The offline package of a district (vector MBTiles and PMTiles, the drawing and its OsmAnd
+    copy) against the floor measured on the same layers in the same run: those layers written
+    once to a GeoPackage by pyogrio, what any package must at least cost."""
+    from layers.exporters.offline_maps import tile_layers, trip_area, write_offline_maps
+
+    layers_in, route = offline_frames(sites)
+
+    def package() -> int:
+        with tempfile.TemporaryDirectory() as tmp:
+            files = write_offline_maps(Path(tmp), OFFLINE_STOPS, layers_in, route, name="huyen")
+            return sum(f.stat().st_size for f in files)
+
+    def bare() -> int:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "bare.gpkg"
+            for index, (name, frame) in enumerate(tile_layers(trip_area(OFFLINE_STOPS), layers_in, route).items()):
+                pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", append=index > 0)
+            return path.stat().st_size
+
+    return {"app": median_of(runs, package), "bare_gpkg": median_of(runs, bare)}

@@ -102,6 +102,24 @@ def measure(n: int, runs: int, browser: bool) -> dict[str, float]:
     return result
 
 
+OFFLINE_SITES = 200  # a district's sites on one trip's route
+
+
+def _offline_measures(runs: int) -> dict[str, float]:
+    """The offline package of a district against its floor, the same layers written once to a bare
+    GeoPackage: seconds and bytes of each, and how many times the floor the package costs."""
+    timings = measures.offline_package_times(OFFLINE_SITES, runs)
+    app, bare = timings["app"], timings["bare_gpkg"]
+    return {
+        "sites": OFFLINE_SITES,
+        "app_s": app.seconds,
+        "app_bytes": app.size,
+        "bare_gpkg_s": bare.seconds,
+        "bare_gpkg_bytes": bare.size,
+        "app_vs_bare_gpkg": app.seconds / bare.seconds,
+    }
+
+
 def _check(largest: dict[str, float], import_rate: float) -> dict[str, bool]:
     b = BUDGETS
     return {
@@ -157,6 +175,12 @@ def main() -> None:
     timing = measures.import_throughput(data, IMPORT_ROWS)
     results["import"] = {"rows": IMPORT_ROWS, "seconds": timing.seconds, "rows_per_s": IMPORT_ROWS / timing.seconds}
     print(f"import of {IMPORT_ROWS:,} CSV rows: {timing.seconds:.1f}s, {IMPORT_ROWS / timing.seconds:,.0f} rows/s")
+    offline = results["offline_package"] = _offline_measures(args.repeat)
+    print(
+        f"offline package of {OFFLINE_SITES} sites: {offline['app_s']:.1f}s, {offline['app_bytes'] / 1e6:.2f}MB; "
+        f"bare GeoPackage {offline['bare_gpkg_s']:.2f}s, {offline['bare_gpkg_bytes'] / 1e6:.2f}MB "
+        f"({offline['app_vs_bare_gpkg']:.1f}× its time)"
+    )
     results["budgets"] = BUDGETS
     results["budgets_met_at_largest"] = _check(results["sizes"][str(max(sizes))], results["import"]["rows_per_s"])
     for name, ok in results["budgets_met_at_largest"].items():

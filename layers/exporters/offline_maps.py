@@ -1,16 +1,22 @@
 """The offline map package a search team takes to the field: tiles of the trip's area that work
-with no signal on a phone, a GPS unit's computer or a laptop.
+with no signal on a phone, a GPS unit's computer or a laptop. This module holds the package
+(write_offline_maps: which files, named how, in what order; the trip's area; the scans found in
+the chapter's maps folder) and the vector tiles; each other kind of file has its own module:
 
-- `<name>.mbtiles` and `<name>.pmtiles`: vector tiles (Mapbox Vector Tiles) of the province
+- `<name>.mbtiles` and `<name>.pmtiles` (here): vector tiles (Mapbox Vector Tiles) of the province
   boundaries, the campaign's layers (sites, reports, trips …) and the planned route, zoom levels
   `MIN_ZOOM`–`MAX_ZOOM`, written by GDAL's MBTiles and PMTiles drivers (pyogrio's GDAL).
-- `<name>_<scan>.mbtiles`: a raster MBTiles (EPSG:3857 tiles) from each georeferenced GeoTIFF the
-  chapter has of the area (a wartime 1:50,000 sheet, an orthophoto), cut to the area, with
-  overviews down to `MIN_ZOOM`, written by rasterio's GDAL.
+- `<name>_<scan>.mbtiles` (layers.exporters.scan_tiles): a raster MBTiles (EPSG:3857 tiles) from
+  each georeferenced GeoTIFF the chapter has of the area, cut to the area, with overviews.
+- `<name>_ban-ve.mbtiles` (layers.exporters.map_drawing): the same layers as the vector tiles
+  drawn with Pillow as transparent PNG raster tiles, for the apps that show raster tiles only.
+- `.sqlitedb` beside each raster MBTiles (layers.exporters.osmand): OsmAnd's own SQLite format.
+- `<name>_<scan>.kmz` (layers.exporters.garmin): each scan as Garmin Custom Maps.
 
-Only a declared short list of public columns per layer (`PUBLIC_COLUMNS`) goes into the tiles,
-never a private field even when the frames hold one, and free text is scrubbed of phone numbers:
-a phone is lost or lent in the field. docs/offline-maps.md says which file goes into which app.
+What they share (the area, zooms, tile grid, error) is in layers.exporters.offline_area. Only a
+declared short list of public columns per layer (`PUBLIC_COLUMNS`) goes into any file, never a
+private field even when the frames hold one, and free text is scrubbed of phone numbers: a phone
+is lost or lent in the field. docs/offline-maps.md says which file goes into which app.
 """
 
 from __future__ import annotations
@@ -20,10 +26,7 @@ import json
 import logging
 import math
 import tempfile
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,70 +34,36 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
-from pyproj import CRS as ProjCRS
 from pyproj import Geod
 
 from geo.admin import boundaries
-from geo.datums import HANOI1972, INDIAN1960, VN2000, Datum
 from geo.text import slug
 from layers import config
-from layers.errors import LayersError
+from layers.exporters.garmin import write_garmin
+from layers.exporters.map_drawing import write_drawing
+from layers.exporters.offline_area import MAX_ZOOM, MIN_ZOOM, ROUTE_LAYER, Area, OfflineMapError, quiet
+from layers.exporters.osmand import write_osmand
+from layers.exporters.scan_tiles import Scan, inspect_raster, refuse, write_raster_tiles
 from layers.labels import number
 from layers.privacy import scrub
 from layers.schema import LAYERS
 
 log = logging.getLogger(__name__)
 
-MIN_ZOOM = 8  # a district whole on a phone's screen
-MAX_ZOOM = 15  # about 5 m a pixel at 17°N: a path, a hillock; promised in docs/offline-maps.md
-ZOOMS = tuple(range(MIN_ZOOM, MAX_ZOOM + 1))
 MARGIN_M = 2_000  # around the trip's stops, so the way in and the next hill are on the map
 MAX_SIDE_M = 80_000  # a trip is a district, not a province (the largest districts are ~70 km across)
-
-RASTER_MAX_ZOOM = 16  # a scan or orthophoto finer than ~2.4 m a pixel is tiled at this zoom
-RASTER_BYTES = 2 * 2**30  # one GeoTIFF
-RASTER_SOURCE_PIXELS = 1_000_000_000  # pixels a GeoTIFF may say it has (a 1:50,000 sheet at 600 dpi: ~0.2 billion)
-RASTER_OUTPUT_PIXELS = 64_000_000  # pixels of the cut at its finest zoom; the zoom is lowered until it fits
-RASTER_QUALITY = 85  # JPEG quality of scan tiles
-TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")  # TIFF and BigTIFF, both byte orders
-WEB_MERCATOR_RES0 = 2 * math.pi * 6378137 / 256  # metres a pixel at zoom 0 (EPSG:3857)
+DRAWING_STEM = "ban-ve"  # <name>_ban-ve.mbtiles: "the drawing"
 
 # What a tile may carry of each layer: the record's id, what names it, its state and its place in
 # the route. Anything else a frame holds stays out, private or not.
 PUBLIC_COLUMNS: dict[str, tuple[str, ...]] = {
-    "sites": ("id", "name", "status", "order"),
+    "sites": ("id", "name", "status", "order", "uncertainty_m"),
     "reports": ("id", "site_id", "martyr_names", "status", "order"),
     "trips": ("id", "name", "outcome"),
     "observations": ("id", "site_id", "site_name", "finding", "status"),
 }
 DEFAULT_COLUMNS = ("id", "name", "status", "order")
 BOUNDARY_LAYERS = {"provinces": "34", "neighbours": "neighbours"}  # tile layer → geo.admin.boundaries level
-ROUTE_LAYER = "route"
-# Datums whose transformation to WGS84 the project chose on purpose (geo.datums): a scan on one of
-# them is placed with those parameters, never with one PROJ would pick (or not) by itself.
-DATUM_NAMES = {"Indian 1960": INDIAN1960, "Hanoi 1972": HANOI1972, "Vietnam 2000": VN2000}
-
-
-class OfflineMapError(LayersError):
-    """The offline package cannot be made: the area is too large, or a map scan is unusable."""
-
-
-@dataclass(frozen=True)
-class Area:
-    """The lon/lat rectangle the package covers: the trip's stops and a margin."""
-
-    minx: float
-    miny: float
-    maxx: float
-    maxy: float
-
-    @property
-    def box(self) -> shapely.Polygon:
-        return shapely.box(self.minx, self.miny, self.maxx, self.maxy)
-
-    @property
-    def bounds(self) -> tuple[float, float, float, float]:
-        return (self.minx, self.miny, self.maxx, self.maxy)
 
 
 def _sides_m(minx: float, miny: float, maxx: float, maxy: float) -> tuple[float, float]:
@@ -132,24 +101,6 @@ def _file_stem(name: str) -> str:
     """A file name part of plain letters, digits and hyphens (a scan may be named anything)."""
     cleaned = "".join(c if c.isalnum() else " " for c in slug(name)).split()
     return "-".join(cleaned)[:80] or "ban-do"
-
-
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """GDAL's warnings silenced: they quote field values, which may be private."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
-
-
-@contextmanager
-def _raster_env() -> Iterator[None]:
-    """rasterio's GDAL with its warnings silenced and its errors sent to logging (rasterio's
-    handler, installed by its Env) rather than printed on stderr by GDAL's default one."""
-    import rasterio
-
-    with _quiet(), rasterio.Env():
-        yield
 
 
 # -- vector tiles ---------------------------------------------------------------------------
@@ -286,125 +237,13 @@ def write_vector_tiles(out_dir: Path, stem: str, layers: dict[str, gpd.GeoDataFr
     targets = [out_dir / f"{stem}.mbtiles", out_dir / f"{stem}.pmtiles"]
     with tempfile.TemporaryDirectory(prefix="bando-tiles-") as tmp:
         source = Path(tmp) / "layers.gpkg"
-        with _quiet():
+        with quiet():
             for index, (layer, frame) in enumerate(layers.items()):
                 pyogrio.write_dataframe(frame, source, driver="GPKG", layer=layer, append=index > 0)
         for target, driver in zip(targets, ("MBTiles", "PMTiles"), strict=True):
             target.unlink(missing_ok=True)
             _translate(source, target, _tile_arguments(driver, stem, layers))
     return targets
-
-
-# -- raster tiles from GeoTIFF scans ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scan:
-    """What a GeoTIFF's header says: enough to cut it, read before any pixel is."""
-
-    path: Path
-    crs_wkt: str  # the CRS it is placed with (an explicit datum shift where geo.datums has one)
-    footprint: tuple[float, float, float, float]  # lon/lat bounds on WGS84
-    width: int
-    height: int
-    bands: int
-    res_3857: float  # its pixel size, in Web Mercator metres
-    native: tuple[float, float, float, float]  # its bounds in its own CRS
-
-
-def _towgs84(datum: Datum) -> str:
-    """A geo.datums Helmert as PROJ's +towgs84 (position vector: rotations of a coordinate-frame
-    shift change sign)."""
-    terms = dict(part[1:].split("=") for part in datum.helmert.split() if "=" in part)
-    values = [float(terms.get(k, 0)) for k in ("x", "y", "z", "rx", "ry", "rz", "s")]
-    if terms.get("convention") == "coordinate_frame":
-        values[3:6] = [-v for v in values[3:6]]
-    return ",".join(f"{v:.10g}" for v in (values if any(values[3:]) else values[:3]))
-
-
-def explicit_crs(wkt: str) -> str:
-    """A scan's CRS as it is placed: for Indian 1960, Hanoi 1972 and VN-2000 the same CRS with the
-    project's chosen shift to WGS84 (geo.datums) bound to it, so PROJ never picks one silently."""
-    crs = ProjCRS.from_wkt(wkt)
-    datum = next((d for name, d in DATUM_NAMES.items() if crs.datum is not None and name in crs.datum.name), None)
-    if datum is None:
-        return wkt
-    with _quiet():
-        proj4 = " ".join(p for p in crs.to_proj4().split() if not p.startswith("+towgs84="))
-    return ProjCRS.from_proj4(f"{proj4} +towgs84={_towgs84(datum)}").to_wkt()
-
-
-def _refuse(path: Path, why: str) -> OfflineMapError:
-    return OfflineMapError(f"Bản đồ quét «{path.name}»: {why}")
-
-
-def _check_bytes(path: Path) -> None:
-    """Refuse before GDAL reads: an empty or too large file, or one that is not a TIFF at all."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(4)
-    except OSError:
-        raise _refuse(path, "không mở được tệp.") from None
-    if size == 0:
-        raise _refuse(path, "tệp rỗng.")
-    if size > RASTER_BYTES:
-        raise _refuse(path, f"tệp quá lớn ({number(size // 2**20)} MB, tối đa {number(RASTER_BYTES // 2**20)} MB).")
-    if head not in TIFF_MAGIC:
-        raise _refuse(path, "không phải tệp GeoTIFF (nội dung không phải TIFF, dù tên là .tif).")
-
-
-def _crs_name(crs: object) -> str:
-    """A CRS's name for a message (the WKT is a page long)."""
-    try:
-        return ProjCRS.from_user_input(crs).name[:80]
-    except Exception:  # noqa: BLE001 — only for a message
-        return "không rõ"
-
-
-def inspect_raster(path: Path) -> Scan:
-    """A GeoTIFF's header, checked: a TIFF, not too many pixels, 8-bit grey/RGB(A), placed on
-    Earth by a CRS that can be turned into WGS84. Raises OfflineMapError naming the file."""
-    import rasterio
-    from rasterio.enums import ColorInterp
-    from rasterio.errors import RasterioError
-    from rasterio.warp import transform_bounds
-
-    path = Path(path)
-    _check_bytes(path)
-    try:
-        with _raster_env(), rasterio.open(path) as ds:
-            driver, crs, transform, gcps = ds.driver, ds.crs, ds.transform, ds.gcps[0]
-            width, height, bands, dtypes = ds.width, ds.height, ds.count, set(ds.dtypes)
-            palette = bands == 1 and ds.colorinterp[0] == ColorInterp.palette
-            native = ds.bounds
-    except RasterioError:
-        raise _refuse(path, "GDAL không đọc được tệp như một ảnh GeoTIFF.") from None
-    if driver != "GTiff":
-        raise _refuse(path, f"không phải GeoTIFF (GDAL đọc thành {driver}).")
-    if width * height > RASTER_SOURCE_PIXELS:
-        raise _refuse(
-            path,
-            f"khai {number(width)} × {number(height)} điểm ảnh, quá giới hạn {number(RASTER_SOURCE_PIXELS)} điểm ảnh; "
-            "hãy cắt nhỏ ảnh trước.",
-        )
-    if crs is None or transform.is_identity:
-        hint = " (chỉ có điểm khống chế GCP: hãy nắn ảnh trong QGIS rồi lưu lại)" if gcps else ""
-        raise _refuse(path, f"không có tọa độ địa lý (georeference){hint}; không biết đặt ảnh ở đâu.")
-    if dtypes != {"uint8"} or not 1 <= bands <= 4 or palette:
-        raise _refuse(path, "chỉ nhận ảnh 8 bit xám, RGB hoặc RGBA (không bảng màu, không 16 bit).")
-    try:
-        wkt = explicit_crs(crs.to_wkt())
-        with _raster_env():
-            footprint = transform_bounds(wkt, "EPSG:4326", *native, densify_pts=21)
-            mercator = transform_bounds(wkt, "EPSG:3857", *native, densify_pts=21)
-    except Exception:  # noqa: BLE001 — PROJ and GDAL raise several kinds for a CRS they cannot place
-        raise _refuse(path, f"hệ tọa độ «{_crs_name(crs)}» không chuyển được sang WGS84.") from None
-    x0, y0, x1, y1 = footprint
-    if not all(math.isfinite(v) for v in footprint) or not (-180 <= x0 < x1 <= 180 and -85 <= y0 < y1 <= 85):
-        raise _refuse(path, f"hệ tọa độ «{_crs_name(crs)}» đặt ảnh ra ngoài Trái Đất.")
-    res = max((mercator[2] - mercator[0]) / width, (mercator[3] - mercator[1]) / height)
-    return Scan(path, wkt, footprint, width, height, bands, res, tuple(native))
 
 
 def configured_rasters(bounds: tuple[float, float, float, float]) -> list[Path]:
@@ -428,78 +267,22 @@ def configured_rasters(bounds: tuple[float, float, float, float]) -> list[Path]:
     return found
 
 
-def _mercator_box(area: Area) -> tuple[float, float, float, float]:
-    from rasterio.warp import transform_bounds
-
-    return transform_bounds("EPSG:4326", "EPSG:3857", *area.bounds)
-
-
-def _zoom_for(scan: Scan, width_m: float, height_m: float) -> int:
-    """The finest zoom the scan's pixels justify (capped at RASTER_MAX_ZOOM), lowered until the
-    cut has at most RASTER_OUTPUT_PIXELS pixels, so time and size are bounded before reading."""
-    zoom = round(math.log2(WEB_MERCATOR_RES0 / scan.res_3857))
-    zoom = min(max(zoom, MIN_ZOOM), RASTER_MAX_ZOOM)
-    while zoom > MIN_ZOOM and (width_m * height_m) / (WEB_MERCATOR_RES0 / 2**zoom) ** 2 > RASTER_OUTPUT_PIXELS:
-        zoom -= 1
-    return zoom
-
-
-def write_raster_tiles(target: Path, scan: Scan, area: Area) -> Path:
-    """A raster MBTiles of the scan cut to the area: warped to EPSG:3857 at the zoom its pixels
-    justify, JPEG tiles (PNG where it has an alpha band), overviews down to MIN_ZOOM."""
-    import rasterio
-    import rasterio.shutil
-    from affine import Affine
-    from rasterio.enums import Resampling
-    from rasterio.errors import RasterioError
-    from rasterio.vrt import WarpedVRT
-    from rasterio.warp import transform_bounds
-
-    scan_box = transform_bounds(scan.crs_wkt, "EPSG:3857", *scan.native, densify_pts=21)
-    area_box = _mercator_box(area)
-    left, bottom = max(scan_box[0], area_box[0]), max(scan_box[1], area_box[1])
-    right, top = min(scan_box[2], area_box[2]), min(scan_box[3], area_box[3])
-    if left >= right or bottom >= top:
-        raise _refuse(scan.path, "không phủ vùng của chuyến đi (ảnh nằm ở nơi khác).")
-    zoom = _zoom_for(scan, right - left, top - bottom)
-    res = WEB_MERCATOR_RES0 / 2**zoom
-    width, height = max(1, math.ceil((right - left) / res)), max(1, math.ceil((top - bottom) / res))
-    jpeg = scan.bands in (1, 3)
-    options = {
-        "TILE_FORMAT": "JPEG" if jpeg else "PNG",
-        "QUALITY": RASTER_QUALITY,
-        "NAME": target.stem,
-        "DESCRIPTION": f"Bản đồ quét {scan.path.name}, cắt theo vùng chuyến đi",
-        "TYPE": "baselayer",
-        "RESAMPLING": "BILINEAR",
-    }
-    target.unlink(missing_ok=True)
-    try:
-        with (
-            _raster_env(),
-            rasterio.open(scan.path) as src,
-            WarpedVRT(
-                src,
-                src_crs=scan.crs_wkt,
-                crs="EPSG:3857",
-                transform=Affine(res, 0, left, 0, -res, top),
-                width=width,
-                height=height,
-                resampling=Resampling.bilinear,
-            ) as vrt,
-        ):
-            rasterio.shutil.copy(vrt, target, driver="MBTiles", **options)
-        levels = [2**i for i in range(1, zoom - MIN_ZOOM + 1)]
-        if levels:
-            with _raster_env(), rasterio.open(target, "r+") as out:
-                out.build_overviews(levels, Resampling.average)
-    except RasterioError:
-        target.unlink(missing_ok=True)
-        raise _refuse(scan.path, "GDAL không cắt được ảnh thành ô bản đồ (tệp hỏng giữa chừng?).") from None
-    return target
-
-
 # -- the package ------------------------------------------------------------------------------
+
+
+def _scan_stems(stem: str, scans: Sequence[Scan]) -> list[str]:
+    """`<name>_<scan>` for each scan, distinct from each other and from the drawing's file even
+    when two scans have the same name in different folders."""
+    taken = {f"{stem}_{DRAWING_STEM}"}
+    stems = []
+    for scan in scans:
+        base = f"{stem}_{_file_stem(scan.path.stem)}"
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        taken.add(candidate)
+        stems.append(candidate)
+    return stems
 
 
 def write_offline_maps(
@@ -510,8 +293,13 @@ def write_offline_maps(
     rasters: Sequence[Path] = (),
     name: str = "ban-do",
 ) -> list[Path]:
-    """Write the offline package of a trip into out_dir and return its files: vector tiles
-    `<name>.mbtiles` and `<name>.pmtiles`, and `<name>_<scan>.mbtiles` for each raster.
+    """Write the offline package of a trip into out_dir and return every file written:
+
+    - `<name>.mbtiles`, `<name>.pmtiles`: vector tiles (QGIS, QField);
+    - `<name>_ban-ve.mbtiles` and `<name>_ban-ve.sqlitedb`: the same layers drawn as raster tiles
+      (Locus; OsmAnd as an overlay);
+    - for each raster: `<name>_<scan>.mbtiles` (Locus, QGIS), `<name>_<scan>.sqlitedb` (OsmAnd) and
+      `<name>_<scan>.kmz` (Garmin Custom Maps).
 
     `bounds` are the trip's stops (lon/lat minx, miny, maxx, maxy); MARGIN_M is added and an
     area over MAX_SIDE_M a side refused. `frames` are the campaign layers already cut for the
@@ -522,10 +310,14 @@ def write_offline_maps(
     scans = [inspect_raster(Path(p)) for p in rasters]
     for scan in scans:
         if not shapely.box(*scan.footprint).intersects(area.box):
-            raise _refuse(scan.path, "không phủ vùng của chuyến đi (ảnh nằm ở nơi khác).")
+            raise refuse(scan.path, "không phủ vùng của chuyến đi (ảnh nằm ở nơi khác).")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = write_vector_tiles(out_dir, stem, tile_layers(area, frames, route))
-    for scan in scans:
-        written.append(write_raster_tiles(out_dir / f"{stem}_{_file_stem(scan.path.stem)}.mbtiles", scan, area))
+    layers = tile_layers(area, frames, route)
+    written = write_vector_tiles(out_dir, stem, layers)
+    drawing = write_drawing(out_dir / f"{stem}_{DRAWING_STEM}.mbtiles", layers, area)
+    written += [drawing, write_osmand(drawing)]
+    for scan, scan_stem in zip(scans, _scan_stems(stem, scans), strict=True):
+        tiles = write_raster_tiles(out_dir / f"{scan_stem}.mbtiles", scan, area)
+        written += [tiles, write_osmand(tiles), write_garmin(out_dir / f"{scan_stem}.kmz", scan, area)]
     return written

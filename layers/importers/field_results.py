@@ -7,10 +7,11 @@ becomes an `observations` record "proposed" for the chapter to confirm (layers.f
 with the trip's chapter, the site's province, the point and the time; each track line joins the
 trip's line (layers.trips.change_trip, with its history); each photo is attached to the
 observation whose `photo` field names it, else to the trip; all of it in one transaction with the
-import's ledger line (layers.importers.writing.write_import), so a failure writes nothing. A row that cannot be taken (a site
-not on the trip, an unknown finding, an absurd remains count, a point outside Vietnam, Laos and
-Cambodia, a broken photo) is rejected with its reason in Vietnamese naming the row and the
-field, and kept like any import's rejected rows (the imports ledger, `imports undo`). The same
+import's ledger line (layers.importers.writing.write_import), so a failure writes nothing. A row
+that cannot be taken (a site not on the trip, an unknown finding, an absurd remains count, a
+point outside Vietnam, Laos and Cambodia, a broken photo) is rejected with its reason in
+Vietnamese naming the row and the field, and kept like any import's rejected rows (the imports
+ledger, `imports undo`). The same
 file brought back twice counts its rows as duplicates. For observations, tracks and photos
 alike: read = accepted + rejected + duplicates.
 

@@ -5,9 +5,12 @@ hostile map scans with a message naming the file."""
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import math
 import sqlite3
 import struct
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,12 +19,16 @@ import pyogrio
 import pytest
 import rasterio
 import shapely
+from lxml import etree
+from PIL import Image
 from pyproj import Transformer
 from rasterio.transform import from_origin
 
 from geo.datums import VN2000, from_wgs84, project, utm_proj
+from layers.exporters import garmin, map_drawing, offline_area, scan_tiles
 from layers.exporters import offline_maps as om
-from layers.exporters.offline_maps import OfflineMapError, configured_rasters, write_offline_maps
+from layers.exporters.offline_area import OfflineMapError
+from layers.exporters.offline_maps import configured_rasters, write_offline_maps
 
 HOSTILE = Path(__file__).resolve().parents[2] / "data" / "hostile"
 CORPUS = json.loads((HOSTILE / "raster_corpus.json").read_text(encoding="utf-8"))["files"]
@@ -40,6 +47,7 @@ def _frames() -> dict[str, gpd.GeoDataFrame]:
             "name": ["Đồi 31", f"Nhà ông Tám {PHONE}"],  # a phone typed into a public name
             "status": ["verified", "new"],
             "order": [1, 2],
+            "uncertainty_m": [300.0, None],
             "notes": ["ghi chú không cần trên bản đồ", ""],
         },
         geometry=[shapely.Point(106.96, 16.99), shapely.Point(107.04, 16.96)],
@@ -118,8 +126,9 @@ def test_package_is_named_for_the_trip_and_each_scan(package):
     assert {n for n in package if not n.startswith("_")} == {
         "gio-linh.mbtiles",
         "gio-linh.pmtiles",
-        "gio-linh_to-50k-wgs84.mbtiles",
-        "gio-linh_to-50k-vn-2000.mbtiles",
+        "gio-linh_ban-ve.mbtiles",
+        "gio-linh_ban-ve.sqlitedb",
+        *(f"gio-linh_to-50k-{scan}.{kind}" for scan in ("wgs84", "vn-2000") for kind in ("mbtiles", "sqlitedb", "kmz")),
     }
 
 
@@ -127,14 +136,14 @@ def test_package_is_named_for_the_trip_and_each_scan(package):
 def test_vector_tiles_open_with_gdal_and_hold_every_layer(package, name):
     layers = dict(pyogrio.list_layers(package[name]))
     assert set(layers) == {"provinces", "sites", "reports", "route"}
-    assert pyogrio.read_info(package[name], layer="sites")["dataset_metadata"]["maxzoom"] == str(om.MAX_ZOOM)
+    assert pyogrio.read_info(package[name], layer="sites")["dataset_metadata"]["maxzoom"] == str(offline_area.MAX_ZOOM)
 
 
 def test_vector_mbtiles_holds_tiles_at_every_promised_zoom_and_names_its_layers(package):
     path = package["gio-linh.mbtiles"]
-    assert _zooms(path) == set(om.ZOOMS)
+    assert _zooms(path) == set(offline_area.ZOOMS)
     meta = _metadata(path)
-    assert (int(meta["minzoom"]), int(meta["maxzoom"])) == (om.MIN_ZOOM, om.MAX_ZOOM)
+    assert (int(meta["minzoom"]), int(meta["maxzoom"])) == (offline_area.MIN_ZOOM, offline_area.MAX_ZOOM)
     assert meta["format"] == "pbf"
     named = {layer["id"] for layer in json.loads(meta["json"])["vector_layers"]}
     assert named == {"provinces", "sites", "reports", "route"}
@@ -144,8 +153,8 @@ def test_pmtiles_header_promises_the_zooms_and_every_zoom_has_features(package):
     path = package["gio-linh.pmtiles"]
     header = path.read_bytes()[:127]
     assert header[:8] == b"PMTiles\x03"
-    assert (header[100], header[101]) == (om.MIN_ZOOM, om.MAX_ZOOM)
-    for zoom in om.ZOOMS:
+    assert (header[100], header[101]) == (offline_area.MIN_ZOOM, offline_area.MAX_ZOOM)
+    for zoom in offline_area.ZOOMS:
         assert pyogrio.read_info(path, layer="provinces", ZOOM_LEVEL=zoom)["features"] > 0, zoom
         sites = pyogrio.read_dataframe(path, layer="sites", ZOOM_LEVEL=zoom, read_geometry=False)
         assert set(sites["id"]) == {"s1", "s2"}, zoom  # a point by a tile's edge is in both tiles
@@ -154,7 +163,7 @@ def test_pmtiles_header_promises_the_zooms_and_every_zoom_has_features(package):
 @pytest.mark.parametrize("name", ["gio-linh.mbtiles", "gio-linh.pmtiles"])
 def test_sites_are_inside_the_tiles_extent_where_they_are(package, name):
     west, south, east, north = (float(v) for v in _declared_bounds(package[name]))
-    sites = pyogrio.read_dataframe(package[name], layer="sites", ZOOM_LEVEL=om.MAX_ZOOM).to_crs("EPSG:4326")
+    sites = pyogrio.read_dataframe(package[name], layer="sites", ZOOM_LEVEL=offline_area.MAX_ZOOM).to_crs("EPSG:4326")
     for site in _frames()["sites"].itertuples():
         assert west < site.geometry.x < east and south < site.geometry.y < north
         near = sites[sites["id"] == site.id].geometry.iloc[0]
@@ -171,7 +180,7 @@ def _all_values(path: Path) -> list[str]:
     """Every attribute value of every layer at every zoom, as GDAL reads the tiles."""
     values: list[str] = []
     for layer, _kind in pyogrio.list_layers(path):
-        for zoom in om.ZOOMS:
+        for zoom in offline_area.ZOOMS:
             frame = pyogrio.read_dataframe(path, layer=layer, ZOOM_LEVEL=zoom, read_geometry=False)
             values += [str(v) for column in frame.columns for v in frame[column]]
     return values
@@ -261,7 +270,7 @@ def test_a_scan_over_the_size_cap_is_refused_before_gdal_reads_it(tmp_path):
     big = tmp_path / "orthophoto.tif"
     with big.open("wb") as f:  # a TIFF header, then a hole: sparse, costs no disk
         f.write(b"II*\x00")
-        f.truncate(om.RASTER_BYTES + 1)
+        f.truncate(scan_tiles.RASTER_BYTES + 1)
     with pytest.raises(OfflineMapError, match="«orthophoto.tif»: tệp quá lớn"):
         write_offline_maps(tmp_path / "out", STOPS, _frames(), ROUTE, [big])
 
@@ -281,3 +290,204 @@ def test_configured_rasters_lists_only_usable_scans_that_meet_the_area(tmp_path,
     assert sorted(configured_rasters(STOPS)) == sorted(scans.values())
     monkeypatch.setenv("BANDO_MAPS_DIR", str(tmp_path / "none"))
     assert configured_rasters(STOPS) == []
+
+
+# -- the drawing, for apps that show raster tiles only ----------------------------------------
+
+SITE_1 = (106.96, 16.99)  # site s1, first on the route, with a 300 m uncertainty
+REPORT_1 = (106.961, 16.991)
+
+
+def _rgba_at(path: Path, lon: float, lat: float, south_px: float = 0) -> tuple[int, ...]:
+    """The drawing's pixel at a place (optionally a few pixels south of it), at its finest zoom."""
+    with rasterio.open(path) as tiles:
+        assert tiles.driver == "MBTiles" and tiles.crs.to_epsg() == 3857 and tiles.count == 4
+        x, y = _mercator(lon, lat)
+        return tuple(int(v) for v in next(tiles.sample([(x, y - south_px * tiles.res[1])])))
+
+
+def test_the_drawing_is_transparent_png_tiles_from_its_finest_zoom_down(package):
+    path = package["gio-linh_ban-ve.mbtiles"]
+    zooms = _zooms(path)
+    finest = map_drawing.DRAWING_MAX_ZOOM
+    assert max(zooms) == finest and zooms == set(range(min(zooms), finest + 1))
+    with sqlite3.connect(path) as db:
+        (fewest,) = db.execute("SELECT count(*) FROM tiles WHERE zoom_level = ?", (min(zooms),)).fetchone()
+    assert fewest <= 4
+    meta = _metadata(path)
+    assert meta["format"] == "png" and meta["type"] == "overlay"
+    assert _rgba_at(path, 107.0, 16.93)[3] == 0  # nothing drawn there: the app's own map shows through
+
+
+def test_the_drawing_shows_the_numbered_sites_their_circle_the_reports_and_the_route(package):
+    path = package["gio-linh_ban-ve.mbtiles"]
+    site = map_drawing.PENS["sites"]
+    assert _close(_rgba_at(path, *SITE_1, south_px=site.radius - 3)[:3], site.fill[:3])  # the marker, under its number
+    assert _rgba_at(path, *SITE_1)[:3] != site.fill[:3]  # …which is drawn in white at its centre
+    assert _close(_rgba_at(path, *REPORT_1)[:3], map_drawing.PENS["reports"].fill[:3])  # inside s1's circle, not erased
+    circle = _rgba_at(path, SITE_1[0], SITE_1[1] - 0.0018)  # 200 m south of s1: inside its 300 m circle
+    assert circle == map_drawing.CIRCLE_PEN.fill
+    assert _rgba_at(path, 107.04, 16.96 - 0.0018)[3] == 0  # s2 has no uncertainty: no circle
+    middle = ROUTE.interpolate(0.5, normalized=True)
+    assert _close(_rgba_at(path, middle.x, middle.y)[:3], map_drawing.PENS[offline_area.ROUTE_LAYER].colour[:3])
+
+
+def test_the_drawing_of_a_large_area_is_coarser_to_stay_in_the_pixel_budget():
+    small = map_drawing.drawing_grid(om.trip_area(STOPS))
+    large = map_drawing.drawing_grid(om.trip_area((106.7, 16.7, 107.4, 17.35)))  # ~75 km with its margins
+    assert small.zoom == map_drawing.DRAWING_MAX_ZOOM
+    assert large.zoom < map_drawing.DRAWING_MAX_ZOOM and large.width * large.height <= offline_area.RASTER_OUTPUT_PIXELS
+    assert large.width % 256 == 0 and large.height % 256 == 0  # whole tiles, as GDAL stores them
+
+
+@pytest.mark.parametrize("name", ["gio-linh_ban-ve.mbtiles", "gio-linh_ban-ve.sqlitedb"])
+def test_no_private_value_reaches_the_drawing(package, name):
+    raw = package[name].read_bytes()
+    for secret in (PHONE, WITNESS, ADDRESS, "ghi chú không cần"):
+        assert secret.encode() not in raw, secret
+
+
+# -- OsmAnd's .sqlitedb ---------------------------------------------------------------------
+
+
+def _xyz(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    """The slippy-map tile (row 0 at the north) holding a place."""
+    n = 2**zoom
+    x = (lon + 180) / 360 * n
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return int(x), int(y)
+
+
+def _pixel_in_tile(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    n = 2**zoom * 256
+    x = (lon + 180) / 360 * n
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return int(x) % 256, int(y) % 256
+
+
+@pytest.mark.parametrize("stem", ["gio-linh_ban-ve", "gio-linh_to-50k-wgs84", "gio-linh_to-50k-vn-2000"])
+def test_osmand_copy_holds_every_tile_with_bigplanet_zooms_and_rows_from_the_north(package, stem):
+    mbtiles, sqlitedb = package[f"{stem}.mbtiles"], package[f"{stem}.sqlitedb"]
+    with sqlite3.connect(mbtiles) as source, sqlite3.connect(sqlitedb) as copy:
+        assert (
+            copy.execute("SELECT count(*) FROM tiles").fetchone()
+            == source.execute("SELECT count(*) FROM tiles").fetchone()
+        )
+        info = dict(zip([d[0] for d in copy.execute("SELECT * FROM info").description], copy.execute(
+            "SELECT * FROM info").fetchone(), strict=True))  # fmt: skip
+        zooms = _zooms(mbtiles)
+        assert info["tilenumbering"] == "BigPlanet"
+        assert (info["minzoom"], info["maxzoom"]) == (17 - max(zooms), 17 - min(zooms))
+        assert (info["inverted_y"], info["ellipsoid"], info["tilesize"]) == (0, 0, 256)
+        zoom = max(zooms)
+        x, y = _xyz(*SITE_1, zoom)
+        (image,) = copy.execute("SELECT image FROM tiles WHERE x = ? AND y = ? AND z = ?", (x, y, 17 - zoom)).fetchone()
+        (same,) = source.execute(
+            "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?",
+            (zoom, x, 2**zoom - 1 - y),
+        ).fetchone()
+        assert bytes(image) == bytes(same)
+
+
+def test_osmand_tile_at_a_site_shows_the_site_where_osmand_looks_for_it(package):
+    zoom = map_drawing.DRAWING_MAX_ZOOM
+    x, y = _xyz(*SITE_1, zoom)
+    with sqlite3.connect(package["gio-linh_ban-ve.sqlitedb"]) as db:
+        (image,) = db.execute("SELECT image FROM tiles WHERE x = ? AND y = ? AND z = ?", (x, y, 17 - zoom)).fetchone()
+    tile = Image.open(io.BytesIO(image)).convert("RGBA")
+    px, py = _pixel_in_tile(*SITE_1, zoom)
+    colour = tile.getpixel((px, min(py + map_drawing.PENS["sites"].radius - 3, 255)))
+    assert _close(colour[:3], map_drawing.PENS["sites"].fill[:3])
+
+
+# -- Garmin Custom Maps ---------------------------------------------------------------------
+
+KML = "{http://www.opengis.net/kml/2.2}"
+
+
+def _overlays(kmz: Path) -> tuple[zipfile.ZipFile, list[dict]]:
+    archive = zipfile.ZipFile(kmz)
+    assert archive.namelist()[0] == "doc.kml"  # the first KML in a KMZ is the one read
+    root = etree.fromstring(archive.read("doc.kml"))
+    overlays = []
+    for overlay in root.iter(f"{KML}GroundOverlay"):
+        box = overlay.find(f"{KML}LatLonBox")
+        overlays.append(
+            {"href": overlay.findtext(f"{KML}Icon/{KML}href"), "draw_order": int(overlay.findtext(f"{KML}drawOrder"))}
+            | {side: float(box.findtext(f"{KML}{side}")) for side in ("north", "south", "east", "west")}
+        )
+    return archive, overlays
+
+
+@pytest.mark.parametrize("scan", ["wgs84", "vn-2000"])
+def test_garmin_kmz_keeps_to_the_custom_maps_limits(package, scan):
+    archive, overlays = _overlays(package[f"gio-linh_to-50k-{scan}.kmz"])
+    assert 1 <= len(overlays) <= 100
+    for overlay in overlays:
+        data = archive.read(overlay["href"])
+        image = Image.open(io.BytesIO(data))
+        assert image.format == "JPEG" and max(image.size) <= 1024 and len(data) < 3_000_000
+        assert overlay["draw_order"] >= 50  # shown over the unit's own map
+    area = om.trip_area(STOPS)
+    union = shapely.union_all([shapely.box(o["west"], o["south"], o["east"], o["north"]) for o in overlays])
+    footprint = shapely.box(*scan_tiles.inspect_raster(package[f"_scan_{scan.replace('-', '')}"]).footprint)
+    assert union.buffer(1e-6).contains(area.box.intersection(footprint))  # the whole cut, no gap
+
+
+def test_garmin_kmz_shows_the_scan_colours_where_they_are(package):
+    archive, overlays = _overlays(package["gio-linh_to-50k-wgs84.kmz"])
+    points = {"nw": (106.96, 16.99), "ne": (107.04, 16.99), "sw": (106.96, 16.94), "se": (107.04, 16.94)}
+    for key, (lon, lat) in points.items():
+        (overlay,) = [o for o in overlays if o["west"] <= lon < o["east"] and o["south"] < lat <= o["north"]]
+        image = Image.open(io.BytesIO(archive.read(overlay["href"]))).convert("RGB")
+        column = int((lon - overlay["west"]) / (overlay["east"] - overlay["west"]) * image.width)
+        row = int((overlay["north"] - lat) / (overlay["north"] - overlay["south"]) * image.height)
+        assert _close(image.getpixel((column, row)), COLOURS[key]), key
+
+
+def test_garmin_overlays_of_a_fine_scan_are_coarsened_to_at_most_100_images(tmp_path):
+    area = om.trip_area((106.75, 16.75, 107.3, 17.3))  # ~65 km with its margins
+    orthophoto = scan_tiles.Scan(tmp_path / "anh.tif", "", (106.0, 16.0, 108.0, 18.0), 10, 10, 3, 0.5, (0, 0, 1, 1))
+    grid = garmin.garmin_overlays(orthophoto, area)
+    assert grid.columns * grid.rows <= garmin.GARMIN_MAX_TILES
+    assert grid.columns * grid.rows > garmin.GARMIN_MAX_TILES * 0.7  # not coarser than it must be
+    assert 0.8 < (grid.xres * math.cos(math.radians(17.0))) / grid.yres < 1.2  # square pixels on the ground
+
+
+def test_garmin_kmz_is_white_where_the_scan_ends_so_the_units_map_is_not_hidden(package, tmp_path):
+    scan = scan_tiles.inspect_raster(package["_scan_vn2000"])  # a UTM rectangle: askew on a lon/lat grid
+    outline = garmin.scan_outline(scan)
+    corner = shapely.Point(scan.footprint[2] - 0.0002, scan.footprint[3] - 0.0002)  # NE of its lon/lat box
+    assert not outline.contains(corner) and outline.distance(corner) > 0.001  # ~100 m out: 5 pixels
+    area = om.trip_area((107.03, 17.0, 107.06, 17.03))
+    archive, overlays = _overlays(garmin.write_garmin(tmp_path / "goc.kmz", scan, area))
+    assert all(outline.intersects(shapely.box(o["west"], o["south"], o["east"], o["north"])) for o in overlays)
+    for (lon, lat), want in (((corner.x, corner.y), (255, 255, 255)), ((107.05, 17.02), COLOURS["ne"])):
+        (overlay,) = [o for o in overlays if o["west"] <= lon < o["east"] and o["south"] < lat <= o["north"]]
+        image = Image.open(io.BytesIO(archive.read(overlay["href"]))).convert("RGB")
+        column = int((lon - overlay["west"]) / (overlay["east"] - overlay["west"]) * image.width)
+        row = int((overlay["north"] - lat) / (overlay["north"] - overlay["south"]) * image.height)
+        assert _close(image.getpixel((min(column, image.width - 1), row)), want), (lon, lat)
+
+
+@pytest.mark.parametrize("bands", [1, 4], ids=["grey", "rgba"])
+def test_grey_and_rgba_scans_make_every_raster_file(tmp_path, bands):
+    path = tmp_path / "anh.tif"
+    data = np.full((bands, 200, 200), 120, dtype="uint8")
+    profile = {"driver": "GTiff", "width": 200, "height": 200, "count": bands, "dtype": "uint8"}
+    if bands == 4:
+        data[3] = 255
+        profile["photometric"] = "RGB"
+        profile["alpha"] = "YES"
+    with rasterio.open(path, "w", crs="EPSG:4326", transform=from_origin(106.9, 17.05, 0.001, 0.001), **profile) as f:
+        f.write(data)
+    files = {
+        p.suffix: p for p in write_offline_maps(tmp_path / "out", STOPS, _frames(), ROUTE, [path]) if "anh" in p.name
+    }
+    assert set(files) == {".mbtiles", ".sqlitedb", ".kmz"}
+    archive, overlays = _overlays(files[".kmz"])
+    image = Image.open(io.BytesIO(archive.read(overlays[0]["href"])))
+    assert image.mode == ("L" if bands == 1 else "RGB")
+    middle = image.getpixel((image.width // 2, image.height // 2))
+    assert _close(middle if bands == 4 else (middle,) * 3, (120, 120, 120))
+    assert _metadata(files[".mbtiles"])["format"] == ("jpg" if bands == 1 else "png")
