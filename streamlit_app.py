@@ -17,7 +17,27 @@ from ui.i18n import LANGUAGES
 from ui.pages.records_page import page as layer_page
 from ui.state import VIEWER_KEY, lang, store, t
 
-st.set_page_config(page_title=t("app_title"), page_icon="🕯️", layout="wide")
+st.set_page_config(page_title=t("app_title"), page_icon="🕯️", layout="wide", initial_sidebar_state="auto")
+
+# A phone (360–412 px): Streamlit stacks the columns by itself below 640 px; these make what is
+# left usable by a finger and readable by older eyes (buttons of 40 px or more, larger captions).
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stElementToolbar"] button { min-width: 40px; min-height: 40px; }
+  [data-testid="stCaptionContainer"] { font-size: 15px; }
+  [data-testid^="stBaseButton"] p, [data-testid="stPageLink"] p, [data-testid="stExpander"] summary p {
+    font-size: 16px; }
+  [data-testid="stMainBlockContainer"] { padding: 3.5rem 0.75rem 2rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; }  /* the app's name: the work comes sooner */
+  [data-testid="stExpander"] summary { min-height: 44px; }
+  [data-testid="stPageLink"] a { min-height: 44px; }
+  /* Labels and typed text of 16 px (a phone also zooms the page into a smaller box being typed in). */
+  [data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] p,
+  [data-testid="stMain"] input, [data-testid="stMain"] textarea,
+  [data-testid="stMain"] [data-baseweb="select"] { font-size: 16px !important; }
+}
+</style>"""
+st.html(PHONE_CSS)
 
 with st.sidebar:
     st.radio(t("language"), LANGUAGES, key="lang", horizontal=True, format_func=lambda code: t(f"language_{code}"))

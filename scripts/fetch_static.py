@@ -67,6 +67,12 @@ PACKAGES = (
         "sha512-Cd5PbAA/rX3X3XKxfDoUGi9qp78FyhWYurFg3nsfhntcM/MCNK08pRkf4iEenO1KNqwVPKCmkyktjW3UD+h9bQ==",
         ("dist/leaflet-heat.js",),
     ),
+    Package(  # "Vị trí của tôi" on the map (folium.plugins.LocateControl, served from here)
+        "leaflet.locatecontrol",
+        "0.90.1",
+        "sha512-i8HsspXuYsjOTyDKQKyAgXKxIRjYeW/9FynXgYiVnVKH5mWojlJ1bF/S1S9Z++Qkl5cEKtba+kQdRLBP+HhPnQ==",
+        ("dist/L.Control.Locate.min.js", "dist/L.Control.Locate.min.css", "LICENSE.md"),
+    ),
     Package(  # the field sheet PDF embeds these (Vietnamese diacritics); not used by the map
         "dejavu-fonts-ttf",
         "2.37.3",

@@ -157,6 +157,7 @@ button { margin-top: 1.6rem; width: 100%; font-size: 1.3rem; padding: .9rem; bac
 .trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 #ban-do { height: 18rem; margin: .4rem 0; border: 2px solid #777; border-radius: .35rem; }
 .map-tools button { margin-top: .3rem; font-size: 1rem; padding: .5rem; background: #555; width: auto; }
+#ban-do .leaflet-bar a { width: 44px; height: 44px; line-height: 44px; font-size: 26px; }
 .code { font-family: "DejaVu Sans Mono", monospace; font-size: 2.2rem; font-weight: bold; letter-spacing: .12rem;
   background: #fff7d6; border: 3px dashed #b8860b; padding: .6rem; text-align: center; margin: .5rem 0; }
 dl dt { font-weight: bold; margin-top: .6rem; } dl dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }

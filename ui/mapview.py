@@ -19,10 +19,13 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from folium import plugins
 from folium.elements import JSCSSMixin
+from folium.template import Template as FoliumTemplate
+from folium.utilities import JsCode
 from jinja2 import Template
 
 from layers.aggregate import MAX_ZOOM
-from layers.labels import layer_label, number, radius_text, short_code, term_label
+from layers.labels import blank, layer_label, number, radius_text, short_code, term_label
+from layers.places import AREA_RADIUS_M
 from layers.schema import STORED_LAYERS, Layer, get_layer
 from ui.i18n import text
 from ui.static_files import basemap_url
@@ -374,11 +377,31 @@ def _legend(lang: str, shown: str = POINTS) -> Element:
     if shown in GROUPS:  # a site's testimonies placed apart are drawn to it
         line = f"display:inline-block;width:14px;border-top:2px dashed {CONFLICT_COLOR};margin-right:6px"
         sites += f'<div><span style="{line}"></span>{escape(text("legend_conflict", lang))}</div>'
+    # A <details>: open on a screen, folded to its title on a phone (PhoneLegend), where it would
+    # cover a third of the map; a tap on the title opens it.
     return Element(
-        '<div class="map-legend" style="position:absolute;bottom:48px;right:10px;z-index:800;'
+        '<details class="map-legend" open style="position:absolute;bottom:48px;right:10px;z-index:800;'
         'background:white;padding:6px 8px;border-radius:4px;font:12px sans-serif;box-shadow:0 1px 4px #0004">'
-        f"<b>{escape(_legend_title(layer, lang))}</b>{rows}{area}{sites}</div>"
+        f"<summary><b>{escape(_legend_title(layer, lang))}</b></summary>{rows}{area}{sites}</details>"
     )
+
+
+class PhoneLegend(MacroElement):
+    """Folds the legend on a narrow screen when the map is drawn (CSS cannot close a <details>)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+if (window.innerWidth <= 560) {
+  document.querySelectorAll('details.map-legend').forEach(function (d) { d.removeAttribute('open'); });
+}
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PhoneLegend"
 
 
 _CSS = f"""<style>
@@ -391,9 +414,23 @@ _CSS = f"""<style>
   justify-content: center; background: rgba(31, 92, 153, 0.82); color: white; font: bold 12px sans-serif;
   border: 2px solid white; box-shadow: 0 1px 4px #0006; box-sizing: border-box; }}
 .site-symbol {{ font: bold 16px sans-serif; text-shadow: 0 0 3px white, 0 0 3px white; line-height: 18px; }}
+.bando-distance {{ background: white; padding: 6px 10px; border-radius: 4px; font: 15px/1.35 sans-serif;
+  box-shadow: 0 1px 4px #0004; max-width: min(360px, calc(100vw - 90px)); }}
+.bando-distance:empty {{ display: none; }}
+.bando-distance .bando-distance-main {{ font-weight: 600; }}
+.bando-distance .bando-distance-note {{ color: #444; font-size: 14px; }}
 @media (max-width: 560px) {{  /* a phone: the legend goes up under the layer switch, the count takes the width */
-  .report-count {{ max-width: calc(100vw - 40px); }}
+  .report-count {{ max-width: calc(100vw - 40px); font-size: 14px; }}
   .map-legend {{ bottom: auto !important; top: 64px; }}
+  /* Buttons a finger can hit (Leaflet's own are 30 px): zoom, full screen, my location. */
+  .leaflet-touch .leaflet-control-zoom a, .leaflet-touch .leaflet-control-locate a,
+  .leaflet-touch .leaflet-control-zoom-fullscreen {{ width: 40px !important; height: 40px !important;
+    line-height: 40px !important; }}
+  .leaflet-touch .leaflet-control-layers-toggle {{ width: 44px; height: 44px; }}
+  .bando-distance {{ font-size: 16px; max-width: calc(100vw - 40px); }}
+  .leaflet-draw-toolbar {{ zoom: 1.34; }}  /* the drawing buttons are sprites: scaled whole */
+  .map-legend {{ font-size: 14px !important; }}
+  .map-legend summary {{ min-height: 32px; line-height: 32px; cursor: pointer; }}
 }}
 </style>"""
 
@@ -465,6 +502,257 @@ def _controls(m: folium.Map) -> None:
     ).add_to(m)
 
 
+# -- "Vị trí của tôi": the device's position, and the distance and bearing to the selected point ---
+# Everything is computed in the browser: the position never reaches the server (it is a person's
+# whereabouts, and the map works with no signal). The selected point comes with the view's layer.
+
+# The inverse geodesic problem on WGS84 (Vincenty's iteration; the haversine formula on the mean
+# sphere where it does not converge, near antipodal points that no trip ever has): metres and the
+# initial bearing in degrees from north. Kept as its own text so tests run it in Node.
+GEODESIC_JS = """function bandoInverse(lat1, lon1, lat2, lon2) {
+  var a = 6378137, f = 1 / 298.257223563, b = a * (1 - f), rad = Math.PI / 180;
+  var L = (lon2 - lon1) * rad;
+  var U1 = Math.atan((1 - f) * Math.tan(lat1 * rad)), U2 = Math.atan((1 - f) * Math.tan(lat2 * rad));
+  var sinU1 = Math.sin(U1), cosU1 = Math.cos(U1), sinU2 = Math.sin(U2), cosU2 = Math.cos(U2);
+  var lambda = L, previous, sinL, cosL, sinS, cosS, sigma, sinA, cos2A, cos2M, C, i = 0;
+  do {
+    sinL = Math.sin(lambda); cosL = Math.cos(lambda);
+    sinS = Math.sqrt(Math.pow(cosU2 * sinL, 2) + Math.pow(cosU1 * sinU2 - sinU1 * cosU2 * cosL, 2));
+    if (sinS === 0) { return {metres: 0, bearing: 0}; }
+    cosS = sinU1 * sinU2 + cosU1 * cosU2 * cosL;
+    sigma = Math.atan2(sinS, cosS);
+    sinA = cosU1 * cosU2 * sinL / sinS;
+    cos2A = 1 - sinA * sinA;
+    cos2M = cos2A !== 0 ? cosS - 2 * sinU1 * sinU2 / cos2A : 0;
+    C = f / 16 * cos2A * (4 + f * (4 - 3 * cos2A));
+    previous = lambda;
+    lambda = L + (1 - C) * f * sinA * (sigma + C * sinS * (cos2M + C * cosS * (-1 + 2 * cos2M * cos2M)));
+  } while (Math.abs(lambda - previous) > 1e-12 && ++i < 200);
+  if (i >= 200) {
+    var p1 = lat1 * rad, p2 = lat2 * rad, dl = (lon2 - lon1) * rad;
+    var h = Math.pow(Math.sin((p2 - p1) / 2), 2) + Math.cos(p1) * Math.cos(p2) * Math.pow(Math.sin(dl / 2), 2);
+    var y = Math.sin(dl) * Math.cos(p2), x = Math.cos(p1) * Math.sin(p2) - Math.sin(p1) * Math.cos(p2) * Math.cos(dl);
+    return {metres: 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h))),
+            bearing: (Math.atan2(y, x) / rad + 360) % 360};
+  }
+  var u2 = cos2A * (a * a - b * b) / (b * b);
+  var A = 1 + u2 / 16384 * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)));
+  var B = u2 / 1024 * (256 + u2 * (-128 + u2 * (74 - 47 * u2)));
+  var dS = B * sinS * (cos2M + B / 4 * (cosS * (-1 + 2 * cos2M * cos2M) -
+           B / 6 * cos2M * (-3 + 4 * sinS * sinS) * (-3 + 4 * cos2M * cos2M)));
+  var bearing = Math.atan2(cosU2 * sinL, cosU1 * sinU2 - sinU1 * cosU2 * cosL) / rad;
+  return {metres: b * A * (sigma - dS), bearing: (bearing + 360) % 360};
+}"""
+
+
+class _Locate(plugins.LocateControl):
+    """folium's LocateControl from static/vendor; its options go out as JavaScript so the error
+    handlers are functions (the plugin's own alert() is blocked in streamlit-folium's iframe and
+    would speak English): they write into the distance box instead. A map rebuilt while the person
+    was following their position starts following again."""
+
+    default_js = [("Control_locate_min_js", _asset("leaflet.locatecontrol", "L.Control.Locate.min.js"))]
+    default_css = [("Control_locate_min_css", _asset("leaflet.locatecontrol", "L.Control.Locate.min.css"))]
+    _template = FoliumTemplate(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var control = L.control.locate({{ this.options | tojavascript }}).addTo(map);
+  // A fix lost for a moment (under trees, in a valley) must not stop the following: the plugin
+  // stops on any error but a timeout; the browser's watch goes on, and so do we.
+  var stopOnError = control._onLocationError;
+  control._onLocationError = function (err) {
+    if (err.code === 2 && this._active && window.bandoWhere && window.bandoWhere.here) {
+      window.bandoWhere.fail('lost', err);
+      return;
+    }
+    return stopOnError.call(this, err);
+  };
+  map.on('locateactivate', function () { window.bandoLocating = true; });
+  map.on('locatedeactivate', function () { window.bandoLocating = false; });
+  if (window.bandoLocating) { control.start(); }
+})();
+{% endmacro %}
+"""
+    )
+
+
+def _fail(kind: str) -> JsCode:
+    return JsCode(f"function (e) {{ if (window.bandoWhere) {{ window.bandoWhere.fail({json.dumps(kind)}, e); }} }}")
+
+
+def _locate(m: folium.Map, lang: str) -> None:
+    _Locate(
+        position="topleft",
+        set_view="untilPanOrZoom",
+        show_compass=True,
+        cache_location=True,
+        strings={
+            "title": text("ph_locate_title", lang),
+            "metersUnit": text("ph_metres", lang),
+            "popup": text("ph_locate_popup", lang),
+            "outsideMapBoundsMsg": text("ph_outside", lang),
+        },
+        locate_options={"enableHighAccuracy": True, "maxZoom": 16, "watch": True, "setView": False},
+        on_location_error=_fail("error"),
+        on_location_outside_map_bounds=JsCode(
+            "function (control) { control.stop(); if (window.bandoWhere) { window.bandoWhere.fail('outside'); } }"
+        ),
+    ).add_to(m)
+    m.add_child(DistanceBox(lang))
+
+
+class DistanceBox(RawScript):
+    """The small box in the map's corner: how far the selected point is from the located position,
+    in which direction, and that this is a straight line; updated on every new position. It says
+    what to press when a point is selected but no position is known yet, and why no position came.
+    `window.bandoWhere` holds the position and the target (set by SelectedTarget with each view)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var said = {{ this.strings_json }};
+  var inverse = ({{ this.geodesic }});
+  var old = window.bandoWhere || {};
+  var state = window.bandoWhere = {here: window.bandoLocating ? old.here : null, target: old.target || null,
+                                    problem: null};
+  var box = L.control({position: 'bottomleft'});
+  var div;
+  box.onAdd = function () {
+    div = L.DomUtil.create('div', 'bando-distance');
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  box.addTo(map);
+  function decimal(v, digits) { return v.toFixed(digits).replace('.', said.decimal); }
+  function grouped(n) { return String(Math.round(n)).replace(/\\B(?=(\\d{3})+(?!\\d))/g, said.thousands); }
+  function distance(m) {
+    if (m < 1000) { return grouped(Math.round(m / 10) * 10) + ' m'; }
+    return (m < 100000 ? decimal(m / 1000, 1) : grouped(m / 1000)) + ' km';
+  }
+  function line(text, kind) {
+    var p = document.createElement('div');
+    p.className = 'bando-distance-' + kind;
+    p.textContent = text;
+    div.appendChild(p);
+  }
+  function fill(template, values) {
+    return template.replace(/\\{(\\w+)\\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
+  state.show = function () {
+    if (!div) { return; }
+    div.textContent = '';
+    ['data-distance-m', 'data-bearing', 'data-approximate'].forEach(function (a) { div.removeAttribute(a); });
+    var here = state.here, target = state.target;
+    if (state.problem) { line(state.problem, 'note'); }
+    if (target && !target.located) { line(said.no_position, 'note'); return; }
+    if (here && target) {
+      var r = inverse(here.lat, here.lon, target.lat, target.lon);
+      var deg = Math.round(r.bearing) % 360;
+      div.setAttribute('data-distance-m', r.metres.toFixed(1));
+      div.setAttribute('data-bearing', r.bearing.toFixed(1));
+      div.setAttribute('data-approximate', target.approximate ? '1' : '0');
+      line(fill(said.distance, {d: distance(r.metres), deg: deg, dir: said.directions[Math.round(r.bearing / 45) % 8]}),
+           'main');
+      if (target.approximate) { line(fill(said.area, {r: target.radius}), 'note'); }
+      line(said.straight, 'note');
+    } else if (target && !state.problem) {
+      line(said.press, 'note');
+    } else if (here) {
+      line(fill(said.here, {lat: decimal(here.lat, 5), lon: decimal(here.lon, 5), acc: grouped(here.accuracy)}),
+           'note');
+      line(said.pick, 'note');
+    }
+  };
+  state.fail = function (kind, e) {
+    var code = e && e.code;
+    state.problem = kind === 'outside' ? said.outside : kind === 'lost' ? said.lost
+                  : code === 1 && !window.isSecureContext ? said.insecure : code === 1 ? said.denied
+                  : code === 3 ? said.timeout : said.unavailable;
+    state.show();
+  };
+  map.on('locationfound', function (e) {
+    state.here = {lat: e.latlng.lat, lon: e.latlng.lng, accuracy: e.accuracy || 0};
+    state.problem = null;
+    state.show();
+  });
+  state.show();
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "DistanceBox"
+        self.geodesic = GEODESIC_JS
+        keys = ("press", "pick", "here", "distance", "area", "straight", "no_position", "outside")
+        strings = {key: text(f"ph_{key}", lang) for key in keys}
+        strings |= {key: text(f"ph_{key}", lang) for key in ("denied", "insecure", "unavailable", "timeout", "lost")}
+        strings["directions"] = text("ph_directions", lang).split("|")
+        strings["decimal"], strings["thousands"] = (".", ",") if lang == "en" else (",", ".")
+        self.strings_json = json_payload(strings)
+
+
+def target_of(row: pd.Series | dict | None, lang: str) -> dict | None:
+    """What the distance box needs of the selected record: its point, or the centre of the area
+    estimated from its place name (with the area's radius as text), or that it has no position.
+
+    >>> from shapely.geometry import Point
+    >>> target_of({"id": "3f2a9c1d-0000", "geometry": Point(107.1, 16.8)}, "vi")
+    {'located': True, 'lat': 16.8, 'lon': 107.1, 'approximate': False, 'radius': ''}
+    >>> target_of({"id": "x", "geometry": None, "area_lat": 16.7, "area_lon": 107.0, "area_radius_m": 2500}, "vi")
+    {'located': True, 'lat': 16.7, 'lon': 107.0, 'approximate': True, 'radius': '2,5 km'}
+    """
+    if row is None:
+        return None
+    geometry = row.get("geometry")
+    if geometry is not None and not geometry.is_empty:
+        return {
+            "located": True,
+            "lat": round(geometry.y, 7),
+            "lon": round(geometry.x, 7),
+            "approximate": False,
+            "radius": "",
+        }
+    lat, lon, radius = row.get("area_lat"), row.get("area_lon"), row.get("area_radius_m")
+    if blank(lat) or blank(lon):
+        return {"located": False, "lat": None, "lon": None, "approximate": False, "radius": ""}
+    radius_m = AREA_RADIUS_M if blank(radius) or float(radius) <= 0 else float(radius)
+    said = radius_text(radius_m, lang).removeprefix("± ")
+    return {
+        "located": True,
+        "lat": round(float(lat), 7),
+        "lon": round(float(lon), 7),
+        "approximate": True,
+        "radius": said,
+    }
+
+
+class SelectedTarget(RawScript):
+    """Tells the distance box which point is selected, with each view's layer (the map's own script
+    stays the same while the selection changes)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var where = window.bandoWhere;
+  if (where) { where.target = {{ this.target_json }}; where.show(); }
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, target: dict | None) -> None:
+        super().__init__()
+        self._name = "SelectedTarget"
+        self.target_json = json_payload(target)
+
+
 # The marker layers come with the map's script, the rest with the view.
 SCRIPT_LAYERS = frozenset({"boundaries", "heat", *(layer.name for layer in map_layers("marker"))})
 
@@ -516,8 +804,10 @@ def layers_map(
     if "heat" in layers:
         m.add_child(_HeatAssets())
     _controls(m)
+    _locate(m, lang)
     m.add_child(_Shown(options.shown))
     m.get_root().html.add_child(_legend(lang, options.shown))
+    m.add_child(PhoneLegend())
     m.fit_bounds(fit or VIETNAM_BOUNDS)
     return m
 
@@ -718,9 +1008,10 @@ def shown_payload(payload: dict, layer: Layer, lang: str, conflicts: list | None
     return {**payload, "count": count, "cell_tip": tip, "conflicts": drawn}
 
 
-def shown_layer(payload: dict, layer: Layer, options: MapOptions) -> folium.FeatureGroup:
+def shown_layer(payload: dict, layer: Layer, options: MapOptions, target: dict | None = None) -> folium.FeatureGroup:
     """The view's layer (to pass to st_folium as `feature_group_to_add`) drawing the shown layer's
-    records with their labels, and its sites' conflicting positions."""
+    records with their labels, its sites' conflicting positions, and the selected point for the
+    distance box (`target`, from target_of)."""
     from ui.reports_view import AREA_POPUP_FIELDS, CONTACT_FIELDS, POPUP_FIELDS, ViewLayer
 
     contacts = options.show_contacts and layer.name == POINTS  # a site holds no witness's contacts
@@ -733,4 +1024,5 @@ def shown_layer(payload: dict, layer: Layer, options: MapOptions) -> folium.Feat
     if payload.get("conflicts"):
         group.add_child(ConflictLines(payload["conflicts"]))
     group.add_child(drawn)
+    group.add_child(SelectedTarget(target))
     return group

@@ -45,6 +45,7 @@ from ui.mapview import (
     shown_layer,
     shown_payload,
     status_label,
+    target_of,
 )
 from ui.record_form import case_form_layer
 from ui.reports_view import VIEW_PAD, view_payload
@@ -414,9 +415,12 @@ def explorer(spec: FilterSpec, options: MapOptions) -> None:
     folium_map = layers_map(markers, options, bounds)
     source = map_source(drawn.name, version, options.lang)
     payload = view_payload(source, positions, map_trips(version), view, options, focus)
-    layer = shown_layer(
-        shown_payload(payload, drawn, options.lang, _conflicts(shown, drawn, view, options)), drawn, options
-    )
+    # The click this rerun answers is already in the map's state: taken first, the distance box
+    # measures to the point just clicked, not to the one before.
+    _take_click(st.session_state.get(MAP_KEY) or {}, shown)
+    target = target_of(_selected(shown), options.lang)
+    conflicts = _conflicts(shown, drawn, view, options)
+    layer = shown_layer(shown_payload(payload, drawn, options.lang, conflicts), drawn, options, target)
     map_col, detail_col = st.columns([3, 1])
     with map_col:
         result = st_folium(
