@@ -2,8 +2,10 @@
 
 Distances are geodesic straight lines on WGS84 (pyproj.Geod): there is no road or path network
 offline, so a leg is "as the crow flies" and every output says so (STRAIGHT_LINE). The time of
-a leg is an estimate: the straight distance times TERRAIN_FACTOR (paths wind round hills,
-paddies and streams) at WALK_KMH, a loaded walk on rural paths in the central highlands.
+a leg is an estimate: a team walks from one site to the next nearby (the straight distance
+times TERRAIN_FACTOR, paths wind round hills, paddies and streams, at WALK_KMH, a loaded walk on
+rural paths), and drives a leg longer than WALK_MAX_M (times ROAD_FACTOR at DRIVE_KMH, a car or
+motorbike on district and commune roads).
 
 The order is nearest neighbour from the fixed start, then 2-opt on the open path (the start
 stays first, the last stop is free) until no move shortens it: within a few per cent of the
@@ -18,8 +20,10 @@ optimum for a trip's handful of sites, and fast for a few hundred.
 >>> leg = legs(start, points, [1, 2, 0])[0]
 >>> round(leg.distance_m), round(leg.bearing_deg), leg.compass("vi"), leg.compass("en")
 (1107, 0, 'Bắc', 'N')
->>> leg.minutes
-33
+>>> leg.minutes, leg.way("vi")
+(33, 'đi bộ')
+>>> legs(start, [(17.0, 107.0)], [0])[0].way("en")
+'by road'
 """
 
 from __future__ import annotations
@@ -35,18 +39,24 @@ LatLon = tuple[float, float]
 GEOD = Geod(ellps="WGS84")
 WALK_KMH = 3.0  # a loaded walk on rural and hill paths, stops for asking the way included
 TERRAIN_FACTOR = 1.5  # a path's length over the straight line between its ends, in rolling country
+WALK_MAX_M = 3_000.0  # a longer leg is driven to the next commune, then walked from the road
+DRIVE_KMH = 25.0  # car or motorbike on district and commune roads, villages and bridges included
+ROAD_FACTOR = 1.4  # a rural road's length over the straight line
 MAX_PASSES = 200  # 2-opt passes over the whole path: each shortens it, so this bounds the time
 BRUTE_FORCE_MAX = 9  # permutations beyond this are too many for a test's patience
 STRAIGHT_LINE = {
     "vi": (
         f"Khoảng cách là đường chim bay (không có bản đồ đường đi khi không có mạng); thời gian là ước lượng: "
-        f"khoảng cách × {TERRAIN_FACTOR:g} (đường vòng) với tốc độ đi bộ {WALK_KMH:g} km/giờ."
+        f"chặng đến {WALK_MAX_M / 1000:g} km đi bộ (khoảng cách × {TERRAIN_FACTOR:g}, {WALK_KMH:g} km/giờ), "
+        f"chặng dài hơn đi xe (khoảng cách × {ROAD_FACTOR:g}, {DRIVE_KMH:g} km/giờ)."
     ),
     "en": (
-        f"Distances are straight lines (no road network offline); times are estimates: distance × "
-        f"{TERRAIN_FACTOR:g} (winding paths) at a walking speed of {WALK_KMH:g} km/h."
+        f"Distances are straight lines (no road network offline); times are estimates: legs up to "
+        f"{WALK_MAX_M / 1000:g} km walked (distance × {TERRAIN_FACTOR:g} at {WALK_KMH:g} km/h), longer ones driven "
+        f"(distance × {ROAD_FACTOR:g} at {DRIVE_KMH:g} km/h)."
     ),
 }
+WAYS = {"walk": {"vi": "đi bộ", "en": "on foot"}, "drive": {"vi": "đi xe", "en": "by road"}}
 COMPASS = {
     "vi": ("Bắc", "Đông Bắc", "Đông", "Đông Nam", "Nam", "Tây Nam", "Tây", "Tây Bắc"),
     "en": ("N", "NE", "E", "SE", "S", "SW", "W", "NW"),
@@ -56,11 +66,16 @@ COMPASS = {
 @dataclass(frozen=True)
 class Leg:
     """One leg of the walk: its straight distance, the initial bearing (0–360°, clockwise from
-    north) and the estimated walking time in minutes."""
+    north), the estimated time in minutes and how it is travelled ("walk" or "drive", WAYS)."""
 
     distance_m: float
     bearing_deg: float
     minutes: int
+    mode: str = "walk"
+
+    def way(self, lang: str = "vi") -> str:
+        """How the leg is travelled, in words."""
+        return WAYS[self.mode]["en" if lang == "en" else "vi"]
 
     def compass(self, lang: str = "vi") -> str:
         """The bearing as one of eight compass words.
@@ -211,9 +226,20 @@ def walking_minutes(distance_m: float) -> int:
     return round(distance_m * TERRAIN_FACTOR / (WALK_KMH * 1000 / 60))
 
 
+def leg_time(distance_m: float) -> tuple[int, str]:
+    """The estimated time of a leg and how it is travelled: walked up to WALK_MAX_M, else driven.
+
+    >>> leg_time(1000), leg_time(10_000)
+    ((30, 'walk'), (34, 'drive'))
+    """
+    if distance_m <= WALK_MAX_M:
+        return walking_minutes(distance_m), "walk"
+    return round(distance_m * ROAD_FACTOR / (DRIVE_KMH * 1000 / 60)), "drive"
+
+
 def legs(start: LatLon, points: Sequence[LatLon], order: Sequence[int]) -> list[Leg]:
     """Each leg of the walk: start → points[order[0]], then on in order."""
     if not len(order):
         return []
     dist, bearing = _leg_arrays(start, points, order)
-    return [Leg(float(m), float(b % 360), walking_minutes(float(m))) for m, b in zip(dist, bearing, strict=True)]
+    return [Leg(float(m), float(b % 360), *leg_time(float(m))) for m, b in zip(dist, bearing, strict=True)]

@@ -12,9 +12,6 @@ unknown id or a site without a position writes nothing.
 from __future__ import annotations
 
 import argparse
-import importlib
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,12 +19,9 @@ from layers.access import Viewer
 from layers.campaign import vietnam_today
 from layers.cli_options import database
 from layers.errors import LayersError
-from layers.exporters.itinerary import itinerary_pdf
-from layers.exporters.route import route_gpx, route_kmz
-from layers.planning import ORDERS, Plan, make_plan, ordered_sites, plan_selection, plan_stops, read_start, save_plan
+from layers.plan_files import write_plan_files
+from layers.planning import ORDERS, make_plan, plan_selection, plan_stops, read_start, save_plan
 from layers.store import Store
-
-STEM = "lo-trinh"
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -46,31 +40,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     database(cmd)
 
 
-def _optional(module: str, name: str) -> Callable | None:
-    """A writer another part of the app provides, or None where it is not installed yet."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def _extras(scratch: Path, plan: Plan, selection, args: argparse.Namespace, trip_version: int | None) -> list[Path]:
-    """The offline maps and the QField package, where those writers are there."""
-    written: list[Path] = []
-    offline = _optional("layers.exporters.offline_maps", "write_offline_maps")
-    configured = _optional("layers.exporters.offline_maps", "configured_rasters")
-    if offline is not None:
-        rasters = [Path(r) for r in args.raster]
-        if not rasters and configured is not None:
-            rasters = list(configured(plan.bounds()))
-        written += list(offline(scratch, plan.bounds(), dict(selection.frames), plan.line(), rasters, name=STEM))
-    qfield = _optional("layers.exporters.qfield", "write_qfield_package")
-    if qfield is not None:
-        sites = ordered_sites(selection, plan)[["id", "name", "status", "order", "uncertainty_m", "geometry"]]
-        written.append(qfield(scratch, sites, args.trip, plan.line(), lang=args.lang, name="qfield"))
-    return written
-
-
 def _plan(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
     start = read_start(args.start)
     stops = plan_stops(store, viewer, site_ids=args.sites, report_ids=args.reports)
@@ -85,26 +54,10 @@ def _plan(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
     for raster in args.raster:
         if not Path(raster).is_file():
             raise LayersError(f"Không có tệp bản đồ quét «{raster}».")
-    files = {
-        f"{STEM}.gpx": route_gpx(plan, selection, args.audience, args.lang),
-        f"{STEM}.kmz": route_kmz(plan, selection, args.audience, args.lang),
-        f"{STEM}.pdf": itinerary_pdf(plan, selection, args.audience, args.lang, vietnam_today()),
-    }
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise LayersError(f"«{args.out}» là một tệp, không phải thư mục.")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=out, prefix=".lap-lo-trinh-") as folder:
-            scratch = Path(folder)
-            for name, data in files.items():
-                (scratch / name).write_bytes(data)
-            made = [scratch / name for name in files] + _extras(scratch, plan, selection, args, trip_version)
-            targets = [out / path.name for path in made]
-            for path, target in zip(made, targets, strict=True):
-                shutil.move(path, target)
-    except OSError as exc:
-        raise LayersError(f"Không ghi được vào thư mục «{args.out}» ({exc.strerror}).") from None
+    rasters = [Path(r) for r in args.raster] or None  # none given: the chapter's scans of the area
+    targets = write_plan_files(
+        Path(args.out), plan, selection, args.audience, args.lang, vietnam_today(), args.trip, rasters
+    )
     result = plan.as_dict(args.lang) | {"audience": args.audience, "files": [str(t) for t in targets]}
     if args.trip:
         result["trip_version"] = save_plan(store, args.trip, plan, viewer, trip_version)

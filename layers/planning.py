@@ -146,6 +146,7 @@ class Plan:
                     "bearing_deg": round(leg.bearing_deg, 1),
                     "compass": leg.compass(lang),
                     "minutes": leg.minutes,
+                    "way": leg.mode,
                 }
                 for s, leg in zip(self.stops, self.legs, strict=True)
             ],

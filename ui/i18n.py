@@ -989,8 +989,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pl_col_to": ("Đến", "To"),
     "pl_col_distance": ("Khoảng cách", "Distance"),
     "pl_col_bearing": ("Hướng", "Bearing"),
-    "pl_col_walk": ("Đi bộ (ước)", "Walk (est.)"),
-    "pl_total": ("Tổng: {n} điểm, {km}, khoảng {walk} đi bộ", "Total: {n} sites, {km}, about {walk} walking"),
+    "pl_col_walk": ("Thời gian (ước)", "Time (est.)"),
+    "pl_total": ("Tổng: {n} điểm, {km}, khoảng {walk} đi đường", "Total: {n} sites, {km}, about {walk} on the way"),
     "pl_reorder_hint": (
         "Muốn đổi thứ tự: sửa số ở cột «Thứ tự» (ví dụ ghi 1 để đi điểm đó trước), rồi bấm «Áp dụng thứ tự mới».",
         "To change the order: edit a number in «Order» (e.g. 1 to go there first), then press «Apply the new order».",
@@ -1014,7 +1014,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pl_file_kmz": ("Lộ trình KMZ (Google Earth)", "Route KMZ (Google Earth)"),
     "pl_file_pdf": ("Phiếu lộ trình PDF (in)", "Itinerary sheet PDF (print)"),
     "pl_file_zip": ("Gói ngoại tuyến (bản đồ, QField)", "Offline package (maps, QField)"),
-    "pl_download": ("Tải về {what} · {name} · {size} KB", "Download {what} · {name} · {size} KB"),
+    "pl_download": ("Tải về {what} · {size} KB", "Download {what} · {size} KB"),
     "pl_offline_help": (
         "Gói ngoại tuyến có bản đồ MBTiles/PMTiles (OsmAnd, Organic Maps, Locus, Garmin BaseCamp), gói QField và "
         "hướng dẫn chép tệp nào vào ứng dụng nào.",
@@ -1066,6 +1066,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ph_denied": (
         "Trình duyệt chưa cho xem vị trí. Hãy cho phép «Vị trí» trong cài đặt của trình duyệt rồi bấm lại nút.",
         "The browser does not share your location. Allow «Location» in its settings, then press the button again.",
+    ),
+    "ph_insecure": (
+        "Trình duyệt chỉ cho biết vị trí khi ứng dụng được mở bằng địa chỉ https://. Hãy hỏi người quản lý ứng dụng.",
+        "The browser tells your location only when the app is opened at an https:// address. Ask whoever runs it.",
     ),
     "ph_unavailable": (
         "Chưa xác định được vị trí (chưa bắt được GPS). Ra chỗ thoáng rồi bấm lại nút.",

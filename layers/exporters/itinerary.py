@@ -38,30 +38,30 @@ _START_MARK = {"vi": "XP", "en": "Start"}
 TEXT = {
     "vi": {
         "title": "Lộ trình tìm kiếm – Đi tìm đồng đội",
-        "made": "Lập ngày {day} · {n} điểm · tổng {km} km đường chim bay · ≈ {hours} giờ đi bộ",
+        "made": "Lập ngày {day} · {n} điểm · tổng {km} km đường chim bay · ≈ {hours} giờ đi đường",
         "from": "Từ",
         "to": "Đến",
         "distance": "Khoảng cách",
         "bearing": "Hướng",
         "time": "Ước lượng",
-        "leg": "Từ {prev}: {km} km, hướng {deg}° {compass}, ≈ {minutes} phút",
+        "leg": "Từ {prev}: {km} km, hướng {deg}° {compass}, ≈ {minutes} phút {way}",
         "position": "Vị trí",
         "estimated": "Vùng ước lượng theo địa danh (không phải điểm đo): tâm {lat:.5f}, {lon:.5f}, bán kính ≈ {r}",
         "testimonies": "Lời kể",
         "none": "Không có lời kể nào mà bản này được in.",
         "notes": "Ghi chép tại điểm (tìm thấy / không tìm thấy / không đến được, số hài cốt)",
         "demo": "DỮ LIỆU MẪU – không dùng để đi thực địa",
-        "minutes": "{m} phút",
+        "minutes": "{m} phút {way}",
     },
     "en": {
         "title": "Search route – Search for fallen comrades",
-        "made": "Made {day} · {n} stops · {km} km in straight lines · ≈ {hours} h walking",
+        "made": "Made {day} · {n} stops · {km} km in straight lines · ≈ {hours} h on the way",
         "from": "From",
         "to": "To",
         "distance": "Distance",
         "bearing": "Bearing",
         "time": "Estimate",
-        "leg": "From {prev}: {km} km, bearing {deg}° {compass}, ≈ {minutes} min",
+        "leg": "From {prev}: {km} km, bearing {deg}° {compass}, ≈ {minutes} min {way}",
         "position": "Position",
         "estimated": "Area estimated from the place name (not a measured point): centre {lat:.5f}, {lon:.5f}, "
         "radius ≈ {r}",
@@ -69,7 +69,7 @@ TEXT = {
         "none": "No testimony this copy may print.",
         "notes": "Notes at the site (found / not found / not reached, remains count)",
         "demo": "DEMO DATA – not for field use",
-        "minutes": "{m} min",
+        "minutes": "{m} min {way}",
     },
 }
 
@@ -141,7 +141,7 @@ def _stop_mark(pdf: Document, frame: Frame, n: int, lon: float, lat: float, stop
 
 def _legs_table(pdf: Document, plan: Plan, names: dict[str, str]) -> None:
     text, lang = _text(pdf.lang), pdf.lang
-    widths = (10, 55, 55, 22, 22, 16)
+    widths = (10, 48, 48, 20, 26, 28)
     pdf.set_font("DejaVu", "B", 8)
     for width, head in zip(
         widths, ("#", text["from"], text["to"], text["distance"], text["bearing"], text["time"]), strict=True
@@ -154,11 +154,11 @@ def _legs_table(pdf: Document, plan: Plan, names: dict[str, str]) -> None:
         name = printable_text(names[stop.site_id])
         cells = (
             str(n),
-            previous[:34],
-            name[:34],
+            previous[:30],
+            name[:30],
             f"{_km(leg.distance_m, lang)} km",
             f"{leg.bearing_deg:.0f}° {leg.compass(lang)}",
-            text["minutes"].format(m=leg.minutes),
+            text["minutes"].format(m=leg.minutes, way=leg.way(lang)),
         )
         if pdf.will_page_break(5):
             pdf.add_page()
@@ -197,6 +197,7 @@ def _stop_block(
         deg=f"{leg.bearing_deg:.0f}",
         compass=leg.compass(lang),
         minutes=leg.minutes,
+        way=leg.way(lang),
     )
     pdf.multi_cell(0, 5, printable_text(said), new_x="LMARGIN", new_y="NEXT")
     here = (stop.lon, stop.lat)

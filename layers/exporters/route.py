@@ -47,7 +47,7 @@ WORDS = {
         "route": "Lộ trình ({n} điểm, {km} km đường chim bay)",
         "circles": "Vùng sai số, vùng ước lượng",
         "stops": "Các điểm theo thứ tự",
-        "leg": "Từ điểm trước: {km} km, hướng {deg}° {compass}, ≈ {minutes} phút",
+        "leg": "Từ điểm trước: {km} km, hướng {deg}° {compass}, ≈ {minutes} phút {way}",
         "areas": (
             "Không ghi điểm nào cho các vùng chỉ ước lượng theo địa danh (không phải điểm đo; xem phiếu lộ trình):"
         ),
@@ -60,7 +60,7 @@ WORDS = {
         "route": "Route ({n} stops, {km} km as the crow flies)",
         "circles": "Uncertainty and estimated areas",
         "stops": "Stops in order",
-        "leg": "From the previous stop: {km} km, bearing {deg}° {compass}, ≈ {minutes} min",
+        "leg": "From the previous stop: {km} km, bearing {deg}° {compass}, ≈ {minutes} min {way}",
         "areas": "No point is written for the areas estimated from a place name only (not measured; see the sheet):",
     },
 }
@@ -113,7 +113,11 @@ def stop_description(stop: Stop, n: int, plan: Plan, selection: Selection, audie
     lines = [
         stop.where(lang),
         words["leg"].format(
-            km=_km(leg.distance_m, lang), deg=f"{leg.bearing_deg:.0f}", compass=leg.compass(lang), minutes=leg.minutes
+            km=_km(leg.distance_m, lang),
+            deg=f"{leg.bearing_deg:.0f}",
+            compass=leg.compass(lang),
+            minutes=leg.minutes,
+            way=leg.way(lang),
         ),
     ]
     told = testimony_lines(selection.frames["reports"], stop.site_id, audience, lang)

@@ -21,8 +21,10 @@ from layers.labels import blank, display_value, field_label, number, short_code,
 from layers.schema import REPORTS, TRIPS
 from layers.trips import PLANNABLE, add_trip, edit_trip, record_outcome
 from ui.attachments_view import attachments_panel
+from ui.field_results_view import results_panel
 from ui.history_view import history_lines
 from ui.mapview import status_label
+from ui.plan_view import plan_panel
 from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
 from ui.widgets import TABLE_MAX, chapter_choice
 
@@ -287,6 +289,20 @@ def _attach_track(trip: pd.Series) -> None:
         _done(t("trip_saved"))
 
 
+def _route(trip: pd.Series) -> None:
+    """The planning section of a trip still planned: its sites in walking order, saved on it."""
+    with st.container(border=True, key=f"pl_trip_{trip['id']}"):
+        st.markdown(f"#### {t('pl_title')}")
+        st.caption(t("pl_hint"))
+        plan_panel(trip.to_dict(), f"pl_{trip['id']}")
+
+
+def _free_route() -> None:
+    """A route for sites picked freely, with no trip: files to take, nothing saved."""
+    with st.expander(t("pl_free_title"), icon=":material/route:"):
+        plan_panel(None, "pl_free")
+
+
 def _trip_panel(trip: pd.Series, reports: pd.DataFrame) -> None:
     st.subheader(plain(_said(trip["name"], short_code(trip["id"]))))
     st.caption(
@@ -310,12 +326,15 @@ def _trip_panel(trip: pd.Series, reports: pd.DataFrame) -> None:
         st.caption(t("trip_no_linked"))
     else:
         st.dataframe(_report_table(linked), hide_index=True, width="stretch", key=f"trip_linked_{trip['id']}")
-    if blank(trip["outcome"]) or trip["outcome"] == "planned":
+    planned = blank(trip["outcome"]) or trip["outcome"] == "planned"
+    if planned:
+        _route(trip)
         _outcome_form(trip, linked)
     elif trip["outcome"] == "remains_found" and _count(trip["remains_handed_over"]) < _count(trip["remains_found"]):
         _handover_form(trip)
     _attach_track(trip)
     attachments_panel(TRIPS, trip.to_dict(), "trip")
+    results_panel(trip.to_dict(), f"trip_results_{trip['id']}")  # its own heading: "Kết quả chuyến đi"
     with st.expander(t("trip_history")):
         for line in history_lines(store().history(str(trip["id"]), viewer()), TRIPS, lang()):
             st.text(line)
@@ -332,3 +351,5 @@ st.divider()
 chosen = _trip_list(trips)
 if chosen is not None:
     _trip_panel(trips[trips["id"] == chosen].iloc[0], reports)
+st.divider()
+_free_route()
