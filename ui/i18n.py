@@ -483,6 +483,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "work_reason": ("Ghi chú; khi trả lại, ghi lý do", "Note; when sending back, the reason"),
     "work_accept": ("Nhận", "Accept"),
     "work_open": ("Mở tin báo", "Open the report"),
+    "work_open_trip": ("Mở chuyến tìm kiếm", "Open the trip"),
     "work_return": ("Trả lại", "Send back"),
     "work_accepted": ("Đã nhận tin báo «{title}».", "Accepted «{title}»."),
     "work_sent_back": ("Đã trả lại tin báo «{title}» cho {chapter}.", "Sent «{title}» back to {chapter}."),

@@ -113,3 +113,43 @@ def test_a_team_uploads_its_filled_package_and_sees_its_proposal_under_the_trip(
         assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     finally:
         context.close()
+
+
+def test_the_chapter_leader_opens_the_trip_from_the_work_page_and_confirms_the_proposal(browser, case_app):
+    """After the team's upload above: demo.tinh finds the trip under "Kết quả chuyến chờ Hội xác
+    nhận" on the work page, opens it, confirms; the proposal is confirmed and its site searched."""
+    app_url, app_db_url = case_app
+    trip, site = _planned_trip_with_proposal(app_db_url)
+    context = offline_context(browser, width=390, height=844)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        sign_in(page, app_url, username="demo.tinh", path="/viec-can-lam")
+        wait_text(page, "Kết quả chuyến chờ Hội xác nhận", 90)
+        card = page.locator(f".st-key-work_trip_results_{trip['id']}")
+        card.get_by_role("link", name="Mở chuyến tìm kiếm").click()
+        wait_text(page, "Kết quả chuyến đi", 90)
+        wait_until_idle(page)
+        page.get_by_role("button", name="Xác nhận").first.click()
+        wait_text(page, "Đã xác nhận", 90)
+        (stored,) = _proposals(app_db_url, str(trip["id"]))
+        assert stored["status"] == "confirmed"
+        store = Store.open(app_db_url)
+        try:
+            assert store.record("sites", site["id"], system())["status"] == "searched_not_found"
+        finally:
+            store.engine.dispose()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        save_screenshot(page, "field_results_confirmed_390")
+    finally:
+        context.close()
+
+
+def _planned_trip_with_proposal(db_url: str) -> tuple[dict, dict]:
+    store = Store.open(db_url)
+    try:
+        waiting = store.frame("observations", system())
+        row = waiting[waiting["status"] == "proposed"].iloc[0]
+        return store.record("trips", row["trip_id"], system()), store.record("sites", row["site_id"], system())
+    finally:
+        store.engine.dispose()

@@ -30,6 +30,7 @@ from ui.widgets import TABLE_MAX, chapter_choice
 
 FLASH = "_trip_flash"  # the message of the last write, shown after the rerun that shows its result
 CHOSEN = "trip_choice"
+LINKED = "chuyen"  # ?chuyen=ID opens the page on that trip (the work page links here)
 OUTCOMES = ("nothing_found", "remains_found", "cancelled")
 GPS_TYPES = ["gpx", "kml", "kmz"]
 
@@ -192,6 +193,9 @@ def _trip_list(trips: pd.DataFrame) -> str | None:
         str(r["id"]): f"{_said(r['name'], _said(r['team'], short_code(r['id'])))} · {_day(r['date_from'])}"
         for _, r in trips.iloc[:TABLE_MAX].iterrows()
     }
+    asked = st.query_params.pop(LINKED, None)  # once: the person may choose another trip after
+    if asked in labels:
+        st.session_state[CHOSEN] = asked
     if st.session_state.get(CHOSEN) not in labels:
         st.session_state.pop(CHOSEN, None)
     return st.selectbox(t("trip_choose"), list(labels), format_func=labels.get, key=CHOSEN)

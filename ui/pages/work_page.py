@@ -22,6 +22,8 @@ from ui.widgets import contact_block, testimony_lines
 
 SHOWN = 10  # items shown per kind, the most pressing; the counts cover every item
 FORM_PAGE = "ui/pages/report_form.py"  # a report opened for editing (?id=…)
+TRIPS_PAGE = "ui/pages/trips_page.py"  # a trip opened on the trips page (?chuyen=…)
+TRIP_KINDS = ("trip_outcome", "trip_results")  # work on a trip: done on the trips page
 # The kinds whose report the person may change; a referral's report stays the sending chapter's.
 EDITED = ("intake", "verify", "returned", "plan", "duplicate")
 INTAKE = "intake"  # the public page's accounts: their own section, first
@@ -127,6 +129,10 @@ def _show(item: WorkItem) -> None:
             _history(item)
         if item.kind in EDITED:
             _open_link(item.record_id)
+        elif item.kind in TRIP_KINDS and viewer().may(Right.TRIPS):
+            st.page_link(
+                TRIPS_PAGE, label=t("work_open_trip"), icon=":material/hiking:", query_params={"chuyen": item.record_id}
+            )
 
 
 def _count(group: Group) -> str:
