@@ -44,11 +44,17 @@ DRIVE_KMH = 25.0  # car or motorbike on district and commune roads, villages and
 ROAD_FACTOR = 1.4  # a rural road's length over the straight line
 MAX_PASSES = 200  # 2-opt passes over the whole path: each shortens it, so this bounds the time
 BRUTE_FORCE_MAX = 9  # permutations beyond this are too many for a test's patience
+
+
+def _vi(number: float) -> str:
+    return f"{number:g}".replace(".", ",")
+
+
 STRAIGHT_LINE = {
     "vi": (
-        f"Khoảng cách là đường chim bay (không có bản đồ đường đi khi không có mạng); thời gian là ước lượng: "
-        f"chặng đến {WALK_MAX_M / 1000:g} km đi bộ (khoảng cách × {TERRAIN_FACTOR:g}, {WALK_KMH:g} km/giờ), "
-        f"chặng dài hơn đi xe (khoảng cách × {ROAD_FACTOR:g}, {DRIVE_KMH:g} km/giờ)."
+        "Khoảng cách là đường chim bay (không có bản đồ đường đi khi không có mạng); thời gian là ước lượng: "
+        f"chặng đến {_vi(WALK_MAX_M / 1000)} km đi bộ (khoảng cách × {_vi(TERRAIN_FACTOR)}, {_vi(WALK_KMH)} km/giờ), "
+        f"chặng dài hơn đi xe (khoảng cách × {_vi(ROAD_FACTOR)}, {_vi(DRIVE_KMH)} km/giờ)."
     ),
     "en": (
         f"Distances are straight lines (no road network offline); times are estimates: legs up to "

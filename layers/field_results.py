@@ -4,12 +4,14 @@ confirming does to the sites and the trip.
 
 Confirming an observation takes its site's step with the trip (layers.workflow.take_step), in
 one transaction with the observation's own step: "found" moves the site to "remains_found" with
-the remains counted, "not_found" to "searched_not_found", "not_reached" moves nothing (the
-observation is kept as the team's word). A site that is no longer "planned" refuses with the
-workflow's message and nothing at all is written. When a confirmation leaves none of the trip's
-sites "planned", the trip's outcome is written in the same transaction: "remains_found" with the
-total of the confirmed remains, else "nothing_found". Its reports are not moved a second time
-(layers.trips.record_outcome would: each site's step moved them already).
+the remains counted, "not_found" to "searched_not_found", "not_reached" back to "verified" to
+wait for another trip (the step a cancelled trip takes; none when another planned trip already
+lists one of its testimonies, as layers.trips does). A site that is no longer "planned" refuses
+with the workflow's message and nothing at all is written. When a confirmation leaves none of
+the trip's sites undecided (planned, with no confirmed word of this trip), the trip's outcome is
+written in the same transaction: "remains_found" with the total of the confirmed remains, else
+"nothing_found". Its reports are not moved a second time (layers.trips.record_outcome would:
+each site's step moved them already).
 
 >>> [s.target for s in OBSERVATION_WORKFLOW.steps_from("proposed")]
 ['confirmed', 'rejected']
@@ -29,6 +31,7 @@ from layers.errors import LayersError
 from layers.labels import term_label
 from layers.schema import FINDINGS, OBSERVATIONS, TRIP_OUTCOMES
 from layers.store import Store
+from layers.trips import waiting
 from layers.workflow import LEADERS, Step, StepInput, Workflow, take, take_step
 
 LAYER = OBSERVATIONS.name
@@ -44,7 +47,7 @@ OBSERVATION_WORKFLOW = Workflow(
     needs={"note": "--note (lý do Hội không nhận kết quả này)"},
     thing="kết quả tại điểm",
 )
-SITE_STEP = {"found": "remains_found", "not_found": "searched_not_found"}  # not_reached: no step
+SITE_STEP = {"found": "remains_found", "not_found": "searched_not_found", "not_reached": "verified"}
 OPEN_OUTCOMES = ("planned",)
 IDS_MAX = 500  # observations confirmed or rejected at once
 
@@ -84,12 +87,20 @@ def _trip_sites(store: Store, connection: sa.Connection, trip: dict) -> list[str
     return list(dict.fromkeys(out))
 
 
-def _still_planned(store: Store, connection: sa.Connection, site_ids: list[str]) -> bool:
+def _still_planned(store: Store, connection: sa.Connection, trip_id: str, site_ids: list[str]) -> bool:
+    """Whether a site of the trip is still planned with no confirmed word of this trip's team (a
+    site left planned because another trip waits for it is decided for this one)."""
     if not site_ids:
         return False
-    sites = store.table("sites")
+    sites, observations = store.table("sites"), store.table(LAYER)
+    decided = sa.select(observations.c.site_id).where(
+        observations.c.trip_id == trip_id, observations.c.status == "confirmed", observations.c.deleted_at.is_(None)
+    )
     query = sa.select(sa.func.count()).where(
-        sites.c.id.in_(site_ids), sites.c.deleted_at.is_(None), sites.c.status == "planned"
+        sites.c.id.in_(site_ids),
+        sites.c.deleted_at.is_(None),
+        sites.c.status == "planned",
+        sites.c.id.not_in(decided),
     )
     return int(connection.execute(query).scalar_one()) > 0
 
@@ -111,7 +122,7 @@ def _close_trip(store: Store, connection: sa.Connection, trip_id: str, viewer: V
     if trip is None or (trip.get("outcome") or "planned") not in OPEN_OUTCOMES:
         return
     sites = _trip_sites(store, connection, trip)
-    if not sites or _still_planned(store, connection, sites):
+    if not sites or _still_planned(store, connection, trip_id, sites):
         return
     total = _confirmed_remains(store, connection, trip_id)
     outcome = "remains_found" if total else "nothing_found"
@@ -129,6 +140,13 @@ def _close_trip(store: Store, connection: sa.Connection, trip_id: str, viewer: V
     )
 
 
+def _awaited_elsewhere(store: Store, connection: sa.Connection, site_id: str, trip_id: str) -> bool:
+    """Whether another planned trip lists one of the site's testimonies."""
+    reports = store.table("reports")
+    query = sa.select(reports.c.id).where(reports.c.site_id == site_id, reports.c.deleted_at.is_(None))
+    return any(waiting(connection, store, str(r), trip_id) for r in connection.execute(query).scalars())
+
+
 def _confirm_one(store: Store, connection: sa.Connection, obs_id: str, viewer: Viewer, note: str | None) -> str:
     """One observation confirmed and its site's step taken; returns its trip's id."""
     observation = _observation(store, connection, obs_id, viewer)
@@ -138,6 +156,8 @@ def _confirm_one(store: Store, connection: sa.Connection, obs_id: str, viewer: V
     # The observation's own step first: it says whether the person may confirm at all.
     take(store, LAYER, obs_id, "confirmed", viewer, StepInput(note=note), connection)
     target = SITE_STEP.get(observation.get("finding") or "")
+    if target == "verified" and _awaited_elsewhere(store, connection, observation["site_id"], str(trip["id"])):
+        target = None  # another planned trip will go there: the site keeps waiting for it
     if target is not None:
         reason = f"Chuyến tìm kiếm «{_trip_name(trip)}»: {_finding(observation['finding'])}" + (
             f". {note}" if note else ""

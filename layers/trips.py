@@ -289,7 +289,7 @@ def _place(trip: dict, reports: list[dict]) -> dict:
     return place
 
 
-def _waiting(connection: sa.Connection, store: Store, report_id: str, trip_id: str) -> bool:
+def waiting(connection: sa.Connection, store: Store, report_id: str, trip_id: str) -> bool:
     """Whether another trip, still planned, lists the report (whoever's trip it is)."""
     table = store.table("trips")
     query = sa.select(table.c.linked_report_ids).where(
@@ -313,7 +313,7 @@ def _unplan(store: Store, connection: sa.Connection, trip: dict, reports: list[d
     """Reports taken off a planned trip are verified again, unless another planned trip lists them."""
     note = f"Bỏ khỏi chuyến tìm kiếm «{trip.get('name') or trip['id']}»"
     for report in reports:
-        if report["status"] == "planned" and not _waiting(connection, store, report["id"], trip["id"]):
+        if report["status"] == "planned" and not waiting(connection, store, report["id"], trip["id"]):
             with _about(report):
                 take_step(store, report["id"], "verified", viewer, StepInput(note=note), connection)
 
@@ -518,7 +518,7 @@ def _move_reports(
         target = "remains_found" if remains else STEP_OF_OUTCOME[outcome]
         if report["status"] != "planned" and not remains:
             continue  # the report moved on by another trip or step: this outcome says nothing new of it
-        if target != "remains_found" and _waiting(connection, store, report["id"], trip["id"]):
+        if target != "remains_found" and waiting(connection, store, report["id"], trip["id"]):
             continue
         given = StepInput(note=reason, trip=trip["id"], remains=remains)
         with _about(report):

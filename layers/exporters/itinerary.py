@@ -27,6 +27,7 @@ from layers.exporters.pdfdoc import Document, Frame, printable_text, rgb
 from layers.exporters.records import coordinate_frame, estimated
 from layers.exporters.route import _names
 from layers.exporters.selection import Selection
+from layers.labels import number
 from layers.planning import Plan, Stop, start_words
 from layers.schema import TRIPS
 
@@ -79,8 +80,7 @@ def _text(lang: str) -> dict[str, str]:
 
 
 def _km(metres: float, lang: str) -> str:
-    text = f"{metres / 1000:.1f}"
-    return text if lang == "en" else text.replace(".", ",")
+    return number(metres / 1000, lang, 1)
 
 
 def _box_around(lon: float, lat: float, radius_m: float) -> shapely.Polygon:
@@ -141,7 +141,7 @@ def _stop_mark(pdf: Document, frame: Frame, n: int, lon: float, lat: float, stop
 
 def _legs_table(pdf: Document, plan: Plan, names: dict[str, str]) -> None:
     text, lang = _text(pdf.lang), pdf.lang
-    widths = (10, 48, 48, 20, 26, 28)
+    widths = (10, 47, 47, 22, 26, 28)
     pdf.set_font("DejaVu", "B", 8)
     for width, head in zip(
         widths, ("#", text["from"], text["to"], text["distance"], text["bearing"], text["time"]), strict=True
@@ -238,7 +238,10 @@ def itinerary_pdf(plan: Plan, selection: Selection, audience: str, lang: str, to
     pdf.open_with(text["title"], text["demo"] if demo else None)
     pdf.line_of_text(
         text["made"].format(
-            day=today.isoformat(), n=len(plan.stops), km=_km(plan.total_m, lang), hours=f"{plan.total_minutes / 60:.1f}"
+            day=today.isoformat(),
+            n=len(plan.stops),
+            km=_km(plan.total_m, lang),
+            hours=number(plan.total_minutes / 60, lang, 1),
         )
     )
     pdf.line_of_text(printable_text(f"{start_words(lang)}: {plan.start.label}. {plan.start.note}".strip()))

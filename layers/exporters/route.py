@@ -30,7 +30,7 @@ from layers.exporters.audience import exported_fields
 from layers.exporters.gpx import CREATOR
 from layers.exporters.kml import KMZ_ICON, circle, dot_png, kml_color, rounded, serialise
 from layers.exporters.selection import Selection
-from layers.labels import blank, display_value, short_code
+from layers.labels import blank, display_value, number, short_code
 from layers.places import AREA_RADIUS_M
 from layers.planning import Plan, Stop, start_words
 from layers.schema import REPORTS, TRIPS
@@ -71,8 +71,7 @@ def _words(lang: str) -> dict[str, str]:
 
 
 def _km(metres: float, lang: str) -> str:
-    text = f"{metres / 1000:.1f}"
-    return text if lang == "en" else text.replace(".", ",")
+    return number(metres / 1000, lang, 1)
 
 
 def testimony_lines(reports: pd.DataFrame, site_id: str, audience: str, lang: str) -> list[str]:

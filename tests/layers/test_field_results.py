@@ -385,3 +385,17 @@ def test_a_photo_that_cannot_be_kept_writes_nothing_of_the_results(trip, folder,
     assert observations_of(store, system(), trip.trip_id).empty
     after = store.record("trips", trip.trip_id, system())
     assert after["version"] == before["version"] and after["geometry"] == before["geometry"]
+
+
+def test_a_site_not_reached_waits_for_another_trip_and_the_trip_still_closes(trip, folder):
+    store, leader = trip.store, trip.viewer("qt.tinh")
+    found, unreached = rows(trip)[0], {**rows(trip)[1], "finding": "not_reached", "remains_count": 0}
+    import_results(
+        store, trip.trip_id, [("gio-linh.zip", filled(trip, folder, [found, unreached]))], trip.viewer("qt.doi")
+    )
+    ids = proposals(store, leader, trip.trip_id)["id"].tolist()
+    confirm(store, ids, leader)
+    assert trip.site_status(0) == "remains_found" and trip.site_status(1) == "verified"
+    assert store.record("reports", "r-qt-assigned", system())["status"] == "verified"
+    done = store.record("trips", trip.trip_id, system())
+    assert (done["outcome"], done["remains_found"]) == ("remains_found", 2)
