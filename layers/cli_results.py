@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from layers import attachments, field_results
+from layers import attachments, field_results, history
 from layers.access import Viewer
+from layers.campaign import VIETNAM
 from layers.cli_options import database
 from layers.errors import LayersError
 from layers.importers import limits
@@ -73,8 +74,8 @@ def _import(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
 def _value(value: object) -> object:
     if blank(value):
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
+    if isinstance(value, pd.Timestamp):  # stored in UTC (SQLite keeps no zone): said in Vietnam's time
+        return history.aware(value.to_pydatetime()).astimezone(VIETNAM).isoformat()
     return value.item() if hasattr(value, "item") else value
 
 
