@@ -181,6 +181,15 @@ def number(value: float, lang: str = "vi", decimals: int = 0) -> str:
     return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))
 
 
+def kilometres(metres: float, lang: str = "vi") -> str:
+    """A distance in km with one decimal, as the reader's language writes it (no unit).
+
+    >>> kilometres(1234.0), kilometres(1234.0, "en")
+    ('1,2', '1.2')
+    """
+    return number(metres / 1000, lang, 1)
+
+
 def change_label(layer: Layer, name: str, lang: str) -> str:
     """A changed field's label in a history line or a refused save (the geometry is the position)."""
     try:

@@ -26,7 +26,7 @@ from layers.campaign import vietnam_today
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
 from layers.failures import log_failure
-from layers.labels import blank, number, short_code
+from layers.labels import blank, kilometres, number, short_code
 from layers.plan_files import OFFLINE_ZIP, offline_zip, route_files
 from layers.planning import Plan, Start, make_plan, plan_selection, plan_stops, read_start, reorder, save_plan, start_at
 from ui.mapview import base_map
@@ -55,7 +55,7 @@ def km_text(metres: float, lang_code: str) -> str:
     >>> km_text(1234.0, "vi"), km_text(1234.0, "en")
     ('1,2 km', '1.2 km')
     """
-    return f"{number(metres / 1000, lang_code, 1)} km"
+    return f"{kilometres(metres, lang_code)} km"
 
 
 def duration_text(minutes: int, lang_code: str) -> str:

@@ -27,7 +27,7 @@ from layers.exporters.pdfdoc import Document, Frame, printable_text, rgb
 from layers.exporters.records import coordinate_frame, estimated
 from layers.exporters.route import _names
 from layers.exporters.selection import Selection
-from layers.labels import number
+from layers.labels import kilometres, number
 from layers.planning import Plan, Stop, start_words
 from layers.schema import TRIPS
 
@@ -77,10 +77,6 @@ TEXT = {
 
 def _text(lang: str) -> dict[str, str]:
     return TEXT["en" if lang == "en" else "vi"]
-
-
-def _km(metres: float, lang: str) -> str:
-    return number(metres / 1000, lang, 1)
 
 
 def _box_around(lon: float, lat: float, radius_m: float) -> shapely.Polygon:
@@ -156,7 +152,7 @@ def _legs_table(pdf: Document, plan: Plan, names: dict[str, str]) -> None:
             str(n),
             previous[:30],
             name[:30],
-            f"{_km(leg.distance_m, lang)} km",
+            f"{kilometres(leg.distance_m, lang)} km",
             f"{leg.bearing_deg:.0f}° {leg.compass(lang)}",
             text["minutes"].format(m=leg.minutes, way=leg.way(lang)),
         )
@@ -177,7 +173,7 @@ def _position(pdf: Document, stop: Stop, site: dict) -> None:
     if notation is not None:
         write_notation(pdf, notation, site.get("uncertainty_m"))
         return
-    r = f"{_km(stop.radius_m, pdf.lang)} km" if stop.radius_m else "?"
+    r = f"{kilometres(stop.radius_m, pdf.lang)} km" if stop.radius_m else "?"
     pdf.multi_cell(0, 5, text["estimated"].format(lat=stop.lat, lon=stop.lon, r=r), new_x="LMARGIN", new_y="NEXT")
 
 
@@ -193,7 +189,7 @@ def _stop_block(
     pdf.set_font("DejaVu", size=9)
     said = text["leg"].format(
         prev=previous,
-        km=_km(leg.distance_m, lang),
+        km=kilometres(leg.distance_m, lang),
         deg=f"{leg.bearing_deg:.0f}",
         compass=leg.compass(lang),
         minutes=leg.minutes,
@@ -240,7 +236,7 @@ def itinerary_pdf(plan: Plan, selection: Selection, audience: str, lang: str, to
         text["made"].format(
             day=today.isoformat(),
             n=len(plan.stops),
-            km=_km(plan.total_m, lang),
+            km=kilometres(plan.total_m, lang),
             hours=number(plan.total_minutes / 60, lang, 1),
         )
     )

@@ -30,7 +30,7 @@ from layers.exporters.audience import exported_fields
 from layers.exporters.gpx import CREATOR
 from layers.exporters.kml import KMZ_ICON, circle, dot_png, kml_color, rounded, serialise
 from layers.exporters.selection import Selection
-from layers.labels import blank, display_value, number, short_code
+from layers.labels import blank, display_value, kilometres, short_code
 from layers.places import AREA_RADIUS_M
 from layers.planning import Plan, Stop, start_words
 from layers.schema import REPORTS, TRIPS
@@ -68,10 +68,6 @@ WORDS = {
 
 def _words(lang: str) -> dict[str, str]:
     return WORDS["en" if lang == "en" else "vi"]
-
-
-def _km(metres: float, lang: str) -> str:
-    return number(metres / 1000, lang, 1)
 
 
 def testimony_lines(reports: pd.DataFrame, site_id: str, audience: str, lang: str) -> list[str]:
@@ -112,7 +108,7 @@ def stop_description(stop: Stop, n: int, plan: Plan, selection: Selection, audie
     lines = [
         stop.where(lang),
         words["leg"].format(
-            km=_km(leg.distance_m, lang),
+            km=kilometres(leg.distance_m, lang),
             deg=f"{leg.bearing_deg:.0f}",
             compass=leg.compass(lang),
             minutes=leg.minutes,
@@ -194,7 +190,7 @@ def route_kmz(plan: Plan, selection: Selection, audience: str, lang: str) -> byt
             rings.append(
                 _mark(ring, name, text if stop.estimated else "", area_style if stop.estimated else stop_style)
             )
-    km = _km(plan.total_m, lang)
+    km = kilometres(plan.total_m, lang)
     line = _mark(plan.line(), words["route"].format(n=len(plan.stops), km=km), STRAIGHT_LINE[lang], line_style)
     folders = [
         containers.Folder(name=words["stops"], features=marks),
