@@ -5,8 +5,9 @@
     python -m layers results confirm OBS_ID [OBS_ID …] [--note TEXT] --as USER
     python -m layers results reject OBS_ID [OBS_ID …] --note TEXT --as USER
 
-Each file's size is asked of the file system before it is read (layers.importers.limits and, for
-a photo, layers.attachments.check_size).
+Every file's size is asked of the file system, and all of them checked together
+(layers.importers.field_results.check_files: each within its limit, all within the import's
+budget), before the first is read.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from layers import attachments, field_results, history
+from layers import field_results, history
 from layers.access import Viewer
 from layers.campaign import VIETNAM
 from layers.cli_options import database
 from layers.errors import LayersError
-from layers.importers import limits
-from layers.importers.field_results import PHOTO_SUFFIXES, import_results
+from layers.importers.field_results import check_files, import_results
 from layers.labels import blank
 from layers.store import Store
 
@@ -49,24 +49,24 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     database(cmd)
 
 
-def _read(name: str) -> tuple[str, bytes]:
-    """A file by its size first: nothing over the limit is read."""
-    path = Path(name)
+def _size(name: str) -> int:
     try:
-        size = path.stat().st_size
+        return Path(name).stat().st_size
     except OSError:
         raise LayersError(f"Không đọc được tệp «{name[:200]}».") from None
-    if path.suffix.lower() in PHOTO_SUFFIXES:
-        attachments.check_size(path.name, size)
-    else:
-        limits.check_file(size)
+
+
+def _read(name: str) -> tuple[str, bytes]:
     try:
-        return path.name, path.read_bytes()
+        return Path(name).name, Path(name).read_bytes()
     except OSError:
         raise LayersError(f"Không đọc được tệp «{name[:200]}».") from None
 
 
 def _import(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
+    """Every file's size is asked first, and all of them checked together (each within its limit,
+    all within the import's budget) before the first is read."""
+    check_files([(Path(name).name, _size(name)) for name in args.files])
     files = [_read(name) for name in args.files]
     return import_results(store, args.trip_id, files, viewer).summary()
 

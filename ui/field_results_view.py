@@ -16,7 +16,7 @@ import streamlit as st
 from layers import attachments
 from layers.errors import LayersError
 from layers.field_results import confirm, proposals, reject
-from layers.importers.field_results import import_results
+from layers.importers.field_results import check_files, import_results
 from layers.importers.limits import FILE_MB
 from layers.labels import blank, number, term_label
 from layers.schema import OBSERVATIONS
@@ -86,6 +86,7 @@ def _upload(trip_id: str, key: str) -> None:
     if not uploads or not st.button(t("fr_import"), key=f"fr_import_{key}"):
         return
     try:
+        check_files([(u.name, u.size) for u in uploads])  # every size, and all together, before any is read
         result = import_results(store(), trip_id, [(u.name, u.getvalue()) for u in uploads], viewer())
     except LayersError as exc:
         st.error(plain(str(exc)))

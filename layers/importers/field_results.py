@@ -16,41 +16,55 @@ file brought back twice counts its rows as duplicates. For observations, tracks 
 alike: read = accepted + rejected + duplicates.
 
 Every size is checked before anything is read: each file (layers.importers.limits), each zip
-member's declared size and name (no path leaving the archive), rows counted before they are read.
+member's declared size and name (no path leaving the archive), and all files and members of one
+import together against RESULTS_BYTES (`check_files` lets the command line and the page refuse
+by sizes alone, before reading). Photos are never all held: each is read, inspected and let go,
+and read again when it is attached. A GeoPackage is looked at with sqlite3 (read-only, every
+query bounded in steps) before GDAL opens it: its layers must be real tables, its rows are
+counted by SQLite (not by the count the file declares), and GDAL must read that many; the
+values of its rows are read by sqlite3 as written (a time as its text, a text as its bytes),
+its points by GDAL, brought to EPSG:4326 from the layer's own system.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import re
+import sqlite3
+import tempfile
 import uuid
 import zipfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import PurePosixPath
+from functools import partial
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
+import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyogrio
+import pyogrio.raw
 import shapely
 import sqlalchemy as sa
 
 from geo.admin import within_territory
 from layers import attachments
 from layers.access import Right, Viewer, check_write
-from layers.campaign import VIETNAM
+from layers.campaign import VIETNAM, vietnam_today
 from layers.errors import LayersError
 from layers.exporters.qfield import REMAINS_MAX
 from layers.importers import limits
 from layers.importers.errors import UnreadableFile
-from layers.importers.files import open_archive, quietly, read_frame
-from layers.importers.trips import Track, read_track
+from layers.importers.files import open_archive, quietly
+from layers.importers.trips import EARLIEST, Track, read_track
 from layers.importers.writing import Upload, Written, write_import
-from layers.labels import blank, number
-from layers.schema import FINDINGS, OBSERVATIONS, TRIPS
+from layers.labels import blank, number, term_label
+from layers.schema import FINDINGS, OBSERVATIONS, SITES, TRIPS
 from layers.store import Store
 from layers.trips import change_trip
 
@@ -58,6 +72,11 @@ LAYER = OBSERVATIONS.name
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".heic", ".heif", ".png", ".webp")
 SUFFIXES = (".gpkg", ".zip", ".gpx", *PHOTO_SUFFIXES)
 FILES_MAX = 200  # files brought back at once
+# All files and zip members read for one import together (declared sizes, counted before reading):
+# the same bound as one archive's members unpacked (layers.importers.limits.UNPACKED_TOTAL), above
+# one record's attachments (layers.attachments.MAX_RECORD_BYTES).
+RESULTS_BYTES = limits.UNPACKED_TOTAL
+PHOTO_NAME_MAX = 2_000  # characters of the photo field (names of the photos an observation took)
 RAW_TEXT = 2_000  # characters of a rejected row's value kept for the person to see
 FUTURE_SLACK = timedelta(days=1)  # a phone's clock a little ahead is no error
 LABELS = {f.name: f.label_vi for f in OBSERVATIONS.fields}
@@ -106,18 +125,42 @@ class ResultsImport:
         }
 
 
+@dataclass(frozen=True)
+class _Photo:
+    """A photo brought back, not held: `read` gives its bytes (from the upload, or again from its
+    zip) each time they are needed, so photos are inspected and attached one at a time."""
+
+    name: str
+    size: int
+    read: Callable[[], bytes]
+
+
 @dataclass
 class _Brought:
     """Everything read from the files, before it is checked."""
 
-    observations: list[dict] = field(default_factory=list)  # {"row", "values", "geometry"}
-    tracks: list[dict] = field(default_factory=list)  # {"row", "geometry", "problem"}
-    photos: list[tuple[str, bytes]] = field(default_factory=list)
+    observations: list[dict] = field(default_factory=list)  # {"file", "row", "values", "geometry", "problem"}
+    tracks: list[dict] = field(default_factory=list)  # {"file", "row", "geometry", "problem"}
+    photos: list[_Photo] = field(default_factory=list)
     waypoints: list[str] = field(default_factory=list)
     digests: list[str] = field(default_factory=list)
+    unpacked: int = 0  # bytes of every file and zip member read so far, declared sizes: within RESULTS_BYTES
+
+    def take(self, size: int, name: str) -> None:
+        """Count `size` more bytes against the import's budget before they are read."""
+        self.unpacked += max(int(size), 0)
+        _check_budget(self.unpacked, name)
 
 
 # -- reading the files ----------------------------------------------------------------------------
+
+
+def _check_budget(total: int, name: str) -> None:
+    if total > RESULTS_BYTES:
+        raise UnreadableFile(
+            f"Các tệp kết quả (đến «{name[:100]}») giải nén ra hơn {number(RESULTS_BYTES // limits.MIB)} MB, "
+            "quá giới hạn một lần nhập; hãy nhập làm nhiều lần."
+        )
 
 
 def _suffix(name: str) -> str:
@@ -127,6 +170,25 @@ def _suffix(name: str) -> str:
             f"Tệp «{name[:100]}»: kết quả chuyến đi nhận tệp {', '.join(SUFFIXES)}, không nhận «{suffix or name[:20]}»."
         )
     return suffix
+
+
+def check_files(sizes: Sequence[tuple[str, int]]) -> None:
+    """Refuse files brought back by their names and sizes alone, before any is read (the command
+    line asks the file system, the page the upload): too many, an unaccepted kind, one over its
+    limit, or all of them together over RESULTS_BYTES (a zip's members are counted again, by
+    their declared sizes, before they are read)."""
+    if not sizes:
+        raise UnreadableFile("Chưa chọn tệp nào.")
+    if len(sizes) > FILES_MAX:
+        raise UnreadableFile(f"Nhiều nhất {number(FILES_MAX)} tệp một lần; đã chọn {number(len(sizes))}.")
+    total = 0
+    for name, size in sizes:
+        if _suffix(name) in PHOTO_SUFFIXES:
+            attachments.check_size(name, size)
+        else:
+            limits.check_file(size)
+        total += size
+        _check_budget(total, name)
 
 
 def _safe_member(name: str) -> bool:
@@ -144,46 +206,189 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _gpkg(name: str, data: bytes, brought: _Brought) -> None:
-    """The observations and tracks of a filled GeoPackage, rows counted before they are read."""
-    limits.check_file(len(data))
+# -- a GeoPackage, looked at with sqlite3 before GDAL opens it ---------------------------------------
+
+GPKG_LAYERS = ("observations", "tracks", "sites", "route")  # the package's layers: counted, must be tables
+GPKG_READ = ("observations", "tracks")  # the layers brought back
+GPKG_META = ("gpkg_contents", "gpkg_geometry_columns", "gpkg_spatial_ref_sys", "gpkg_ogr_contents", "gpkg_extensions")
+# Triggers a GeoPackage has by the standard or by GDAL (spatial index, tile matrix checks, feature
+# counts). Triggers run only on writes and every connection here is read-only; any other is refused.
+GPKG_TRIGGERS = re.compile(
+    r"^(rtree_\w+_(insert|update\d*|delete)|gpkg_\w+|trigger_(insert|delete)_feature_count_\w+)$"
+)
+SQL_TICK = 1_000  # SQLite instructions between two calls of the progress handler
+SQL_TICKS = 200_000  # calls before a query is stopped: ~2·10⁸ instructions, far above counting a legal file
+
+
+def _refused(name: str, why: str) -> UnreadableFile:
+    return UnreadableFile(f"Không đọc được GeoPackage «{name[:100]}»: {why}.")
+
+
+@contextlib.contextmanager
+def _sqlite(path: Path, name: str) -> Iterator[sqlite3.Connection]:
+    """The GeoPackage opened read-only by sqlite3, every query stopped after SQL_TICKS calls of
+    the progress handler (a view or a trigger cannot make it run for ever); raw bytes for text."""
+    ticks = [0]
+
+    def progress() -> int:
+        ticks[0] += 1
+        return int(ticks[0] > SQL_TICKS)
+
     try:
-        layers = {str(n): str(g) for n, g in quietly(lambda: pyogrio.list_layers(io.BytesIO(data)))}
-        if "observations" not in layers and "tracks" not in layers:
-            raise UnreadableFile(f"Tệp «{name[:100]}» không có lớp observations hay tracks của gói QField.")
-        counts = [quietly(lambda n=n: pyogrio.read_info(io.BytesIO(data), layer=n))["features"] for n in layers]
-        limits.check_rows(sum(max(int(c), 0) for c in counts), "đối tượng")
-        frames = {n: read_frame(data, n) for n in ("observations", "tracks") if n in layers}
-    except UnreadableFile:
-        raise
-    except Exception as exc:  # noqa: BLE001 - GDAL reports malformed files with its own errors
-        raise UnreadableFile(f"Không đọc được GeoPackage «{name[:100]}» ({type(exc).__name__}).") from None
-    for number_, (_, row) in enumerate(frames.get("observations", pd.DataFrame()).iterrows(), start=1):
-        values = {k: _text(v) for k, v in row.items() if k != "geometry"}
-        brought.observations.append({"row": number_, "values": values, "geometry": row.get("geometry")})
-    for number_, geometry in enumerate(frames["tracks"].geometry if "tracks" in frames else [], start=1):
-        brought.tracks.append({"row": number_, "geometry": geometry, "problem": None})
+        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    except sqlite3.Error:
+        raise _refused(name, "không mở được (không phải tệp SQLite)") from None
+    try:
+        connection.set_progress_handler(progress, SQL_TICK)
+        connection.text_factory = bytes
+        yield connection
+    except sqlite3.OperationalError as exc:
+        if "interrupt" in str(exc):
+            raise _refused(name, "cần quá nhiều bước để đọc (có thể là tệp độc hại)") from None
+        raise _refused(name, "hỏng, không đọc được bằng SQLite") from None
+    except sqlite3.Error:
+        raise _refused(name, "hỏng, không đọc được bằng SQLite") from None
+    finally:
+        connection.close()
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _decoded(value: object) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _gpkg_layers(connection: sqlite3.Connection, name: str) -> dict[str, int]:
+    """The package's layers present, each a real table (not a view, no generated column, no
+    unknown trigger), with its rows counted by SQLite itself, not by what the file says."""
+    schema = [tuple(_decoded(v) for v in row) for row in connection.execute("SELECT type, name FROM sqlite_master")]
+    kinds = {n.casefold(): t for t, n in schema if t in ("table", "view")}
+    for layer in (*GPKG_LAYERS, *GPKG_META):
+        if kinds.get(layer, "table") != "table":
+            raise _refused(name, f"có lớp «{layer}» là một khung nhìn (view), không phải bảng")
+    strange = [n for t, n in schema if t == "trigger" and not GPKG_TRIGGERS.match(n)]
+    if strange:
+        raise _refused(name, f"có trigger lạ «{strange[0][:60]}»")
+    present = [layer for layer in GPKG_LAYERS if layer in kinds]
+    if not any(layer in present for layer in GPKG_READ):
+        raise UnreadableFile(f"Tệp «{name[:100]}» không có lớp observations hay tracks của gói QField.")
+    counts = {}
+    for layer in present:
+        columns = connection.execute(f"PRAGMA table_xinfo({_quoted(layer)})").fetchall()
+        if any(column[6] not in (0,) for column in columns):  # 2, 3: generated; 1: a virtual table's hidden column
+            raise _refused(name, f"có lớp «{layer}» với cột được tính ra (generated), không phải dữ liệu ghi")
+        counts[layer] = int(connection.execute(f"SELECT COUNT(*) FROM {_quoted(layer)}").fetchone()[0])
+    limits.check_rows(sum(counts.values()), "đối tượng")
+    return counts
+
+
+def _attributes(connection: sqlite3.Connection, layer: str, rows: int) -> tuple[str, dict[int, dict]]:
+    """The layer's values by its primary key (the fid GDAL gives), read as SQLite holds them:
+    a time as the text the phone wrote, a text as its bytes (decoded row by row)."""
+    columns = connection.execute(f"PRAGMA table_info({_quoted(layer)})").fetchall()
+    geometry = {
+        _decoded(g).casefold()
+        for (g,) in connection.execute(
+            "SELECT column_name FROM gpkg_geometry_columns WHERE lower(CAST(table_name AS TEXT)) = ?", (layer,)
+        )
+    }
+    names = [_decoded(c[1]) for c in columns]
+    keys = [n for n, c in zip(names, columns, strict=True) if c[5] == 1]
+    if len(keys) != 1:
+        raise UnreadableFile(f"Lớp «{layer}» không có khoá hàng (fid) của GeoPackage.")
+    wanted = [n for n in names if n.casefold() not in geometry and n != keys[0]]
+    limits.check_cells(rows * max(len(wanted), 1))
+    listed = ", ".join(_quoted(n) for n in [keys[0], *wanted])
+    values = {}
+    for row in connection.execute(f"SELECT {listed} FROM {_quoted(layer)}"):
+        values[int(row[0])] = dict(zip(wanted, row[1:], strict=True))
+    return keys[0], values
+
+
+def _row_values(raw: dict) -> tuple[dict[str, str], str | None]:
+    """A row's values as text, and which field (if any) holds bytes that are not UTF-8."""
+    values, broken = {}, None
+    for key, value in raw.items():
+        if isinstance(value, bytes):
+            try:
+                value = value.decode("utf-8")
+            except UnicodeDecodeError:
+                broken = broken or key
+                value = value.decode("utf-8", errors="replace")
+        values[key] = _text(value)
+    return values, broken
+
+
+def _geometries(path: Path, name: str, layer: str, counted: int) -> dict[int, object]:
+    """The layer's geometries by fid, read by GDAL (no field: those are sqlite3's) and brought to
+    EPSG:4326 from the layer's own system; refused when GDAL does not give every row SQLite counted."""
+    meta, fids, wkb, _ = quietly(lambda: pyogrio.raw.read(path, layer=layer, columns=[], return_fids=True))
+    fids = [] if fids is None else [int(f) for f in fids]
+    if len(fids) != counted:
+        raise _refused(
+            name,
+            f"có lớp «{layer}» với {number(counted)} hàng nhưng GDAL chỉ đọc được {number(len(fids))} "
+            "(tệp tự khai sai số hàng)",
+        )
+    shapes = shapely.from_wkb(wkb, on_invalid="ignore") if wkb is not None else [None] * len(fids)
+    if counted and not meta.get("crs"):
+        raise _refused(name, f"có lớp «{layer}» không khai hệ toạ độ")
+    if counted:
+        shapes = gpd.GeoSeries(shapes, crs=meta["crs"]).to_crs(4326).tolist()
+    return dict(zip(fids, shapes, strict=True))
+
+
+def _gpkg(name: str, data: bytes, brought: _Brought) -> None:
+    """The observations and tracks of a filled GeoPackage: looked at and counted with sqlite3
+    (read-only, bounded) before GDAL opens it, its values read by sqlite3, its points by GDAL."""
+    limits.check_file(len(data))
+    with tempfile.TemporaryDirectory(prefix="bando-results-") as folder:
+        path = Path(folder) / "results.gpkg"
+        path.write_bytes(data)
+        with _sqlite(path, name) as connection:
+            counts = _gpkg_layers(connection, name)
+            values = {layer: _attributes(connection, layer, counts[layer])[1] for layer in GPKG_READ if layer in counts}
+        try:
+            shapes = {layer: _geometries(path, name, layer, counts[layer]) for layer in values}
+        except UnreadableFile:
+            raise
+        except Exception as exc:  # noqa: BLE001 - GDAL reports malformed files with its own errors
+            raise UnreadableFile(f"Không đọc được GeoPackage «{name[:100]}» ({type(exc).__name__}).") from None
+    for layer in values:
+        if set(values[layer]) != set(shapes[layer]):
+            raise _refused(name, f"có lớp «{layer}» mà GDAL và SQLite đọc ra các hàng khác nhau")
+    for number_, fid in enumerate(sorted(values.get("observations", {})), start=1):
+        row, broken = _row_values(values["observations"][fid])
+        problem = f"«{LABELS.get(broken, broken)}» có byte không phải chữ UTF-8 (đã thay bằng �)" if broken else None
+        geometry = shapes["observations"][fid]
+        brought.observations.append(
+            {"file": name, "row": number_, "values": row, "geometry": geometry, "problem": problem}
+        )
+    for number_, fid in enumerate(sorted(values.get("tracks", {})), start=1):
+        brought.tracks.append({"file": name, "row": number_, "geometry": shapes["tracks"][fid], "problem": None})
 
 
 def _gpx(name: str, data: bytes, brought: _Brought) -> None:
     """A GPX file's track (all its lines, refused whole when one is bad) and its waypoints."""
-    row = len(brought.tracks) + 1
     try:
         track = read_track(name, data)
     except UnreadableFile as exc:
-        brought.tracks.append({"row": row, "geometry": None, "problem": str(exc)})
+        brought.tracks.append({"file": name, "row": 1, "geometry": None, "problem": str(exc)})
         return
-    brought.tracks.append({"row": row, "geometry": track.geometry, "problem": None})
+    brought.tracks.append({"file": name, "row": 1, "geometry": track.geometry, "problem": None})
     brought.waypoints += list(track.waypoints)
 
 
 def _photo(name: str, data: bytes, brought: _Brought) -> None:
-    brought.photos.append((name, data))
+    brought.photos.append(_Photo(name, len(data), lambda: data))
 
 
 def _zip(name: str, data: bytes, brought: _Brought) -> None:
     """The GeoPackage and photos of the zip a phone gives back; each member's name and declared
-    size checked before it is read (other files, the project, are passed over)."""
+    size checked, and all of them counted against the import's budget, before any is read
+    (other files, the project, are passed over). Photos are read again one at a time when used."""
     limits.check_file(len(data))
     with open_archive(data, "zip") as archive:
         members = [info for info in archive.infolist() if not info.is_dir()]
@@ -192,39 +397,42 @@ def _zip(name: str, data: bytes, brought: _Brought) -> None:
             raise UnreadableFile(
                 f"Tệp «{name[:100]}» có tệp con tên «{unsafe[0][:80]}» trỏ ra ngoài thư mục của gói; không đọc."
             )
-        for info in members:
-            suffix = PurePosixPath(info.filename.lower()).suffix
-            if suffix == ".gpkg":
+        wanted = [i for i in members if PurePosixPath(i.filename.lower()).suffix in (".gpkg", *PHOTO_SUFFIXES)]
+        for info in wanted:
+            if info.filename.lower().endswith(".gpkg"):
                 limits.check_file(info.file_size)
                 limits.check_whole_part(info.file_size, "zip")
-                _gpkg(info.filename, _read_member(archive, info), brought)
-            elif suffix in PHOTO_SUFFIXES:
+            else:
                 attachments.check_size(info.filename, info.file_size)
-                brought.photos.append((info.filename, _read_member(archive, info)))
+            brought.take(info.file_size, f"{name}/{info.filename}")
+        for info in wanted:
+            if info.filename.lower().endswith(".gpkg"):
+                _gpkg(f"{name}/{info.filename}", _read_member(archive, info), brought)
+            else:
+                brought.photos.append(_Photo(info.filename, info.file_size, partial(_member_of, data, info)))
+
+
+def _member_of(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return _read_member(archive, info)
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError, zlib.error):
         raise UnreadableFile(f"Tệp zip hỏng, không giải nén được «{info.filename[:80]}».") from None
 
 
 def read_files(files: Sequence[tuple[str, bytes]]) -> _Brought:
-    """Everything in the files brought back, each checked by its size and kind before it is read."""
-    if not files:
-        raise UnreadableFile("Chưa chọn tệp nào.")
-    if len(files) > FILES_MAX:
-        raise UnreadableFile(f"Nhiều nhất {number(FILES_MAX)} tệp một lần; đã chọn {number(len(files))}.")
+    """Everything in the files brought back, each checked by its size and kind before it is read,
+    and all of them (zip members too) within one budget, RESULTS_BYTES."""
+    check_files([(name, len(data)) for name, data in files])
     brought = _Brought()
     readers = {".gpkg": _gpkg, ".zip": _zip, ".gpx": _gpx}
     for name, data in files:
-        suffix = _suffix(name)
-        if suffix in PHOTO_SUFFIXES:
-            attachments.check_size(name, len(data))
-        else:
-            limits.check_file(len(data))
-        readers.get(suffix, _photo)(name, data, brought)
+        brought.take(len(data), name)
+        readers.get(_suffix(name), _photo)(name, data, brought)
         brought.digests.append(hashlib.sha256(data).hexdigest())
     return brought
 
@@ -279,55 +487,108 @@ def _remains(text: str) -> int | None:
 
 
 def _moment(text: str) -> datetime | None:
-    """A phone's time; one without a zone is Vietnam's."""
+    """A phone's time, written as ISO 8601 (QField's, GDAL's); one without a zone is Vietnam's.
+    Only a date from EARLIEST to a day after today is a time a team recorded: a word such as
+    "now", a number or year 1 is refused, never read as some other time."""
     if text == "":
         return None
-    moment = pd.to_datetime(text.replace("/", "-"), errors="coerce")
-    if pd.isna(moment):
-        raise ValueError(f"«{text[:40]}» không phải thời điểm đọc được")
-    moment = moment.to_pydatetime()
-    return (moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)).astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("/", "-"))
+    except ValueError:
+        raise ValueError(f"«{text[:40]}» không phải thời điểm đọc được (cần dạng 2026-07-02 09:30)") from None
+    latest = vietnam_today() + FUTURE_SLACK
+    if not EARLIEST <= moment.date() <= latest:
+        raise ValueError(f"«{text[:40]}» nằm ngoài {EARLIEST.year} – {latest:%d/%m/%Y}")
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+    try:
+        return aware.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError(f"«{text[:40]}» nằm ngoài {EARLIEST.year} – {latest:%d/%m/%Y}") from None
 
 
-def _problem(row: dict, trip: _Trip) -> tuple[str | None, dict]:
-    """Why an observation row cannot be taken (naming the row and field), or its record."""
-    values, where = row["values"], f"Kết quả tại điểm, hàng {row['row']}"
-
-    def said(name: str, why: str) -> tuple[str, dict]:
-        return f"{where}: «{LABELS[name]}» {why}.", {}
-
+def _site(values: dict, trip: _Trip) -> tuple[str | None, str | None]:
+    """The site a row is for (by its id or its place on the route), or why it cannot be: not on
+    the trip, or no longer waiting for this trip's search (a result for it could never be confirmed)."""
     given = values.get("site_id", "")
     site_id = given if given in trip.sites else trip.order.get(given)
     if site_id not in trip.sites:
-        return said("site_id", f"«{given[:60]}» không phải điểm mộ trên lộ trình của chuyến này" if given else "trống")
+        return None, f"«{given[:60]}» không phải điểm mộ trên lộ trình của chuyến này" if given else "trống"
+    status = trip.sites[site_id].get("status")
+    if status != "planned":
+        label = term_label(SITES.field("status"), status, "vi")
+        planned = term_label(SITES.field("status"), "planned", "vi")
+        return None, f"«{given[:60]}» đang ở bước «{label}», không phải «{planned}»: kết quả không xác nhận được"
+    return site_id, None
+
+
+def _count(values: dict, finding: str) -> tuple[int | None, str | None]:
+    try:
+        remains = _remains(values.get("remains_count", ""))
+    except ValueError as exc:
+        return None, str(exc)
+    if remains is not None and remains < 0:
+        return None, f"({remains}) không được âm"
+    if remains is not None and remains > REMAINS_MAX:
+        return None, f"({remains}) quá {REMAINS_MAX} ở một điểm; hãy kiểm tra lại"
+    if finding == "found" and not remains:
+        return None, "phải từ 1 trở lên khi kết quả là «Tìm thấy hài cốt»"
+    if finding != "found" and remains:
+        return None, "chỉ ghi khi kết quả là «Tìm thấy hài cốt»"
+    return remains, None
+
+
+def _place(geometry: object) -> tuple[shapely.Point | None, str | None]:
+    """The row's point (already in EPSG:4326), or why it has none that can be taken."""
+    if geometry is None or geometry.is_empty:
+        return None, "không có vị trí (một điểm)"
+    if geometry.geom_type != "Point":
+        return None, f"hình học là {geometry.geom_type}, không phải một điểm (Point)"
+    x, y = geometry.x, geometry.y
+    if not (np.isfinite(x) and np.isfinite(y) and abs(y) <= 90 and abs(x) <= 180) or not within_territory([x], [y])[0]:
+        return None, f"vị trí ({y:.5f}, {x:.5f}) nằm ngoài Việt Nam, Lào và Campuchia"
+    return shapely.Point(x, y), None
+
+
+def _long(values: dict) -> tuple[str, str] | None:
+    """A text longer than its field takes: refused whole rather than cut without a word."""
+    for name, most in (("note", limits.TEXT), ("photo", PHOTO_NAME_MAX)):
+        if len(values.get(name, "")) > most:
+            return name, f"dài {number(len(values[name]))} ký tự, quá giới hạn {number(most)}"
+    return None
+
+
+def _problem(row: dict, trip: _Trip) -> tuple[str | None, dict]:
+    """Why an observation row cannot be taken (naming its file, row and field), or its record."""
+    values = row["values"]
+    where = f"Kết quả tại điểm, tệp «{str(row.get('file', ''))[:100]}», hàng {row['row']}"
+
+    def said(name: str, why: str) -> tuple[str, dict]:
+        return f"{where}: «{LABELS.get(name, name)}» {why}.", {}
+
+    if row.get("problem"):
+        return f"{where}: {row['problem']}.", {}
+    site_id, why = _site(values, trip)
+    if why:
+        return said("site_id", why)
     finding = FINDING_CODES.get(values.get("finding", "")) or FINDING_CODES.get(values.get("finding", "").casefold())
     if finding is None:
         choices = ", ".join(f"{t.code} ({t.label_vi})" for t in FINDINGS)
         return said("finding", f"«{values.get('finding', '')[:40]}» không có trong danh mục: {choices}")
-    try:
-        remains = _remains(values.get("remains_count", ""))
-    except ValueError as exc:
-        return said("remains_count", str(exc))
-    if remains is not None and remains < 0:
-        return said("remains_count", f"({remains}) không được âm")
-    if remains is not None and remains > REMAINS_MAX:
-        return said("remains_count", f"({remains}) quá {REMAINS_MAX} ở một điểm; hãy kiểm tra lại")
-    if finding == "found" and not remains:
-        return said("remains_count", "phải từ 1 trở lên khi kết quả là «Tìm thấy hài cốt»")
-    if finding != "found" and remains:
-        return said("remains_count", "chỉ ghi khi kết quả là «Tìm thấy hài cốt»")
-    geometry = row.get("geometry")
-    if geometry is None or geometry.is_empty or geometry.geom_type != "Point":
-        return f"{where}: không có vị trí (một điểm).", {}
-    x, y = geometry.x, geometry.y
-    if not (np.isfinite(x) and np.isfinite(y) and abs(y) <= 90 and abs(x) <= 180) or not within_territory([x], [y])[0]:
-        return f"{where}: vị trí ({y:.5f}, {x:.5f}) nằm ngoài Việt Nam, Lào và Campuchia.", {}
+    remains, why = _count(values, finding)
+    if why:
+        return said("remains_count", why)
+    point, why = _place(row.get("geometry"))
+    if why:
+        return f"{where}: {why}.", {}
     try:
         observed = _moment(values.get("observed_at", ""))
     except ValueError as exc:
         return said("observed_at", str(exc))
     if observed is not None and observed > datetime.now(UTC) + FUTURE_SLACK:
         return said("observed_at", f"({observed.astimezone(VIETNAM):%d/%m/%Y %H:%M}) ở tương lai")
+    too_long = _long(values)
+    if too_long:
+        return said(*too_long)
     site = trip.sites[site_id]
     record = {
         "trip_id": trip.record["id"],
@@ -337,11 +598,11 @@ def _problem(row: dict, trip: _Trip) -> tuple[str | None, dict]:
         "province_34": site.get("province_34") or trip.record.get("province_34"),
         "finding": finding,
         "remains_count": remains or 0,
-        "note": values.get("note", "")[: limits.TEXT] or None,
-        "photo": values.get("photo", "")[:2_000] or None,
+        "note": values.get("note", "") or None,
+        "photo": values.get("photo", "") or None,
         "observed_at": observed,
         "status": "proposed",
-        "geometry": shapely.Point(x, y),
+        "geometry": point,
     }
     return None, record
 
@@ -388,7 +649,7 @@ def _parts(geometry: object) -> list:
 
 
 def _track_problem(row: dict) -> str | None:
-    where = f"Đường đã đi, hàng {row['row']}"
+    where = f"Đường đã đi, tệp «{str(row.get('file', ''))[:100]}», hàng {row['row']}"
     if row["problem"]:
         return f"{where}: {row['problem']}"
     parts = _parts(row["geometry"])
@@ -459,12 +720,18 @@ def _new_waypoints(brought: _Brought, trip: _Trip) -> list[str]:
 
 
 def _basename(name: str) -> str:
-    return PurePosixPath(name.replace("\\", "/")).name.casefold()
+    """A photo's file name as the phone wrote it (kept so, on its attachment)."""
+    return PurePosixPath(name.replace("\\", "/")).name
+
+
+def _key(name: str) -> str:
+    """The name a photo is matched by: an observation's photo field and the file may differ in case."""
+    return _basename(name).casefold()
 
 
 def _photo_targets(connection: sa.Connection, store: Store, trip_id: str) -> tuple[dict[str, str], list[str]]:
-    """Which observation of the trip names each photo file (by its base name), and every
-    observation's id (where a photo already attached is looked for), the new ones included."""
+    """Which observation of the trip names each photo file (by its base name, in any case), and
+    every observation's id (where a photo already attached is looked for), the new ones included."""
     table = store.table(LAYER)
     query = sa.select(table.c.id, table.c.photo).where(table.c.trip_id == trip_id, table.c.deleted_at.is_(None))
     named, ids = {}, []
@@ -472,7 +739,7 @@ def _photo_targets(connection: sa.Connection, store: Store, trip_id: str) -> tup
         ids.append(row.id)
         for name in PHOTO_NAMES.split(row.photo or ""):
             if name.strip():
-                named.setdefault(_basename(name.strip()), row.id)
+                named.setdefault(_key(name.strip()), row.id)
     return named, ids
 
 
@@ -485,21 +752,32 @@ def _attached_hashes(connection: sa.Connection, records: list[tuple[str, str]]) 
     return {(r.layer, r.record_id, r.sha256) for r in connection.execute(query)}
 
 
+def _photo_rejected(trip_id: str, k: int, photo: _Photo, sha256: str, why: object) -> dict:
+    digest = hashlib.sha256(f"{trip_id}:photo:{sha256}".encode()).hexdigest()
+    reason = f"Ảnh, tệp {k} «{_basename(photo.name)[:80]}»: {why}"
+    return {
+        "kind": "photos",
+        "row": k,
+        "values": {"Tệp": _basename(photo.name)[:200]},
+        "reason": reason,
+        "row_hash": digest,
+    }
+
+
 def _inspected(brought: _Brought, trip_id: str, result: ResultsImport) -> tuple[list, list[dict]]:
     """The photos that are pictures one may attach, and the rejected ones (checked before the
-    import is written, so their rows are kept with it)."""
+    import is written, so their rows are kept with it), one at a time: only what was found is
+    kept, never the bytes."""
     good, rejected = [], []
     result.photos.read = len(brought.photos)
-    for k, (name, data) in enumerate(brought.photos, start=1):
+    for k, photo in enumerate(brought.photos, start=1):
+        data = b""
         try:
-            seen = attachments.inspect(data, name)
+            data = photo.read()
+            good.append((k, photo, attachments.inspect(data, _basename(photo.name))))
         except LayersError as exc:
-            digest = hashlib.sha256(f"{trip_id}:photo:{hashlib.sha256(data).hexdigest()}".encode()).hexdigest()
-            values = {"Tệp": _basename(name)[:200]}
-            reason = f"Ảnh, tệp {k} «{_basename(name)[:80]}»: {exc}"
-            rejected.append({"kind": "photos", "row": k, "values": values, "reason": reason, "row_hash": digest})
-            continue
-        good.append((name, data, seen))
+            rejected.append(_photo_rejected(trip_id, k, photo, hashlib.sha256(data).hexdigest(), exc))
+        del data
     result.photos.rejected = len(rejected)
     return good, rejected
 
@@ -509,39 +787,30 @@ def _attach_photos(
 ) -> list[dict]:
     """Attach each photo, private, to the observation that names it, else to the trip, in the
     import's transaction (the trip's rights were asked by _trip; an observation is part of its
-    trip). A photo its record has no room for is rejected (returned, kept with the import)."""
+    trip), its bytes read again one photo at a time. A photo its record has no room for is
+    rejected (returned, kept with the import)."""
     trip_id = trip.record["id"]
     named, ids = _photo_targets(connection, store, trip_id)
     present = _attached_hashes(connection, [("trips", trip_id), *((LAYER, i) for i in ids)])
     rejected = []
-    for k, (name, data, seen) in enumerate(photos, start=1):
-        target = named.get(_basename(name))
+    for k, photo, seen in photos:
+        target = named.get(_key(photo.name))
         layer, record_id = (LAYER, target) if target else ("trips", trip_id)
         if (layer, record_id, seen.sha256) in present:
             result.photos.duplicates += 1
             continue
         try:
-            attachments.check_room(connection, layer, record_id, len(data), _basename(name))
+            attachments.check_room(connection, layer, record_id, seen.size, _basename(photo.name))
         except LayersError as exc:  # the record is full: said and kept, nothing attached
-            digest = hashlib.sha256(f"{trip_id}:photo:{seen.sha256}".encode()).hexdigest()
-            reason = f"Ảnh, tệp {k} «{_basename(name)[:80]}»: {exc}"
-            rejected.append(
-                {
-                    "kind": "photos",
-                    "row": k,
-                    "values": {"Tệp": _basename(name)[:200]},
-                    "reason": reason,
-                    "row_hash": digest,
-                }
-            )
+            rejected.append(_photo_rejected(trip_id, k, photo, seen.sha256, exc))
             continue
         attachment = attachments.add_attachment(
             store,
             connection,
             layer,
             record_id,
-            data,
-            _basename(name),
+            photo.read(),
+            _basename(photo.name),
             viewer.username,
             private=True,
             is_demo=bool(trip.record.get("is_demo")),

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from layers.access import system
+from layers.importers import limits
+from layers.importers.field_results import RESULTS_BYTES
 from layers.store import Store
 from tests.cli_helpers import run_module
 from tests.layers.test_field_results import Trip, filled, rows
@@ -63,3 +65,16 @@ def test_a_hostile_zip_is_refused_in_one_line(setup):
     done = _run(setup, "import", trip.trip_id, str(HOSTILE / "field_results_traversal.zip"), user="qt.doi")
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "trỏ ra ngoài thư mục" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_files_over_the_import_budget_together_are_refused_by_their_sizes_before_one_is_read(setup, tmp_path):
+    trip = setup[0]
+    names = []
+    for k in range(RESULTS_BYTES // limits.FILE_BYTES + 1):  # each within its own limit, together over the budget
+        path = tmp_path / f"big-{k}.gpkg"
+        with path.open("wb") as sparse:
+            sparse.truncate(limits.FILE_BYTES)
+        names.append(str(path))
+    done = _run(setup, "import", trip.trip_id, *names, user="qt.doi")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "quá giới hạn một lần nhập" in done.stderr and "Traceback" not in done.stderr

@@ -8,6 +8,8 @@ hostile files are refused with their message."""
 from __future__ import annotations
 
 import io
+import sqlite3
+import time
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import pyproj
 import pytest
 import shapely
 import sqlalchemy as sa
@@ -25,10 +28,14 @@ from layers.campaign import vietnam_today
 from layers.errors import LayersError
 from layers.exporters.qfield import write_qfield_package
 from layers.field_results import confirm, observations_of, proposals, reject
+from layers.importers import limits
 from layers.importers.errors import UnreadableFile
-from layers.importers.field_results import import_results
+from layers.importers.field_results import LABELS, RESULTS_BYTES, _sqlite, check_files, import_results
+from layers.importers.limits import ROWS
+from layers.labels import number
 from layers.store import Store
 from layers.trips import add_trip
+from tests.data.hostile.field_results_build import count_lies
 from tests.layers import attachment_samples as samples
 from tests.layers.people import build
 
@@ -399,3 +406,165 @@ def test_a_site_not_reached_waits_for_another_trip_and_the_trip_still_closes(tri
     assert store.record("reports", "r-qt-assigned", system())["status"] == "verified"
     done = store.record("trips", trip.trip_id, system())
     assert (done["outcome"], done["remains_found"]) == ("remains_found", 2)
+
+
+# -- hostile GeoPackages, times, texts, budgets (the attacker review of issue 18) -------------------
+
+
+def geopackage(trip: Trip, folder: Path, rows: list[dict], sql: tuple[str, ...] = (), crs: object = 4326) -> bytes:
+    """The package's GeoPackage with `rows` appended as observations (points given in `crs`, or
+    any geometry under "shape"), then changed by `sql` as a hostile phone might leave it."""
+    with zipfile.ZipFile(trip.package(folder)) as archive:
+        archive.extractall(folder / "raw")
+    gpkg = folder / "raw" / "gio-linh.gpkg"
+    shapes = [r.pop("shape", None) or shapely.Point(*r.pop("point")) for r in rows]
+    for r in rows:
+        r.pop("point", None)
+    frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=shapes, crs=crs)
+    pyogrio.write_dataframe(frame, gpkg, layer="observations", driver="GPKG", append=crs == 4326)
+    with sqlite3.connect(gpkg) as db:
+        spatial_index = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_%'"
+        for (trigger,) in db.execute(spatial_index).fetchall() if sql else []:  # they call GDAL's SQL functions
+            db.execute(f'DROP TRIGGER "{trigger}"')
+        for statement in sql:
+            db.execute(statement)
+    return gpkg.read_bytes()
+
+
+def _reasons(summary: dict) -> str:
+    return " | ".join(r["reason"] for r in summary["rejected_rows"])
+
+
+def test_a_geopackage_whose_observations_are_a_never_ending_view_is_refused_before_gdal_runs_it(trip):
+    data = (HOSTILE / "field_results_view.gpkg").read_bytes()
+    started = time.monotonic()
+    with pytest.raises(UnreadableFile, match="field_results_view.gpkg».*«observations» là một khung nhìn"):
+        import_results(trip.store, trip.trip_id, [("field_results_view.gpkg", data)], trip.viewer("qt.doi"))
+    assert time.monotonic() - started < 10
+
+
+def test_a_query_on_a_geopackage_is_stopped_after_a_bounded_number_of_steps(tmp_path):
+    path = tmp_path / "any.gpkg"
+    path.write_bytes((HOSTILE / "field_results_count_lies.gpkg").read_bytes())
+    never = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    with pytest.raises(UnreadableFile, match="quá nhiều bước"), _sqlite(path, "any.gpkg") as connection:
+        connection.execute(never).fetchone()
+
+
+def test_a_geopackage_whose_feature_count_lies_is_refused_rather_than_losing_rows(trip):
+    data = (HOSTILE / "field_results_count_lies.gpkg").read_bytes()
+    with pytest.raises(UnreadableFile, match="«observations» với 3 hàng nhưng GDAL chỉ đọc được 1"):
+        import_results(trip.store, trip.trip_id, [("lies.gpkg", data)], trip.viewer("qt.doi"))
+    assert observations_of(trip.store, system(), trip.trip_id).empty
+
+
+def test_the_row_limit_counts_the_rows_a_geopackage_holds_not_the_count_it_declares(trip):
+    data = count_lies(ROWS + 1)
+    with pytest.raises(UnreadableFile, match=f"hơn {number(ROWS)} đối tượng"):
+        import_results(trip.store, trip.trip_id, [("many.gpkg", data)], trip.viewer("qt.doi"))
+
+
+def test_files_unpacking_past_the_budget_together_are_refused_before_any_member_is_read(trip):
+    data = (HOSTILE / "field_results_photo_flood.zip").read_bytes()
+    files = [(f"phone-{k}.zip", data) for k in range(3)]
+    with pytest.raises(UnreadableFile, match="«phone-1.zip/DCIM/IMG_.*quá giới hạn một lần nhập"):
+        import_results(trip.store, trip.trip_id, files, trip.viewer("qt.doi"))
+    with pytest.raises(UnreadableFile, match="quá giới hạn một lần nhập"):
+        check_files([(f"{k}.gpkg", limits.FILE_BYTES) for k in range(RESULTS_BYTES // limits.FILE_BYTES + 1)])
+
+
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("0001-01-01", "nằm ngoài 1945"),
+        ("1677-09-21 00:00", "nằm ngoài 1945"),
+        ("now", "không phải thời điểm đọc được"),
+        ("today", "không phải thời điểm đọc được"),
+        ("garbage", "không phải thời điểm đọc được"),
+        ("2026-13-45 99:99", "không phải thời điểm đọc được"),
+        ("10000000000", "không phải thời điểm đọc được"),
+    ],
+)
+def test_an_unreadable_or_absurd_time_rejects_its_row_naming_the_field(trip, folder, written, says):
+    sql = (f"UPDATE observations SET observed_at = '{written}' WHERE fid = 1",)
+    data = geopackage(trip, folder, rows(trip)[:2], sql)
+    summary = import_results(trip.store, trip.trip_id, [("gio-linh.gpkg", data)], trip.viewer("qt.doi")).summary()
+    _balanced(summary)
+    assert summary["observations"] == {"read": 2, "accepted": 1, "rejected": 1, "duplicates": 0}
+    assert f"tệp «gio-linh.gpkg», hàng 1: «{LABELS['observed_at']}»" in _reasons(summary) and says in _reasons(summary)
+
+
+def test_a_note_that_is_not_utf8_rejects_that_row_only(trip, folder):
+    sql = ("UPDATE observations SET note = CAST(X'4E67FF7579' AS TEXT) WHERE fid = 1",)
+    data = geopackage(trip, folder, rows(trip)[:2], sql)
+    summary = import_results(trip.store, trip.trip_id, [("gio-linh.gpkg", data)], trip.viewer("qt.doi")).summary()
+    assert summary["observations"] == {"read": 2, "accepted": 1, "rejected": 1, "duplicates": 0}
+    assert f"hàng 1: «{LABELS['note']}» có byte không phải chữ UTF-8" in _reasons(summary)
+
+
+def test_a_geopackage_in_utm_is_brought_to_degrees(trip, folder):
+    utm = pyproj.Transformer.from_crs(4326, 32648, always_xy=True)
+    given = rows(trip)[:1]
+    given[0]["point"] = utm.transform(106.9001, 16.8001)
+    data = geopackage(trip, folder, given, crs=32648)
+    summary = import_results(trip.store, trip.trip_id, [("utm.gpkg", data)], trip.viewer("qt.doi")).summary()
+    assert summary["observations"]["accepted"] == 1, _reasons(summary)
+    point = proposals(trip.store, trip.viewer("qt.tinh"), trip.trip_id).iloc[0].geometry
+    assert (round(point.x, 5), round(point.y, 5)) == (106.9001, 16.8001)
+
+
+def test_a_layer_without_a_coordinate_system_is_refused_naming_it(trip, folder):
+    data = geopackage(trip, folder, rows(trip)[:1], crs=None)
+    with pytest.raises(UnreadableFile, match="«observations» không khai hệ toạ độ"):
+        import_results(trip.store, trip.trip_id, [("none.gpkg", data)], trip.viewer("qt.doi"))
+
+
+def test_a_line_given_as_an_observation_is_told_its_geometry_type(trip, folder):
+    given = rows(trip)[:1]
+    given[0]["shape"] = shapely.LineString([(106.9, 16.8), (106.91, 16.81)])
+    data = geopackage(trip, folder, given, crs=4326)
+    summary = import_results(trip.store, trip.trip_id, [("line.gpkg", data)], trip.viewer("qt.doi")).summary()
+    assert "tệp «line.gpkg», hàng 1: hình học là LineString, không phải một điểm" in _reasons(summary)
+
+
+def test_each_rejection_names_its_file_when_two_packages_come_back_together(trip, folder):
+    first = geopackage(trip, folder / "a", rows(trip)[2:3])
+    second = geopackage(trip, folder / "b", rows(trip)[3:4])
+    files = [("doi-1.gpkg", first), ("doi-2.gpkg", second)]
+    reasons = _reasons(import_results(trip.store, trip.trip_id, files, trip.viewer("qt.doi")).summary())
+    assert (
+        f"tệp «doi-1.gpkg», hàng 1: «{LABELS['site_id']}»" in reasons
+        and "tệp «doi-2.gpkg», hàng 1: «Số hài cốt»" in reasons
+    )
+
+
+def test_a_note_over_the_limit_is_rejected_not_cut(trip, folder):
+    given = rows(trip)[:1]
+    given[0]["note"] = "x" * 200_000
+    data = geopackage(trip, folder, given)
+    summary = import_results(trip.store, trip.trip_id, [("long.gpkg", data)], trip.viewer("qt.doi")).summary()
+    assert summary["observations"]["rejected"] == 1
+    assert f"«{LABELS['note']}» dài {number(200_000)} ký tự, quá giới hạn {number(limits.TEXT)}" in _reasons(summary)
+
+
+def test_a_photo_keeps_its_name_and_is_matched_whatever_the_case(trip, folder):
+    given = rows(trip)[:1]
+    given[0]["photo"] = "dcim/img_0042.JPG"
+    gpkg = geopackage(trip, folder, given)
+    store, leader = trip.store, trip.viewer("qt.tinh")
+    files = [("gio-linh.gpkg", gpkg), ("DCIM/IMG_0042.jpg", samples.jpeg(lat=16.8001, lon=106.9001))]
+    summary = import_results(store, trip.trip_id, files, trip.viewer("qt.doi")).summary()
+    assert summary["photos"]["accepted"] == 1
+    (photo,) = attachments.attachments_of(
+        store, "observations", proposals(store, leader, trip.trip_id).iloc[0]["id"], leader
+    )
+    assert photo["original_name"] == "IMG_0042.jpg"
+
+
+def test_an_observation_on_a_site_no_longer_planned_is_rejected_naming_its_status(trip, folder):
+    site = trip.store.record("sites", trip.sites[1], system())
+    trip.store.update("sites", trip.sites[1], {"status": "verified"}, "test", int(site["version"]))
+    data = geopackage(trip, folder, rows(trip)[:2])
+    summary = import_results(trip.store, trip.trip_id, [("gio-linh.gpkg", data)], trip.viewer("qt.doi")).summary()
+    assert summary["observations"] == {"read": 2, "accepted": 1, "rejected": 1, "duplicates": 0}
+    assert f"hàng 2: «{LABELS['site_id']}»" in _reasons(summary) and "đang ở bước «Đã xác minh»" in _reasons(summary)
