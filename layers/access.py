@@ -411,6 +411,18 @@ def check_export(viewer: Viewer, audience: str) -> None:
         viewer.require(Right.EXPORT_PARTNER, "xuất dữ liệu")
 
 
+def may_take_scan(viewer: Viewer, audience: str, chapter_id: str | None) -> bool:
+    """Whether a scan of the chapter's maps folder (layers.config.maps_dir) may go into a file this
+    person makes for `audience`: a scan kept under `<maps folder>/<chapter_id>/` is that chapter's
+    (its people's, and those who reach every chapter); one directly in the maps folder
+    (`chapter_id` None) is shared by all chapters. A partner's file carries no configured scan: a
+    scan may show more than the chapter publishes (a file the person gives themselves is theirs
+    to give)."""
+    if audience != "team":
+        return False
+    return chapter_id is None or viewer.role.reach is Reach.ALL or chapter_id in viewer.chapters
+
+
 def check_report_body(viewer: Viewer, chapter_id: str | None) -> None:
     """A campaign report is of one's own chapters (the whole association for the centre)."""
     if viewer.role.reach is Reach.ALL:

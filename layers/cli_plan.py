@@ -5,23 +5,30 @@ python -m layers plan --reports ID,ID,… --start "16.95, 107.05" --out DIR --as
     [--order shortest|given] [--trip ID] [--audience team|partner] [--lang vi|en] [--raster FILE.tif …]
 
 Everything is made in memory and in a scratch folder beside DIR first; only when every file is
-made are they moved into DIR (and, with --trip, the route saved on the trip), so a bad start, an
-unknown id or a site without a position writes nothing.
+made are they moved into DIR, and with --trip inside the transaction that saves the route on the
+trip (which plans its sites), so a bad start, an unknown id, a site without a position or one not
+ready to plan, or a trip the person may not change writes nothing: neither files nor route. The
+right to change the trip is asked before any file is made. Where the stops span too wide an area
+for offline maps, the route files and the QField package are written and "notes" says why the
+maps were left out (also on stderr).
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from layers.access import Viewer
 from layers.campaign import vietnam_today
 from layers.cli_options import database
 from layers.errors import LayersError
-from layers.plan_files import write_plan_files
+from layers.plan_files import chosen_scans, write_plan_files
 from layers.planning import ORDERS, make_plan, plan_selection, plan_stops, read_start, save_plan
 from layers.store import Store
+from layers.trips import check_route_change
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -41,26 +48,34 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _plan(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
+    trip = check_route_change(store, args.trip, viewer) if args.trip else None
     start = read_start(args.start)
     stops = plan_stops(store, viewer, site_ids=args.sites, report_ids=args.reports)
     plan = make_plan(stops, start, args.order)
     selection = plan_selection(store, viewer, plan, args.audience, args.trip)
-    trip_version = None
-    if args.trip:
-        trips = selection.frames["trips"]
-        if trips.empty:
-            raise LayersError(f"Không có chuyến tìm kiếm «{args.trip[:60]}».")
-        trip_version = int(trips.iloc[0]["version"])
     for raster in args.raster:
         if not Path(raster).is_file():
             raise LayersError(f"Không có tệp bản đồ quét «{raster}».")
-    rasters = [Path(r) for r in args.raster] or None  # none given: the chapter's scans of the area
-    targets = write_plan_files(
-        Path(args.out), plan, selection, args.audience, args.lang, vietnam_today(), args.trip, rasters
+    # None given: the chapter's scans of the area this person may take for the audience.
+    scans = chosen_scans(plan, viewer, args.audience, [Path(r) for r in args.raster] or None)
+    saving = None
+    if trip is not None:
+
+        @contextmanager
+        def saving() -> Iterator[int]:
+            with store.engine.begin() as connection:
+                yield save_plan(store, args.trip, plan, viewer, int(trip["version"]), connection)
+
+    written = write_plan_files(
+        Path(args.out), plan, selection, args.audience, args.lang, vietnam_today(), args.trip, scans, saving
     )
-    result = plan.as_dict(args.lang) | {"audience": args.audience, "files": [str(t) for t in targets]}
-    if args.trip:
-        result["trip_version"] = save_plan(store, args.trip, plan, viewer, trip_version)
+    result = plan.as_dict(args.lang) | {"audience": args.audience, "files": [str(t) for t in written.paths]}
+    if written.notes:
+        result["notes"] = written.notes
+        for note in written.notes:
+            print(note, file=sys.stderr)
+    if trip is not None:
+        result["trip_version"] = written.saved
     return result
 
 

@@ -113,9 +113,11 @@ MAPS_ENV = "BANDO_MAPS_DIR"
 
 
 def maps_dir() -> Path:
-    """Where a chapter keeps its georeferenced map scans and orthophotos (GeoTIFF), which the
+    """Where the chapters keep their georeferenced map scans and orthophotos (GeoTIFF), which the
     offline package for a trip cuts to the trip's area (layers.exporters.offline_maps):
-    $BANDO_MAPS_DIR, else `maps_dir` in secrets.toml, else data/local/maps. Outside static/ like
-    attachments: a scan may show more than the chapter wants published."""
+    $BANDO_MAPS_DIR, else `maps_dir` in secrets.toml, else data/local/maps. A scan directly in it
+    is shared by all chapters; one under `<maps dir>/<chapter_id>/` is that chapter's, and no
+    configured scan goes into a partner's package (layers.access.may_take_scan). Outside static/
+    like attachments: a scan may show more than the chapter wants published."""
     given = os.environ.get(MAPS_ENV) or secrets().get("maps_dir")
     return Path(given) if given else LOCAL / "maps"

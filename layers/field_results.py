@@ -8,7 +8,8 @@ the remains counted, "not_found" to "searched_not_found", "not_reached" back to 
 wait for another trip (the step a cancelled trip takes; none when another planned trip already
 lists one of its testimonies, as layers.trips does). A site that is no longer "planned" refuses
 with the workflow's message and nothing at all is written. When a confirmation leaves none of
-the trip's sites undecided (planned, with no confirmed word of this trip), the trip's outcome is
+the trip's sites (its route's and its linked reports') undecided (with no confirmed word of this
+trip while planned, or at a status no search has reached, UNSEARCHED), the trip's outcome is
 written in the same transaction: "remains_found" with the total of the confirmed remains, else
 "nothing_found". Its reports are not moved a second time (layers.trips.record_outcome would:
 each site's step moved them already).
@@ -49,6 +50,10 @@ OBSERVATION_WORKFLOW = Workflow(
 )
 SITE_STEP = {"found": "remains_found", "not_found": "searched_not_found", "not_reached": "verified"}
 OPEN_OUTCOMES = ("planned",)
+# A site at one of these with no confirmed observation of the trip was not searched by it: the trip
+# is not over. (A site "not reached" is back at verified, but with its confirmed observation.)
+UNSEARCHED = ("new", "verifying", "verified", "planned")
+DECIDED = {"confirmed": "đã được xác nhận", "rejected": "đã bị Hội không nhận"}  # said of a decided one
 IDS_MAX = 500  # observations confirmed or rejected at once
 
 
@@ -70,9 +75,14 @@ def _ids(ids: Sequence[str]) -> list[str]:
 
 
 def _observation(store: Store, connection: sa.Connection, obs_id: str, viewer: Viewer) -> dict:
+    """An observation this person sees, still awaiting the chapter; one decided already is
+    refused naming its site and what was decided."""
     record = store.seen(connection, LAYER, obs_id, viewer)
     if record is None:
         raise LayersError(f"Không có kết quả tại điểm «{obs_id[:60]}».")
+    if record.get("status") in DECIDED:
+        site = record.get("site_name") or record["site_id"]
+        raise LayersError(f"Kết quả tại điểm «{str(site)[:80]}» {DECIDED[record['status']]}.")
     return record
 
 
@@ -87,9 +97,10 @@ def _trip_sites(store: Store, connection: sa.Connection, trip: dict) -> list[str
     return list(dict.fromkeys(out))
 
 
-def _still_planned(store: Store, connection: sa.Connection, trip_id: str, site_ids: list[str]) -> bool:
-    """Whether a site of the trip is still planned with no confirmed word of this trip's team (a
-    site left planned because another trip waits for it is decided for this one)."""
+def _undecided(store: Store, connection: sa.Connection, trip_id: str, site_ids: list[str]) -> bool:
+    """Whether a site of the trip is still to be searched by it: at a status no search reached
+    (UNSEARCHED) with no confirmed word of this trip's team (a site left planned because another
+    trip waits for it is decided for this one: its observation was confirmed)."""
     if not site_ids:
         return False
     sites, observations = store.table("sites"), store.table(LAYER)
@@ -99,7 +110,7 @@ def _still_planned(store: Store, connection: sa.Connection, trip_id: str, site_i
     query = sa.select(sa.func.count()).where(
         sites.c.id.in_(site_ids),
         sites.c.deleted_at.is_(None),
-        sites.c.status == "planned",
+        sa.func.coalesce(sites.c.status, "new").in_(UNSEARCHED),
         sites.c.id.not_in(decided),
     )
     return int(connection.execute(query).scalar_one()) > 0
@@ -117,12 +128,12 @@ def _confirmed_remains(store: Store, connection: sa.Connection, trip_id: str) ->
 
 
 def _close_trip(store: Store, connection: sa.Connection, trip_id: str, viewer: Viewer) -> None:
-    """The trip's outcome once none of its sites is still planned (see the module's docstring)."""
+    """The trip's outcome once every one of its sites is decided (see the module's docstring)."""
     trip = store.seen(connection, "trips", trip_id, viewer)
     if trip is None or (trip.get("outcome") or "planned") not in OPEN_OUTCOMES:
         return
     sites = _trip_sites(store, connection, trip)
-    if not sites or _still_planned(store, connection, trip_id, sites):
+    if not sites or _undecided(store, connection, trip_id, sites):
         return
     total = _confirmed_remains(store, connection, trip_id)
     outcome = "remains_found" if total else "nothing_found"

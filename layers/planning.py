@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
+import shapely
+import sqlalchemy as sa
 from shapely.geometry import LineString
 
 from geo.communes import find_place
@@ -35,9 +37,8 @@ from layers.exporters.selection import Selection
 from layers.labels import blank, radius_text, short_code
 from layers.query import FilterSpec
 from layers.store import Store
-from layers.trips import edit_trip
+from layers.trips import ROUTE_MAX, change_trip, edit_trip, given_ids
 
-MAX_STOPS = 300  # one trip's walk; a campaign's whole list is planned province by province
 ORDERS = ("shortest", "given")
 ESTIMATED_MARK = "≈"
 START_WORDS = {"vi": "Điểm xuất phát", "en": "Start"}
@@ -78,7 +79,7 @@ class Stop:
     @property
     def title(self) -> str:
         """ "≈ Điểm mộ đồi Cồn Tiên" for an estimated area, the name otherwise."""
-        return f"{ESTIMATED_MARK} {self.name}" if self.estimated else self.name
+        return marked(self.name, self.estimated)
 
     def where(self, lang: str = "vi") -> str:
         """The position as a line of text, with its uncertainty or the estimated area's radius."""
@@ -121,8 +122,11 @@ class Plan:
         return LineString(coords if len(coords) > 1 else coords * 2)
 
     def bounds(self) -> tuple[float, float, float, float]:
-        """lon/lat (minx, miny, maxx, maxy) of the start and the stops with their radii."""
-        lons, lats = [self.start.lon], [self.start.lat]
+        """lon/lat (minx, miny, maxx, maxy) of the stops with their radii: the area the team walks,
+        which the offline maps cover. The start is left out: it is often the provincial office,
+        an hour's drive away, and the drive there needs no offline map."""
+        lons: list[float] = []
+        lats: list[float] = []
         for stop in self.stops:
             dlat = (stop.radius_m or 0) / 111_320
             dlon = dlat / max(math.cos(math.radians(stop.lat)), 0.01)
@@ -203,11 +207,14 @@ def start_at(lat: float, lon: float, label: str = "") -> Start:
 # -- the stops ----------------------------------------------------------------------------------
 
 
-def _given(ids: Sequence[str] | str | None) -> list[str]:
-    if ids is None:
-        return []
-    items = ids.replace(",", " ").split() if isinstance(ids, str) else ids
-    return list(dict.fromkeys(str(i).strip() for i in items if str(i).strip()))
+def marked(name: str, estimated: bool) -> str:
+    """A stop's name as every file writes it: "≈ " before an area estimated from a place name."""
+    return f"{ESTIMATED_MARK} {name}" if estimated else name
+
+
+def site_name(row: pd.Series | dict, site_id: str) -> str:
+    """A site's name, or its short code where it has none."""
+    return str(row["name"]) if not blank(row.get("name")) else f"#{short_code(site_id)}"
 
 
 def _sites_of_reports(store: Store, viewer: Viewer, report_ids: list[str]) -> list[str]:
@@ -231,7 +238,7 @@ def _number(value: object) -> float | None:
 
 def _stop(row: pd.Series) -> Stop:
     """A site's stop; one with no position at all is refused naming it."""
-    name = str(row["name"]) if not blank(row.get("name")) else f"#{short_code(row['id'])}"
+    name = site_name(row, str(row["id"]))
     geometry = row.geometry
     province = None if blank(row.get("province_63")) else str(row["province_63"])
     if geometry is not None and not geometry.is_empty:
@@ -246,6 +253,15 @@ def _stop(row: pd.Series) -> Stop:
     return Stop(str(row["id"]), name, lat, lon, True, _number(row.get("area_radius_m")), province)
 
 
+def stop_of(site: dict) -> Stop:
+    """The stop of a site as the store keeps it (Store.seen: the geometry as WKB), for a route
+    saved on a trip (layers.trips measures it so)."""
+    record = dict(site)
+    wkb = record.pop("geom", None)
+    record["geometry"] = None if wkb is None else shapely.from_wkb(bytes(wkb))
+    return _stop(pd.Series(record))
+
+
 def plan_stops(
     store: Store,
     viewer: Viewer,
@@ -254,12 +270,12 @@ def plan_stops(
 ) -> list[Stop]:
     """The stops for the sites given, or for the sites of the reports given, in that order, as
     the viewer sees them. Refused, naming it, for a site or report they cannot see, a site with no
-    position; and for none, or more than MAX_STOPS."""
-    sites, reports = _given(site_ids), _given(report_ids)
+    position; and for none, or more than ROUTE_MAX."""
+    sites, reports = given_ids(site_ids), given_ids(report_ids)
     if sites and reports:
         raise PlanProblem("Chọn điểm mộ (--sites) hoặc tin báo (--reports), không cả hai.")
-    if len(sites) > MAX_STOPS or len(reports) > MAX_STOPS:
-        raise PlanProblem(f"Một lộ trình đi tối đa {MAX_STOPS} điểm; hãy chia chuyến theo xã hoặc huyện.")
+    if len(sites) > ROUTE_MAX or len(reports) > ROUTE_MAX:
+        raise PlanProblem(f"Một lộ trình đi tối đa {ROUTE_MAX} điểm; hãy chia chuyến theo xã hoặc huyện.")
     ids = sites or (_sites_of_reports(store, viewer, reports) if reports else [])
     if not ids:
         raise PlanProblem("Chưa chọn điểm mộ hay tin báo nào cho lộ trình.")
@@ -281,8 +297,8 @@ def make_plan(stops: Sequence[Stop], start: Start, order: str = "shortest") -> P
         raise PlanProblem(f"Thứ tự «{order}» không có; chọn: {', '.join(ORDERS)}.")
     if not stops:
         raise PlanProblem("Lộ trình cần ít nhất một điểm mộ.")
-    if len(stops) > MAX_STOPS:
-        raise PlanProblem(f"Một lộ trình đi tối đa {MAX_STOPS} điểm; hãy chia chuyến theo xã hoặc huyện.")
+    if len(stops) > ROUTE_MAX:
+        raise PlanProblem(f"Một lộ trình đi tối đa {ROUTE_MAX} điểm; hãy chia chuyến theo xã hoặc huyện.")
     points: list[LatLon] = [(s.lat, s.lon) for s in stops]
     here = (start.lat, start.lon)
     chosen = shortest_order(here, points) if order == "shortest" else list(range(len(stops)))
@@ -297,15 +313,16 @@ def reorder(plan: Plan, site_ids: Sequence[str]) -> Plan:
     return make_plan([by_id[i] for i in site_ids], plan.start, "given")
 
 
-def save_plan(store: Store, trip_id: str, plan: Plan, viewer: Viewer, version: int) -> int:
-    """The route written on the trip (its sites in order, its start, its length), with its
-    history in the same transaction (layers.trips.edit_trip). Returns the trip's new version."""
-    changes = {
-        "route_site_ids": plan.site_ids,
-        "route_start": plan.start.text,
-        "route_length_m": round(plan.total_m, 1),
-    }
-    return edit_trip(store, trip_id, changes, version, viewer)
+def save_plan(
+    store: Store, trip_id: str, plan: Plan, viewer: Viewer, version: int, connection: sa.Connection | None = None
+) -> int:
+    """The route written on the trip (its sites in order and its start; the trips layer measures
+    its length), with its history and the planning of its sites in the same transaction
+    (layers.trips.change_trip): the caller's when given. Returns the trip's new version."""
+    changes = {"route_site_ids": plan.site_ids, "route_start": plan.start.text}
+    if connection is None:
+        return edit_trip(store, trip_id, changes, version, viewer)
+    return change_trip(store, connection, trip_id, changes, version, viewer)
 
 
 # -- what a file for an audience carries ------------------------------------------------------
@@ -332,12 +349,11 @@ def ordered_sites(selection: Selection, plan: Plan) -> gpd.GeoDataFrame:
     sites = selection.frames["sites"].set_index("id", drop=False)
     rows = []
     for n, stop in enumerate(plan.stops, 1):
-        row = sites.loc[stop.site_id]
-        name = str(row["name"]) if not blank(row.get("name")) else f"#{short_code(stop.site_id)}"
+        row = sites.loc[stop.site_id]  # the name as the file's audience may read it
         rows.append(
             {
                 "id": stop.site_id,
-                "name": f"{ESTIMATED_MARK} {name}" if stop.estimated else name,
+                "name": marked(site_name(row, stop.site_id), stop.estimated),
                 "status": row.get("status"),
                 "order": n,
                 "uncertainty_m": stop.radius_m,

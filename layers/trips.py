@@ -7,6 +7,12 @@ transaction: planning a trip plans its verified reports; its outcome moves every
 elsewhere; cancelled → verified again, waiting for another trip). A step refused for one report
 writes nothing at all, and the message names the report and why.
 
+A route (layers.planning) is saved on an open trip only: its sites are sites the person sees, each
+one a search may be planned for (PLANNABLE), and saving it plans them through the workflow in the
+same transaction, the site's step linking its testimonies to the trip, so the outcome, and the
+chapter's confirmations of what the team brought back (layers.field_results), move them with it.
+Its start is read as a plan's is and stored "lat, lon"; its length is measured, never typed.
+
 A report that another planned trip still lists keeps waiting for that trip when this one finds
 nothing or is cancelled: its search is still to come. A cancelled trip leaves alone a report
 that has moved on by another way (it claims nothing about it).
@@ -30,7 +36,7 @@ import sqlalchemy as sa
 
 from geo.admin import UnknownPlace, province_codes, province_names, provinces_at, resolve_place
 from geo.text import fold
-from layers.access import Right, Viewer
+from layers.access import Right, Viewer, check_write
 from layers.campaign import vietnam_today
 from layers.chapters import find_chapter
 from layers.coverage import OPEN_OUTCOMES, is_open
@@ -38,14 +44,15 @@ from layers.errors import LayersError
 from layers.importers.reports import province_code
 from layers.importers.trips import DEFAULT_SWEEP_M, EARLIEST, Track, latest_day, sweep_problem
 from layers.labels import blank, term_label
-from layers.schema import TRIPS
+from layers.schema import REPORTS, TRIPS
 from layers.store import Store
 from layers.workflow import STEPS, StepInput, seen_record, take_step
 
 OUTCOMES = TRIPS.field("outcome")
-# The planned route (layers.planning): the sites in walking order, where it starts, its length.
-ROUTE_FIELDS = ("route_site_ids", "route_start", "route_length_m")
-ROUTE_MAX = 300  # sites one route visits (layers.planning.MAX_STOPS)
+# The planned route (layers.planning): the sites in walking order and where it starts, as a person
+# gives them; its length (route_length_m) is computed from them (_route), never typed.
+ROUTE_FIELDS = ("route_site_ids", "route_start")
+ROUTE_MAX = 300  # sites one route visits: one trip's walk; a campaign is planned province by province
 # What a person gives when planning a trip, and may change afterwards; the outcome and the
 # remains found are given with the outcome (record_outcome), the handover also later.
 PLANNED_FIELDS = (
@@ -65,6 +72,7 @@ HANDOVER_FIELDS = ("remains_handed_over", "handed_over_to", "handed_over_on")
 EDITABLE = (*PLANNED_FIELDS, *HANDOVER_FIELDS)
 TEXT_LIMITS = {"name": 200, "team": 200, "notes": 5_000, "handed_over_to": 300, "route_start": 200}
 LINKED_MAX = 500  # reports one trip is for
+STATUS = REPORTS.field("status")  # a site's status is its testimonies' (layers.sites)
 # The statuses a report may have to be planned on a trip: those the workflow plans, and planned.
 PLANNABLE = (*dict.fromkeys(src for step in STEPS if step.target == "planned" for src in step.sources), "planned")
 # What a linked report's step is when the trip ends with an outcome (where remains were not found).
@@ -139,13 +147,18 @@ def _text(name: str, value: object) -> str | None:
     return text
 
 
-def _ids(value: object, name: str = "linked_report_ids") -> list[str]:
-    """Report (or, for the route, site) ids from a list, or from a text with commas or spaces
-    between them; each once."""
+def given_ids(value: object) -> list[str]:
+    """Ids from a list, or from a text with commas or spaces between them; each once, in the
+    order given (the trip's reports, a route's sites, a plan's sites or reports)."""
     if blank(value):
         return []
     items = value if isinstance(value, list | tuple) else str(value).replace(",", " ").split()
-    ids = list(dict.fromkeys(str(i).strip() for i in items if str(i).strip()))
+    return list(dict.fromkeys(str(i).strip() for i in items if str(i).strip()))
+
+
+def _ids(value: object, name: str = "linked_report_ids") -> list[str]:
+    """given_ids, with the cap of the field: reports one trip is for, sites one route visits."""
+    ids = given_ids(value)
     if name == "route_site_ids" and len(ids) > ROUTE_MAX:
         raise TripProblem(f"{_label(name)}: tối đa {ROUTE_MAX} điểm mộ một lộ trình.")
     if name == "linked_report_ids" and len(ids) > LINKED_MAX:
@@ -185,8 +198,8 @@ def _checked(store: Store, values: dict[str, object], allowed: tuple[str, ...]) 
     for name, value in values.items():
         if name in ("date_from", "date_to", "handed_over_on"):
             out[name] = _day(name, value)
-        elif name == "route_length_m":
-            out[name] = _number(name, value, float)
+        elif name == "route_start":
+            out[name] = None if blank(value) else _route_start(str(value))
         elif name == "sweep_width_m":
             out[name] = _number(name, value, float)
             if out[name] is not None and sweep_problem(out[name]):
@@ -224,6 +237,97 @@ def _check_trip(trip: dict, names: set[str] | frozenset[str] = frozenset(EDITABL
             raise TripProblem(f"Hài cốt đã bàn giao: cần {_label('handed_over_to')} và {_label('handed_over_on')}.")
         if (start and trip["handed_over_on"] < start) or trip["handed_over_on"] > vietnam_today():
             raise TripProblem(f"{_label('handed_over_on')}: phải từ ngày bắt đầu chuyến đến hôm nay.")
+
+
+# -- the route ---------------------------------------------------------------------------------
+
+
+def _route_start(text: str) -> str:
+    """The route's start as stored, "lat, lon", read as a plan's start is (layers.planning.read_start:
+    a coordinate in any form, or a commune's name); anything else refused naming the field."""
+    from layers.planning import read_start  # planning builds on this module
+
+    try:
+        return read_start(text[: TEXT_LIMITS["route_start"]]).text
+    except LayersError as exc:
+        raise TripProblem(f"{_label('route_start')}: {exc}") from None
+
+
+def _site_name(site: dict) -> str:
+    return f"Điểm mộ «{str(site.get('name') or site['id'])[:80]}» ({site['id']})"
+
+
+def _route_sites(
+    store: Store, connection: sa.Connection, ids: list[str], viewer: Viewer, kept: list[str]
+) -> list[dict]:
+    """The route's sites as this person sees them (one they may not see is not there), each one
+    new on it (not in `kept`) a search may be planned for (PLANNABLE: a site's status is its
+    testimonies'; one already on the route may have been searched since)."""
+    sites = []
+    for site_id in ids:
+        site = store.seen(connection, "sites", site_id, viewer)
+        if site is None:
+            raise TripProblem(f"{_label('route_site_ids')}: không có điểm mộ «{site_id[:60]}».")
+        if site_id not in kept and (site.get("status") or "new") not in PLANNABLE:
+            said = term_label(STATUS, site.get("status") or "new", "vi")
+            allowed = ", ".join(f"«{term_label(STATUS, s, 'vi')}»" for s in PLANNABLE)
+            raise TripProblem(
+                f"{_site_name(site)} đang «{said}»: chưa lên kế hoạch tìm kiếm được (cần {allowed}); "
+                "hãy xác minh trước hoặc bỏ điểm này khỏi lộ trình."
+            )
+        sites.append(site)
+    return sites
+
+
+def _route(store: Store, connection: sa.Connection, current: dict, update: dict, viewer: Viewer) -> list[dict]:
+    """Check a change of the route (its sites or its start) and compute its length into `update`:
+    only an open trip's route changes; returns the sites newly on it, which the change plans."""
+    if not set(ROUTE_FIELDS) & set(update):
+        return []
+    if not is_open(current.get("outcome")):
+        raise TripProblem("Chuyến đã có kết quả; không đổi lộ trình được nữa.")
+    before = [str(i) for i in (current.get("route_site_ids") or [])]
+    after = update.get("route_site_ids", before)
+    sites = _route_sites(store, connection, after, viewer, before)
+    start = update.get("route_start", current.get("route_start"))
+    update["route_length_m"] = _length(start, sites) if start and sites else None
+    return [site for site in sites if site["id"] not in before]
+
+
+def _length(start: str, sites: list[dict]) -> float:
+    """The route's straight-line length from its start through its sites in order, as a plan of
+    them measures it (layers.planning.make_plan, order "given")."""
+    from layers.planning import make_plan, read_start, stop_of  # planning builds on this module
+
+    plan = make_plan([stop_of(site) for site in sites], read_start(start), "given")
+    return round(plan.total_m, 1)
+
+
+def _plan_sites(store: Store, connection: sa.Connection, trip: dict, sites: list[dict], viewer: Viewer) -> None:
+    """Plan the sites newly on a trip's route through the workflow, as its linked reports are
+    (_plan): the site's step links its testimonies to the trip, so the trip's outcome and the
+    chapter's confirmations move them with it. A site planned already (for another trip) stays so."""
+    note = f"Lộ trình chuyến tìm kiếm «{trip.get('name') or trip['id']}»"
+    for site in sites:
+        if site.get("status") == "planned":
+            continue
+        try:
+            take_step(store, site["id"], "planned", viewer, StepInput(note=note, trip=trip["id"]), connection)
+        except LayersError as exc:
+            raise type(exc)(f"{_site_name(site)}: {exc}") from None
+
+
+def check_route_change(store: Store, trip_id: str, viewer: Viewer) -> dict:
+    """Whether this person may save a route on the trip, asked before any file of the plan is made
+    (layers.cli_plan): the right to write trips and this trip (access.check_write), seen by them,
+    still open. Returns the trip as stored."""
+    viewer.require(Right.TRIPS, "ghi chuyến tìm kiếm")
+    with store.engine.connect() as connection:
+        trip = _trip(store, connection, trip_id, viewer)
+    check_write(viewer, TRIPS, trip)
+    if not is_open(trip.get("outcome")):
+        raise TripProblem(f"Chuyến «{trip.get('name') or trip_id}» đã có kết quả; không đổi lộ trình được nữa.")
+    return trip
 
 
 # -- the linked reports -------------------------------------------------------------------------
@@ -347,9 +451,11 @@ def add_trip(store: Store, values: dict[str, object], viewer: Viewer, track: Tra
     record.update(id=str(uuid.uuid4()), outcome="planned", linked_report_ids=record.get("linked_report_ids") or [])
     with store.engine.begin() as connection:
         reports = _linked(store, connection, record["linked_report_ids"], viewer)
+        route = _route(store, connection, {"outcome": "planned"}, record, viewer)
         record.update(_place(record, reports))
         store.insert("trips", [record], connection=connection, viewer=viewer)
         _plan(store, connection, record, reports, viewer)
+        _plan_sites(store, connection, record, route, viewer)
     return record["id"]
 
 
@@ -400,9 +506,13 @@ def change_trip(
     added = _linked(store, connection, [i for i in after if i not in before], viewer)
     off = [seen_record(store, connection, "reports", i, viewer) for i in before if i not in after]
     removed = [report for report in off if report is not None]  # one deleted since stays deleted
+    route = _route(store, connection, current, update, viewer)
     new_version = store.update("trips", trip_id, update, viewer.username, version, connection=connection, viewer=viewer)
     _plan(store, connection, current, added, viewer)
     _unplan(store, connection, current, removed, viewer)
+    _plan_sites(store, connection, current, route, viewer)
+    if route:  # planning a site links its testimonies to the trip: a new version
+        new_version = int(store.seen(connection, "trips", trip_id, viewer)["version"])
     return new_version
 
 

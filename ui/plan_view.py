@@ -27,7 +27,7 @@ from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
 from layers.failures import log_failure
 from layers.labels import blank, kilometres, number, short_code
-from layers.plan_files import OFFLINE_ZIP, offline_zip, route_files
+from layers.plan_files import OFFLINE_ZIP, chosen_scans, offline_problem, offline_zip, route_files
 from layers.planning import Plan, Start, make_plan, plan_selection, plan_stops, read_start, reorder, save_plan, start_at
 from ui.mapview import base_map
 from ui.state import data_version, lang, layer_frame, plain, store, t, viewer
@@ -369,7 +369,8 @@ def _audience(key: str) -> str | None:
 def _make_files(plan: Plan, trip_id: str | None, audience: str) -> dict[str, bytes]:
     selection = plan_selection(store(), viewer(), plan, audience, trip_id)
     files = route_files(plan, selection, audience, lang(), vietnam_today())
-    files[OFFLINE_ZIP] = offline_zip(plan, selection, trip_id, lang())
+    scans = chosen_scans(plan, viewer(), audience)  # the configured scans this person may take
+    files[OFFLINE_ZIP] = offline_zip(plan, selection, trip_id, lang(), scans)
     return files
 
 
@@ -392,6 +393,9 @@ def _files(plan: Plan, trip_id: str | None, key: str) -> None:
     if not made or made[0] != signature:  # never files made for another order, start or audience
         return
     st.success(t("pl_files_ready"))
+    problem = offline_problem(plan)
+    if problem:  # the stops span too wide an area: the package holds the QField project, no maps
+        st.warning(plain(problem), icon=":material/map:")
     for name, data in made[1].items():
         what = t("pl_file_" + name.rsplit(".", 1)[-1])
         st.download_button(

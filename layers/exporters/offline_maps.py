@@ -39,11 +39,20 @@ from pyproj import Geod
 from geo.admin import boundaries
 from geo.text import slug
 from layers import config
+from layers.access import Viewer, may_take_scan
 from layers.exporters.garmin import write_garmin
 from layers.exporters.map_drawing import write_drawing
-from layers.exporters.offline_area import MAX_ZOOM, MIN_ZOOM, ROUTE_LAYER, Area, OfflineMapError, quiet
+from layers.exporters.offline_area import (
+    MAX_ZOOM,
+    MIN_ZOOM,
+    ROUTE_LAYER,
+    Area,
+    OfflineMapError,
+    PackageFiles,
+    quiet,
+)
 from layers.exporters.osmand import write_osmand
-from layers.exporters.scan_tiles import Scan, inspect_raster, refuse, write_raster_tiles
+from layers.exporters.scan_tiles import Scan, ScanLeftOut, inspect_raster, refuse, write_raster_tiles
 from layers.labels import number
 from layers.privacy import scrub
 from layers.schema import LAYERS
@@ -246,17 +255,22 @@ def write_vector_tiles(out_dir: Path, stem: str, layers: dict[str, gpd.GeoDataFr
     return targets
 
 
-def configured_rasters(bounds: tuple[float, float, float, float]) -> list[Path]:
-    """The GeoTIFFs under the chapter's maps folder (config.maps_dir()) whose footprint meets
-    the trip's area (bounds and margin), found by reading headers only. A file that cannot be
-    used is left out with a warning naming it (one bad scan in a shared folder must not keep a
-    team from leaving); write_offline_maps refuses it with the reason when given it."""
+def configured_rasters(bounds: tuple[float, float, float, float], viewer: Viewer, audience: str) -> list[Path]:
+    """The GeoTIFFs under the chapter's maps folder (config.maps_dir()) that this person may take
+    into a file for `audience` (access.may_take_scan: a scan under `<maps folder>/<chapter_id>/`
+    is that chapter's, one directly in the folder everyone's, none for a partner) and whose
+    footprint meets the trip's area (bounds and margin), found by reading headers only. A file
+    that cannot be used is left out with a warning naming it (one bad scan in a shared folder
+    must not keep a team from leaving); write_offline_maps refuses it with the reason when given it."""
     folder = config.maps_dir()
     if not folder.is_dir():
         return []
     box = trip_area(bounds).box
     found: list[Path] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".tif", ".tiff")):
+        parts = path.relative_to(folder).parts
+        if not may_take_scan(viewer, audience, parts[0] if len(parts) > 1 else None):
+            continue  # another chapter's scan: not even its header is read
         try:
             scan = inspect_raster(path)
         except OfflineMapError as problem:
@@ -304,7 +318,9 @@ def write_offline_maps(
     `bounds` are the trip's stops (lon/lat minx, miny, maxx, maxy); MARGIN_M is added and an
     area over MAX_SIDE_M a side refused. `frames` are the campaign layers already cut for the
     audience (EPSG:4326); only their PUBLIC_COLUMNS are written. Every raster is checked before
-    any file is written, so a bad scan costs nothing but its message."""
+    any file is written, so a bad scan costs nothing but its message. A usable scan that gives no
+    tile in the area (blank there) is left out, and the package made without it: the result is a
+    PackageFiles (a list of the files) whose `left_out` holds one message per such scan, naming it."""
     area = trip_area(bounds)
     stem = _file_stem(name)
     scans = [inspect_raster(Path(p)) for p in rasters]
@@ -314,10 +330,15 @@ def write_offline_maps(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     layers = tile_layers(area, frames, route)
-    written = write_vector_tiles(out_dir, stem, layers)
+    written = PackageFiles(write_vector_tiles(out_dir, stem, layers))
     drawing = write_drawing(out_dir / f"{stem}_{DRAWING_STEM}.mbtiles", layers, area)
     written += [drawing, write_osmand(drawing)]
     for scan, scan_stem in zip(scans, _scan_stems(stem, scans), strict=True):
-        tiles = write_raster_tiles(out_dir / f"{scan_stem}.mbtiles", scan, area)
+        try:
+            tiles = write_raster_tiles(out_dir / f"{scan_stem}.mbtiles", scan, area)
+        except ScanLeftOut as blank:
+            log.warning("%s", blank)
+            written.left_out.append(str(blank))
+            continue
         written += [tiles, write_osmand(tiles), write_garmin(out_dir / f"{scan_stem}.kmz", scan, area)]
     return written

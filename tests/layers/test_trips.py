@@ -320,3 +320,72 @@ def test_trip_add_outcome_and_a_stale_edit_on_the_command_line(db_url, tmp_path)
     assert (found["status"], found["remains_count"]) == ("remains_found", 2)
     refused = layers("add", "--team", "Đội 3", "--from", PLAN["date_from"], "--to", PLAN["date_to"], "--as", "qt.ghi")
     assert refused.returncode == 2 and "không được" in refused.stderr
+
+
+# -- the route ----------------------------------------------------------------------------------
+
+
+def _site(store: Store, report_id: str) -> str:
+    return str(store.record("reports", report_id, system())["site_id"])
+
+
+def _route_trip(campaign) -> tuple[str, int]:
+    trip_id = _planned(campaign, reports=[])
+    return trip_id, int(campaign.store.record("trips", trip_id, system())["version"])
+
+
+def test_a_route_site_the_person_does_not_see_or_that_does_not_exist_is_refused_and_nothing_is_stored(campaign):
+    store, leader = campaign.store, campaign.viewer("qt.tinh")
+    trip_id, version = _route_trip(campaign)
+    other_province = _site(store, "r-na")  # Nghệ An's chapter's, in Nghệ An: Quảng Trị's leader does not see it
+    for ids in (f"{other_province},{_site(store, 'r-qt')}", f"{_site(store, 'r-qt')},nonexistent"):
+        with pytest.raises(TripProblem, match="không có điểm mộ"):
+            edit_trip(store, trip_id, {"route_site_ids": ids}, version, leader)
+    assert store.record("trips", trip_id, system())["route_site_ids"] in (None, [])
+
+
+def test_a_route_start_is_read_as_a_plan_start_is_and_stored_as_lat_lon(campaign):
+    store, leader = campaign.store, campaign.viewer("qt.tinh")
+    trip_id, version = _route_trip(campaign)
+    with pytest.raises(TripProblem, match="route_start"):
+        edit_trip(store, trip_id, {"route_start": "not a place <b>"}, version, leader)
+    edit_trip(store, trip_id, {"route_start": "16°48'N 107°03'E"}, version, leader)
+    assert store.record("trips", trip_id, system())["route_start"] == "16.800000, 107.050000"
+
+
+def test_a_route_length_is_measured_from_its_sites_never_typed(campaign):
+    store, leader = campaign.store, campaign.viewer("qt.tinh")
+    trip_id, version = _route_trip(campaign)
+    with pytest.raises(TripProblem, match="route_length_m"):
+        edit_trip(store, trip_id, {"route_length_m": "1"}, version, leader)
+    changes = {"route_site_ids": _site(store, "r-qt"), "route_start": "16.8, 107.0"}
+    edit_trip(store, trip_id, changes, version, leader)
+    # r-qt's site is at 106.9, 16.8: about 10.7 km west of the start along the parallel.
+    assert store.record("trips", trip_id, system())["route_length_m"] == pytest.approx(10_660, rel=0.01)
+
+
+def test_a_route_site_not_ready_to_plan_is_refused_naming_it_and_its_status(campaign):
+    store, leader = campaign.store, campaign.viewer("qt.tinh")
+    trip_id, version = _route_trip(campaign)
+    new_site = _site(store, "r-commune")  # still "new": nobody has verified it
+    with pytest.raises(TripProblem, match=f"\\({new_site}\\) đang «Mới nhận»"):
+        edit_trip(store, trip_id, {"route_site_ids": [new_site]}, version, leader)
+
+
+def test_saving_a_route_plans_its_sites_and_links_their_testimonies_in_the_same_write(campaign):
+    store, leader = campaign.store, campaign.viewer("qt.tinh")
+    trip_id, version = _route_trip(campaign)
+    site = _site(store, "r-qt")
+    new_version = edit_trip(store, trip_id, {"route_site_ids": [site], "route_start": "16.8, 107.0"}, version, leader)
+    trip = store.record("trips", trip_id, system())
+    assert store.record("sites", site, system())["status"] == "planned" and _status(store, "r-qt") == "planned"
+    assert "r-qt" in trip["linked_report_ids"] and int(trip["version"]) == new_version
+
+
+def test_a_closed_trip_keeps_its_route(campaign):
+    store, leader = campaign.store, campaign.viewer("qt.tinh")
+    trip_id, _ = _route_trip(campaign)
+    version = record_outcome(store, trip_id, leader, "cancelled")
+    with pytest.raises(TripProblem, match="không đổi lộ trình"):
+        edit_trip(store, trip_id, {"route_site_ids": _site(store, "r-qt")}, version, leader)
+    assert store.record("trips", trip_id, system())["route_site_ids"] in (None, [])
