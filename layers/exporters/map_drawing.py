@@ -33,6 +33,7 @@ from layers.exporters.pdfdoc import FONT_DIR
 
 DRAWING_MAX_ZOOM = MAX_ZOOM  # lowered until the drawing fits RASTER_OUTPUT_PIXELS
 DRAWING_DESCRIPTION = "Ranh giới, điểm mộ đánh số theo lộ trình, tin báo và lộ trình của chuyến tìm kiếm"
+DRAWING_BAND_ROWS = 1  # tile rows drawn at a time: a 256-pixel strip of the area, RGBA
 CIRCLE_MIN_PX, CIRCLE_MAX_PX = 4, 1500  # an uncertainty circle is drawn when it helps at that zoom
 
 
@@ -142,9 +143,12 @@ def _parts(geometry: shapely.Geometry) -> list[shapely.Geometry]:
 
 
 def _draw_line(draw, line: shapely.Geometry, pen: Pen) -> None:
+    """A line on whole pixels: Pillow truncates a wide line's coordinates toward zero, so a
+    point above a band (negative y) would land a pixel off from where the band above draws it."""
     for part in _parts(line):
         if isinstance(part, shapely.LineString) and len(part.coords) > 1:
-            draw.line([tuple(c) for c in part.coords], fill=pen.colour, width=pen.width, joint="curve")
+            points = [(round(x), round(y)) for x, y, *_ in part.coords]
+            draw.line(points, fill=pen.colour, width=pen.width, joint="curve")
 
 
 def _draw_point(draw, point: shapely.Point, pen: Pen) -> None:
@@ -245,27 +249,36 @@ def draw_package(layers: dict[str, gpd.GeoDataFrame], grid: Grid, area: Area):
     return image
 
 
+def drawing_bands(grid: Grid, rows: int = DRAWING_BAND_ROWS) -> list[Grid]:
+    """The grid cut into bands of `rows` tile rows, top to bottom: each is drawn and written on
+    its own, so memory holds one band's image, not the whole drawing's."""
+    return [
+        Grid(grid.zoom, grid.column, grid.row + first, grid.columns, min(rows, grid.rows - first))
+        for first in range(0, grid.rows, rows)
+    ]
+
+
 def write_drawing(target: Path, layers: dict[str, gpd.GeoDataFrame], area: Area) -> Path:
     """A raster MBTiles of the drawing (PNG tiles with transparency, so it lies over an app's own
-    map), at drawing_grid's zoom with overviews down to MIN_ZOOM. Written a band of tile rows at
-    a time: the image is the one full-size copy in memory."""
+    map), at drawing_grid's zoom with overviews down to MIN_ZOOM. Drawn and written one band of
+    tile rows at a time (drawing_bands): a shape, label or circle crossing a band's edge is drawn
+    in each band it touches, at the same place, so the tiles join as one drawing."""
     import rasterio
     from rasterio.enums import Resampling
     from rasterio.errors import RasterioError
     from rasterio.windows import Window
 
     grid = drawing_grid(area)
-    image = draw_package(layers, grid, area)
     profile = {"driver": "MBTiles", "width": grid.width, "height": grid.height, "count": 4, "dtype": "uint8"}
     options = {"TILE_FORMAT": "PNG", "NAME": target.stem, "TYPE": "overlay", "DESCRIPTION": DRAWING_DESCRIPTION}
     target.unlink(missing_ok=True)
     try:
         with raster_env():
             with rasterio.open(target, "w", crs="EPSG:3857", transform=grid.transform(), **profile, **options) as out:
-                step = 4 * TILE_SIZE
-                for top in range(0, grid.height, step):
-                    band = np.asarray(image.crop((0, top, grid.width, min(top + step, grid.height))))
-                    out.write(band.transpose(2, 0, 1), window=Window(0, top, grid.width, band.shape[0]))
+                for band in drawing_bands(grid):
+                    pixels = np.asarray(draw_package(layers, band, area)).transpose(2, 0, 1)
+                    top = (band.row - grid.row) * TILE_SIZE
+                    out.write(pixels, window=Window(0, top, band.width, band.height))
             levels = [2**i for i in range(1, grid.zoom - MIN_ZOOM + 1)]
             if levels:
                 with rasterio.open(target, "r+") as out:

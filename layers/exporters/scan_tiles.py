@@ -28,7 +28,11 @@ from layers.labels import number
 
 RASTER_MAX_ZOOM = 16  # a scan or orthophoto finer than ~2.4 m a pixel is tiled at this zoom
 RASTER_BYTES = 2 * 2**30  # one GeoTIFF
-RASTER_SOURCE_PIXELS = 1_000_000_000  # pixels a GeoTIFF may say it has (a 1:50,000 sheet at 600 dpi: ~0.2 billion)
+# Pixels a GeoTIFF may say it has (a 1:50,000 sheet at 600 dpi: ~0.2 billion). A bound on time, not
+# memory: a scan is read in windows (WARP_MEMORY_MB, offline_area.GDAL_CACHE_BYTES), and cutting
+# 0.9 billion pixels to a district takes about ten seconds.
+RASTER_SOURCE_PIXELS = 1_000_000_000
+WARP_MEMORY_MB = 32  # GDAL's warper reads a scan in windows of at most this much, however large the scan
 RASTER_QUALITY = 85  # JPEG quality of scan tiles
 TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")  # TIFF and BigTIFF, both byte orders
 # Datums whose transformation to WGS84 the project chose on purpose (geo.datums): a scan on one of
@@ -72,8 +76,23 @@ def explicit_crs(wkt: str) -> str:
     return ProjCRS.from_proj4(f"{proj4} +towgs84={_towgs84(datum)}").to_wkt()
 
 
+class ScanLeftOut(OfflineMapError):
+    """A scan that is usable but gives no tile in the trip's area (blank there: GDAL writes no
+    tile that is all black or all transparent). The package is made without it; its message,
+    naming the scan, is for the person (PackageFiles.left_out), not a reason to fail the plan."""
+
+
 def refuse(path: Path, why: str) -> OfflineMapError:
     return OfflineMapError(f"Bản đồ quét «{path.name}»: {why}")
+
+
+def has_tiles(mbtiles: Path) -> bool:
+    """Whether a raster MBTiles holds at least one tile (read from its table, not its images)."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(mbtiles)) as db:
+        return db.execute("SELECT 1 FROM tiles LIMIT 1").fetchone() is not None
 
 
 def _check_bytes(path: Path) -> None:
@@ -157,7 +176,10 @@ def _zoom_for(scan: Scan, width_m: float, height_m: float) -> int:
 
 def write_raster_tiles(target: Path, scan: Scan, area: Area) -> Path:
     """A raster MBTiles of the scan cut to the area: warped to EPSG:3857 at the zoom its pixels
-    justify, JPEG tiles (PNG where it has an alpha band), overviews down to MIN_ZOOM."""
+    justify, JPEG tiles (PNG where it has an alpha band), overviews down to MIN_ZOOM. The scan is
+    read in windows (GDAL's warper, WARP_MEMORY_MB; its block cache held by raster_env), so
+    memory does not grow with the scan's size. Raises ScanLeftOut (file removed) when the cut
+    holds no tile, OfflineMapError when GDAL cannot cut the scan."""
     import rasterio
     import rasterio.shutil
     from affine import Affine
@@ -197,9 +219,16 @@ def write_raster_tiles(target: Path, scan: Scan, area: Area) -> Path:
                 width=width,
                 height=height,
                 resampling=Resampling.bilinear,
+                warp_mem_limit=WARP_MEMORY_MB,
             ) as vrt,
         ):
             rasterio.shutil.copy(vrt, target, driver="MBTiles", **options)
+        if not has_tiles(target):
+            target.unlink(missing_ok=True)
+            raise ScanLeftOut(
+                f"Bản đồ quét «{scan.path.name}»: trống trong vùng của chuyến đi (toàn màu đen hoặc trong suốt, "
+                "không có ô bản đồ nào); đã bỏ ra khỏi gói bản đồ ngoại tuyến."
+            )
         levels = [2**i for i in range(1, zoom - MIN_ZOOM + 1)]
         if levels:
             with raster_env(), rasterio.open(target, "r+") as out:

@@ -18,9 +18,12 @@ import rasterio
 from PIL import Image
 from rasterio.crs import CRS
 from rasterio.transform import from_origin
+from rasterio.windows import Window
 
 HERE = Path(__file__).resolve().parent
 CLAIMED = 100_000  # pixels a side the lying header claims
+BLANK_SIDE = 30_000  # pixels a side of the blank sheet: 0.9 billion, under the source-pixel cap
+BLANK_STRIP = 512  # rows written at a time, so building it takes little memory too
 
 
 def _png_named_tif() -> bytes:
@@ -76,6 +79,43 @@ def _geotiff(path: Path, crs: CRS | None, transform) -> None:
         out.write(data)
 
 
+def blank_sheet(path: Path, side: int = BLANK_SIDE) -> Path:
+    """A GeoTIFF of `side` × `side` black (zero) grey pixels, deflate-compressed in 512-pixel tiles
+    (about 1 MB for 30000²), 1e-5 degree pixels from 106.9 E, 17.1 N: a scan that is small on disk,
+    large once read whole, and gives no tile at all (GDAL writes no all-black tile). Not committed
+    (1 MB): tests/layers/export/test_offline_maps.py builds it in a temporary folder."""
+    profile = {
+        "driver": "GTiff",
+        "width": side,
+        "height": side,
+        "count": 1,
+        "dtype": "uint8",
+        "crs": CRS.from_epsg(4326),
+        "transform": from_origin(106.9, 17.1, 1e-5, 1e-5),
+        "compress": "deflate",
+        "tiled": True,
+        "blockxsize": 512,
+        "blockysize": 512,
+    }
+    strip = np.zeros((1, BLANK_STRIP, side), dtype="uint8")
+    with rasterio.open(path, "w", **profile) as out:
+        for top in range(0, side, BLANK_STRIP):
+            rows = min(BLANK_STRIP, side - top)
+            out.write(strip[:, :rows], window=Window(0, top, side, rows))
+    return path
+
+
+def _transparent(path: Path) -> None:
+    """A good RGBA GeoTIFF over Gio Linh whose alpha is zero everywhere: nothing to show."""
+    data = np.zeros((4, 16, 16), dtype="uint8")
+    data[:3] = 120
+    profile = {"driver": "GTiff", "width": 16, "height": 16, "count": 4, "dtype": "uint8", "photometric": "RGB"}
+    with rasterio.open(
+        path, "w", crs=CRS.from_epsg(4326), transform=from_origin(106.95, 17.0, 0.003, 0.003), alpha="YES", **profile
+    ) as out:
+        out.write(data)
+
+
 def build() -> None:
     (HERE / "raster_png_named.tif").write_bytes(_png_named_tif())
     (HERE / "raster_huge_header.tif").write_bytes(_tiff_claiming(CLAIMED))
@@ -83,6 +123,7 @@ def build() -> None:
     local = CRS.from_wkt('LOCAL_CS["Luoi may quet",LOCAL_DATUM["Ban quet",0],UNIT["metre",1]]')
     _geotiff(HERE / "raster_local_grid.tif", local, from_origin(1000, 2000, 10, 10))
     _geotiff(HERE / "raster_far_away.tif", CRS.from_epsg(4326), from_origin(2.30, 48.90, 0.001, 0.001))
+    _transparent(HERE / "raster_transparent.tif")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from pyproj import Transformer
 from rasterio.transform import from_origin
 
 from geo.datums import VN2000, from_wgs84, project, utm_proj
+from layers.access import ROLES, Viewer, system
 from layers.exporters import garmin, map_drawing, offline_area, scan_tiles
 from layers.exporters import offline_maps as om
 from layers.exporters.offline_area import OfflineMapError
@@ -287,9 +288,30 @@ def test_configured_rasters_lists_only_usable_scans_that_meet_the_area(tmp_path,
     for name in ("raster_far_away.tif", "raster_png_named.tif"):
         (tmp_path / "maps" / "khac" / name).write_bytes((HOSTILE / name).read_bytes())
     monkeypatch.setenv("BANDO_MAPS_DIR", str(tmp_path / "maps"))
-    assert sorted(configured_rasters(STOPS)) == sorted(scans.values())
+    assert sorted(configured_rasters(STOPS, system(), "team")) == sorted(scans.values())
     monkeypatch.setenv("BANDO_MAPS_DIR", str(tmp_path / "none"))
-    assert configured_rasters(STOPS) == []
+    assert configured_rasters(STOPS, system(), "team") == []
+
+
+def _person(role: str, chapter: str | None) -> Viewer:
+    chapters = frozenset({chapter}) if chapter else frozenset()
+    return Viewer(f"{role}.{chapter}", ROLES[role], chapters, chapter_id=chapter)
+
+
+def test_a_chapters_scans_go_to_its_own_people_and_shared_scans_to_all_and_none_to_a_partner(tmp_path, monkeypatch):
+    shared = sorted(_scans(tmp_path / "maps").values())
+    secret = sorted(_scans(tmp_path / "maps" / "chapter-vn-25").values())  # Quảng Trị's own scans of the area
+    monkeypatch.setenv("BANDO_MAPS_DIR", str(tmp_path / "maps"))
+
+    def taken(person: Viewer, audience: str = "team") -> list[Path]:
+        return sorted(configured_rasters(STOPS, person, audience))
+
+    assert taken(_person("chapter", "chapter-vn-25")) == sorted(secret + shared)
+    assert taken(_person("team", "chapter-vn-25")) == sorted(secret + shared)
+    assert taken(_person("chapter", "chapter-vn-22")) == shared  # another chapter's scans are not Nghệ An's
+    assert taken(_person("admin", None)) == sorted(secret + shared)
+    for person in (_person("chapter", "chapter-vn-25"), _person("partner", None), system()):
+        assert taken(person, "partner") == []  # a partner's file carries no configured scan
 
 
 # -- the drawing, for apps that show raster tiles only ----------------------------------------
@@ -491,3 +513,114 @@ def test_grey_and_rgba_scans_make_every_raster_file(tmp_path, bands):
     middle = image.getpixel((image.width // 2, image.height // 2))
     assert _close(middle if bands == 4 else (middle,) * 3, (120, 120, 120))
     assert _metadata(files[".mbtiles"])["format"] == ("jpg" if bands == 1 else "png")
+
+
+# -- scans and the drawing in bounded memory; a blank scan left out --------------------------
+
+LEFT_OUT = json.loads((HOSTILE / "raster_corpus.json").read_text(encoding="utf-8"))["left_out"]
+# Memory a scan's cut or the drawing of a district may take above the same process cutting a
+# 16-pixel scan: GDAL's block cache and warp windows (32 MB each), the MBTiles writer's own and a
+# strip of the drawing. Reading the blank sheet whole took 1 GB above it, drawing whole 0.5 GB.
+PACKAGE_FILE_MEMORY = 256 * 2**20
+
+
+def _probe(out: Path, *args: str) -> tuple[dict, int]:
+    """tests.data.hostile.raster_probe ARGS… in a process of its own: what it printed, its peak memory."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[3]
+    peak = out / f"peak-{len(list(out.glob('peak-*')))}"
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.memory_probe", str(peak), "tests.data.hostile.raster_probe", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "HOME": str(out)},
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout), int(peak.read_text())
+
+
+@pytest.fixture(scope="module")
+def small_scan_memory(tmp_path_factory) -> int:
+    """The probe's peak memory for a 16-pixel scan: the interpreter, the app's libraries, GDAL."""
+    out = tmp_path_factory.mktemp("probe-baseline")
+    said, peak = _probe(out, str(HOSTILE / "raster_transparent.tif"), str(out / "out"))
+    assert "left_out" in said
+    return peak
+
+
+def test_a_blank_30000_pixel_sheet_is_cut_in_bounded_memory_and_left_out_by_name(tmp_path, small_scan_memory):
+    from tests.data.hostile.raster_build import BLANK_SIDE, blank_sheet
+
+    (entry,) = [e for e in LEFT_OUT if e["file"] == "raster_blank_sheet.tif"]
+    sheet = blank_sheet(tmp_path / entry["file"])
+    assert sheet.stat().st_size < 3 * 2**20 and BLANK_SIDE**2 <= scan_tiles.RASTER_SOURCE_PIXELS  # not refused
+    said, peak = _probe(tmp_path, str(sheet), str(tmp_path / "out"))
+    assert f"«{entry['file']}»" in said["left_out"] and entry["says"] in said["left_out"]
+    assert not list((tmp_path / "out").iterdir())  # its empty MBTiles is not left behind
+    assert peak - small_scan_memory < PACKAGE_FILE_MEMORY, f"{(peak - small_scan_memory) // 2**20} MB"
+
+
+def test_the_drawing_of_a_district_is_made_in_bounded_memory(tmp_path, small_scan_memory):
+    said, peak = _probe(tmp_path, "--drawing", str(tmp_path / "out"))
+    (drawing,) = said["files"]
+    assert scan_tiles.has_tiles(tmp_path / "out" / drawing)
+    assert map_drawing.drawing_grid(om.trip_area((106.92, 16.82, 107.18, 17.08))).rows > map_drawing.DRAWING_BAND_ROWS
+    assert peak - small_scan_memory < PACKAGE_FILE_MEMORY, f"{(peak - small_scan_memory) // 2**20} MB"
+
+
+@pytest.mark.parametrize("entry", [e for e in LEFT_OUT if "built" not in e], ids=lambda e: e["file"])
+def test_a_scan_with_no_tile_in_the_area_is_left_out_with_its_name_and_no_file(tmp_path, entry):
+    scan = scan_tiles.inspect_raster(HOSTILE / entry["file"])  # a usable scan: its header is fine
+    target = tmp_path / "cut.mbtiles"
+    with pytest.raises(scan_tiles.ScanLeftOut) as left_out:
+        scan_tiles.write_raster_tiles(target, scan, om.trip_area(STOPS))
+    assert f"«{entry['file']}»" in str(left_out.value) and entry["says"] in str(left_out.value)
+    assert "\n" not in str(left_out.value) and not target.exists()
+    assert isinstance(left_out.value, OfflineMapError)  # still of the project's one error family
+
+
+def test_package_files_are_the_list_of_paths_and_carry_the_scans_left_out():
+    files = offline_area.PackageFiles([Path("a.mbtiles")], ["Bản đồ quét «x.tif»: trống"])
+    files += [Path("b.mbtiles")]
+    assert files == [Path("a.mbtiles"), Path("b.mbtiles")] and files.left_out == ["Bản đồ quét «x.tif»: trống"]
+    assert offline_area.PackageFiles().left_out == []
+
+
+def test_the_drawing_drawn_in_bands_is_the_same_as_drawn_whole():
+    area = om.trip_area(STOPS)
+    layers = om.tile_layers(area, _frames(), ROUTE)
+    grid = map_drawing.drawing_grid(area)
+    whole = np.asarray(map_drawing.draw_package(layers, grid, area))
+    bands = map_drawing.drawing_bands(grid, rows=1)
+    assert len(bands) == grid.rows > 1
+    joined = np.concatenate([np.asarray(map_drawing.draw_package(layers, band, area)) for band in bands])
+    assert np.array_equal(joined, whole)  # lines, circles and labels crossing a band's edge join exactly
+
+
+def test_gdal_block_cache_is_small_inside_raster_env_and_restored_after():
+    import ctypes
+    import glob
+
+    # rasterio's own GDAL (raster_env sets its cache), not pyogrio's: the one in rasterio.libs
+    lib = ctypes.CDLL(glob.glob(str(Path(rasterio.__file__).parent.parent / "rasterio.libs" / "libgdal*"))[0])
+    lib.GDALGetCacheMax64.restype = ctypes.c_int64
+    before = lib.GDALGetCacheMax64()
+    with offline_area.raster_env():
+        assert lib.GDALGetCacheMax64() == offline_area.GDAL_CACHE_BYTES
+    assert lib.GDALGetCacheMax64() == before
+
+
+def test_a_blank_scan_is_left_out_of_the_package_by_name_and_the_rest_is_made(tmp_path):
+    good = _scans(tmp_path / "scans")["wgs84"]
+    blank = HOSTILE / "raster_transparent.tif"
+    files = write_offline_maps(tmp_path / "out", STOPS, _frames(), ROUTE, [blank, good], "Gio Linh")
+    names = {p.name for p in files}
+    assert {"gio-linh.mbtiles", "gio-linh_ban-ve.sqlitedb", "gio-linh_to-50k-wgs84.kmz"} <= names
+    assert not any("transparent" in name for name in names)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)  # nothing of it left behind
+    (said,) = files.left_out
+    assert "«raster_transparent.tif»" in said and "trống trong vùng của chuyến đi" in said
