@@ -49,6 +49,15 @@ ALLOWED = {
     # record, the sites handed over and the chapter handing them.
     "layers/exporters/dossier.py": {"REPORTS", "SITES", "TRIPS", "reports", "sites", "trips", "chapters"},
     "layers/exporters/handover_record.py": {"SITES", "chapters"},
+    # A trip's route files print its sites, their testimonies and the trip (its colour); the
+    # offline maps and their drawing draw those layers, the results a team brought back and the
+    # neighbouring countries' boundary, each with its own public columns and pen; the QField
+    # package holds the sites and the layer a team fills, named as QField shows them.
+    "layers/exporters/itinerary.py": {"reports", "sites", "TRIPS"},
+    "layers/exporters/route.py": {"reports", "sites", "REPORTS", "TRIPS"},
+    "layers/exporters/offline_maps.py": {"reports", "sites", "observations", "trips", "neighbours"},
+    "layers/exporters/map_drawing.py": {"reports", "sites", "observations", "trips", "neighbours"},
+    "layers/exporters/qfield.py": {"sites", "observations"},
     # A witness's statement prints the witness and the case they confirm.
     "layers/exporters/statement.py": {"RECOGNITION_CASES", "RECOGNITION_WITNESSES"},
     "ui/mapview.py": {"neighbours"},  # the offline basemap's file of Laos and Cambodia (static/basemap)
@@ -65,6 +74,7 @@ LAYER_CONSTANTS = {
     "CHAPTERS",
     "RECOGNITION_CASES",
     "RECOGNITION_WITNESSES",
+    "OBSERVATIONS",
 }
 
 
@@ -100,7 +110,7 @@ def test_map_export_forms_and_filters_read_roles_instead_of_naming_layers(path):
 def test_every_stored_layer_declares_its_roles(layer):
     names = {f.name for f in layer.fields}
     assert layer.title in names  # popups, tables and PDFs name a record by it
-    if layer.geometry is not None:
+    if layer.geometry is not None and layer.part_of is None:  # a part is shown with its parent
         assert layer.symbol is not None and layer.symbol.kind in SYMBOL_KINDS
     if layer.symbol is not None and layer.symbol.kind == "marker":
         assert layer.symbol.icon
