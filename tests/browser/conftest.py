@@ -180,6 +180,12 @@ def offline_context(browser, width: int = 1400, height: int = 1000):
     """A browser context whose requests to anything but 127.0.0.1 are aborted; `context.blocked`
     lists them. The caller closes it."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    return offline(context)
+
+
+def offline(context):
+    """The context with every request to anything but 127.0.0.1 aborted and listed in
+    `context.blocked`."""
     blocked: list[str] = []
 
     def route(r):

@@ -7,13 +7,12 @@ as PROJ's geodesic measures it. Each test saves a screenshot under tests/artifac
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from pyproj import Geod
 
-from tests.browser.conftest import app_of_its_own, save_screenshot
+from tests.browser.conftest import app_of_its_own, offline, save_screenshot
 from tests.browser.helpers import (
     CHAPTER_LEADER,
     DEMO_PASSWORD,
@@ -83,18 +82,9 @@ def phone_context(browser, size: dict = PHONE, where: tuple[float, float] | None
         permissions=["geolocation"],
         geolocation=options,
     )
-    blocked: list[str] = []
-
-    def route(r):
-        if urlparse(r.request.url).hostname == "127.0.0.1":
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    offline(context)
     page = context.new_page()
-    page.blocked = blocked
+    page.blocked = context.blocked
     return context, page
 
 
