@@ -4,6 +4,7 @@ witnesses says so, and a site whose testimonies place it apart draws a line to e
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import app_of_its_own, offline_context, save_screenshot
 from tests.browser.helpers import (
@@ -37,12 +38,16 @@ def _sites_map(browser, url: str, width: int):
     map_frame(page, lambda f: f.locator(".report-count").count() == 1)
     wait_until_idle(page)
     _show_sites(page, width)
-    frame = map_frame(
+    return context, page, _drawn(page)
+
+
+def _drawn(page):
+    """The map frame once it shows the sites and both conflict lines."""
+    return map_frame(
         page,
         lambda f: "điểm mộ" in f.locator(".report-count").inner_text() and f.locator("path.site-conflict").count() == 2,
         what="the sites and their conflict lines",
     )
-    return context, page, frame
 
 
 def _show_sites(page, width: int) -> None:
@@ -68,11 +73,22 @@ def _zoom_out(page, frame) -> None:
     page.wait_for_timeout(1500)
 
 
-def _tooltips(page, frame) -> list[tuple[object, str]]:
-    """Each site dot in view with its tooltip, hovering each as a person does."""
+def _tooltips(page, frame) -> tuple[object, list[tuple[object, str]]]:
+    """(frame, each site dot in view with its tooltip), hovering each as a person does; when a
+    rerun draws the map again under the mouse, the frame is found again and the dots hovered anew."""
+    for _ in range(3):
+        try:
+            return frame, _hover_each(page, frame)
+        except PlaywrightError:
+            wait_until_idle(page)
+            frame = _drawn(page)
+    return frame, _hover_each(page, frame)
+
+
+def _hover_each(page, frame) -> list[tuple[object, str]]:
     said = []
     for marker in frame.locator("path.report-marker").all():
-        marker.hover(force=True)
+        marker.hover(force=True, timeout=10_000)
         page.wait_for_timeout(150)
         said.append((marker, " ".join(frame.locator(".leaflet-tooltip").all_inner_texts())))
         page.mouse.move(1, 1)  # its tooltip closes before the next one opens
@@ -85,7 +101,8 @@ def test_a_site_confirmed_by_two_witnesses_and_a_conflict_of_positions_are_drawn
     context, page, frame = _sites_map(browser, url, 1280)
     try:
         assert frame.locator("path.site-testimony").count() == 2  # each testimony of the conflicting site
-        bay = [(marker, tip) for marker, tip in _tooltips(page, frame) if "Trần Văn Bảy" in tip]
+        frame, said = _tooltips(page, frame)
+        bay = [(marker, tip) for marker, tip in said if "Trần Văn Bảy" in tip]
         assert len(bay) == 1 and f"Trần Văn Bảy · 2 lời kể · {CONFIRMED}" in bay[0][1]
         bay[0][0].click(force=True)  # its popup, and the panel shows the site and its testimonies
         popup = frame.locator(".leaflet-popup-content")
@@ -105,7 +122,8 @@ def test_the_sites_map_reads_on_a_phone(sites_app, browser):
     url, _ = sites_app
     context, page, frame = _sites_map(browser, url, 390)
     try:
-        assert any(CONFIRMED in tip for _, tip in _tooltips(page, frame))
+        frame, said = _tooltips(page, frame)
+        assert any(CONFIRMED in tip for _, tip in said)
         frame.frame_element().scroll_into_view_if_needed()  # Streamlit's main area scrolls, not the window
         _zoom_out(page, frame)
         save_screenshot(page, "sites_map_390")
