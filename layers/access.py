@@ -51,6 +51,8 @@ class Right(StrEnum):
     RESTORE = "restore"  # bring back a deleted record
     PURGE = "purge"  # remove a deleted record for good
     REFERENCE = "reference"  # battlefields, cemeteries and the chapters themselves
+    PUBLISH = "publish"  # let a trip's story and its photos and videos out on the public pages
+    COMMEND = "commend"  # annotate and publish the commendations (biểu dương) of a period
 
 
 class Reach(StrEnum):
@@ -114,6 +116,7 @@ ROLES: dict[str, Role] = {
                     Right.EXPORT_PARTNER,
                     Right.EXPORT_TEAM,
                     Right.USERS,
+                    Right.PUBLISH,
                 }
             ),
             below=True,
@@ -180,6 +183,12 @@ def system() -> Viewer:
     """The app itself (seeding, migrations, the importer's own checks): sees everything.
     Never handed to a page."""
     return Viewer("system", Role("system", "Hệ thống", "System", Reach.ALL, Contacts.ALL, _ALL_RIGHTS))
+
+
+def public() -> Viewer:
+    """Anyone on the public pages (progress, bulletin): every record counted, no right, no
+    witness contact, no private field (layers.stories, layers.progress read through it)."""
+    return Viewer("public", Role("public", "Công chúng", "The public", Reach.ALL, Contacts.NONE, frozenset()))
 
 
 def operator() -> Viewer:
@@ -391,6 +400,21 @@ def check_changes(viewer: Viewer, layer: Layer, current: dict, changes: dict) ->
     if touched and not sees_contacts(viewer, layer, current):
         labels = ", ".join(layer.field(name).label_vi for name in touched)
         raise AccessDenied(f"Bạn không xem được thông tin nhân chứng của bản ghi này nên không sửa được: {labels}.")
+    _check_publishing(viewer, layer, current, changes)
+
+
+def _check_publishing(viewer: Viewer, layer: Layer, current: dict, changes: dict) -> None:
+    """A publishing mark (Field.publishes), and the fields it lets out while it is on, change only
+    by a person with the right to publish."""
+    if viewer.may(Right.PUBLISH):
+        return
+    for mark in (f for f in layer.fields if f.publishes):
+        named = (mark.name, *mark.publishes)
+        changed = {name for name in named if name in changes and changes[name] != current.get(name)}
+        flipped = mark.name in changed and bool(changes[mark.name]) != bool(current.get(mark.name))
+        if flipped or (current.get(mark.name) and changed - {mark.name}):
+            labels = ", ".join(layer.field(name).label_vi for name in sorted(changed))
+            raise AccessDenied(f"Chỉ lãnh đạo Hội được công bố hoặc sửa nội dung đã công bố: {labels}.")
 
 
 TEAM_REFUSED = (

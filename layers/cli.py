@@ -13,7 +13,17 @@ from sqlalchemy.engine import make_url
 
 from geo.datums import DATUMS
 from geo.output import write_json
-from layers import cli_files, cli_paperwork, cli_plan, cli_recognition, cli_results
+from layers import (
+    cli_bulletin,
+    cli_commend,
+    cli_files,
+    cli_paperwork,
+    cli_plan,
+    cli_progress,
+    cli_recognition,
+    cli_results,
+    cli_stories,
+)
 from layers.access import ROLES, Right, Viewer, check_export, check_report_body, operator
 from layers.campaign import PERIODS, Period, custom_period, vietnam_today
 from layers.chapters import add_chapter, chapter_list, find_chapter
@@ -60,7 +70,17 @@ from layers.work import work_items
 from layers.workflow import StepInput, take_step
 
 # Commands kept in modules of their own: each has add_parsers(sub) and COMMANDS {name: run}.
-EXTENSIONS = (cli_files, cli_paperwork, cli_plan, cli_recognition, cli_results)
+EXTENSIONS = (
+    cli_bulletin,
+    cli_commend,
+    cli_files,
+    cli_paperwork,
+    cli_plan,
+    cli_progress,
+    cli_recognition,
+    cli_results,
+    cli_stories,
+)
 _ARGPARSE_WORDS = (  # argparse's own English messages, said in Vietnamese
     (re.compile(r"^argument ([^:]+): invalid choice: '([^']*)' \(choose from (.*)\)$"), r"\1: không có «\2»; chọn: \3"),
     (re.compile(r"^argument ([^:]+): invalid \S+ value: '([^']*)'$"), r"\1: giá trị «\2» không hợp lệ"),

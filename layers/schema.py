@@ -45,6 +45,10 @@ class Field:
     # Its name in a Shapefile (at most 10 characters) when the name itself is longer: part of the
     # documented partner schema (docs/geojson-schema.md), never changed once published.
     short_name: str | None = None
+    # A mark that lets the named fields of the record out on the public pages (a trip's story):
+    # changing the mark, or one of those fields while the mark is on, needs the right to publish
+    # (layers.access.check_changes).
+    publishes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -618,6 +622,17 @@ TRIPS = Layer(
         ),
         Field("route_start", "text", "Điểm xuất phát", "Start point", short_name="start"),
         Field("route_length_m", "float", "Chiều dài lộ trình (m)", "Route length (m)", short_name="route_m"),
+        # What the public progress page and the bulletin may tell of the trip (layers.stories): one
+        # sentence, shown only once a chapter leader marked it public.
+        Field("story", "text", "Câu chuyện công khai (một câu)", "Public story (one sentence)"),
+        Field(
+            "story_public",
+            "bool",
+            "Công bố câu chuyện",
+            "Story published",
+            short_name="story_pub",
+            publishes=("name", "story"),
+        ),
     ),
     color="#ff7f0e",
     symbol=Symbol("line"),

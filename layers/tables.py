@@ -114,6 +114,8 @@ def _people_tables(metadata: sa.MetaData) -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_sign_in_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("is_demo", sa.Boolean, nullable=False),
+        # The name the person agreed may be shown on the public pages (commendations); none: never named.
+        sa.Column("public_name", sa.Text, nullable=True),
     )
     sa.Table(
         "sessions",
@@ -189,7 +191,31 @@ def _case_tables(metadata: sa.MetaData) -> None:
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         # Marked by the chapter as one that may go to partner units (never its EXIF).
         sa.Column("shareable", sa.Boolean, nullable=False, server_default=sa.false()),
+        # Marked by a chapter leader, with the consent of the people visible, as one the public
+        # progress page shows (a trip's photo or video; its metadata taken out: layers.stories).
+        sa.Column("public", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Index("ix_attachments_author_created_at", "author", "created_at"),
+    )
+    # The central association's commendations (biểu dương) of a period: a note on a chapter or a
+    # team of the ranked list (layers.commendations), and whether it is published.
+    sa.Table(
+        "commendations",
+        metadata,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("period_start", sa.Date, nullable=False),
+        sa.Column("period_end", sa.Date, nullable=False),
+        sa.Column("subject_kind", sa.Text, nullable=False),  # "chapter" or "team"
+        sa.Column("subject_id", sa.Text, nullable=False),  # a chapter's id, a team account's username
+        sa.Column("note", sa.Text, nullable=True),
+        sa.Column("published", sa.Boolean, nullable=False),
+        sa.Column("author", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("is_demo", sa.Boolean, nullable=False),
+        sa.UniqueConstraint(
+            "period_start", "period_end", "subject_kind", "subject_id", name="uq_commendations_subject"
+        ),
     )
 
 

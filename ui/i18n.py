@@ -1110,6 +1110,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Bắc|Đông Bắc|Đông|Đông Nam|Nam|Tây Nam|Tây|Tây Bắc",
         "North|North-east|East|South-east|South|South-west|West|North-west",
     ),
+    # -- the public progress page (/tien-do), its embed and exports (ui/progress_page.py), keys "pg_"
+    # -- stories and public photos and videos (the trips page, /tien-do/tep), keys "sm_"
+    # -- commendations, biểu dương (ui/pages/commendations_page.py), keys "cm_"
+    # -- the monthly bulletin, Bản tin (ui/pages/reports_page.py), keys "bt_"
 }
 
 

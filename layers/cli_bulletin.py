@@ -1,0 +1,13 @@
+"""On the command line, the monthly bulletin (Bản tin): `bulletin --month YYYY-MM --out FILE.pdf`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Add this module's commands to the command line (parser_class is the command line's own)."""
+
+
+COMMANDS: dict[str, Callable] = {}
