@@ -84,6 +84,7 @@ PAGES = (
         (Right.VIEW,),
     ),
     ("ui/pages/reports_page.py", "page_reports", ":material/summarize:", "bao-cao", (Right.CAMPAIGN_REPORTS,)),
+    ("ui/pages/commendations_page.py", "cm_page", ":material/military_tech:", "bieu-duong", (Right.COMMEND,)),
     ("ui/pages/import_page.py", "page_import", ":material/upload_file:", "nhap-du-lieu", (Right.IMPORT, Right.TRIPS)),
     ("ui/pages/export_page.py", "page_export", ":material/download:", "xuat-du-lieu", (Right.EXPORT_PARTNER,)),
     ("ui/pages/reference_page.py", "page_reference", ":material/account_balance:", "du-lieu-nen", (Right.REFERENCE,)),

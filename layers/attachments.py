@@ -855,3 +855,75 @@ def _unlink(paths: list[Path], folder: Path) -> int:
             except OSError:
                 break
     return removed
+
+
+# -- the public mark (layers.stories) -------------------------------------------------------------
+
+PUBLIC_LAYER = "trips"  # only a trip's photos and videos go out on the public pages
+PUBLIC_KINDS = ("image", "video")
+PUBLIC_COLUMNS = ("id", "layer", "record_id", "sha256", "kind", "media_type", "caption", "created_at")
+CONSENT_NEEDED = "Cần xác nhận đã được sự đồng ý của những người có trong ảnh/video."
+
+
+def public_rows(store: Store, trip_ids: Iterable[str], attachment_id: str | None = None) -> list[dict]:
+    """The attachments the public pages show of these trips (those access.public() sees: the
+    caller reads them through Store.frame), oldest first: marked public, never private, not
+    removed, a photo or a video. Only PUBLIC_COLUMNS: no EXIF, no original name, no author."""
+    wanted = set(map(str, trip_ids))
+    if not wanted:
+        return []
+    query = (
+        sa.select(*(TABLE.c[name] for name in PUBLIC_COLUMNS))
+        .where(
+            TABLE.c.public.is_(True),
+            TABLE.c.private.is_(False),
+            TABLE.c.deleted_at.is_(None),
+            TABLE.c.layer == PUBLIC_LAYER,
+            TABLE.c.kind.in_(PUBLIC_KINDS),
+        )
+        .order_by(TABLE.c.created_at, TABLE.c.id)
+    )
+    if attachment_id is not None:
+        query = query.where(TABLE.c.id == attachment_id)
+    elif len(wanted) <= _BULK_IDS:
+        query = query.where(TABLE.c.record_id.in_(sorted(wanted)))
+    with store.engine.connect() as connection:
+        rows = [dict(row._mapping) for row in connection.execute(query)]
+    return [row for row in rows if row["record_id"] in wanted]
+
+
+def public_copy_path(sha256: str, variant: str) -> Path:
+    """Where the public copy of a file of this content hash is kept (public/<hash>.<variant>):
+    made once, without any metadata (layers.stories.public_file)."""
+    file_path(sha256)  # a content hash, or AttachmentProblem
+    if variant not in {"image.jpg", "still.jpg", "video.mp4"}:
+        raise AttachmentProblem("Loại bản công khai không hợp lệ.")
+    return attachments_dir() / "public" / f"{sha256}.{variant}"
+
+
+def keep_public_copy(path: Path, data: bytes) -> None:
+    """Write a public copy aside then rename it: a reader never sees half a file."""
+    _write_aside(path, data)
+
+
+def set_public(store: Store, attachment_id: str, public: bool, viewer: Viewer, consent: bool = False) -> None:
+    """Mark a trip's photo or video as one the public progress page shows, or take the mark off,
+    by a person with the right to publish who may change the trip (history "update", naming the
+    mark). Making it public needs `consent`: the people visible agreed. A private attachment (a
+    witness's), another layer's, a recording or a document never is."""
+    viewer.require(access.Right.PUBLISH, "công bố ảnh/video lên trang tiến độ công khai")
+    row = _held(store, attachment_id, viewer)
+    if public:
+        if row["layer"] != PUBLIC_LAYER or row["kind"] not in PUBLIC_KINDS:
+            raise AttachmentProblem("Chỉ ảnh và video của một chuyến tìm kiếm mới được công bố công khai.")
+        if row["private"]:
+            raise AttachmentProblem(
+                f"Tệp {_named(row.get('original_name'), 'tệp')} là tệp riêng (của nhân chứng): không bao giờ công khai."
+            )
+        if not consent:
+            raise AttachmentProblem(CONSENT_NEEDED)
+    if bool(row.get("public")) == public:
+        return
+    said = _said(row["kind"], row.get("original_name"), bool(row["private"]), row["id"])
+    changes = {"attachment_public": [bool(row.get("public")), public], "attachment": [said, said]}
+    _change(store, row, viewer, {"public": public}, "update", changes)

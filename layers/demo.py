@@ -14,6 +14,7 @@ from the history, have something to count in every period.
 
 from __future__ import annotations
 
+import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -597,7 +598,73 @@ def generate(n_reports: int = 2000, seed: int = 7) -> DemoData:
     story = np.random.default_rng([seed, 2])
     steps = _story(story, report_list, trip_list)
     _hand_over(story, trip_list)
+    _publish_stories(np.random.default_rng([seed, 4]), trip_list)
     return DemoData(report_list, trip_list, steps, retold)
+
+
+DEMO_STORIES = 6  # demo trips whose story is published, so the public page has something to tell
+_STORY_SENTENCES = {
+    "remains_found": "Đội đã rà soát khu đồi theo lời kể của nhân dân và tìm thấy hài cốt liệt sĩ (dữ liệu mẫu).",
+    "nothing_found": "Đội đã rà soát kỹ khu vực được báo tin; chưa tìm thấy, sẽ quay lại sau mùa mưa (dữ liệu mẫu).",
+}
+PICTURE_CAPTION = "Ảnh minh hoạ – dữ liệu mẫu"
+
+
+def _publish_stories(rng: np.random.Generator, trip_list: list[dict]) -> None:
+    """Give a few finished demo trips a published story (a separate random stream: the rest of
+    the demo data stays as it was)."""
+    done = [trip for trip in trip_list if trip["outcome"] in _STORY_SENTENCES]
+    for index in sorted(rng.choice(len(done), size=min(DEMO_STORIES, len(done)), replace=False)):
+        trip = done[int(index)]
+        trip.update(story=_STORY_SENTENCES[trip["outcome"]], story_public=True)
+
+
+def demo_picture(seed: int) -> bytes:
+    """A landscape-like picture (sky, hills, a path; no person) saying it is an illustration of
+    demo data, as a JPEG without metadata: what the demo's public trips show."""
+    from PIL import Image, ImageDraw, ImageFont  # only the demo's pictures need Pillow here
+
+    rng = np.random.default_rng([seed, 5])
+    width, height = 960, 640
+    image = Image.new("RGB", (width, height), (150, 190, 225))
+    draw = ImageDraw.Draw(image)
+    for band in range(3):  # three ranges of hills, further ones paler
+        base = int(height * (0.45 + 0.12 * band))
+        tops = rng.integers(-60, 60, size=9).cumsum() // 2
+        points = [(0, height), *((x * width // 8, base + int(tops[x])) for x in range(9)), (width, height)]
+        green = (70 - band * 15, 120 + band * 10 - int(rng.integers(0, 20)), 60 - band * 10)
+        draw.polygon(points, fill=green)
+    draw.polygon(
+        [(width // 2 - 20, height), (width // 2 + 20, height), (width // 2 + 4, int(height * 0.7))],
+        fill=(170, 140, 100),
+    )
+    from layers.exporters.pdfdoc import FONT_DIR  # the app's own DejaVu, for the Vietnamese marks
+
+    font_file = FONT_DIR / "DejaVuSans.ttf"
+    font = ImageFont.truetype(str(font_file), 34) if font_file.exists() else ImageFont.load_default(34)
+    draw.rectangle([(0, height - 64), (width, height)], fill=(0, 0, 0))
+    draw.text((24, height - 54), PICTURE_CAPTION, fill=(255, 255, 255), font=font)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def attach_demo_pictures(store, connection, trip_list: list[dict], author: str = "demo") -> int:
+    """Attach a drawn picture to each demo trip with a published story, marked public, inside
+    the caller's transaction (layers.seed.load_demo, after the trips are written); returns how
+    many. The pictures are drawn, never of a real person: consent is not in question."""
+    from layers import attachments  # attachments reads the store; the demo data stays plain data
+
+    table = attachments.TABLE
+    made = 0
+    for number, trip in enumerate(t for t in trip_list if t.get("story_public")):
+        attachment_id = attachments.add_attachment(
+            store, connection, "trips", trip["id"], demo_picture(number), f"anh-minh-hoa-{number + 1}.jpg",
+            author, private=False, caption=PICTURE_CAPTION, is_demo=True,
+        )  # fmt: skip
+        connection.execute(table.update().where(table.c.id == attachment_id).values(public=True))
+        made += 1
+    return made
 
 
 def _receive(rng: np.random.Generator, report_list: list[dict], trip_list: list[dict]) -> None:

@@ -49,6 +49,7 @@ def load_demo(store: Store, reports: int = DEFAULT_DEMO_REPORTS, seed: int = DEF
             history.write(connection, name, batch, None, "import", "demo", changes, import_id=batch, is_demo=True)
         _write_steps(connection, data.steps, datetime.now(UTC))
         _adopt_steps(connection, [r["id"] for r in data.reports])
+        added["attachments"] = demo.attach_demo_pictures(store, connection, data.trips)
         added["users"] = add_demo_users(connection)
     _join_retold(store, data.retold)
     return added

@@ -817,7 +817,9 @@ class Store:
             return {("" if k is None else str(k)): int(n) for k, n in connection.execute(query)}
 
     def version_token(self) -> tuple:
-        """Changes whenever any stored layer changes: row counts and the latest update time."""
+        """Changes whenever any stored layer changes: row counts and the latest update time; and
+        with the history's latest row, whenever anything else written with a history row changes
+        (an attachment's marks, a commendation, a name people agreed to show)."""
         parts = []
         with self.engine.connect() as connection:
             for name, table in _layer_tables().items():
@@ -825,6 +827,7 @@ class Store:
                     sa.select(sa.func.count(), sa.func.max(table.c.updated_at)).select_from(table)
                 ).one()
                 parts.append((name, int(count), str(latest)))
+            parts.append(("history", connection.execute(sa.select(sa.func.max(history.HISTORY.c.id))).scalar()))
         return tuple(parts)
 
     def has_demo(self) -> bool:

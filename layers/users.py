@@ -23,6 +23,7 @@ from layers import history
 from layers.access import ROLES, AccessDenied, Reach, Right, Viewer
 from layers.chapters import chapter_tree, find_chapter
 from layers.errors import LayersError
+from layers.labels import clean_text
 from layers.store import Store
 from layers.tables import METADATA
 
@@ -191,6 +192,56 @@ def disable_user(store: Store, username: str, by: Viewer) -> None:
         history.write(connection, "users", user.id, None, "update", by.username, {"disabled": [user.disabled, True]})
 
 
+MAX_PUBLIC_NAME = 100
+
+
+def clean_public_name(name: str | None) -> str | None:
+    """A public name as stored: control characters out, spaces folded, 1 to MAX_PUBLIC_NAME
+    characters (empty: none).
+
+    >>> clean_public_name("  Đội  K50\x01 ")
+    'Đội K50'
+    """
+    text = " ".join(clean_text(name or "").split())
+    if len(text) > MAX_PUBLIC_NAME:
+        raise LayersError(f"Tên công khai dài {len(text)} ký tự; tối đa {MAX_PUBLIC_NAME}.")
+    return text or None
+
+
+def set_public_name(store: Store, username: str, name: str | None, by: Viewer) -> str | None:
+    """Record the name the account's people agreed may be shown publicly (None: never named).
+    The account's own user may set it; so may whoever manages that account (Right.USERS over
+    its chapter). Returns the name stored."""
+    user = find_user(store, username)
+    if user is None:
+        raise LayersError(f"Không có tài khoản «{username[:50]}».")
+    if by.username != user.username:
+        _check_grant(by, user.role, user.chapter_id)
+    value = clean_public_name(name)
+    with store.engine.begin() as connection:
+        old = connection.execute(sa.select(USERS.c.public_name).where(USERS.c.id == user.id)).scalar()
+        if old == value:
+            return value
+        connection.execute(USERS.update().where(USERS.c.id == user.id).values(public_name=value))
+        history.write(
+            connection,
+            "users",
+            user.id,
+            None,
+            "update",
+            by.username,
+            {"public_name": [old, value]},
+            is_demo=user.is_demo,
+        )
+    return value
+
+
+def public_name(store: Store, username: str) -> str | None:
+    """The name an account's people agreed to show (None: never named)."""
+    with store.engine.connect() as connection:
+        return connection.execute(sa.select(USERS.c.public_name).where(USERS.c.username == username)).scalar()
+
+
 def list_users(store: Store, by: Viewer) -> list[dict]:
     """The accounts `by` manages: every one for an administrator, those of its chapters for a
     chapter leader."""
@@ -332,10 +383,14 @@ DEMO_USERS = (  # username, display name, role, chapter
     ("demo.trunguong", "Quản trị mẫu (Trung ương Hội)", "admin", "chapter-central"),
     ("demo.tinh", "Lãnh đạo mẫu, Hội tỉnh Quảng Trị", "chapter", "chapter-vn-25"),
     ("demo.tiepnhan", "Cán bộ tiếp nhận mẫu, Quảng Trị", "recorder", "chapter-vn-25"),
+    ("demo.doi2", "Đội tìm kiếm mẫu số 2, Quảng Trị", "team", "chapter-vn-25"),
     ("demo.doi", "Đội tìm kiếm mẫu, Quảng Trị", "team", "chapter-vn-25"),
     ("demo.doitac", "Đối tác mẫu", "partner", None),
 )
-DEMO_TEAM = "demo.doi"
+DEMO_TEAM = "demo.doi"  # the team the demo's work is sent to (the last team: layers.demo.step_actor)
+# The names the demo teams agreed to show publicly (commendations); demo.doi2 agreed to none, so
+# the public pages call it by the anonymous wording (layers.commendations.ANONYMOUS_TEAM).
+DEMO_PUBLIC_NAMES = {"demo.doi": "Đội tìm kiếm K50 (mẫu)"}
 
 
 def add_demo_users(connection: sa.Connection) -> int:
@@ -356,6 +411,7 @@ def add_demo_users(connection: sa.Connection) -> int:
             "failed_sign_ins": 0,
             "created_at": now,
             "is_demo": True,
+            "public_name": DEMO_PUBLIC_NAMES.get(username),
         }
         for username, name, role, chapter_id in DEMO_USERS
         if username not in present

@@ -4,6 +4,7 @@ real PostgreSQL databases, each made for one test on the server that scripts/tes
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 
 import pytest
@@ -13,6 +14,9 @@ from sqlalchemy.engine import make_url
 from layers.store import Store
 
 PG_ENV = "BANDO_TEST_PG"  # an administrator's URL of a throw-away PostgreSQL server
+# Files the tests attach (the demo set's public pictures too) go to a folder of this run, never to
+# the checkout's data/local; a test that needs a folder of its own sets its own.
+os.environ.setdefault("BANDO_ATTACHMENTS_DIR", tempfile.mkdtemp(prefix="bando-test-attachments-"))
 
 
 @pytest.fixture

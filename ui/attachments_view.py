@@ -243,6 +243,26 @@ def _remove(row: Mapping, key: str) -> None:
         _said(key, t("att_removed", name=shown_name(row, lang())))
 
 
+def _public_control(row: Mapping, key: str) -> None:
+    """A trip's photo or video on the public progress page, for those with the right to publish
+    (others see whether it is shown): shown only with the consent of the people in it."""
+    shown = bool(row.get("public"))
+    if not viewer().may(access.Right.PUBLISH):
+        if shown:
+            st.caption(t("sm_media_shown"))
+        return
+    wanted = st.toggle(t("sm_media_show"), value=shown, key=f"{key}_pub_{row['id']}")
+    consent = shown or st.checkbox(t("sm_media_consent"), key=f"{key}_pub_ok_{row['id']}")
+    if wanted == shown or (wanted and not consent):
+        return
+    try:
+        attachments.set_public(store(), str(row["id"]), wanted, viewer(), consent=consent)
+    except LayersError as exc:
+        st.error(plain(str(exc)))
+        return
+    _said(key, t("sm_media_changed", name=shown_name(row, lang())))
+
+
 def _item(layer: Layer, record: Mapping, row: Mapping, changeable: bool, contacts: bool, key: str) -> None:
     with st.container(border=True, key=f"{key}_att_{row['id']}"):
         st.html(item_html(row, lang()))
@@ -253,6 +273,9 @@ def _item(layer: Layer, record: Mapping, row: Mapping, changeable: bool, contact
                 _offer_position(layer, record, row, position, key)
         if row.get("kind") in ("audio", "video", "document"):
             st.link_button(t("att_open"), file_url(str(row["id"])), icon=":material/open_in_new:")
+        public_kind = layer.name == attachments.PUBLIC_LAYER and row.get("kind") in attachments.PUBLIC_KINDS
+        if public_kind and changeable and not row.get("private"):
+            _public_control(row, key)
         if changeable:
             _remove(row, key)
 

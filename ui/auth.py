@@ -50,6 +50,7 @@ OPEN_PREFIXES = (
     SIGN_IN_PATH,
     SIGN_OUT_PATH,
     "/gui-thong-tin",
+    "/tien-do",  # the public progress page and everything under it (ui/progress_page.py)
     "/_stcore/",
     "/static/",
     "/app/static/",

@@ -1111,9 +1111,164 @@ STRINGS: dict[str, tuple[str, str]] = {
         "North|North-east|East|South-east|South|South-west|West|North-west",
     ),
     # -- the public progress page (/tien-do), its embed and exports (ui/progress_page.py), keys "pg_"
+    "pg_title": (
+        "Tiến độ chiến dịch tìm kiếm, quy tập hài cốt liệt sĩ",
+        "Campaign progress: searching for martyrs' remains",
+    ),
+    "pg_org": (
+        "Hội Cựu TNXP Việt Nam · Chiến dịch 500 ngày đêm",
+        "Vietnam Association of Former Youth Volunteers · the 500-day campaign",
+    ),
+    "pg_period": (
+        "Số liệu từ {start} đến {end}, cập nhật ngày {made}.",
+        "Figures from {start} to {end}, updated {made}.",
+    ),
+    "pg_days_left": ("Còn {n} ngày đến 27/7/2027", "{n} days left to 27 July 2027"),
+    "pg_demo": ("Dữ liệu mẫu – không phải số liệu thật", "Demo data – not real figures"),
+    "pg_national": ("Toàn quốc", "Nationwide"),
+    "pg_by_province": ("Theo tỉnh, thành", "By province"),
+    "pg_province": ("Tỉnh, thành", "Province"),
+    "pg_targets": ("Mục tiêu đã công bố của chiến dịch", "The campaign's published targets"),
+    "pg_target": ("Chỉ tiêu", "Target"),
+    "pg_value": ("Số lượng", "Figure"),
+    "pg_target_period": ("Giai đoạn", "Period"),
+    "pg_source": ("Nguồn", "Source"),
+    "pg_map": ("Bản đồ", "Map"),
+    "pg_map_help": (
+        "Màu của tỉnh theo số lời kể đã tiếp nhận. Mỗi ô lục giác (khoảng 250 km²) ghi số điểm mộ trong ô; "
+        "ô có dưới {min} điểm mộ không hiển thị. Không công bố vị trí chính xác của bất kỳ ngôi mộ nào.",
+        "Provinces are shaded by testimonies received. Each hexagon (about 250 km²) shows how many grave sites "
+        "it holds; hexagons with fewer than {min} sites are not shown. No grave's exact position is published.",
+    ),
+    "pg_cells": ("{n} ô lục giác có từ {min} điểm mộ trở lên.", "{n} hexagons hold {min} or more sites."),
+    "pg_cell_tip": ("{n} điểm mộ trong ô này", "{n} grave sites in this hexagon"),
+    "pg_how": (
+        "Cách tính như báo cáo chiến dịch của Hội: lời kể có ngày tiếp nhận trong kỳ (không tính trùng); chuyến "
+        "tìm kiếm đã đi bắt đầu trong kỳ và diện tích đã rà của chúng; hài cốt ghi trên các chuyến đó; xác định "
+        "danh tính và hồ sơ được công nhận liệt sĩ lần đầu đạt bước đó trong kỳ. Điểm mộ đã xác minh: điểm mộ có "
+        "trạng thái hôm nay là đã xác minh hoặc một bước sau đó. Ngày theo giờ Việt Nam.",
+        "Counted as in the association's campaign report: testimonies whose day of receipt falls in the period "
+        "(duplicates left out); search trips made that started in the period and the area they searched; the "
+        "remains recorded on those trips; identifications and recognition cases that first reached that step in "
+        "the period. Sites verified: sites whose status today is verified or a later step. Days are Vietnam's.",
+    ),
+    "pg_embed": ("Nhúng vào trang web", "Embed on a website"),
+    "pg_embed_help": (
+        "Chép đoạn mã dưới đây vào trang web của Hội để hiện thẻ tiến độ luôn cập nhật:",
+        "Copy this snippet into the association's website to show an always up-to-date progress card:",
+    ),
+    "pg_downloads": ("Tải về", "Downloads"),
+    "pg_png": ("Ảnh thẻ tiến độ (PNG, cho Zalo, bản tin)", "Progress card image (PNG, for Zalo and the bulletin)"),
+    "pg_zip": (
+        "Bản xuất tĩnh (ZIP: trang HTML, ảnh, mở không cần mạng)",
+        "Static export (ZIP: HTML pages and images, opens offline)",
+    ),
+    "pg_back": ("← Toàn quốc", "← Nationwide"),
+    "pg_full_page": ("Xem trang tiến độ đầy đủ", "See the full progress page"),
+    "pg_not_found_title": ("Không tìm thấy trang", "Page not found"),
+    "pg_not_found": ("Không có tỉnh, thành nào có mã «{code}».", "There is no province with the code «{code}»."),
+    "pg_error": (
+        "Trang tiến độ tạm thời không hiển thị được. Xin thử lại sau ít phút.",
+        "The progress page cannot be shown just now. Please try again in a few minutes.",
+    ),
+    "pg_stories": ("Câu chuyện từ các chuyến tìm kiếm", "Stories from the search trips"),
+    "pg_media": ("Ảnh và video", "Photos and videos"),
+    "pg_commendations": ("Biểu dương", "Commendations"),
+    "pg_commendation_period": ("Kỳ {start} – {end}", "Period {start} – {end}"),
+    "pg_rank": ("Hạng", "Rank"),
+    "pg_name": ("Tên", "Name"),
+    "pg_note": ("Ghi nhận", "Note"),
+    "pg_no_province_data": (
+        "Chưa có số liệu của tỉnh trong kỳ này.",
+        "No figures for this province in this period yet.",
+    ),
+    "pg_png_alt": ("Thẻ tiến độ chiến dịch", "The campaign's progress card"),
     # -- stories and public photos and videos (the trips page, /tien-do/tep), keys "sm_"
+    "sm_title": ("Công khai", "Public"),
+    "sm_hint": (
+        "Câu chuyện (tên chuyến và một câu) và ảnh/video được đánh dấu hiện trên trang tiến độ công khai và bản tin; "
+        "không bao giờ có nhân chứng hay tọa độ.",
+        "The story (the trip's name and one sentence) and the photos and videos marked show on the public progress "
+        "page and in the bulletin; never a witness or a position.",
+    ),
+    "sm_sentence": (
+        "Câu chuyện công khai (một câu, tối đa 300 ký tự)",
+        "Public story (one sentence, at most 300 characters)",
+    ),
+    "sm_publish": ("Công bố câu chuyện", "Publish the story"),
+    "sm_save": ("Lưu", "Save"),
+    "sm_published": ("Câu chuyện đang được công bố.", "The story is published."),
+    "sm_not_published": ("Câu chuyện chưa được công bố.", "The story is not published."),
+    "sm_saved": ("Đã lưu phần công khai của chuyến.", "The trip's public part is saved."),
+    "sm_only_leaders": (
+        "Chỉ lãnh đạo Hội (hoặc quản trị) được công bố.",
+        "Only a chapter leader (or an administrator) may publish.",
+    ),
+    "sm_media_show": ("Hiện trên trang tiến độ công khai", "Show on the public progress page"),
+    "sm_media_consent": (
+        "Tôi xác nhận đã được sự đồng ý của những người có trong ảnh/video",
+        "I confirm the people in this photo or video agreed",
+    ),
+    "sm_media_shown": (
+        "Đang hiện trên trang tiến độ công khai (không có siêu dữ liệu, vị trí).",
+        "Shown on the public progress page (without metadata or position).",
+    ),
+    "sm_media_changed": (
+        "Đã đổi việc hiện «{name}» trên trang công khai.",
+        "Changed whether «{name}» shows on the public page.",
+    ),
     # -- commendations, biểu dương (ui/pages/commendations_page.py), keys "cm_"
+    "cm_page": ("Biểu dương", "Commendations"),
+    "cm_caption": (
+        "Xếp hạng các Hội và đội tìm kiếm theo kết quả của kỳ; Trung ương Hội ghi nhận và chọn dòng công bố "
+        "trên trang tiến độ và bản tin. Đội chỉ hiện tên khi người của đội đã đồng ý.",
+        "The chapters and search teams ranked by the period's results; the central association writes its note "
+        "and chooses the lines published on the progress page and in the bulletin. A team is named only when "
+        "its people agreed.",
+    ),
+    "cm_period": ("Kỳ", "Period"),
+    "cm_custom": ("Chọn ngày…", "Choose dates…"),
+    "cm_dates": ("Từ ngày – đến ngày", "From – to"),
+    "cm_pick_dates": ("Hãy chọn cả ngày đầu và ngày cuối.", "Choose both the first and the last day."),
+    "cm_range": ("{period} · {start} – {end}", "{period} · {start} – {end}"),
+    "cm_order": (
+        "Xếp theo hài cốt tìm thấy, rồi chuyến tìm kiếm, tin báo đã xác minh, tin báo tiếp nhận, hồ sơ được "
+        "công nhận; bằng nhau thì theo tên. Số liệu của đội là việc tài khoản đội đã làm (theo lịch sử).",
+        "Ranked by remains found, then search trips, reports verified, reports received, cases recognised; "
+        "ties by name. A team's figures are the work its account did (as the history says).",
+    ),
+    "cm_chapters": ("Các Hội", "Chapters"),
+    "cm_teams": ("Các đội tìm kiếm", "Search teams"),
+    "cm_none": ("Kỳ này chưa có dòng nào.", "No lines in this period yet."),
+    "cm_rank": ("Hạng", "Rank"),
+    "cm_name": ("Tên (nội bộ)", "Name (internal)"),
+    "cm_public": ("Hiện công khai là", "Shown publicly as"),
+    "cm_note": ("Ghi nhận", "Note"),
+    "cm_published": ("Công bố", "Published"),
+    "cm_kind_chapter": ("Hội", "Chapter"),
+    "cm_kind_team": ("Đội", "Team"),
+    "cm_edit": ("Ghi nhận và công bố", "Note and publish"),
+    "cm_line": ("Dòng", "Line"),
+    "cm_reads_as": ("Trên trang công khai: **{name}**", "On the public pages: **{name}**"),
+    "cm_anonymous": (
+        "Người của đội chưa đồng ý hiện tên: trang công khai chỉ ghi Hội của đội.",
+        "The team's people have not agreed to be named: the public pages name only its chapter.",
+    ),
+    "cm_publish": ("Công bố", "Publish"),
+    "cm_save": ("Lưu", "Save"),
+    "cm_saved": ("Đã lưu: {line}", "Saved: {line}"),
+    "cm_failed": ("Không lưu được; xin thử lại sau.", "Could not save; please try again later."),
     # -- the monthly bulletin, Bản tin (ui/pages/reports_page.py), keys "bt_"
+    "bt_header": ("Bản tin tháng", "Monthly bulletin"),
+    "bt_caption": (
+        "Số liệu của tháng so với tháng trước, các tỉnh, thành có nhiều chuyển biến nhất, câu chuyện và "
+        "biểu dương đã công bố; chỉ dữ liệu được công bố (không có nhân chứng, không có tọa độ mộ).",
+        "The month's figures against the month before, the provinces that moved most, the published stories "
+        "and commendations; published data only (no witness, no grave position).",
+    ),
+    "bt_month": ("Tháng", "Month"),
+    "bt_pdf": ("Tải bản tin PDF", "Download the bulletin (PDF)"),
+    "bt_png": ("Tải các trang ảnh PNG (zip)", "Download the pages as PNG (zip)"),
 }
 
 

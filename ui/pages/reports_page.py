@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.admin import boundaries
-from layers.access import Reach
+from layers.access import Reach, Right
+from layers.bulletin import bulletin_months, bulletin_of
+from layers.bulletin import filename as bulletin_filename
 from layers.campaign import CAMPAIGN_START, PERIODS, Period, custom_period, figure_label, vietnam_today
 from layers.coverage import coverage_states, searched_areas
+from layers.exporters.bulletin import bulletin_pdf, bulletin_pngs
 from layers.exporters.campaign_report import WHOLE, build, filename, province_table, report_pdf, report_xlsx, unit_table
+from layers.failures import log_failure
 from ui.coverage_map import coverage_map
-from ui.state import data_version, lang, layer_frame, paperwork, report_events, t, viewer
+from ui.state import data_version, lang, layer_frame, paperwork, report_events, store, t, viewer
 from ui.widgets import bar_chart, figure_metrics
 
 
@@ -36,6 +43,61 @@ def _coverage(version: tuple, chapter_id: str | None, body: str, period: Period,
     """The period's report states and searched areas: buffering tracks is not done on every rerun."""
     report = _report(version, chapter_id, body, period, today)
     return coverage_states(report.received, report.trips), searched_areas(report.trips)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _bulletin_files(token: tuple, month: Period, language: str, today: date) -> tuple[bytes, bytes]:
+    """The month's bulletin as a PDF and its pages as PNG pictures in a zip (read through the
+    public viewer: the same for everyone, so keyed on the data's version only)."""
+    bulletin = bulletin_of(store(), month, today, language)
+    pdf = bulletin_pdf(bulletin, language)
+    stem = bulletin_filename(month).removesuffix(".pdf")
+    pages = io.BytesIO()
+    with zipfile.ZipFile(pages, "w", zipfile.ZIP_STORED) as archive:
+        for number, picture in enumerate(bulletin_pngs(pdf), start=1):
+            archive.writestr(zipfile.ZipInfo(f"{stem}-{number}.png", date_time=(2026, 3, 14, 0, 0, 0)), picture)
+    return pdf, pages.getvalue()
+
+
+def _bulletin_data(month: Period, today: date, which: int) -> Callable[[], bytes]:
+    """The bulletin's PDF (0) or pages' zip (1), made when its button is pressed."""
+    token, language = store().version_token(), lang()
+
+    def make() -> bytes:
+        try:
+            return _bulletin_files(token, month, language, today)[which]
+        except Exception as exc:
+            log_failure("bulletin", exc)
+            raise
+
+    return make
+
+
+def _bulletin_section(today: date) -> None:
+    """Bản tin tháng: a month, and the bulletin's PDF and PNG pages to download."""
+    st.subheader(t("bt_header"))
+    st.caption(t("bt_caption"))
+    months = bulletin_months(today)
+    month = st.selectbox(t("bt_month"), months, format_func=lambda m: m.label(lang()), key="bt_month")
+    a, b = st.columns(2)
+    a.download_button(
+        t("bt_pdf"),
+        _bulletin_data(month, today, 0),
+        bulletin_filename(month),
+        "application/pdf",
+        key="bt_pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )
+    b.download_button(
+        t("bt_png"),
+        _bulletin_data(month, today, 1),
+        bulletin_filename(month, "zip"),
+        "application/zip",
+        key="bt_png",
+        on_click="ignore",
+        icon=":material/image:",
+    )
 
 
 def _choose_period():
@@ -116,3 +178,5 @@ st.subheader(t("rep_by_province"))
 st.dataframe(provinces, hide_index=True, width="stretch")
 st.subheader(t("rep_by_unit"))
 st.dataframe(unit_table(report, lang()), hide_index=True, width="stretch")
+if person.may(Right.CAMPAIGN_REPORTS):
+    _bulletin_section(today)

@@ -13,6 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.text import fold
+from layers import stories
+from layers.access import Right
 from layers.campaign import vietnam_today
 from layers.errors import LayersError
 from layers.importers.limits import FILE_MB
@@ -307,6 +309,38 @@ def _free_route() -> None:
         plan_panel(None, "pl_free")
 
 
+def _published(trip: pd.Series) -> bool:
+    return trip.get("story_public") is True or trip.get("story_public") == 1
+
+
+def _public_story(trip: pd.Series) -> None:
+    """The trip's public part: its one sentence and whether it is published (layers.stories),
+    changed only by those with the right to publish; others see whether it is."""
+    trip_id, published = str(trip["id"]), _published(trip)
+    with st.container(border=True, key=f"sm_trip_{trip_id}"):
+        st.markdown(f"#### {t('sm_title')}")
+        st.caption(t("sm_hint"))
+        if not viewer().may(Right.PUBLISH):
+            if not blank(trip.get("story")):
+                st.text(str(trip["story"]))
+            st.caption(t("sm_published" if published else "sm_not_published") + " " + t("sm_only_leaders"))
+            return
+        with st.form(f"sm_form_{trip_id}"):
+            sentence = st.text_area(
+                t("sm_sentence"), value=_said(trip.get("story")), max_chars=stories.STORY_MAX, key=f"sm_text_{trip_id}"
+            )
+            public = st.toggle(t("sm_publish"), value=published, key=f"sm_pub_{trip_id}")
+            submitted = st.form_submit_button(t("sm_save"))
+        if not submitted:
+            return
+        try:
+            stories.publish_story(store(), trip_id, viewer(), public, sentence)
+        except LayersError as exc:
+            st.error(plain(str(exc)))
+            return
+        _done(t("sm_saved"))
+
+
 def _trip_panel(trip: pd.Series, reports: pd.DataFrame) -> None:
     st.subheader(plain(_said(trip["name"], short_code(trip["id"]))))
     st.caption(
@@ -337,6 +371,7 @@ def _trip_panel(trip: pd.Series, reports: pd.DataFrame) -> None:
     elif trip["outcome"] == "remains_found" and _count(trip["remains_handed_over"]) < _count(trip["remains_found"]):
         _handover_form(trip)
     _attach_track(trip)
+    _public_story(trip)
     attachments_panel(TRIPS, trip.to_dict(), "trip")
     results_panel(trip.to_dict(), f"trip_results_{trip['id']}")  # its own heading: "Kết quả chuyến đi"
     with st.expander(t("trip_history")):
