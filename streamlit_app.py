@@ -95,7 +95,7 @@ pages = [
     if any(person.may(right) for right in rights)
 ]
 try:
-    st.navigation(pages).run()
+    st.navigation(pages, expanded=True).run()  # every page a role has, none behind "View more"
 except Exception as exc:  # noqa: BLE001 - no traceback reaches a user; st.rerun and st.stop are not Exceptions
     log_failure("page", exc)
     st.error(t("unexpected_error"))

@@ -66,6 +66,8 @@ MOVER_FIGURES = (
     "identified",
     "cases_recognised",
 )
+# The movers' figures a printed table has room for (a subset of MOVER_FIGURES).
+MOVER_COLUMNS = ("reports_received", "trips", "remains_found", "identified")
 MOVERS = 5
 PICTURE_SIDE = 1200  # the longest side a story's picture keeps (px): enough for A4 print
 PICTURE_PIXELS = 40_000_000  # a still larger than this is not decoded (no pixel bomb)

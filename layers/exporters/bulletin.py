@@ -18,7 +18,7 @@ from fpdf.fonts import FontFace
 from PIL import Image
 
 from geo.admin import province_names
-from layers.bulletin import BULLETIN_FIGURES, MOVER_FIGURES, Bulletin, BulletinStory
+from layers.bulletin import BULLETIN_FIGURES, MOVER_COLUMNS, MOVER_FIGURES, Bulletin, BulletinStory
 from layers.campaign import DECIMALS, FIGURE_LABELS, figure_label
 from layers.exporters.campaign_report import DEFINITIONS
 from layers.exporters.pdfdoc import MAP_TEXT, Document, printable_text
@@ -73,7 +73,6 @@ TEXT = {
         "demo": "Demo data – not real figures",
     },
 }
-MOVER_COLUMNS = ("reports_received", "trips", "remains_found", "identified")  # shown of the movers' figures
 
 
 class BulletinDocument(Document):

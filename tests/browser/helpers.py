@@ -84,6 +84,23 @@ def map_frame(page, predicate, timeout_s: float = 90, what: str = "the map"):
     raise AssertionError(f"{what} did not appear in {timeout_s} s; see {shot}")
 
 
+def open_popup(page, find_frame, nth: int = 0, what: str = "the marker's popup"):
+    """(frame, popup) once a click on the nth report marker of the frame find_frame(page) gives
+    opened its popup. A rerun answering the click may draw the map's layer again, popup closed, or
+    the whole frame anew: the frame is then found again and the marker clicked again."""
+    for _ in range(4):
+        frame = find_frame(page)
+        popup = frame.locator(".leaflet-popup-content")
+        try:
+            frame.locator("path.report-marker").nth(nth).click(force=True, timeout=10_000)
+            popup.wait_for(timeout=15_000)
+            return frame, popup
+        except PlaywrightError:
+            wait_until_idle(page)
+    shot = save_screenshot(page, "timeout")
+    raise AssertionError(f"{what} did not open; see {shot}")
+
+
 def map_count(frame) -> int:
     return int(frame.locator(".report-count").get_attribute("data-count"))
 

@@ -1,12 +1,11 @@
 """The map explorer in a real browser with the network blocked: filters, counts, escaping; signed
 in as the demo administrator, who sees all 2,001 reports."""
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from tests.browser.conftest import XSS_MARKER, XSS_PAYLOADS, save_screenshot
 from tests.browser.helpers import (
     map_frame,
     only_tiles_were_blocked,
+    open_popup,
     select_first_row,
     sidebar_multiselect,
     sign_in,
@@ -69,15 +68,9 @@ def test_hostile_witness_text_shows_as_text_and_runs_nothing(app_url, offline_pa
     page = offline_page
     sign_in(page, app_url, path=f"/ban-do?text={XSS_MARKER}")
     assert wait_for_counts(page, changed_from=TOTAL) == (1, 1)
-    frame = map_frame(page, lambda f: f.locator("path.report-marker").count() == 1, what="the hostile report")
-    popup = frame.locator(".leaflet-popup-content")
-    for _ in range(3):  # a rerun answering the click may draw the view's layer again, popup closed
-        frame.locator("path.report-marker").click(force=True)
-        try:
-            popup.wait_for(timeout=15_000)
-            break
-        except PlaywrightTimeout:
-            wait_until_idle(page)
+    frame, popup = open_popup(
+        page, lambda p: map_frame(p, lambda f: f.locator("path.report-marker").count() == 1, what="the hostile report")
+    )
     shown = popup.inner_text()
     for payload in XSS_PAYLOADS:
         assert payload in shown

@@ -9,7 +9,7 @@ import pytest
 
 from layers.access import system
 from tests.browser.conftest import _need_chromium, _start_app, save_screenshot
-from tests.browser.helpers import map_frame, only_tiles_were_blocked, sign_in
+from tests.browser.helpers import map_frame, only_tiles_were_blocked, open_popup, sign_in
 
 REPORTS = 200_000
 
@@ -71,8 +71,7 @@ def test_the_map_of_200000_reports_groups_them_then_shows_each_one_close_in(big,
     assert frame.evaluate("() => window.bandoProbe") == "same map"  # the view changed, the map was not rebuilt
     assert frame.locator(".report-cell").count() == 0
     assert 0 < frame.locator("path.report-marker").count() <= 2000
-    frame.locator("path.report-marker").first.click(force=True)
-    frame.locator(".leaflet-popup-content").wait_for(timeout=15_000)
+    open_popup(page, lambda p: map_frame(p, lambda f: f.locator("path.report-marker").count() > 0))
     page.get_by_text("Mã: #").first.wait_for(timeout=30_000)  # the detail panel beside the map
     page.wait_for_timeout(1000)
     save_screenshot(page, "scale_zoomed")

@@ -30,6 +30,7 @@ from tests.browser.helpers import (
     download_file,
     map_frame,
     on_sign_in_page,
+    open_popup,
     select_first_row,
     sign_in,
     sign_out_link,
@@ -112,10 +113,9 @@ def _map_of(page, url: str, username: str, report: dict) -> None:
 
 
 def _open_popup(page):
-    frame = map_frame(page, lambda f: f.locator("path.report-marker").count() == 1, what="the report's marker")
-    frame.locator("path.report-marker").click(force=True)
-    popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=15_000)
+    _, popup = open_popup(
+        page, lambda p: map_frame(p, lambda f: f.locator("path.report-marker").count() == 1, what="the report's marker")
+    )
     return popup.inner_text()
 
 

@@ -11,6 +11,7 @@ from tests.browser.helpers import (
     DEMO_PASSWORD,
     RECORDER,
     map_frame,
+    open_popup,
     sign_in,
     wait_text,
     wait_until_idle,
@@ -102,11 +103,9 @@ def test_a_site_confirmed_by_two_witnesses_and_a_conflict_of_positions_are_drawn
     try:
         assert frame.locator("path.site-testimony").count() == 2  # each testimony of the conflicting site
         frame, said = _tooltips(page, frame)
-        bay = [(marker, tip) for marker, tip in said if "Trần Văn Bảy" in tip]
+        bay = [(nth, tip) for nth, (_, tip) in enumerate(said) if "Trần Văn Bảy" in tip]
         assert len(bay) == 1 and f"Trần Văn Bảy · 2 lời kể · {CONFIRMED}" in bay[0][1]
-        bay[0][0].click(force=True)  # its popup, and the panel shows the site and its testimonies
-        popup = frame.locator(".leaflet-popup-content")
-        popup.wait_for(timeout=15_000)
+        frame, popup = open_popup(page, _drawn, bay[0][0])  # and the panel shows the site and its testimonies
         assert CONFIRMED in popup.inner_text() and "Vị trí các lời kể" not in popup.inner_text()
         shown = wait_text(page, "Các lời kể (2)")
         assert "Chi tiết điểm mộ" in shown and CONFIRMED in shown and "Tran Van Bay" in shown

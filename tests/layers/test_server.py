@@ -57,7 +57,7 @@ def test_a_chapters_sqlite_file_moves_into_the_server_with_its_history_and_count
     )
     assert moved.returncode == 0, moved.stderr
     summary = json.loads(moved.stdout)
-    assert summary["moved"]["reports"] == 300 and summary["moved"]["users"] == 5
+    assert summary["moved"]["reports"] == 300 and summary["moved"]["users"] == 6
     assert "@" not in summary["to"] or ":***@" in summary["to"]  # no password printed
     target = Store.open(pg_url)
     assert target.count("reports", system()) == 300
