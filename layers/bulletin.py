@@ -23,10 +23,12 @@ from PIL import Image
 from geo.admin import province_names
 from layers.access import public
 from layers.campaign import Figures, Period, Scope, vietnam_today
+from layers.commendations import published
 from layers.errors import LayersError
 from layers.events import paperwork_events, status_events
 from layers.publication import PublicCommendation, Story
 from layers.store import Store
+from layers.stories import public_file, public_stories
 
 FIRST_MONTH = date(2026, 3, 1)  # the campaign started on 14/03/2026
 MONTH_FORMAT = re.compile(r"^(\d{4})-(\d{2})$")
@@ -185,12 +187,6 @@ def clean_picture(data: bytes) -> bytes | None:
 
 def _stories(store: Store, month: Period) -> tuple[BulletinStory, ...]:
     """The month's public stories (layers.stories), each with its first picture."""
-    try:
-        from layers.stories import public_file, public_stories
-    except ModuleNotFoundError as exc:  # made by another part of the work: no stories without it
-        if exc.name != "layers.stories":
-            raise
-        return ()
     stories = []
     for story in public_stories(store, month.start, month.end):
         picture = None
@@ -204,14 +200,8 @@ def _stories(store: Store, month: Period) -> tuple[BulletinStory, ...]:
 
 
 def _commendations(store: Store, month: Period, lang: str) -> tuple[PublicCommendation, ...]:
-    """The commendations published for the month (layers.commendations)."""
-    try:
-        from layers.commendations import published
-    except ModuleNotFoundError as exc:  # made by another part of the work: none without it
-        if exc.name != "layers.commendations":
-            raise
-        return ()
-    return tuple(published(store, month.start, month.end, lang=lang))
+    """The commendations of the periods that closed in the month: each announced once."""
+    return tuple(published(store, month.start, month.end, lang=lang, ended_within=True))
 
 
 def bulletin_of(store: Store, month: Period, today: date, lang: str = "vi") -> Bulletin:

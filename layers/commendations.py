@@ -305,25 +305,34 @@ def ranked(store: Store, viewer: Viewer, period: Period) -> list[CommendationLin
 # -- the public read ----------------------------------------------------------------------------
 
 
-def _periods_published(store: Store, start: date | None, end: date | None) -> list[tuple[date, date]]:
+def _periods_published(
+    store: Store, start: date | None, end: date | None, ended_within: bool = False
+) -> list[tuple[date, date]]:
+    """The published periods overlapping [start, end], or, ended_within, ending inside it."""
     query = sa.select(COMMENDATIONS.c.period_start, COMMENDATIONS.c.period_end).where(COMMENDATIONS.c.published)
     if start is not None:
         query = query.where(COMMENDATIONS.c.period_end >= start)
     if end is not None:
-        query = query.where(COMMENDATIONS.c.period_start <= end)
+        query = query.where((COMMENDATIONS.c.period_end if ended_within else COMMENDATIONS.c.period_start) <= end)
     with store.engine.connect() as connection:
         return sorted(set(connection.execute(query.distinct()).all()))
 
 
 def published(
-    store: Store, period_start: date | None = None, period_end: date | None = None, *, lang: str = "vi"
+    store: Store,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    *,
+    lang: str = "vi",
+    ended_within: bool = False,
 ) -> list[PublicCommendation]:
-    """The published lines of the periods overlapping the range (none: every period), counted
-    through the public viewer, each period's ranked among themselves; a team's `name` is its
-    agreed public name, else the anonymous wording in `lang` ("vi", or "en")."""
+    """The published lines of the periods overlapping the range (none: every period; ended_within:
+    only the periods ending inside it, as a bulletin announces a period once, when it closes),
+    counted through the public viewer, each period's ranked among themselves; a team's `name` is
+    its agreed public name, else the anonymous wording in `lang` ("vi", or "en")."""
     out = []
     viewer = access.public()
-    for start, end in _periods_published(store, period_start, period_end):
+    for start, end in _periods_published(store, period_start, period_end, ended_within):
         label = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
         lines = [line for line in _lines(store, viewer, Period("custom", label, label, start, end)) if line.published]
         for line in _ranked(lines):

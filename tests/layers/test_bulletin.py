@@ -148,7 +148,7 @@ def test_a_published_story_of_the_month_comes_with_its_public_picture(demo_store
     assert b"SecretCam" not in pdf
 
 
-def test_the_commendations_published_for_a_period_overlapping_the_month_are_in_it(demo_store):
+def test_the_commendations_of_a_period_are_in_the_bulletin_of_the_month_it_closed_only(demo_store):
     from layers.commendations import ranked, set_published
     from layers.exporters.bulletin import bulletin_pdf
     from tests.layers.export.readers import all_text
@@ -160,6 +160,7 @@ def test_the_commendations_published_for_a_period_overlapping_the_month_are_in_i
     set_published(demo_store, admin, period, "chapter", lines[0].id, True)
     october = bulletin_of(demo_store, month_period("2026-10", TODAY), TODAY)
     assert [(c.name, c.period_start) for c in october.commendations] == [(lines[0].name, date(2026, 9, 14))]
-    assert bulletin_of(demo_store, month_period("2026-11", TODAY), TODAY).commendations == ()
+    for other in ("2026-09", "2026-11"):  # the period overlaps September too, but closed in October
+        assert bulletin_of(demo_store, month_period(other, TODAY), TODAY).commendations == ()
     text = all_text("b.pdf", bulletin_pdf(october, "vi"))
     assert f"1. {lines[0].name}" in text and "Kỳ 14/09/2026 – 31/10/2026" in text
