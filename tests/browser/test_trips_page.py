@@ -73,6 +73,7 @@ def test_a_leader_plans_a_trip_and_records_remains_found_and_the_report_follows(
         assert (stored["status"], stored["remains_count"]) == ("remains_found", 2)
         wait_text(page, "hài cốt tìm thấy: 2")
         assert page.locator('[data-testid="stException"]').count() == 0
+        _publish_story(page, app_url, app_db_url, report["id"])
         for name, width, height in (("trips_page", 1400, 2600), ("trips_page_390", 390, 4200)):
             page.set_viewport_size({"width": width, "height": height})  # the whole page in one picture
             wait_until_idle(page)
@@ -81,6 +82,44 @@ def test_a_leader_plans_a_trip_and_records_remains_found_and_the_report_follows(
         assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
     finally:
         context.close()
+
+
+STORY = "Đội đã tìm thấy 2 hài cốt <b>liệt sĩ</b> ở Gio Linh (thử)."
+
+
+def _trip_of(db_url: str, report_id: str) -> dict:
+    """The trip that lists the report, as the database holds it now."""
+    store = Store.open(db_url)
+    try:
+        trips = store.frame("trips", system())
+        listed = trips[trips["linked_report_ids"].map(lambda ids: isinstance(ids, list) and report_id in ids)]
+        return store.record("trips", listed.iloc[0]["id"], system())
+    finally:
+        store.engine.dispose()
+
+
+def _publish_story(page, app_url: str, db_url: str, report_id: str) -> None:
+    """The leader writes the trip's public sentence and publishes it; the public page of its
+    province then tells it, escaped, to anyone."""
+    trip = _trip_of(db_url, report_id)
+    assert not trip.get("story_public")
+    box = page.locator(f".st-key-sm_trip_{trip['id']}")
+    box.get_by_label("Câu chuyện công khai (một câu, tối đa 300 ký tự)").fill(STORY)
+    box.get_by_text("Công bố câu chuyện").click()
+    box.get_by_role("button", name="Lưu").click()
+    wait_text(page, "Đã lưu phần công khai của chuyến.")
+    stored = _trip_of(db_url, report_id)
+    assert stored["story"] == STORY and bool(stored["story_public"])
+    wait_until_idle(page)
+    box.scroll_into_view_if_needed()
+    save_screenshot(page, "trips_page_public_story")
+    public = page.context.new_page()
+    try:
+        public.goto(f"{app_url}/tien-do/{stored['province_34']}", wait_until="load")
+        public.get_by_text(STORY).wait_for(timeout=30_000)  # the markup is shown as text
+        assert public.locator("b", has_text="liệt sĩ").count() == 0
+    finally:
+        public.close()
 
 
 WITHDRAWN_FILE = "rut-lai-thu.csv"
