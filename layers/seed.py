@@ -16,7 +16,7 @@ from layers.reference import battlefield_records, cemetery_records
 from layers.sites import adopt, link
 from layers.store import CHUNK, Store
 from layers.tables import METADATA
-from layers.users import DEMO_TEAM, add_demo_users
+from layers.users import DEMO_TEAM, DEMO_USERS, add_demo_users
 
 DEMO_ASSIGNED = ("planned", "searched_not_found", "remains_found", "identified")
 
@@ -44,7 +44,10 @@ def load_demo(store: Store, reports: int = DEFAULT_DEMO_REPORTS, seed: int = DEF
     with store.engine.begin() as connection:
         for name, records in (("reports", data.reports), ("trips", data.trips)):
             marked = [{**r, "import_id": batch} for r in records]
-            added[name] = store.insert(name, marked, author="demo", connection=connection, record_history=False)
+            added[name] = sum(
+                store.insert(name, group, author=author, connection=connection, record_history=False)
+                for author, group in _by_author(name, marked).items()
+            )
             changes = {"demo_records": [None, added[name]]}
             history.write(connection, name, batch, None, "import", "demo", changes, import_id=batch, is_demo=True)
         _write_steps(connection, data.steps, datetime.now(UTC))
@@ -113,6 +116,25 @@ def _assign_demo_team(reports: list[dict]) -> None:
     for report in reports:
         if report.get("province_34") == "VN-25" and report.get("status") in DEMO_ASSIGNED:
             report["assigned_team"] = DEMO_TEAM
+
+
+def _by_author(layer: str, records: list[dict]) -> dict[str, list[dict]]:
+    """The demo records by the account that recorded them: "demo", but for the trips of the
+    chapter the demo teams belong to, recorded by those teams in turn, so the commendations
+    rank teams on searches and remains found as they rank chapters."""
+    if layer != "trips":
+        return {"demo": records}
+    teams = [(username, chapter) for username, _name, role, chapter in DEMO_USERS if role == "team"]
+    groups: dict[str, list[dict]] = {}
+    turn: dict[str, int] = {}
+    for record in records:
+        own = [username for username, chapter in teams if chapter == record.get("chapter_id")]
+        author = "demo"
+        if own:
+            author = own[turn.get(record["chapter_id"], 0) % len(own)]
+            turn[record["chapter_id"]] = turn.get(record["chapter_id"], 0) + 1
+        groups.setdefault(author, []).append(record)
+    return groups
 
 
 def _never_used(store: Store) -> bool:
