@@ -7,8 +7,8 @@ static export (/tien-do/xuat.zip) that opens from file:// with no server and no 
 
 What it shows comes from layers.progress (read through the public viewer; no position finer than
 an H3 resolution-5 cell, cells of fewer than 3 sites left out), the provinces' simplified
-boundaries, and, when those modules are present, the stories, media and commendations the
-chapters and the central association published. The map's data sits in the page as a
+boundaries, and the stories, media and commendations the chapters and the central association
+published. The map's data sits in the page as a
 <script type="application/json"> block and its script is a file (ui/progress_assets/ban-do.js):
 the CSP lets no inline script run.
 
@@ -42,6 +42,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from geo.admin import boundaries
+from layers import commendations, stories
 from layers.campaign import vietnam_today
 from layers.failures import log_failure
 from layers.labels import number
@@ -57,6 +58,7 @@ from layers.progress import (
 )
 from layers.store import Store
 from ui.i18n import text
+from ui.public_files import media_url
 from ui.static_files import STATIC_DIR, STATIC_URL
 
 PROGRESS_PATH = "/tien-do"
@@ -87,45 +89,6 @@ HEADERS = {
         "object-src 'none'"
     ),
 }
-
-
-# -- the public modules other parts write (imported when present) ------------------------------
-
-
-def stories_of(store: Store, code: str) -> list:
-    """The province's published stories (layers.stories), none while that module is absent."""
-    try:
-        from layers.stories import public_stories
-    except ImportError:
-        return []
-    return list(public_stories(store, province_34=code))
-
-
-def media_of(store: Store, code: str) -> list:
-    """The province's public photos and videos (layers.stories), none while that module is absent."""
-    try:
-        from layers.stories import public_media
-    except ImportError:
-        return []
-    return list(public_media(store, province_34=code))
-
-
-def commendations_of(store: Store) -> list:
-    """The published commendations (layers.commendations), none while that module is absent."""
-    try:
-        from layers.commendations import published
-    except ImportError:
-        return []
-    return list(published(store))
-
-
-def media_address(media_id: str, still: bool = False) -> str | None:
-    """Where a public file is served (ui.public_files), None while that module is absent."""
-    try:
-        from ui.public_files import media_url
-    except ImportError:
-        return None
-    return media_url(media_id, still=True) if still else media_url(media_id)
 
 
 # -- the map's data -----------------------------------------------------------------------------
@@ -434,11 +397,9 @@ def _media(media: list, lang: str) -> str:
     e = html.escape
     shown = []
     for m in media:
-        url = media_address(m.id)
-        if url is None:
-            continue
+        url = media_url(m.id)
         if m.kind == "video":
-            poster = media_address(m.id, still=True) or ""
+            poster = media_url(m.id, still=True)
             body = f'<video controls preload="none" poster="{e(poster)}" src="{e(url)}"></video>'
         else:
             body = f'<img src="{e(url)}" alt="{e(m.caption)}" loading="lazy">'
@@ -721,8 +682,11 @@ def _lang(request: Request) -> str:
 def published_for(store: Store, code: str | None) -> Published:
     """The stories and media of a province, or the commendations for the national page."""
     if code is None:
-        return Published(commendations=tuple(commendations_of(store)))
-    return Published(stories=tuple(stories_of(store, code)), media=tuple(media_of(store, code)))
+        return Published(commendations=tuple(commendations.published(store)))
+    return Published(
+        stories=tuple(stories.public_stories(store, province_34=code)),
+        media=tuple(stories.public_media(store, province_34=code)),
+    )
 
 
 def _make(store: Store, page: str, code: str | None, lang: str, progress: Progress, base: str) -> bytes:
