@@ -47,13 +47,13 @@ def _write(folder: Path, files: dict[str, bytes]) -> list[str]:
 
 
 def _export(args: argparse.Namespace, store: Store, viewer: Viewer) -> dict:
-    from ui.progress_page import export_files, published_for  # the page's own rendering
+    from ui.progress_page import export_files, picture_for, published_for  # the page's own rendering
 
     folder = Path(args.out)
     if folder.exists() and not folder.is_dir():
         raise LayersError(f"«{args.out[:200]}» không phải là thư mục.")
     progress = progress_of(store, vietnam_today())
-    files = export_files(progress, args.lang, lambda code: published_for(store, code))
+    files = export_files(progress, args.lang, lambda code: published_for(store, code), picture_for(store))
     written = _write(folder, files)
     return {"folder": str(folder), "index": str(folder / "index.html"), "files": written, "lang": args.lang}
 

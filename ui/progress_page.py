@@ -66,6 +66,7 @@ EMBED = "nhung"
 PNG = "anh.png"
 ZIP_PATH = f"{PROGRESS_PATH}/xuat.zip"
 SCRIPT_PATH = f"{PROGRESS_PATH}/ban-do.js"
+EXPORTED_MEDIA = "tep"  # the static export's folder of public pictures
 SCRIPT_FILE = Path(__file__).resolve().parent / "progress_assets" / "ban-do.js"
 LEAFLET_DIR = STATIC_DIR / "vendor" / "leaflet"
 FONT_DIR = STATIC_DIR / "vendor" / "dejavu-fonts-ttf" / "ttf"
@@ -190,6 +191,13 @@ class Links:
 
     def script(self) -> str:
         return "assets/ban-do.js" if self.exported else SCRIPT_PATH
+
+    def media(self, media_id: str, still: bool = False) -> str:
+        """A public photo or video (or its still): in the export, a JPEG copied beside the pages
+        (a video is shown there by its still)."""
+        if self.exported:
+            return f"{EXPORTED_MEDIA}/{media_id}.jpg"
+        return media_url(media_id, still=still)
 
 
 STYLE = """
@@ -393,13 +401,13 @@ def _stories(stories: list, lang: str) -> str:
     return f"<h2>{e(text('pg_stories', lang))}</h2>{items}"
 
 
-def _media(media: list, lang: str) -> str:
+def _media(media: list, lang: str, links: Links) -> str:
     e = html.escape
     shown = []
     for m in media:
-        url = media_url(m.id)
-        if m.kind == "video":
-            poster = media_url(m.id, still=True)
+        url = links.media(m.id)
+        if m.kind == "video" and not links.exported:
+            poster = links.media(m.id, still=True)
             body = f'<video controls preload="none" poster="{e(poster)}" src="{e(url)}"></video>'
         else:
             body = f'<img src="{e(url)}" alt="{e(m.caption)}" loading="lazy">'
@@ -471,7 +479,7 @@ def province_page(
 <p class="how">{e(text("pg_how", lang))}</p>
 {_map(progress, lang, links, province.code)}
 {_stories(list(published.stories), lang)}
-{_media(list(published.media), lang)}
+{_media(list(published.media), lang, links)}
 {_downloads(lang, links, province.code)}
 {embed}
 </main></body></html>"""
@@ -598,14 +606,19 @@ def card_png(progress: Progress, province: ProvinceProgress | None, lang: str) -
 
 
 def export_files(
-    progress: Progress, lang: str, published_of: Callable[[str | None], Published] | None = None
+    progress: Progress,
+    lang: str,
+    published_of: Callable[[str | None], Published] | None = None,
+    picture_of: Callable[[str, bool], bytes | None] | None = None,
 ) -> dict[str, bytes]:
     """The static export, file name → content: index.html, one page and one PNG card per province,
-    the national card, and the assets (Leaflet, the map script). Every page holds its data in
-    itself, so the folder opens from file:// with no server and no internet; public media stay
-    on the live site (their files are not copied)."""
+    the national card, the assets (Leaflet, the map script) and the public photos (a video by
+    its still; `picture_of(id, still)` gives the clean JPEG, None when it cannot be made). Every
+    page holds its data in itself, so the folder opens from file:// with no server and no
+    internet."""
     links = Links(lang, exported=True)
     published_of = published_of or (lambda _code: Published())
+    picture_of = picture_of or (lambda _id, _still: None)
     national = published_of(None)
     files = {
         "index.html": national_page(
@@ -617,8 +630,15 @@ def export_files(
         "assets/ban-do.js": SCRIPT_FILE.read_bytes(),
     }
     for province in progress.provinces:
-        stories = published_of(province.code).stories
-        page = province_page(progress, province, lang, links, published=Published(stories=stories))
+        published = published_of(province.code)
+        media = []
+        for item in published.media:
+            picture = picture_of(item.id, item.kind == "video")
+            if picture is not None:
+                files[links.media(item.id)] = picture
+                media.append(item)
+        shown = Published(stories=published.stories, media=tuple(media))
+        page = province_page(progress, province, lang, links, published=shown)
         files[f"{province.code}.html"] = page.encode()
         files[f"{province.code}.png"] = card_png(progress, province, lang)
     return files
@@ -689,6 +709,16 @@ def published_for(store: Store, code: str | None) -> Published:
     )
 
 
+def picture_for(store: Store) -> Callable[[str, bool], bytes | None]:
+    """The static export's source of public pictures: a clean JPEG of a photo, or a video's still."""
+
+    def picture(media_id: str, still: bool) -> bytes | None:
+        found = stories.public_file(store, media_id, still=still)
+        return None if found is None else found[0]
+
+    return picture
+
+
 def _make(store: Store, page: str, code: str | None, lang: str, progress: Progress, base: str) -> bytes:
     """One answer's body: page is "html", "embed", "png" or "zip"."""
     links = Links(lang)
@@ -698,7 +728,7 @@ def _make(store: Store, page: str, code: str | None, lang: str, progress: Progre
     if page == "embed":
         return embed_page(progress, province, lang).encode()
     if page == "zip":
-        return zipped(export_files(progress, lang, lambda c: published_for(store, c)))
+        return zipped(export_files(progress, lang, lambda c: published_for(store, c), picture_for(store)))
     if province is None:
         return national_page(progress, lang, links, base, published_for(store, None)).encode()
     return province_page(progress, province, lang, links, base, published_for(store, code)).encode()

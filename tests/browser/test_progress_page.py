@@ -61,6 +61,13 @@ def test_the_static_export_opens_from_a_file_with_no_server(browser, progress_ap
     assert page.locator(".figure").count() == 8
     page.goto((tmp_path / "tien-do" / "VN-25.html").as_uri(), wait_until="load")
     assert _map_drawn(page)[0] >= 34
+    with_pictures = [p for p in sorted((tmp_path / "tien-do").glob("VN-*.html")) if 'src="tep/' in p.read_text()]
+    assert with_pictures  # the demo's public pictures travel with the export
+    page.goto(with_pictures[0].as_uri(), wait_until="load")
+    pictures = page.locator(".media img")
+    assert pictures.count() > 0
+    pictures.first.scroll_into_view_if_needed()
+    page.wait_for_function("(() => { const i = document.querySelector('.media img'); return i.naturalWidth > 0; })()")
     assert all(r.startswith("file://") for r in requested), [r for r in requested if not r.startswith("file://")]
     save_screenshot(page, "progress-export-province")
     context.close()

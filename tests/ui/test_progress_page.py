@@ -86,7 +86,7 @@ def _answers(browser: Browser) -> tuple[dict[str, str], dict[str, bytes]]:
         images[path] = answer.body
     archive = zipfile.ZipFile(io.BytesIO(browser.get("/tien-do/xuat.zip").body))
     for name in archive.namelist():
-        if name.endswith(".png"):
+        if name.endswith((".png", ".jpg")):
             images[name] = archive.read(name)
         elif not name.endswith(("leaflet.js", "leaflet.css")):  # the vendor's files, as shipped
             texts[name] = archive.read(name).decode()
@@ -94,6 +94,10 @@ def _answers(browser: Browser) -> tuple[dict[str, str], dict[str, bytes]]:
         archive.namelist()
     )
     assert len([n for n in archive.namelist() if re.fullmatch(r"tien-do/VN-\w+\.html", n)]) == 34
+    pictures = [n for n in archive.namelist() if re.fullmatch(r"tien-do/tep/[\w-]+\.jpg", n)]
+    exported = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".html"))
+    assert pictures and all(f'src="{n.removeprefix("tien-do/")}"' in exported for n in pictures)
+    assert "/tien-do/tep" not in exported  # the export's pictures are its own files, not the live site's
     return texts, images
 
 
@@ -155,7 +159,8 @@ def test_no_answer_holds_a_position_finer_than_a_shown_cell_or_a_private_value(s
 
     for name, data in images.items():
         image = Image.open(io.BytesIO(data))
-        assert image.format == "PNG" and "exif" not in image.info, name
+        assert image.format == ("JPEG" if name.endswith(".jpg") else "PNG"), name
+        assert not image.getexif() and not set(image.info) & {"exif", "xmp", "comment", "icc_profile"}, name
         assert not getattr(image, "text", {}), name
 
 
