@@ -3,6 +3,7 @@ request or on first start."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import UTC, datetime
 
@@ -124,16 +125,15 @@ def _by_author(layer: str, records: list[dict]) -> dict[str, list[dict]]:
     rank teams on searches and remains found as they rank chapters."""
     if layer != "trips":
         return {"demo": records}
-    teams = [(username, chapter) for username, _name, role, chapter in DEMO_USERS if role == "team"]
+    teams: dict[str, list[str]] = {}
+    for username, _name, role, chapter in DEMO_USERS:
+        if role == "team":
+            teams.setdefault(chapter, []).append(username)
+    turns = {chapter: itertools.cycle(names) for chapter, names in teams.items()}
     groups: dict[str, list[dict]] = {}
-    turn: dict[str, int] = {}
     for record in records:
-        own = [username for username, chapter in teams if chapter == record.get("chapter_id")]
-        author = "demo"
-        if own:
-            author = own[turn.get(record["chapter_id"], 0) % len(own)]
-            turn[record["chapter_id"]] = turn.get(record["chapter_id"], 0) + 1
-        groups.setdefault(author, []).append(record)
+        turn = turns.get(record.get("chapter_id"))
+        groups.setdefault(next(turn) if turn else "demo", []).append(record)
     return groups
 
 
