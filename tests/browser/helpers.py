@@ -131,13 +131,17 @@ def only_tiles_were_blocked(page) -> list[str]:
     return [url for url in page.blocked if not any(host in url for host in TILE_HOSTS)]
 
 
+BUSY = '[data-testid="stStatusWidget"], [data-testid="stElementContainer"][data-stale="true"]'
+
+
 def wait_until_idle(page, timeout_s: float = 60) -> None:
-    """Wait until Streamlit is not running the script (its status widget is gone)."""
+    """Wait until Streamlit is not running the script: its status widget is gone and no element
+    is left stale from the run before (a stale download button still holds the old file)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+        if page.locator(BUSY).count() == 0:
             page.wait_for_timeout(300)
-            if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+            if page.locator(BUSY).count() == 0:
                 return
         page.wait_for_timeout(200)
     raise AssertionError(f"the app was still running after {timeout_s} s")
