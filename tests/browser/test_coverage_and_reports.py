@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -57,7 +58,8 @@ def test_coverage_page_shows_the_unvisited_reports_of_the_province(app_url, app_
 
 
 def _choose(page, label: str, option: str) -> None:
-    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input").first.click()
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(label, exact=True))
+    box.locator("input").click()
     page.keyboard.type(option)  # the list is long: typing filters it
     page.get_by_role("option", name=option).first.click()
     wait_until_idle(page)
@@ -99,3 +101,38 @@ def test_the_overview_shows_days_left_and_the_sourced_national_targets(app_url, 
     page.get_by_text("Mục tiêu quốc gia đã công bố").wait_for(timeout=10_000)
     page.get_by_text("plo.vn", exact=False).first.wait_for(timeout=10_000)
     save_screenshot(page, "overview")
+
+
+def test_the_centre_downloads_a_months_bulletin_as_pdf_and_as_png_pages(app_url, app_db_url, offline_page):
+    from PIL import Image
+
+    from layers.bulletin import bulletin_months, bulletin_of
+
+    month = bulletin_months(vietnam_today())[1]  # last month: a whole month of the demo's records
+    bulletin = bulletin_of(Store.open(app_db_url), month, vietnam_today())
+    assert bulletin.figures.reports_received > 0
+
+    page = offline_page
+    sign_in(page, app_url, path="/bao-cao")
+    page.get_by_text("Bản tin tháng", exact=True).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    _choose(page, "Tháng", month.label("vi"))
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Tải bản tin PDF").click()
+    assert info.value.suggested_filename == f"ban-tin_{month.start:%Y-%m}.pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(info.value.path()).pages)
+    assert month.label("vi") in text
+    assert re.search(rf"Tin báo tiếp nhận {bulletin.figures.reports_received:,}".replace(",", "."), text)
+    pages = len(PdfReader(info.value.path()).pages)
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Tải các trang ảnh PNG (zip)").click()
+    assert info.value.suggested_filename == f"ban-tin_{month.start:%Y-%m}.zip"
+    with zipfile.ZipFile(info.value.path()) as archive:
+        names = archive.namelist()
+        assert len(names) == pages
+        picture = Image.open(io.BytesIO(archive.read(names[0])))
+        assert picture.format == "PNG" and picture.width > picture.height / 2
+    # The centre's report is the whole association's unless it chooses a chapter; its period untouched.
+    page.get_by_text("Toàn Hội · Sơ kết 6 tháng").wait_for(timeout=10_000)
+    page.wait_for_timeout(1000)
+    save_screenshot(page, "reports_bulletin")

@@ -117,10 +117,11 @@ version = data_version()
 st.header(t("page_reports"))
 chapters = layer_frame("chapters", version).sort_values("name")
 person = viewer()
-# The centre reports for the whole association and any chapter; the others for their own chapters.
+# The centre reports for the whole association (first) and any chapter; the others for their own
+# chapters, their own first.
 whole = person.role.reach is Reach.ALL
 choices = [None, *chapters["id"]] if whole else [c for c in chapters["id"] if c in person.chapters]
-if person.chapter_id in choices:
+if not whole and person.chapter_id in choices:
     choices.insert(0, choices.pop(choices.index(person.chapter_id)))
 left, right = st.columns(2)
 with left:
