@@ -284,6 +284,7 @@ def _from_records(records: list[list[str]], recognise: Recognise | None = None) 
 
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 SCAN_CHUNK = 1 << 20
 SCAN_OVERLAP = 64  # longer than any tag the scan looks for
 MERGE_TAG = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=[\"']([A-Z]+)(\d+):([A-Z]+)(\d+)[\"']")
@@ -371,6 +372,9 @@ def _read_xlsx(data: bytes, sheet: str | None, recognise: Recognise | None) -> T
     for info in archive.infolist():  # openpyxl holds the shared strings in memory, all of them, at once
         if info.filename.lower().endswith("sharedstrings.xml"):
             limits.check_whole_part(info.file_size, "Excel")
+    # Every sheet counted before openpyxl opens the book: for a sheet that does not state its size,
+    # openpyxl parses the whole sheet to find it, minutes for a bomb of millions of cells.
+    scans = {i.filename: _scan_sheet(archive, i.filename) for i in archive.infolist() if SHEET_PART.match(i.filename)}
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
@@ -385,7 +389,8 @@ def _read_xlsx(data: bytes, sheet: str | None, recognise: Recognise | None) -> T
     try:
         chosen = _choose_sheet(names, sheet, first_rows, recognise)
         ws = book[chosen]
-        scan = _scan_sheet(archive, ws._worksheet_path)  # openpyxl keeps the sheet's part name here
+        part = ws._worksheet_path  # openpyxl keeps the sheet's part name here
+        scan = scans.get(part) or _scan_sheet(archive, part)
         records, cells = [], 0
         for row in ws.iter_rows():
             records.append(_excel_cells(row))
