@@ -14,11 +14,14 @@ compgen -G "/usr/share/postgresql/*/extension/postgis.control" > /dev/null || _a
 python scripts/fetch_static.py
 ruff check .
 ruff format --check .
+# Three workers on two cores, a test file to a worker (its module fixtures made once): much of the
+# suite waits on browsers, app starts and PostgreSQL rather than computing.
+PARALLEL=(-n "${BANDO_TEST_WORKERS:-3}" --dist loadfile)
 if command -v pg_virtualenv > /dev/null; then
   # pg_virtualenv makes a new cluster on a free port, runs the command with PG* set, then drops it.
   # shellcheck disable=SC2016
   exec pg_virtualenv bash -c \
     'BANDO_TEST_PG="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE" exec python -m pytest "$@"' \
-    pytest "$@"
+    pytest "${PARALLEL[@]}" "$@"
 fi
-python -m pytest "$@"
+python -m pytest "${PARALLEL[@]}" "$@"
