@@ -172,6 +172,7 @@ def choose_option(page, scope, label: str, option: str) -> None:
 def download_file(page, scope, filename_start: str) -> tuple[str, bytes]:
     """Make the file of an export form ("Tạo tệp") and download it: (file name, bytes)."""
     scope.get_by_role("button", name="Tạo tệp").click()
+    wait_until_idle(page)  # the button of a file made before stays, stale, until this run replaces it
     button = scope.get_by_role("button", name=f"Tải về {filename_start}")
     button.wait_for(timeout=90_000)
     with page.expect_download(timeout=60_000) as info:
