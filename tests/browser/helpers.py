@@ -25,14 +25,31 @@ SIGN_OUT = "Đăng xuất"
 MAIN = '[data-testid="stMain"]'
 
 
-def wait_text(page, text: str, timeout_s: float = 60) -> str:
-    """The main area's text once it holds `text` (Streamlit replaces elements as it reruns)."""
+STALE = '[data-testid="stElementContainer"][data-stale="true"]'
+# Streamlit marks its root with the script's state ("initial", "running", "notRunning", ...); the
+# status widget alone shows a run late, under load after the first elements are already drawn.
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _idle(page) -> bool:
+    return page.locator(IDLE).count() == 1 and page.locator(STALE).count() == 0
+
+
+def wait_text(page, text: str, timeout_s: float = 60, settle_s: float = 15) -> str:
+    """The main area's text once it holds `text` and the run that drew it has ended (under load a
+    run draws its elements one by one, and a page read mid-run lacks the ones after `text`). If the
+    app is still running `settle_s` after `text` appeared, the text then is returned."""
     deadline = time.monotonic() + timeout_s
-    shown = ""
+    shown, seen_at = "", None
     while time.monotonic() < deadline:
+        idle_before = _idle(page)
         shown = page.locator(MAIN).inner_text()
         if text in shown:
-            return shown
+            if idle_before and _idle(page):
+                return shown
+            seen_at = seen_at or time.monotonic()
+            if time.monotonic() - seen_at > settle_s:
+                return shown
         page.wait_for_timeout(300)
     raise AssertionError(f"«{text}» did not appear; the page said:\n{shown[-2000:]}")
 
@@ -131,17 +148,14 @@ def only_tiles_were_blocked(page) -> list[str]:
     return [url for url in page.blocked if not any(host in url for host in TILE_HOSTS)]
 
 
-BUSY = '[data-testid="stStatusWidget"], [data-testid="stElementContainer"][data-stale="true"]'
-
-
 def wait_until_idle(page, timeout_s: float = 60) -> None:
-    """Wait until Streamlit is not running the script: its status widget is gone and no element
-    is left stale from the run before (a stale download button still holds the old file)."""
+    """Wait until Streamlit is not running the script and no element is left stale from the run
+    before (a stale download button still holds the old file)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if page.locator(BUSY).count() == 0:
+        if _idle(page):
             page.wait_for_timeout(300)
-            if page.locator(BUSY).count() == 0:
+            if _idle(page):
                 return
         page.wait_for_timeout(200)
     raise AssertionError(f"the app was still running after {timeout_s} s")
