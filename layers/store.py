@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from layers import access, history
+from layers import access, freshness, history
 from layers.access import Viewer
 from layers.backends import postgis, sqlite
 from layers.campaign import VIETNAM
@@ -189,7 +189,12 @@ class Store:
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision."""
         with self.engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), "head")
+            connection.info[freshness.QUIET] = True  # the info stays with the pooled connection
+            try:
+                command.upgrade(_alembic_config(connection), "head")
+            finally:
+                connection.info.pop(freshness.QUIET, None)
+        freshness.watch(self.engine)  # the counter's table exists from here on
 
     def revision(self) -> str | None:
         with self.engine.connect() as connection:
@@ -816,19 +821,10 @@ class Store:
         with self.engine.connect() as connection:
             return {("" if k is None else str(k)): int(n) for k, n in connection.execute(query)}
 
-    def version_token(self) -> tuple:
-        """Changes whenever any stored layer changes: row counts and the latest update time; and
-        with the history's latest row, whenever anything else written with a history row changes
-        (an attachment's marks, a commendation, a name people agreed to show)."""
-        parts = []
+    def version_token(self) -> int:
+        """The data's version (layers.freshness): raised by every committed write."""
         with self.engine.connect() as connection:
-            for name, table in _layer_tables().items():
-                count, latest = connection.execute(
-                    sa.select(sa.func.count(), sa.func.max(table.c.updated_at)).select_from(table)
-                ).one()
-                parts.append((name, int(count), str(latest)))
-            parts.append(("history", connection.execute(sa.select(sa.func.max(history.HISTORY.c.id))).scalar()))
-        return tuple(parts)
+            return freshness.current(connection)
 
     def has_demo(self) -> bool:
         with self.engine.connect() as connection:

@@ -219,6 +219,16 @@ def _case_tables(metadata: sa.MetaData) -> None:
     )
 
 
+def _version_table(metadata: sa.MetaData) -> None:
+    # One row: the data's version, bumped in the transaction of every write (layers.freshness).
+    sa.Table(
+        "data_version",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("n", sa.BigInteger, nullable=False),
+    )
+
+
 def build_metadata() -> sa.MetaData:
     """Metadata with one table per stored layer, the import bookkeeping, users and history."""
     metadata = sa.MetaData()
@@ -227,6 +237,7 @@ def build_metadata() -> sa.MetaData:
     _import_tables(metadata)
     _people_tables(metadata)
     _case_tables(metadata)
+    _version_table(metadata)
     return metadata
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import shapely
 import sqlalchemy as sa
 
+from layers import freshness
 from layers.backends.geometry import SRID
 
 
@@ -45,6 +46,7 @@ def copy_insert(connection: sa.Connection, table: sa.Table, columns: dict[str, l
         data.append(values)
     quoted = ", ".join(f'"{n}"' for n in names)
     target = table.name
+    freshness.mark_written(connection)  # COPY goes around SQLAlchemy's execute
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
         if skip_existing:

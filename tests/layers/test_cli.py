@@ -12,7 +12,7 @@ def _run(*args: str, db_url: str) -> subprocess.CompletedProcess:
 def test_init_demo_stats_print_counts(db_url):
     init = _run("init", db_url=db_url)
     assert init.returncode == 0, init.stderr
-    assert json.loads(init.stdout)["revision"] == "0012"
+    assert json.loads(init.stdout)["revision"] == "0013"
     demo = _run("demo", "--reports", "300", "--seed", "3", db_url=db_url)
     assert json.loads(demo.stdout)["added"]["reports"] == 300
     stats = json.loads(_run("stats", db_url=db_url).stdout)

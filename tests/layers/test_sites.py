@@ -355,7 +355,7 @@ def test_migration_0009_gives_every_report_a_site_with_its_status_and_steps(any_
             )
     engine.dispose()
     store = Store.open(any_db_url)
-    assert store.revision() == "0012"
+    assert store.revision() == "0013"
     reports = store.frame("reports", system()).set_index("id")
     walked = store.record("sites", reports.loc["walked", "site_id"], system())
     fresh = store.record("sites", reports.loc["fresh", "site_id"], system())
