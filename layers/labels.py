@@ -14,8 +14,7 @@ import pandas as pd
 
 from geo.admin import province_names
 from geo.communes import commune_label, commune_names, district_label, district_names
-from layers.query import FilterSpec
-from layers.schema import REPORTS, Field, Layer
+from layers.schema import Field, Layer
 
 PROVINCE_ERAS = {"province_34": "34", "province_63": "63"}  # fields holding a province code
 
@@ -115,12 +114,6 @@ def neutralise(value: object) -> object:
     return value
 
 
-_SCOPE_WORDS = {
-    "vi": ("vùng vẽ trên bản đồ", "toàn quốc", "năm", "không rõ năm", "tìm"),
-    "en": ("area drawn on the map", "whole country", "years", "without a year", "search"),
-}
-
-
 # The fields holding a district's or commune's code, and the level their names are read at.
 ADMIN_LEVELS = MappingProxyType({"district_63": "district", "commune_63": "63", "commune_34": "34"})
 
@@ -145,30 +138,6 @@ def admin_label(code: str, level: str) -> str:
         return district_label(code) if level == "district" else commune_label(code, level)
     except (KeyError, ValueError):
         return code
-
-
-def describe_spec(spec: FilterSpec, lang: str) -> str:
-    """What a FilterSpec selects, in a line people read: place, units, years, statuses, area."""
-    area, country, years, unknown, search = _SCOPE_WORDS["en" if lang == "en" else "vi"]
-    parts = [spec.place.strip()] if spec.place.strip() else []
-    parts += [province_names("34").get(c, c) for c in spec.provinces_34]
-    parts += [province_names("63").get(c, c) for c in spec.provinces_63]
-    parts += [admin_label(c, "district") for c in spec.districts]
-    parts += [admin_label(c, "63") for c in spec.communes]
-    parts += [admin_label(c, "34") for c in spec.communes_34]
-    parts += list(spec.units)
-    default = FilterSpec()
-    if (spec.year_from, spec.year_to) != (default.year_from, default.year_to):
-        parts.append(f"{years} {spec.year_from}–{spec.year_to}")
-        if not spec.include_unknown_period:
-            parts.append(f"({unknown} ✗)")
-    parts += [term_label(REPORTS.field("status"), s, lang) for s in spec.statuses]
-    parts += [term_label(REPORTS.field("confidence"), c, lang) for c in spec.confidence]
-    if spec.text.strip():
-        parts.append(f"{search}: {spec.text.strip()}")
-    if spec.area:
-        parts.append(area)
-    return "; ".join(parts) or country
 
 
 def number(value: float, lang: str = "vi", decimals: int = 0) -> str:

@@ -246,34 +246,10 @@ def _area_mask(frame: gpd.GeoDataFrame, ring: tuple[tuple[float, float], ...]) -
 
 
 def mask(frame: gpd.GeoDataFrame, spec: FilterSpec) -> pd.Series:
-    """Which rows of a `prepare`d frame the spec selects. Raises UnknownPlace for an unknown place.
+    """Which rows of a `prepare`d frame the spec selects (layers.criteria declares each criterion)."""
+    from layers import criteria  # criteria read this module's helpers and the labels built on it
 
-    Reports use every criterion; other layers only those whose columns they have (a unit
-    or status filter does not hide the battlefields and cemeteries of the chosen province)."""
-    keep = _column_in(frame, "province_34", spec.provinces_34)
-    keep &= _column_in(frame, "province_63", spec.provinces_63)
-    keep &= _column_in(frame, "district_63", spec.districts)
-    keep &= _column_in(frame, "commune_63", spec.communes)
-    keep &= _column_in(frame, "commune_34", spec.communes_34)
-    place = spec.resolved_place()
-    if place is not None:
-        keep &= _place_mask(frame, place)
-    if spec.units and "unit" in frame:
-        any_unit = pd.Series(False, index=frame.index)
-        for unit in spec.units:
-            any_unit |= unit_matches(frame["_unit_key"], unit)
-        keep &= any_unit
-    keep &= _period_mask(frame, spec)
-    keep &= _column_in(frame, "status", spec.statuses)
-    keep &= _column_in(frame, "chapter_id", spec.chapters)
-    keep &= _column_in(frame, "confidence", spec.confidence)
-    if spec.has_coordinates is not None:
-        keep &= frame.geometry.notna() == spec.has_coordinates
-    if spec.text.strip():
-        keep &= frame["_text"].str.contains(fold(spec.text), regex=False)
-    if spec.area:
-        keep &= _area_mask(frame, spec.area)
-    return keep
+    return criteria.mask(frame, spec)
 
 
 def apply(frame: gpd.GeoDataFrame, spec: FilterSpec) -> gpd.GeoDataFrame:

@@ -63,6 +63,12 @@ def layer_frame(name: str, version: DataKey) -> gpd.GeoDataFrame:
     return store().frame(name, version.viewer)
 
 
+def chapter_names() -> dict[str, str]:
+    """The chapters' names by id, as the person's filters name them."""
+    chapters = layer_frame("chapters", data_version())
+    return dict(zip(chapters["id"], chapters["name"], strict=True))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def report_events(version: DataKey) -> pd.DataFrame:
     """When the reports the person sees reached each milestone of the figures (layers.events)."""

@@ -14,12 +14,13 @@ from datetime import date
 
 import pandas as pd
 
+from layers.criteria import describe
 from layers.errors import LayersError
 from layers.exporters.audience import exported_fields
 from layers.exporters.pdfdoc import Document, draw_overview
 from layers.exporters.records import area_text, coordinate_frame, estimated
 from layers.exporters.selection import Selection
-from layers.labels import ADMIN_LEVELS, blank, describe_spec, display_value, field_label, period_text, short_code
+from layers.labels import ADMIN_LEVELS, blank, display_value, field_label, period_text, short_code
 from layers.schema import REPORTS, TRIPS
 
 MAX_REPORTS = 500  # a field sheet is printed for one trip, not for a whole campaign
@@ -155,7 +156,7 @@ def pdf_bytes(selection: Selection, audience: str, lang: str, today: date) -> by
     pdf.open_with(text["title"], text["demo"] if demo else None)
     trips = len(selection.frames.get(TRIPS.name, []))
     pdf.line_of_text(text["made"].format(day=today.isoformat(), n=len(reports), trips=trips))
-    pdf.line_of_text(f"{text['filters']}: {describe_spec(selection.spec, lang)}")
+    pdf.line_of_text(f"{text['filters']}: {describe(selection.spec, lang)}")
     draw_overview(pdf, MAP_BOX, reports, selection.frames.get(TRIPS.name))
     pdf.line_of_text(text["places"])
     coords = coordinate_frame(reports)

@@ -9,9 +9,10 @@ import pandas as pd
 
 from layers import attachments as files
 from layers.access import Viewer
+from layers.criteria import context_spec, narrows_reports_only
 from layers.errors import LayersError
 from layers.labels import clean_text
-from layers.places import position_sources, provinces_34_of, provinces_of
+from layers.places import position_sources
 from layers.query import FilterSpec, apply, prepare
 from layers.schema import STORED_LAYERS, Layer, get_layer
 from layers.store import Store
@@ -112,26 +113,6 @@ def narrow(frame: gpd.GeoDataFrame, spec: FilterSpec) -> gpd.GeoDataFrame:
     return chosen[[c for c in chosen.columns if not c.startswith("_")]]
 
 
-def context_spec(spec: FilterSpec) -> FilterSpec:
-    """What other layers are narrowed by: place, area, years and chapter. Unit, status, confidence
-    and text describe reports; they would empty or not touch battlefields, cemeteries and trips.
-    A district or commune narrows them to its province (they have no district of their own)."""
-    return FilterSpec(
-        provinces_34=spec.provinces_34 or provinces_34_of(spec.communes_34),
-        provinces_63=spec.provinces_63 or provinces_of(spec.districts, spec.communes),
-        place=spec.place,
-        area=spec.area,
-        year_from=spec.year_from,
-        year_to=spec.year_to,
-        include_unknown_period=spec.include_unknown_period,
-        chapters=spec.chapters,
-    )
-
-
-def _narrows_reports_only(spec: FilterSpec) -> bool:
-    return bool(spec.units or spec.statuses or spec.confidence or spec.text.strip() or spec.has_coordinates is not None)
-
-
 def _linked_to(trips: gpd.GeoDataFrame, report_ids: set[str]) -> gpd.GeoDataFrame:
     linked = trips["linked_report_ids"].map(lambda ids: bool(report_ids.intersection(map(str, ids or []))))
     return trips[linked]
@@ -152,7 +133,7 @@ def select_frames(
         if name in chosen:
             continue
         chosen[name] = narrow(frame, context)
-        if _has(get_layer(name), LINKS) and _narrows_reports_only(spec):
+        if _has(get_layer(name), LINKS) and narrows_reports_only(spec):
             selected = set().union(*(set(map(str, chosen[case]["id"])) for case in cases))
             chosen[name] = _linked_to(chosen[name], selected)
     return Selection(spec, {name: chosen[name] for name in EXPORTABLE if name in chosen})
@@ -160,7 +141,7 @@ def select_frames(
 
 def select(store: Store, names: tuple[str, ...], spec: FilterSpec, viewer: Viewer) -> Selection:
     """Each named layer narrowed by the same spec (see select_frames), of what `viewer` may see."""
-    linked = any(_has(get_layer(name), LINKS) for name in names) and _narrows_reports_only(spec)
+    linked = any(_has(get_layer(name), LINKS) for name in names) and narrows_reports_only(spec)
     needed = (*names, *case_layers(EXPORTABLE)) if linked else names
     frames = {name: store.frame(name, viewer) for name in dict.fromkeys(needed)}
     selection = select_frames(frames, spec)

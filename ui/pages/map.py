@@ -15,10 +15,10 @@ from geo.coords import format_position
 from geo.spatial import METRES_PER_DEGREE
 from layers.access import Right
 from layers.aggregate import fit
+from layers.criteria import describe
 from layers.labels import (
     admin_label,
     blank,
-    describe_spec,
     field_label,
     layer_label,
     number,
@@ -50,6 +50,7 @@ from ui.mapview import (
 from ui.record_form import case_form_layer
 from ui.reports_view import VIEW_PAD, view_payload
 from ui.state import (
+    chapter_names,
     data_version,
     filtered_layer,
     filtered_layer_positions,
@@ -380,7 +381,7 @@ def _table(records: pd.DataFrame, options: MapOptions) -> None:
 @st.dialog(t("exp_view_title"), width="large")
 def export_dialog(spec: FilterSpec) -> None:
     """The export form for exactly the reports, area and layers now on the map."""
-    st.text(describe_spec(spec, lang()))
+    st.text(describe(spec, lang(), chapter_names()))
     export_form(spec, "view_export")
 
 
