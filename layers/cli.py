@@ -32,6 +32,7 @@ from layers.cli_options import day as _day
 from layers.cli_options import write_file as _write_file
 from layers.config import database_url
 from layers.corroboration import suggestions
+from layers.criteria import add_flags
 from layers.errors import LayersError
 from layers.exporters.audience import AUDIENCES
 from layers.exporters.campaign_report import WHOLE, report_of, report_pdf, report_xlsx
@@ -156,12 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     exporter.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ nhãn và tiêu đề cột")
     exporter.add_argument("--ascii", action="store_true", help="GPX: tên không dấu cho máy GPS đời cũ")
-    exporter.add_argument("--province", help="tên tỉnh mọi thời kỳ")
-    exporter.add_argument("--district", help="huyện, quận, thị xã (2008–2025); trùng tên thì thêm --province")
-    exporter.add_argument("--commune", help="xã, phường, thị trấn (2008–2025 hoặc hiện nay)")
-    exporter.add_argument("--unit", action="append", default=[], help="đơn vị (lặp lại được)")
-    exporter.add_argument("--period", help="khoảng năm, ví dụ 1965-1975")
-    exporter.add_argument("--status", action="append", default=[], help="mã trạng thái (lặp lại được)")
+    add_flags(exporter)
     _database(exporter)
     report = sub.add_parser("report", help="báo cáo chiến dịch của một Hội hoặc toàn Hội (XLSX, PDF)")
     report.add_argument("--chapter", required=True, help="tên Hội, tỉnh, hoặc all (toàn Hội)")

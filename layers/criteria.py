@@ -10,6 +10,7 @@ says None there and is applied to the frame the query returns.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -62,10 +63,27 @@ _WORDS = {
 
 
 @dataclass(frozen=True)
+class Flag:
+    """A criterion's option on the command line (`python -m layers export …`)."""
+
+    name: str
+    help: str
+    repeat: bool = False  # given once per value
+
+
+PROVINCE = Flag("--province", "tên tỉnh mọi thời kỳ")
+DISTRICT = Flag("--district", "huyện, quận, thị xã (2008–2025); trùng tên thì thêm --province")
+COMMUNE = Flag("--commune", "xã, phường, thị trấn (2008–2025 hoặc hiện nay)")
+UNIT = Flag("--unit", "đơn vị (lặp lại được)", repeat=True)
+PERIOD = Flag("--period", "khoảng năm, ví dụ 1965-1975")
+STATUS = Flag("--status", "mã trạng thái (lặp lại được)", repeat=True)
+
+
+@dataclass(frozen=True)
 class Criterion:
     name: str
     fields: tuple[str, ...]  # the FilterSpec fields it reads (and the URL parameters carrying them)
-    flag: str | None  # the command line's flag for it, if it has one
+    flag: Flag | None  # the command line's option for it, if it has one
     mask: Mask  # the rows of a `prepare`d frame it keeps
     sql: Condition  # its condition on a stored table; None when it is applied to the frame
     words: Words  # what the page says for it, empty when it does not narrow
@@ -177,7 +195,7 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "place",
         ("place",),
-        "--province",
+        PROVINCE,
         _place,
         _unset,
         lambda spec, _lang, _names: [spec.place.strip()] if spec.place.strip() else [],
@@ -202,7 +220,7 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "districts",
         ("districts",),
-        "--district",
+        DISTRICT,
         *_in("district_63", "districts"),
         _codes_words("districts", _admin("district")),
         False,
@@ -210,7 +228,7 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "communes",
         ("communes",),
-        "--commune",
+        COMMUNE,
         *_in("commune_63", "communes"),
         _codes_words("communes", _admin("63")),
         False,
@@ -218,16 +236,16 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "communes_34",
         ("communes_34",),
-        "--commune",
+        COMMUNE,
         *_in("commune_34", "communes_34"),
         _codes_words("communes_34", _admin("34")),
         False,
     ),  # fmt: skip
-    Criterion("units", ("units",), "--unit", _units, _unset, lambda spec, _l, _n: list(spec.units), True),
+    Criterion("units", ("units",), UNIT, _units, _unset, lambda spec, _l, _n: list(spec.units), True),
     Criterion(
         "period",
         ("year_from", "year_to", "include_unknown_period"),
-        "--period",
+        PERIOD,
         _period_mask,
         _period_sql,
         _period_words,
@@ -236,7 +254,7 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "statuses",
         ("statuses",),
-        "--status",
+        STATUS,
         *_in("status", "statuses"),
         _term_words("statuses", "status"),
         True,
@@ -277,6 +295,16 @@ CRITERIA: tuple[Criterion, ...] = (
         False,
     ),  # fmt: skip
 )
+
+
+def add_flags(cmd: argparse.ArgumentParser) -> None:
+    """The criteria's options on a command that selects reports (one option may serve two
+    criteria: --commune finds a commune of either era)."""
+    for flag in dict.fromkeys(c.flag for c in CRITERIA if c.flag is not None):
+        if flag.repeat:
+            cmd.add_argument(flag.name, action="append", default=[], help=flag.help)
+        else:
+            cmd.add_argument(flag.name, help=flag.help)
 
 
 def mask(frame: gpd.GeoDataFrame, spec: FilterSpec) -> pd.Series:

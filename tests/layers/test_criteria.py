@@ -87,3 +87,13 @@ def test_every_criterion_at_once_in_sql_keeps_what_pandas_keeps(demo_store):
     queried = prepare(demo_store.frame("reports", system(), where=where))
     assert set(queried.loc[mask(queried, left), "id"]) == set(frame.loc[mask(frame, spec), "id"])
     assert len(queried) < len(frame)  # the database did the narrowing it could
+
+
+def test_the_export_command_takes_every_criterions_flag_once():
+    from layers.cli import _parser
+
+    export = _parser()._subparsers._group_actions[0].choices["export"]
+    options = [o for action in export._actions for o in action.option_strings]
+    flags = {c.flag.name for c in CRITERIA if c.flag is not None}
+    assert flags <= set(options)
+    assert all(options.count(flag) == 1 for flag in flags)
