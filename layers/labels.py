@@ -172,6 +172,7 @@ def change_label(layer: Layer, name: str, lang: str) -> str:
 def change_value(layer: Layer, name: str, value: object, lang: str, limit: int = 60) -> str:
     """A changed value as a history line shows it: a vocabulary code by its label, long texts cut.
 
+    >>> from layers.schema import REPORTS
     >>> change_value(REPORTS, "status", "verifying", "vi"), change_value(REPORTS, "notes", None, "vi")
     ('Đang xác minh', '—')
     """

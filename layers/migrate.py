@@ -9,10 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from layers.errors import StoreError
+from layers.freshness import VERSION
 from layers.store import Store, database_error
 from layers.tables import METADATA
 
 BATCH = 5_000
+# Every table but the data's version, which each database keeps for itself (layers.freshness).
+MOVED = tuple(table for table in METADATA.sorted_tables if table is not VERSION)
 
 
 def _safe(url: str) -> str:
@@ -27,8 +30,8 @@ def _in_utc(row) -> dict:
 
 def _counts(connection: sa.Connection) -> dict[str, int]:
     return {
-        name: int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
-        for name, table in METADATA.tables.items()
+        table.name: int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+        for table in MOVED
     }
 
 
@@ -48,7 +51,7 @@ def migrate_to(source_url: str, target_url: str) -> dict:
                     f"Cơ sở dữ liệu đích «{_safe(target_url)}» đã có dữ liệu: {busy}. "
                     "Chỉ chuyển vào cơ sở dữ liệu trống."
                 )
-            for table in METADATA.sorted_tables:
+            for table in MOVED:
                 streamed = reading.execution_options(stream_results=True, yield_per=BATCH)
                 rows = streamed.execute(sa.select(table))
                 for batch in rows.mappings().partitions(BATCH):
